@@ -1,0 +1,142 @@
+"""Data display: the matrices a reader scans (Miles and Huberman's displays).
+
+* ``checklist_matrix``: informants (grouped by role) x criteria, each cell a stance,
+  with the counts and the informant's strongest quote beside it.
+* ``role_ordered_matrix``: roles x criteria, how many informants hold each stance.
+* ``conceptually_clustered_matrix``: criterion x theme (the phrase or judgement that
+  carried the evidence), with the informants behind it and a quote.
+* ``segments_by_code``: one row per segment, a 0/1 column per criterion and polarity.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..model import POLARITIES, STANCES, Codebook
+from .reduction import quotes, strongest_quotes
+
+STANCE_SYMBOLS = {"positive": "+", "negative": "-", "mixed": "±", "none": "·"}
+
+
+def checklist_matrix(
+    stances: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook
+) -> pd.DataFrame:
+    """One row per informant (in role groups), one stance column per criterion.
+
+    After the stance columns come ``<criterion>_counts`` ("+3/-1") and
+    ``<criterion>_quote`` (the informant's strongest quote for their stance).
+    """
+    ids = codebook.criterion_ids
+    order = list(dict.fromkeys(stances["informant"]))
+    roles = stances.drop_duplicates("informant").set_index("informant")["role"]
+    matrix = stances.pivot(index="informant", columns="criterion", values="stance")
+    matrix = matrix.reindex(index=order, columns=ids)
+    counts = stances.assign(
+        counts="+" + stances["n_positive"].astype(str) + "/-" + stances["n_negative"].astype(str)
+    ).pivot(index="informant", columns="criterion", values="counts")
+    best = _stance_quotes(stances, codings)
+    table = pd.DataFrame({"informant": order, "role": roles.reindex(order).to_numpy()})
+    for cid in ids:
+        table[cid] = matrix[cid].to_numpy()
+    for cid in ids:
+        table[f"{cid}_counts"] = counts.reindex(index=order)[cid].to_numpy()
+    for cid in ids:
+        table[f"{cid}_quote"] = [best.get((inf, cid), "") for inf in order]
+    role_order = {role: i for i, role in enumerate(dict.fromkeys(table["role"]))}
+    table = table.sort_values("role", key=lambda s: s.map(role_order), kind="stable")
+    return table.reset_index(drop=True)
+
+
+def _stance_quotes(stances: pd.DataFrame, codings: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """The strongest quote of each informant for the polarity of their stance."""
+    best = strongest_quotes(codings)
+    by_key = {(r.informant, r.criterion, r.polarity): f"{r.quote}" for r in best.itertuples()}
+    out = {}
+    for r in stances.itertuples():
+        polarities = {"positive": ["positive"], "negative": ["negative"]}.get(
+            r.stance, list(POLARITIES)
+        )
+        found = [
+            by_key[(r.informant, r.criterion, p)]
+            for p in polarities
+            if (r.informant, r.criterion, p) in by_key
+        ]
+        if found:
+            out[(r.informant, r.criterion)] = " / ".join(found)
+    return out
+
+
+def role_ordered_matrix(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """One row per role and criterion: informants by stance and the share positive."""
+    counts = (
+        stances.groupby(["role", "criterion", "stance"], sort=False)
+        .size()
+        .unstack("stance", fill_value=0)
+        .reindex(columns=list(STANCES), fill_value=0)
+        .reset_index()
+    )
+    roles = list(dict.fromkeys(stances["role"]))
+    grid = pd.MultiIndex.from_product(
+        [roles, codebook.criterion_ids], names=["role", "criterion"]
+    ).to_frame(index=False)
+    table = grid.merge(counts, on=["role", "criterion"], how="left").fillna(0)
+    for stance in STANCES:
+        table[stance] = table[stance].astype(int)
+    table.insert(2, "informants", table[list(STANCES)].sum(axis=1))
+    with_stance = table["informants"] - table["none"]
+    table["with_stance"] = with_stance
+    table["share_positive"] = (table["positive"] / with_stance.where(with_stance > 0)).round(3)
+    return table
+
+
+def conceptually_clustered_matrix(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Criterion x theme: what carried the evidence, who said it, and a quote."""
+    columns = ["criterion", "polarity", "theme", "segments", "informants", "who", "quote"]
+    if codings.empty:
+        return pd.DataFrame(columns=columns)
+    theme = codings["phrase"].where(
+        codings["method"] != "structural", "judgement: " + codings["phrase"]
+    )
+    table = codings.assign(theme=theme)
+    rows = []
+    order = {cid: i for i, cid in enumerate(codebook.criterion_ids)}
+    for (criterion, polarity, name), group in table.groupby(
+        ["criterion", "polarity", "theme"], sort=False
+    ):
+        ranked = quotes(group).sort_values(["strength", "start"], ascending=[False, True])
+        top = ranked.iloc[0]
+        rows.append(
+            {
+                "criterion": criterion,
+                "polarity": polarity,
+                "theme": name,
+                "segments": group["segment_id"].nunique(),
+                "informants": group["informant"].nunique(),
+                "who": ", ".join(dict.fromkeys(group["informant"])),
+                "quote": f"{top['informant']}: {top['quote']}",
+            }
+        )
+    out = pd.DataFrame(rows, columns=columns)
+    out = out.sort_values(
+        ["criterion", "polarity", "informants", "segments"],
+        key=lambda s: s.map(order) if s.name == "criterion" else s,
+        ascending=[True, False, False, False],
+        kind="stable",
+    )
+    return out.reset_index(drop=True)
+
+
+def segments_by_code(
+    segments: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook
+) -> pd.DataFrame:
+    """One row per segment; for each criterion and polarity a 0/1 column."""
+    table = segments[["segment_id", "informant", "role", "line", "start", "end", "text"]].copy()
+    present = set(
+        zip(codings["segment_id"], codings["criterion"], codings["polarity"], strict=True)
+    )
+    for cid in codebook.criterion_ids:
+        for polarity in POLARITIES:
+            table[f"{cid}_{polarity}"] = [
+                int((sid, cid, polarity) in present) for sid in table["segment_id"]
+            ]
+    return table

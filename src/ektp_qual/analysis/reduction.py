@@ -1,0 +1,97 @@
+"""Data reduction: from coded sentences to each informant's stance on each criterion.
+
+FORMATS.md section 3, steps 1 and 2: each coded sentence of an informant gives +1 or -1
+to a criterion (a sentence with both positive and negative evidence for the same
+criterion gives one of each; repeating a phrase in one sentence does not count twice);
+the stance is positive when + outnumbers -, negative when - outnumbers +, mixed when
+they are equal and non-zero, none without evidence.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..model import STANCE_COLUMNS, Codebook, Corpus
+
+EVIDENCE_COLUMNS = ["segment_id", "informant", "role", "criterion", "polarity"]
+QUOTE_COLUMNS = [
+    "informant",
+    "role",
+    "criterion",
+    "polarity",
+    "segment_id",
+    "start",
+    "end",
+    "quote",
+    "phrases",
+    "strength",
+]
+
+
+def evidence(codings: pd.DataFrame) -> pd.DataFrame:
+    """One row per coded sentence, criterion and polarity: the unit the rule counts."""
+    return codings.drop_duplicates(["segment_id", "criterion", "polarity"])[EVIDENCE_COLUMNS]
+
+
+def stances(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
+    """Every informant x criterion with its stance and the counts behind it."""
+    grid = pd.MultiIndex.from_product(
+        [corpus.informants, codebook.criterion_ids], names=["informant", "criterion"]
+    ).to_frame(index=False)
+    grid.insert(1, "role", grid["informant"].map({t.informant: t.role for t in corpus.transcripts}))
+    counts = (
+        evidence(codings)
+        .groupby(["informant", "criterion", "polarity"])
+        .size()
+        .unstack("polarity", fill_value=0)
+        .reindex(columns=["positive", "negative"], fill_value=0)
+        .rename(columns={"positive": "n_positive", "negative": "n_negative"})
+        .reset_index()
+    )
+    table = grid.merge(counts, on=["informant", "criterion"], how="left")
+    table[["n_positive", "n_negative"]] = table[["n_positive", "n_negative"]].fillna(0).astype(int)
+    table["stance"] = stance_of(table["n_positive"], table["n_negative"])
+    return table[STANCE_COLUMNS]
+
+
+def stance_of(n_positive: pd.Series, n_negative: pd.Series) -> pd.Series:
+    """The stance for each pair of counts (FORMATS.md section 3, step 2)."""
+    stance = pd.Series("mixed", index=n_positive.index, dtype=object)
+    stance[n_positive > n_negative] = "positive"
+    stance[n_negative > n_positive] = "negative"
+    stance[(n_positive == 0) & (n_negative == 0)] = "none"
+    return stance
+
+
+def quotes(codings: pd.DataFrame) -> pd.DataFrame:
+    """Each coded sentence as a quote, with a strength to rank by.
+
+    Strength is the number of distinct codebook phrases behind the quote, with phrase
+    evidence outweighing a generic judgement attributed through the question.
+    """
+    if codings.empty:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    weight = codings["method"].map({"structural": 0.5}).fillna(1.0)
+    grouped = codings.assign(weight=weight).groupby(
+        ["segment_id", "criterion", "polarity"], sort=False
+    )
+    table = grouped.agg(
+        informant=("informant", "first"),
+        role=("role", "first"),
+        start=("start", "first"),
+        end=("end", "first"),
+        quote=("text", "first"),
+        phrases=("phrase", lambda s: "; ".join(dict.fromkeys(s))),
+        strength=("weight", "sum"),
+    ).reset_index()
+    return table[QUOTE_COLUMNS]
+
+
+def strongest_quotes(codings: pd.DataFrame, per_informant: int = 1) -> pd.DataFrame:
+    """For every informant, criterion and polarity, the best ``per_informant`` quotes."""
+    table = quotes(codings)
+    table = table.sort_values(
+        ["informant", "criterion", "polarity", "strength", "start"],
+        ascending=[True, True, True, False, True],
+    )
+    return table.groupby(["informant", "criterion", "polarity"]).head(per_informant)

@@ -1,0 +1,306 @@
+"""The command line: thin Typer commands over ``ektp_qual.pipeline``.
+
+Heavy libraries (pandas, spaCy) are imported inside the commands, so that ``--help``
+and ``--version`` answer at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+
+EXIT_CHECK_FAILED = 1
+EXIT_INPUT_ERROR = 2
+DEFAULT_OUT = Path("ektp-qual-output")
+
+app = typer.Typer(
+    name="ektp-qual",
+    help=(
+        "Code interview transcripts against a YAML codebook and run Miles and Huberman's "
+        "data reduction, data display and conclusion drawing.\n\n"
+        "Without --transcripts and --codebook, every command works on the embedded "
+        "sample: 19 reconstructed interviews on the e-KTP service in Kecamatan Tanjung "
+        "Karang Timur, coded against Gronroos' six criteria."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Transcripts = Annotated[
+    Path | None,
+    typer.Option(
+        "--transcripts",
+        "-t",
+        help="Folder of transcripts (*.txt, *.md), or one file. Default: the embedded sample.",
+    ),
+]
+CodebookOpt = Annotated[
+    Path | None,
+    typer.Option("--codebook", "-c", help="Codebook YAML. Default: the Gronroos codebook."),
+]
+FindingsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--findings",
+        "-f",
+        help="Expected verdicts (YAML) to compare with. Default: "
+        "the thesis's findings when the sample is used.",
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and warnings.")]
+Personal = Annotated[
+    bool,
+    typer.Option(
+        "--personal-data",
+        help="Show and export informants' names and unmasked "
+        "NIK and phone numbers (masked by default).",
+    ),
+]
+Check = Annotated[
+    bool,
+    typer.Option(
+        "--check", help="Exit with status 1 when a verdict differs from the expected findings."
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ektp-qual {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """ektp-qual: qualitative coding and Miles-Huberman analysis."""
+
+
+def _fail(error: Exception) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(f"error: {error}", markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_INPUT_ERROR)
+
+
+def _run(step, *args, **kwargs):
+    """Call a library step; bad input ends the run with one message and status 2."""
+    from .errors import InputError
+
+    try:
+        return step(*args, **kwargs)
+    except InputError as error:
+        _fail(error)
+
+
+def _write(tables, out: Path, console) -> None:
+    from .export import write_tables
+
+    paths = _run(write_tables, tables, out)
+    console.print(
+        f"Wrote {len(paths)} tables to {out}/: " + ", ".join(p.name for p in paths),
+        soft_wrap=True,
+        markup=False,
+    )
+
+
+def _check_findings(conclusion, check: bool) -> None:
+    if not check:
+        return
+    if conclusion.comparison is None:
+        _fail(ValueError("--check needs expected findings: give --findings FILE"))
+    if not conclusion.reproduces_findings:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command()
+def code(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the CSV tables (created if needed).")
+    ] = DEFAULT_OUT,
+    check: Check = False,
+    findings: FindingsOpt = None,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Run the whole pipeline: code, reduce, display, conclude, and write the tables.
+
+    Examples:
+
+      ektp-qual code                      # the embedded e-KTP sample
+
+      ektp-qual code -t interviews/ -c codebook.yaml -o results/
+
+      ektp-qual code --check              # exit 1 unless the thesis is reproduced
+    """
+    from . import render
+    from .pipeline import analyse
+
+    result = _run(analyse, transcripts, codebook, findings, personal_data=personal_data)
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), result.reduction.notices)
+    render.reduction_summary(console, result.reduction)
+    render.checklist_matrix(console, result.display, result.codebook)
+    render.role_matrix(console, result.display, result.codebook)
+    render.evidence(console, result.reduction, result.codebook)
+    render.triangulation(console, result.conclusion, result.codebook)
+    render.negative_evidence(console, result.conclusion, result.codebook)
+    render.conclusions(console, result.conclusion, result.codebook)
+    _write(result.tables(), out, console)
+    _check_findings(result.conclusion, check)
+
+
+@app.command()
+def reduce(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Also write informants, segments, codings and stances as CSV here."
+        ),
+    ] = None,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Step 1, data reduction: code the transcripts and reduce them to stances.
+
+    Example: ektp-qual reduce -t interviews/ -c codebook.yaml -o reduced/
+    """
+    from . import render
+    from .pipeline import reduce as reduce_step
+
+    result = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), result.notices)
+    render.reduction_summary(console, result)
+    render.stances(console, result)
+    if out is not None:
+        _write(result.tables(), out, console)
+
+
+@app.command()
+def display(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the matrices as CSV here.")
+    ] = None,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Step 2, data display: the checklist, role-ordered and evidence matrices.
+
+    Example: ektp-qual display -t interviews/ -c codebook.yaml
+    """
+    from . import render
+    from .pipeline import display as display_step
+    from .pipeline import reduce as reduce_step
+
+    reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
+    result = display_step(reduction)
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), reduction.notices)
+    render.checklist_matrix(console, result, reduction.codebook)
+    render.role_matrix(console, result, reduction.codebook)
+    render.evidence(console, reduction, reduction.codebook)
+    if out is not None:
+        _write(result.tables(), out, console)
+
+
+@app.command()
+def conclude(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    findings: FindingsOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Also write conclusions, triangulation and negative evidence as CSV here.",
+        ),
+    ] = None,
+    check: Check = False,
+    quiet: Quiet = False,
+) -> None:
+    """Step 3, conclusion drawing and verification: verdicts and their checks.
+
+    Example: ektp-qual conclude --check
+    """
+    from . import render
+    from .pipeline import conclude as conclude_step
+    from .pipeline import load
+    from .pipeline import reduce as reduce_step
+
+    corpus, book, expected = _run(load, transcripts, codebook, findings)
+    reduction = _run(reduce_step, corpus, book)
+    result = _run(conclude_step, reduction, expected)
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), reduction.notices)
+    render.triangulation(console, result, book)
+    render.negative_evidence(console, result, book)
+    render.conclusions(console, result, book)
+    if out is not None:
+        _write(result.tables(), out, console)
+    _check_findings(result, check)
+
+
+@app.command()
+def validate(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit with status 1 on warnings too, not only on errors."),
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Check a codebook and a corpus without analysing them.
+
+    Errors (malformed files) end with status 2. Warnings: phrases that match nothing,
+    phrases under two criteria or both polarities, guide questions read as another
+    criterion, informants with no coded evidence.
+
+    Example: ektp-qual validate -t interviews/ -c codebook.yaml --strict
+    """
+    from . import render
+    from .pipeline import load
+    from .validation import validate as validate_inputs
+
+    corpus, book, _ = _run(load, transcripts, codebook, None)
+    issues = validate_inputs(corpus, book)
+    console = render.make_console(quiet)
+    console.print(
+        f"{len(corpus.transcripts)} transcripts and the codebook {book.id!r} "
+        f"({len(book.criteria)} criteria) are valid.",
+        markup=False,
+    )
+    render.issues(render.make_console(), issues)
+    if strict and not issues.empty:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="ektp-qual")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

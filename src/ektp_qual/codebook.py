@@ -1,0 +1,350 @@
+"""Reading and checking codebooks (FORMATS.md section 2).
+
+Values are read with ``yaml.safe_load``; ``YamlDocument`` knows the line of every key,
+so that each error points at the input, and keeps phrases such as ``no`` or ``on`` as
+the text the researcher wrote rather than YAML booleans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from .corpus import decode
+from .errors import InputError
+from .model import Codebook, Criterion, DecisionRule, Morphology
+from .yamldoc import YamlDocument
+
+TOP_KEYS = {
+    "codebook": "the codebook's id",
+    "title": "a title",
+    "description": "a description",
+    "version": "a version",
+    "source": "where the framework comes from",
+    "language": "spaCy language code",
+    "negators": "words that flip a phrase's polarity",
+    "negation_window": "how many words before a phrase a negator may stand",
+    "clause_breaks": "words that end a negator's reach (for example 'tapi')",
+    "irrealis": "words that make what follows a wish or suggestion, not evidence",
+    "evaluative": "generic judgements (positive, negative)",
+    "ignore": "phrases that are never evidence (for example place names)",
+    "morphology": "word normalisation settings",
+    "decision": "the decision rule",
+    "criteria": "the list of criteria",
+}
+CRITERION_KEYS = (
+    "id",
+    "label",
+    "label_en",
+    "short",
+    "definition",
+    "questions",
+    "positive",
+    "negative",
+)
+DECISION_KEYS = ("rule", "threshold", "roles", "labels")
+DECISION_RULES = ("share_positive",)
+MORPHOLOGY_KEYS = ("stemmer", "clitics", "variants", "no_derivation_prefixes")
+STEMMERS = ("none", "sastrawi")
+VERDICT_KEYS = ("met", "not met", "partly met", "undetermined")
+
+_CRITERION_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+# Defaults for a codebook's language: what a researcher would otherwise have to spell out.
+LANGUAGE_MORPHOLOGY: dict[str, Morphology] = {
+    "id": Morphology(
+        clitics=("lah", "kah", "tah", "pun", "nya", "ku", "mu"),
+        variants=(
+            ("antre", "antri"),
+            ("antrean", "antrian"),
+            ("antreannya", "antriannya"),
+            ("mengantre", "mengantri"),
+            ("ngantre", "mengantri"),
+            ("ngantri", "mengantri"),
+            ("ngantrinya", "mengantri"),
+            ("blanko", "blangko"),
+            ("nomer", "nomor"),
+            ("ijin", "izin"),
+            ("praktek", "praktik"),
+            ("kwitansi", "kuitansi"),
+            ("sistim", "sistem"),
+            ("resiko", "risiko"),
+            ("jaman", "zaman"),
+            ("nasehat", "nasihat"),
+            ("nunggu", "menunggu"),
+            ("nungguin", "menunggu"),
+            ("ngurus", "mengurus"),
+            ("ngurusin", "mengurus"),
+            ("dateng", "datang"),
+            ("deket", "dekat"),
+            ("nambahin", "menambah"),
+            ("nambah", "menambah"),
+            ("ditambahin", "ditambah"),
+            ("dijelasin", "dijelaskan"),
+            ("jelasin", "menjelaskan"),
+            ("ngejelasin", "menjelaskan"),
+            ("dibantuin", "dibantu"),
+            ("bantuin", "membantu"),
+            ("nyampe", "sampai"),
+            ("kelar", "selesai"),
+            ("cepet", "cepat"),
+            ("udah", "sudah"),
+            ("dah", "sudah"),
+            ("gimana", "bagaimana"),
+            ("gak", "nggak"),
+            ("ga", "nggak"),
+            ("enggak", "nggak"),
+            ("ngga", "nggak"),
+            ("tdk", "tidak"),
+            ("blm", "belum"),
+            ("bgt", "banget"),
+            ("kalo", "kalau"),
+            ("ngelayanin", "melayani"),
+            ("ngelayani", "melayani"),
+            ("bener", "benar"),
+            ("ramah2", "ramah"),
+        ),
+        stemmer="sastrawi",
+        no_derivation_prefixes=("se", "per"),
+    )
+}
+
+
+def read_codebook(path: str | Path) -> Codebook:
+    """Read and check a codebook file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read codebook: {exc.strerror}") from None
+    return parse_codebook(decode(data, path), path)
+
+
+def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
+    """Parse and check codebook text; every problem names the key and its line."""
+    source = path if path is not None else "<codebook>"
+    doc = YamlDocument(text, source)
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise InputError(source, "a codebook is a YAML mapping with a 'criteria' list", 1)
+    _known_keys(doc, data, TOP_KEYS, (), "the codebook")
+    if "criteria" not in data:
+        raise InputError(source, "missing key 'criteria' (the list of criteria)", 1)
+    language = _text(doc, data.get("language", "en"), "language")
+    criteria = _criteria(doc, data["criteria"])
+    evaluative = data.get("evaluative") or {}
+    if not isinstance(evaluative, dict):
+        raise doc.error("'evaluative' must have 'positive' and/or 'negative' lists", "evaluative")
+    _known_keys(doc, evaluative, ("positive", "negative"), ("evaluative",), "'evaluative'")
+    window = data.get("negation_window", 3)
+    if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 10:
+        raise doc.error("'negation_window' must be a whole number from 0 to 10", "negation_window")
+    codebook_id = data.get("codebook") or (Path(path).stem if path is not None else "codebook")
+    fields = {
+        "id": _text(doc, codebook_id, "codebook"),
+        "title": _text(doc, data.get("title") or codebook_id, "title"),
+        "language": language,
+        "criteria": criteria,
+        "negators": _phrases(doc, data.get("negators"), ("negators",)),
+        "evaluative_positive": _phrases(
+            doc, evaluative.get("positive"), ("evaluative", "positive")
+        ),
+        "evaluative_negative": _phrases(
+            doc, evaluative.get("negative"), ("evaluative", "negative")
+        ),
+        "decision": _decision(doc, data.get("decision")),
+        "morphology": _morphology(doc, data.get("morphology"), language),
+        "negation_window": window,
+        "clause_breaks": _phrases(doc, data.get("clause_breaks"), ("clause_breaks",)),
+        "irrealis": _phrases(doc, data.get("irrealis"), ("irrealis",)),
+        "ignore": _phrases(doc, data.get("ignore"), ("ignore",)),
+    }
+    digest = hashlib.sha256(
+        json.dumps(_canonical(fields), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    return Codebook(**fields, sha256=digest, path=Path(path) if path is not None else None)
+
+
+def _canonical(value: object) -> object:
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _canonical(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _known_keys(doc: YamlDocument, data: dict, allowed, path: tuple, where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise doc.error(
+                f"unknown key {key!r} in {where} (allowed: {', '.join(allowed)})", *path, key
+            )
+
+
+def _text(doc: YamlDocument, value: object, *path: object) -> str:
+    raw = doc.raw(*path)
+    if isinstance(value, str):
+        return value.strip()
+    if raw is not None and not isinstance(value, dict | list):
+        return raw.strip()
+    raise doc.error(f"{_where(path)} must be text", *path)
+
+
+def _where(path: tuple) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return f"'{out}'"
+
+
+def _phrases(doc: YamlDocument, value: object, path: tuple) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise doc.error(f"{_where(path)} must be a list of phrases", *path)
+    phrases = []
+    for index, item in enumerate(value):
+        if isinstance(item, dict | list):
+            raise doc.error(
+                f"{_where((*path, index))} must be a phrase, not a list or mapping", *path, index
+            )
+        raw = doc.raw(*path, index)
+        phrase = item if isinstance(item, str) else (raw if raw is not None else str(item))
+        phrase = " ".join(str(phrase).split())
+        if not phrase:
+            raise doc.error(f"empty phrase at {_where((*path, index))}", *path, index)
+        phrases.append(phrase)
+    return tuple(phrases)
+
+
+def _criteria(doc: YamlDocument, value: object) -> tuple[Criterion, ...]:
+    if not isinstance(value, list) or not value:
+        raise doc.error("'criteria' must be a non-empty list of criteria", "criteria")
+    criteria = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(value):
+        path = ("criteria", index)
+        if not isinstance(item, dict):
+            raise doc.error(f"{_where(path)} must be a mapping with 'id' and 'label'", *path)
+        _known_keys(doc, item, CRITERION_KEYS, path, f"criterion {_where(path)}")
+        for required in ("id", "label"):
+            if item.get(required) in (None, ""):
+                raise doc.error(f"criterion {_where(path)} has no {required!r}", *path)
+        cid = _text(doc, item["id"], *path, "id")
+        if not _CRITERION_ID.fullmatch(cid):
+            raise doc.error(
+                f"criterion id {cid!r} must start with a letter and use only letters, digits, "
+                "'-' and '_'",
+                *path,
+                "id",
+            )
+        if cid in seen:
+            raise doc.error(
+                f"duplicate criterion id {cid!r} (first used at criteria[{seen[cid]}])",
+                *path,
+                "id",
+            )
+        seen[cid] = index
+        positive = _phrases(doc, item.get("positive"), (*path, "positive"))
+        negative = _phrases(doc, item.get("negative"), (*path, "negative"))
+        if not positive and not negative:
+            raise doc.error(
+                f"criterion {cid!r} has no phrases: give at least one in 'positive' or 'negative'",
+                *path,
+            )
+        criteria.append(
+            Criterion(
+                id=cid,
+                label=_text(doc, item["label"], *path, "label"),
+                label_en=_text(doc, item.get("label_en") or "", *path, "label_en"),
+                short=_text(doc, item.get("short") or "", *path, "short"),
+                definition=" ".join(
+                    _text(doc, item.get("definition") or "", *path, "definition").split()
+                ),
+                questions=_phrases(doc, item.get("questions"), (*path, "questions")),
+                positive=positive,
+                negative=negative,
+            )
+        )
+    return tuple(criteria)
+
+
+def _decision(doc: YamlDocument, value: object) -> DecisionRule:
+    if value is None:
+        return DecisionRule()
+    if not isinstance(value, dict):
+        raise doc.error("'decision' must be a mapping (threshold, roles)", "decision")
+    _known_keys(doc, value, DECISION_KEYS, ("decision",), "'decision'")
+    rule = _text(doc, value.get("rule", "share_positive"), "decision", "rule")
+    if rule not in DECISION_RULES:
+        raise doc.error(
+            f"unknown decision rule {rule!r} (known: {', '.join(DECISION_RULES)})",
+            "decision",
+            "rule",
+        )
+    threshold = value.get("threshold", 0.75)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        raise doc.error(
+            "'decision.threshold' must be a number such as 0.75", "decision", "threshold"
+        )
+    if not 0 < threshold <= 1:
+        raise doc.error(
+            "'decision.threshold' must be above 0 and at most 1", "decision", "threshold"
+        )
+    roles = value.get("roles")
+    if roles is not None:
+        roles = _phrases(doc, roles if isinstance(roles, list) else [roles], ("decision", "roles"))
+    labels = value.get("labels") or {}
+    if not isinstance(labels, dict):
+        raise doc.error("'decision.labels' must map verdicts to words", "decision", "labels")
+    _known_keys(doc, labels, VERDICT_KEYS, ("decision", "labels"), "'decision.labels'")
+    return DecisionRule(
+        rule=rule,
+        threshold=float(threshold),
+        roles=tuple(roles) if roles else None,
+        labels=tuple((k, _text(doc, v, "decision", "labels", k)) for k, v in labels.items()),
+    )
+
+
+def _morphology(doc: YamlDocument, value: object, language: str) -> Morphology:
+    base = LANGUAGE_MORPHOLOGY.get(language, Morphology())
+    if value is None:
+        return base
+    if not isinstance(value, dict):
+        raise doc.error("'morphology' must be a mapping", "morphology")
+    _known_keys(doc, value, MORPHOLOGY_KEYS, ("morphology",), "'morphology'")
+    stemmer = _text(doc, value.get("stemmer", base.stemmer), "morphology", "stemmer")
+    if stemmer not in STEMMERS:
+        raise doc.error(
+            f"unknown stemmer {stemmer!r} (known: {', '.join(STEMMERS)})", "morphology", "stemmer"
+        )
+    variants = dict(base.variants)
+    extra = value.get("variants") or {}
+    if not isinstance(extra, dict):
+        raise doc.error(
+            "'morphology.variants' must map a spelling to its standard form",
+            "morphology",
+            "variants",
+        )
+    for variant, standard in extra.items():
+        variants[str(variant).lower()] = _text(
+            doc, standard, "morphology", "variants", variant
+        ).lower()
+    clitics = value.get("clitics")
+    prefixes = value.get("no_derivation_prefixes")
+    return Morphology(
+        clitics=base.clitics
+        if clitics is None
+        else _phrases(doc, clitics, ("morphology", "clitics")),
+        variants=tuple(variants.items()),
+        stemmer=stemmer,
+        no_derivation_prefixes=base.no_derivation_prefixes
+        if prefixes is None
+        else _phrases(doc, prefixes, ("morphology", "no_derivation_prefixes")),
+    )

@@ -1,0 +1,382 @@
+"""Text in, codings out: segmentation, phrase matching, negation and structural coding.
+
+Pure functions of a corpus and a codebook: nothing here prints or touches files.
+
+* Segmentation: each informant turn is split into paragraphs (blank lines) and
+  sentences (spaCy's rule-based sentencizer); each sentence is a segment with a stable
+  id and its offsets into the transcript body.
+* Phrase coding: a codebook phrase matches whole words in order, compared by word key
+  (see ``language``); where phrases overlap, the longest wins.
+* Negation: a negator among the ``negation_window`` words before a phrase, in the same
+  clause, flips its polarity.
+* Structural coding: an informant's answer to an interviewer turn that asks a
+  criterion's guide question (in any wording close enough) is about that criterion, and
+  the generic judgements in it (``evaluative``) count for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from .language import WordKeys, blank_pipeline
+from .model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Punctuation that does not end a negator's reach: word-internal hyphens and quotes.
+_SCOPE_TRANSPARENT = {"-", "'", '"', "“", "”", "‘", "’"}
+# Minimum share of a question's informative words that a criterion must account for.
+TOPIC_MIN_SCORE = 0.34
+# An unmatched interviewer turn with fewer content words than this is a follow-up
+# ("Terus, Bu?") and keeps the topic of the question before it.
+FOLLOW_UP_MAX_WORDS = 3
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str  # "criterion", "evaluative" or "ignore"
+    criterion: str
+    polarity: str
+    phrase: str
+    n_words: int
+
+
+@dataclass
+class CodingResult:
+    """The segments of a corpus and the codings found in them."""
+
+    segments: pd.DataFrame
+    codings: pd.DataFrame
+    codebook: Codebook
+
+
+class Coder:
+    """Codes transcripts against one codebook. Build once, reuse for many corpora."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        self.nlp = blank_pipeline(codebook)
+        phrases = [
+            *(p for c in codebook.criteria for p in (*c.positive, *c.negative)),
+            *codebook.evaluative_positive,
+            *codebook.evaluative_negative,
+            *codebook.negators,
+            *codebook.ignore,
+            *codebook.clause_breaks,
+            *codebook.irrealis,
+        ]
+        words = [t.text for p in phrases for t in self.nlp.make_doc(p) if t.is_alpha]
+        self.keys = WordKeys(codebook.morphology, words)
+        self._keyed: set[int] = set()
+        self._rules: dict[int, _Rule] = {}
+        self._build_matcher()
+        self.negators = {self.keys.key(w) for w in codebook.negators}
+        self.irrealis = {self.keys.key(w) for w in codebook.irrealis}
+        self.clause_breaks = {self.keys.key(w) for w in codebook.clause_breaks}
+
+    def _key_vocab(self) -> None:
+        """Give every lexeme seen so far its key, which the matcher compares."""
+        if len(self._keyed) == len(self.nlp.vocab):
+            return
+        for lexeme in self.nlp.vocab:
+            if lexeme.orth not in self._keyed:
+                self._keyed.add(lexeme.orth)
+                key = self.keys.key(lexeme.orth_)
+                if key != lexeme.norm_:
+                    lexeme.norm_ = key
+
+    def _build_matcher(self) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        cb = self.codebook
+        entries: list[_Rule] = []
+        for c in cb.criteria:
+            entries += [_Rule("criterion", c.id, "positive", p, 0) for p in c.positive]
+            entries += [_Rule("criterion", c.id, "negative", p, 0) for p in c.negative]
+        entries += [_Rule("evaluative", "", "positive", p, 0) for p in cb.evaluative_positive]
+        entries += [_Rule("evaluative", "", "negative", p, 0) for p in cb.evaluative_negative]
+        entries += [_Rule("ignore", "", "", p, 0) for p in cb.ignore]
+        docs = [self.nlp.make_doc(rule.phrase) for rule in entries]
+        self._key_vocab()
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        for rule, doc in zip(entries, docs, strict=True):
+            name = "\x1f".join((rule.kind, rule.criterion, rule.polarity, rule.phrase))
+            match_id = self.nlp.vocab.strings.add(name)
+            self._rules[match_id] = _Rule(
+                rule.kind, rule.criterion, rule.polarity, rule.phrase, len(doc)
+            )
+            self.matcher.add(name, [doc])
+
+    # -- structural coding -------------------------------------------------------------
+
+    def _content_keys(self, text: str) -> list[str]:
+        stop = self.nlp.Defaults.stop_words
+        return [
+            self.keys.key(t.text)
+            for t in self.nlp.make_doc(text)
+            if t.is_alpha and len(t.text) > 2 and t.lower_ not in stop
+        ]
+
+    @cached_property
+    def _topic_model(self) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+        """Per criterion, the weight of each word (guide questions and labels weigh most)."""
+        weights: dict[str, dict[str, float]] = {}
+        for c in self.codebook.criteria:
+            w: dict[str, float] = {}
+            for phrase in (*c.positive, *c.negative):
+                for key in self._content_keys(phrase):
+                    w[key] = max(w.get(key, 0.0), 0.5)
+            for text in (*c.questions, c.label, c.label_en):
+                for key in self._content_keys(text):
+                    w[key] = 1.0
+            weights[c.id] = w
+        n = len(weights)
+        df = Counter(k for w in weights.values() for k in w)
+        idf = {k: math.log((n + 1) / count) for k, count in df.items()}
+        return weights, idf
+
+    def question_topic(self, question: str) -> tuple[str | None, float]:
+        """The criterion a question asks about, with its score; None for small talk.
+
+        Returns ``("", 0)`` when the question is too short to judge (a follow-up).
+        """
+        weights, idf = self._topic_model
+        keys = list(dict.fromkeys(self._content_keys(question)))
+        if len(keys) < FOLLOW_UP_MAX_WORDS and not any(k in idf for k in keys):
+            return "", 0.0
+        unknown = math.log(len(weights) + 1) / 2
+        total = sum(idf.get(k, unknown) for k in keys)
+        if total <= 0:
+            return None, 0.0
+        scores = sorted(
+            (
+                (sum(idf.get(k, 0.0) * w.get(k, 0.0) for k in keys) / total, cid)
+                for cid, w in weights.items()
+            ),
+            reverse=True,
+        )
+        best, cid = scores[0]
+        runner_up = scores[1][0] if len(scores) > 1 else 0.0
+        if best >= TOPIC_MIN_SCORE and best > runner_up:
+            return cid, best
+        return None, best
+
+    # -- coding ------------------------------------------------------------------------
+
+    def code(self, corpus: Corpus) -> CodingResult:
+        """Segment and code every informant turn of the corpus."""
+        units = list(self._units(corpus))
+        segment_rows: list[tuple] = []
+        coding_rows: list[tuple] = []
+        occurrences: dict[str, _Occurrences] = {}
+        for start in range(0, len(units), _BATCH):
+            batch = units[start : start + _BATCH]
+            docs = [self._merge_clitics(d) for d in self.nlp.pipe(u[-1] for u in batch)]
+            self._key_vocab()
+            for unit, doc in zip(batch, docs, strict=True):
+                transcript = unit[0]
+                if transcript.informant not in occurrences:
+                    occurrences[transcript.informant] = _Occurrences(transcript)
+                self._code_doc(
+                    unit, doc, occurrences[transcript.informant], segment_rows, coding_rows
+                )
+        segments = pd.DataFrame(segment_rows, columns=SEGMENT_COLUMNS)
+        codings = pd.DataFrame(coding_rows, columns=CODING_COLUMNS)
+        codings["negated"] = codings["negated"].astype(bool)
+        return CodingResult(segments, codings, self.codebook)
+
+    def _units(self, corpus: Corpus):
+        """(transcript, turn number, question, topic, paragraph offset, paragraph text)."""
+        for transcript in corpus.transcripts:
+            question, topic = "", ""
+            informant_turn = 0
+            for turn in transcript.turns:
+                if turn.is_interviewer:
+                    found, _ = self.question_topic(turn.text)
+                    if found != "":
+                        question, topic = " ".join(turn.text.split()), found or ""
+                    continue
+                informant_turn += 1
+                for offset, text in _paragraphs(turn.text, turn.start):
+                    yield transcript, informant_turn, question, topic, offset, text
+
+    def _code_doc(
+        self, unit, doc, occurrences: _Occurrences, segment_rows: list, coding_rows: list
+    ) -> None:
+        transcript, turn_no, question, topic, offset, _ = unit
+        body = transcript.body
+        matches, ignored = self._resolve(doc)
+        for number, sent in enumerate(doc.sents, start=1):
+            stripped = sent.text.strip()
+            if not stripped:
+                continue
+            lead = len(sent.text) - len(sent.text.lstrip())
+            start = offset + sent.start_char + lead
+            end = start + len(stripped)
+            segment_id = occurrences.segment_id(body[start:end])
+            line = occurrences.line(start)
+            segment_rows.append(
+                (
+                    segment_id,
+                    transcript.informant,
+                    transcript.role,
+                    turn_no,
+                    number,
+                    line,
+                    start,
+                    end,
+                    body[start:end],
+                    question,
+                    topic,
+                )
+            )
+            for m_start, m_end, rule in matches:
+                if not sent.start <= m_start < sent.end:
+                    continue
+                if rule.kind == "evaluative" and not topic:
+                    continue
+                if self._in_reach(doc, sent.start, m_start, ignored, self.irrealis):
+                    continue
+                negator = self._in_reach(doc, sent.start, m_start, ignored, self.negators)
+                polarity = rule.polarity
+                if negator:
+                    polarity = "negative" if polarity == "positive" else "positive"
+                if rule.kind == "evaluative":
+                    criterion, method = topic, "structural"
+                    origin = f"evaluative.{rule.polarity} in an answer about {topic}"
+                else:
+                    criterion = rule.criterion
+                    method = "negated phrase" if negator else "phrase"
+                    origin = f"{criterion}.{rule.polarity}"
+                if negator:
+                    origin += f", negated by {negator!r}"
+                coding_rows.append(
+                    (
+                        segment_id,
+                        transcript.informant,
+                        transcript.role,
+                        criterion,
+                        polarity,
+                        method,
+                        rule.phrase,
+                        bool(negator),
+                        negator,
+                        doc[m_start:m_end].text,
+                        start,
+                        end,
+                        body[start:end],
+                        origin,
+                        self.codebook.sha256[:12],
+                    )
+                )
+
+    def _merge_clitics(self, doc):
+        """Join a split-off clitic ("KTP", "-nya") to its word, so phrases see one word."""
+        clitics = self.keys.clitics
+        spans = [
+            doc[t.i - 1 : t.i + 1]
+            for t in doc
+            if t.i > 0
+            and t.text.startswith("-")
+            and t.lower_[1:] in clitics
+            and not doc[t.i - 1].whitespace_
+        ]
+        if spans:
+            with doc.retokenize() as retokenizer:
+                for span in spans:
+                    retokenizer.merge(span)
+        return doc
+
+    def _resolve(self, doc) -> tuple[list[tuple[int, int, _Rule]], set[int]]:
+        """Matches, longest first where they overlap, and the tokens of ignored spans."""
+        by_span: dict[tuple[int, int], list[_Rule]] = {}
+        for match_id, start, end in self.matcher(doc):
+            by_span.setdefault((start, end), []).append(self._rules[match_id])
+        taken = [False] * len(doc)
+        kept = []
+        ignored: set[int] = set()
+        for (start, end), rules in sorted(by_span.items(), key=lambda s: (s[0][0] - s[0][1], s[0])):
+            if any(taken[start:end]):
+                continue
+            for i in range(start, end):
+                taken[i] = True
+            kept += [(start, end, r) for r in rules if r.kind != "ignore"]
+            if any(r.kind == "ignore" for r in rules):
+                ignored.update(range(start, end))
+        kept.sort(key=lambda m: m[0])
+        return kept, ignored
+
+    def _in_reach(
+        self, doc, sent_start: int, match_start: int, ignored: set[int], words_of: set[str]
+    ) -> str:
+        """The word of ``words_of`` (a negator, say) in reach before a match, or ''."""
+        words = 0
+        i = match_start - 1
+        while i >= sent_start and words < self.codebook.negation_window:
+            token = doc[i]
+            if token.is_space or token.text in _SCOPE_TRANSPARENT or i in ignored:
+                i -= 1
+                continue
+            if token.is_punct or token.norm_ in self.clause_breaks:
+                return ""
+            if token.norm_ in words_of:
+                return token.text
+            words += 1
+            i -= 1
+        return ""
+
+
+class _Occurrences:
+    """Stable segment ids and line numbers for one transcript."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        self.seen: Counter[str] = Counter()
+        body = transcript.body
+        self.line_starts = [0] + [i + 1 for i, ch in enumerate(body) if ch == "\n"]
+
+    def segment_id(self, text: str) -> str:
+        return segment_id(self.transcript.informant, text, self.seen)
+
+    def line(self, offset: int) -> int:
+        return self.transcript.body_line + bisect_right(self.line_starts, offset) - 1
+
+
+def segment_id(informant: str, text: str, seen: Counter[str] | None = None) -> str:
+    """An id that survives re-coding, codebook changes and edits elsewhere in the file.
+
+    Built from the informant, the sentence's words and how many times the same sentence
+    occurred before it in the transcript (so repeated "Iya, Mas." get distinct ids).
+    """
+    normal = " ".join(text.split()).casefold()
+    occurrence = 0
+    if seen is not None:
+        occurrence = seen[normal]
+        seen[normal] += 1
+    digest = hashlib.sha1(f"{informant}\x1f{normal}\x1f{occurrence}".encode()).hexdigest()
+    return f"{informant}-{digest[:10]}"
+
+
+def _paragraphs(text: str, offset: int):
+    """(offset, text) of each non-blank paragraph of a turn."""
+    position = 0
+    for piece in [*_PARAGRAPH_BREAK.split(text)]:
+        at = text.index(piece, position) if piece else position
+        position = at + len(piece)
+        lead = len(piece) - len(piece.lstrip())
+        body = piece.strip()
+        if body:
+            yield offset + at + lead, body
+
+
+def code_corpus(corpus: Corpus, codebook: Codebook) -> CodingResult:
+    """Segment and code a corpus with a codebook: the coding step as one call."""
+    return Coder(codebook).code(corpus)

@@ -1,0 +1,268 @@
+"""Reading and checking interview transcripts (FORMATS.md section 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+from .model import Corpus, Notice, Transcript, Turn
+
+DEFAULT_INTERVIEWER_LABELS = ("P", "Peneliti", "Pewawancara", "Interviewer", "Q")
+TRANSCRIPT_SUFFIXES = (".txt", ".md")
+RESERVED_KEYS = ("informant", "role", "interviewer", "name")
+
+_ID = re.compile(r"[A-Za-z0-9_-]+")
+# A label has no spaces and is followed by whitespace, so "https://..." or "10:30" are text.
+_LABEL = re.compile(r"([^\s:]+):(?=\s|$)")
+_TIMESTAMP = re.compile(r"\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?\]\s*")
+
+
+def decode(data: bytes, source: object) -> str:
+    """UTF-8 text with BOM removed and line ends normalised to ``\\n``."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            source,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+            line,
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_transcript(path: str | Path) -> Transcript:
+    """Read one transcript file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read file: {exc.strerror}") from None
+    return parse_transcript(decode(data, path), path)
+
+
+def parse_transcript(text: str, path: str | Path | None = None) -> Transcript:
+    """Parse transcript text (front matter and speaker turns)."""
+    source = path if path is not None else "<transcript>"
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    meta, body_index = _front_matter(lines, source)
+    informant = _informant_id(meta, source)
+    role = meta.get("role")
+    if role is None or (isinstance(role, str) and not role.strip()):
+        raise InputError(source, "front matter has no 'role' (for example: role: masyarakat)", 2)
+    if not isinstance(role, str | int):
+        raise InputError(source, "'role' must be a single word or phrase, not a list or mapping")
+    interviewer = _interviewer_labels(meta.get("interviewer"), source)
+    name = meta.get("name")
+    attributes = {
+        key: _attribute(key, value, source)
+        for key, value in meta.items()
+        if key not in RESERVED_KEYS
+    }
+    body = "\n".join(lines[body_index:])
+    body_line = body_index + 1
+    turns, preamble = _turns(body, body_line, interviewer, source)
+    if not any(not t.is_interviewer for t in turns):
+        raise InputError(
+            source,
+            "no informant turn: the body needs lines like 'M07: ...' "
+            f"(interviewer labels are {', '.join(interviewer)})",
+            body_line,
+        )
+    return Transcript(
+        informant=informant,
+        role=str(role).strip(),
+        path=Path(path) if path is not None else None,
+        body=body,
+        body_line=body_line,
+        turns=turns,
+        attributes=attributes,
+        name=None if name is None else str(name),
+        interviewer_labels=interviewer,
+        preamble=preamble,
+    )
+
+
+def transcript_notices(transcript: Transcript) -> list[Notice]:
+    """Warnings about a transcript that do not stop the run."""
+    notices = []
+    if transcript.preamble:
+        snippet = " ".join(transcript.preamble.split())[:60]
+        notices.append(
+            Notice(
+                transcript.source,
+                transcript.body_line,
+                f"text before the first speaker turn is kept as a preamble and not coded: "
+                f"{snippet!r}",
+            )
+        )
+    return notices
+
+
+def iter_transcript_paths(root: Path) -> list[Path]:
+    """Transcript files under ``root``, sorted; READMEs and hidden files are documentation."""
+    if root.is_file():
+        return [root]
+    found = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if not path.is_file() or path.suffix.lower() not in TRANSCRIPT_SUFFIXES:
+            continue
+        if path.stem.lower() == "readme":
+            continue
+        found.append(path)
+    return found
+
+
+def read_corpus(path: str | Path) -> Corpus:
+    """Read a folder of transcripts (recursively, sorted by path) or a single file."""
+    root = Path(path)
+    if not root.exists():
+        raise InputError(root, "no such file or folder")
+    paths = iter_transcript_paths(root)
+    if not paths:
+        raise InputError(root, "no transcripts (*.txt or *.md) found")
+    return corpus_from(read_transcript(p) for p in paths)
+
+
+def corpus_from(transcripts: Iterable[Transcript], root: Path | None = None) -> Corpus:
+    """A corpus from transcripts already parsed; informant ids must be unique."""
+    seen: dict[str, Transcript] = {}
+    items = []
+    notices: list[Notice] = []
+    for t in transcripts:
+        if t.informant in seen:
+            raise InputError(
+                t.source,
+                f"duplicate informant id {t.informant!r} (also used in {seen[t.informant].source})",
+                2,
+            )
+        seen[t.informant] = t
+        items.append(t)
+        notices.extend(transcript_notices(t))
+    return Corpus(items, root, notices)
+
+
+def _front_matter(lines: list[str], source: object) -> tuple[dict, int]:
+    if not lines or lines[0].strip() != "---":
+        raise InputError(
+            source,
+            "missing front matter: the file must start with a '---' line, "
+            "then 'informant:' and 'role:', then another '---' line",
+            1,
+        )
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        raise InputError(source, "front matter is not closed: add a '---' line after it", 1)
+    raw = "\n".join(lines[1:index])
+    try:
+        meta = yaml.safe_load(raw) if raw.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(source, f"front matter is not valid YAML: {problem}", line) from None
+    if not isinstance(meta, dict):
+        raise InputError(source, "front matter must be 'key: value' lines", 2)
+    return meta, index + 1
+
+
+def _informant_id(meta: dict, source: object) -> str:
+    value = meta.get("informant")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputError(
+            source, "front matter has no 'informant' (the informant's id, e.g. M07)", 2
+        )
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InputError(source, f"'informant' must be an id such as M07, not {value!r}", 2)
+    informant = str(value).strip()
+    if not _ID.fullmatch(informant):
+        raise InputError(
+            source,
+            f"informant id {informant!r} may contain only letters, digits, '-' and '_'",
+            2,
+        )
+    return informant
+
+
+def _interviewer_labels(value: object, source: object) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_INTERVIEWER_LABELS
+    values = value if isinstance(value, list) else [value]
+    labels = tuple(str(v).strip() for v in values if str(v).strip())
+    if not labels or any(isinstance(v, dict | list) for v in values):
+        raise InputError(source, "'interviewer' must be a speaker label or a list of labels", 2)
+    return labels
+
+
+def _attribute(key: object, value: object, source: object) -> object:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        raise InputError(source, f"attribute {key!r} must be a single value, not a mapping", 2)
+    return value
+
+
+def _label_of(line: str, spaced: tuple[str, ...]) -> str | None:
+    for label in spaced:
+        if line.casefold().startswith(label.casefold() + ":"):
+            return line[: len(label)]
+    match = _LABEL.match(line)
+    return match.group(1) if match else None
+
+
+def _turns(
+    body: str, body_line: int, interviewer: tuple[str, ...], source: object
+) -> tuple[list[Turn], str]:
+    folded = {label.casefold() for label in interviewer}
+    spaced = tuple(label for label in interviewer if " " in label)
+    turns: list[Turn] = []
+    preamble: list[str] = []
+    current: dict | None = None
+    offset = 0
+    for number, line in enumerate(body.split("\n")):
+        label = _label_of(line, spaced)
+        if label is not None:
+            if current:
+                turns.append(_close(current, body))
+            text_start = len(label) + 1
+            text_start += len(line[text_start:]) - len(line[text_start:].lstrip())
+            stamp = _TIMESTAMP.match(line, text_start)
+            timestamp = None
+            if stamp:
+                timestamp = stamp.group(0).strip().strip("[]")
+                text_start = stamp.end()
+            current = {
+                "speaker": label,
+                "is_interviewer": label.casefold() in folded,
+                "start": offset + text_start,
+                "end": offset + len(line.rstrip()),
+                "line": body_line + number,
+                "timestamp": timestamp,
+            }
+        elif current is None:
+            preamble.append(line)
+        elif line.strip():
+            current["end"] = offset + len(line.rstrip())
+        offset += len(line) + 1
+    if current:
+        turns.append(_close(current, body))
+    return turns, "\n".join(preamble).strip()
+
+
+def _close(current: dict, body: str) -> Turn:
+    end = max(current["end"], current["start"])
+    return Turn(text=body[current["start"] : end], **{**current, "end": end})

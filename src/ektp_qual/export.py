@@ -1,0 +1,111 @@
+"""Writing tables to disk: all or nothing, and never over a researcher's own file.
+
+The output folder holds a manifest (``.ektp-qual-manifest.json``) with the checksum of
+every file the tool wrote. A file already in the folder is replaced only when the
+manifest says the tool wrote it and its checksum shows nobody edited it since; otherwise
+the whole export stops before anything is written. Files are written to temporary
+names first and renamed into place once all of them are complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import InputError
+
+MANIFEST = ".ektp-qual-manifest.json"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """UTF-8 CSV without index or BOM; pandas, R and spreadsheets read it as is."""
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _read_manifest(folder: Path) -> dict[str, str]:
+    path = folder / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data["files"]
+        if not isinstance(files, dict):
+            raise TypeError
+        return {str(k): str(v) for k, v in files.items()}
+    except (ValueError, KeyError, TypeError):
+        raise InputError(
+            path, "the tool's manifest is damaged; remove it or choose another output folder"
+        ) from None
+
+
+def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
+    """Write named files into ``folder`` atomically; returns the paths written."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, "the output path exists and is not a folder")
+    manifest = _read_manifest(folder) if folder.exists() else {}
+    for name in files:
+        target = folder / name
+        if not target.exists():
+            continue
+        if name not in manifest:
+            raise InputError(
+                target,
+                "already exists and was not written by ektp-qual; it was left untouched "
+                "and nothing was written (move it, or choose another --out folder)",
+            )
+        if _sha256(target.read_bytes()) != manifest[name]:
+            raise InputError(
+                target,
+                "was edited since ektp-qual wrote it; it was left untouched and nothing "
+                "was written (move it, or choose another --out folder)",
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            staged.append((name, _stage(folder, data)))
+        for name, data in files.items():
+            manifest[name] = _sha256(data)
+        record = {
+            "tool": "ektp-qual",
+            "version": __version__,
+            "files": dict(sorted(manifest.items())),
+        }
+        manifest_tmp = _stage(folder, (json.dumps(record, indent=2) + "\n").encode())
+        for name, tmp in staged:
+            os.replace(tmp, folder / name)
+        os.replace(manifest_tmp, folder / MANIFEST)
+    finally:
+        for _, tmp in staged:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+    return [folder / name for name in files]
+
+
+def _stage(folder: Path, data: bytes) -> Path:
+    handle, name = tempfile.mkstemp(dir=folder, prefix=".ektp-qual-", suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    return Path(name)
+
+
+def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
+    """Write each table as ``<name>.csv`` into ``folder`` (see the module's rules)."""
+    return write_files({f"{name}.csv": csv_bytes(table) for name, table in tables.items()}, folder)

@@ -1,0 +1,131 @@
+"""Words as the coder sees them: a blank spaCy pipeline and a morphology-aware word key.
+
+Matching compares *keys*, not surface words. A word's key is its lower-case form with
+spelling variants mapped to one standard (``antrean`` -> ``antrian``) and clitics removed
+(``antriannya`` -> ``antrian``), unless the word is itself a root in the language's
+dictionary (``masalah`` keeps its ``-lah``). When the codebook's language has a stemmer
+(Sastrawi for Indonesian), a derived word also takes the key of a *root* that the codebook
+uses (``keramahan`` -> ``ramah`` because ``ramah`` is a phrase word). A phrase word written
+in a derived form (``berdesakan``) matches only that form, so a root such as ``desa``
+(village) never matches it. Derivations through prefixes that change the meaning
+(``se-``: ``selama``; ``per-``: ``perbaikan``) are not followed.
+
+Keys are set on spaCy's lexemes (``NORM``), so spaCy's PhraseMatcher does the matching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from .errors import InputError
+from .model import Codebook, Morphology
+
+
+class _SetDictionary:
+    """Sastrawi's dictionary interface over a set (its own list makes stemming O(n))."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = {w.strip() for w in words if w.strip()}
+
+    def contains(self, word: str) -> bool:
+        return word in self.words
+
+    def add(self, word: str) -> None:
+        self.words.add(word)
+
+
+class WordKeys:
+    """The key of every word, for one codebook; results are cached per word."""
+
+    def __init__(self, morphology: Morphology, phrase_words: Iterable[str] = ()) -> None:
+        self.morphology = morphology
+        self.variants = dict(morphology.variants)
+        # Longest clitic first, so that "-nya" is tried before "-ya" style overlaps.
+        self.clitics = tuple(sorted(morphology.clitics, key=len, reverse=True))
+        self._cache: dict[str, str] = {}
+        self.phrase_bases: set[str] = set()
+        self.roots: set[str] = set()
+        for word in phrase_words:
+            base = self.base(word.lower())
+            self.phrase_bases.add(base)
+            if self.is_root(base):
+                self.roots.add(base)
+
+    @cached_property
+    def _sastrawi(self):
+        from Sastrawi.Stemmer.Stemmer import Stemmer
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+        dictionary = _SetDictionary(StemmerFactory().get_words())
+        return Stemmer(dictionary), dictionary
+
+    def is_root(self, word: str) -> bool:
+        if self.morphology.stemmer != "sastrawi":
+            return False
+        return self._sastrawi[1].contains(word)
+
+    def stem(self, word: str) -> str:
+        if self.morphology.stemmer != "sastrawi" or not word.isalpha():
+            return word
+        return self._sastrawi[0].stem(word)
+
+    def base(self, lower: str) -> str:
+        """Spelling variant and clitics resolved; derivation untouched."""
+        word = self.variants.get(lower, lower)
+        for clitic in self.clitics:
+            if word.endswith("-" + clitic) and len(word) > len(clitic) + 2:
+                return self.base(word[: -len(clitic) - 1])
+        if not self.clitics or not word.isalpha() or self.is_root(word):
+            return word
+        for _ in range(2):  # a particle (-lah) may follow a possessive (-nya)
+            for clitic in self.clitics:
+                rest = word[: -len(clitic)]
+                if word.endswith(clitic) and len(rest) >= 3:
+                    word = self.variants.get(rest, rest)
+                    break
+            else:
+                break
+            if self.is_root(word):
+                break
+        return word
+
+    def key(self, text: str) -> str:
+        lower = text.lower()
+        cached = self._cache.get(lower)
+        if cached is not None:
+            return cached
+        base = self.base(lower)
+        key = base
+        derivable = base not in self.phrase_bases and self.roots and len(base) > 4
+        if derivable and not self.is_root(base) and not self._blocked(base):
+            stem = self.stem(base)
+            if stem in self.roots:
+                key = stem
+        self._cache[lower] = key
+        return key
+
+    def _blocked(self, word: str) -> bool:
+        prefixes = self.morphology.no_derivation_prefixes
+        if not prefixes:
+            return False
+        stem = self.stem(word)
+        at = word.find(stem)
+        prefix = word[:at] if at > 0 else ""
+        return any(prefix.endswith(p) for p in prefixes)
+
+
+def blank_pipeline(codebook: Codebook):
+    """A blank spaCy pipeline for the codebook's language, with a rule-based sentencizer."""
+    import spacy
+
+    try:
+        nlp = spacy.blank(codebook.language)
+    except Exception:  # spaCy raises ImportError or its own errors for unknown codes
+        raise InputError(
+            codebook.source,
+            f"language {codebook.language!r} is not a language spaCy knows "
+            "(use a code such as id, en, ms, nl)",
+        ) from None
+    nlp.add_pipe("sentencizer")
+    return nlp

@@ -1,0 +1,222 @@
+"""The data of a qualitative study: transcripts, codebooks and the tables built from them.
+
+Everything here is plain data. Tables are pandas DataFrames whose columns are listed
+in the ``*_COLUMNS`` constants below; those lists are the documented contract of the
+CSV exports as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: One row per sentence of an informant (interviewer turns are context, never segments).
+#: ``start``/``end`` are 0-based code-point offsets into the transcript body (the text after
+#: the front matter, BOM removed, line ends normalised to ``\n``): ``body[start:end] == text``.
+SEGMENT_COLUMNS = [
+    "segment_id",  # stable: informant + sentence text + occurrence, not row order
+    "informant",
+    "role",
+    "turn",  # 1-based index of the informant's turn in the transcript
+    "sentence",  # 1-based index of the sentence within its turn
+    "line",  # 1-based line number in the transcript file where the sentence starts
+    "start",
+    "end",
+    "text",
+    "question",  # the interviewer turn this sentence answers ("" before any question)
+    "topic",  # criterion id the question asks about (structural coding), or ""
+]
+
+#: One row per piece of coded evidence (a phrase match, or a generic judgement in an
+#: answer to a guide question).
+CODING_COLUMNS = [
+    "segment_id",
+    "informant",
+    "role",
+    "criterion",
+    "polarity",  # "positive" or "negative", after negation
+    "method",  # "phrase", "negated phrase" or "structural"
+    "phrase",  # the codebook phrase that fired, as written in the codebook
+    "negated",  # True when a negator flipped the phrase's polarity
+    "negator",  # the negating word, or ""
+    "matched",  # the words of the transcript that matched
+    "start",  # offsets of the segment (sentence) in the transcript body
+    "end",
+    "text",
+    "rule",  # human-readable provenance: which list or question made the coding
+    "codebook_sha256",
+]
+
+#: One row per informant and criterion: the reduced stance.
+STANCE_COLUMNS = [
+    "informant",
+    "role",
+    "criterion",
+    "stance",  # "positive", "negative", "mixed" or "none"
+    "n_positive",  # coded sentences with positive evidence
+    "n_negative",  # coded sentences with negative evidence
+]
+
+#: One row per criterion: the verdict and the numbers behind it.
+CONCLUSION_COLUMNS = [
+    "criterion",
+    "label",
+    "verdict",  # "met", "not met" or "undetermined"
+    "positive",  # deciding informants with a positive stance
+    "with_stance",  # deciding informants whose stance is not "none"
+    "share",  # positive / with_stance (empty when undetermined)
+    "threshold",
+    "rule",
+    "deciding_roles",
+]
+
+STANCES = ("positive", "negative", "mixed", "none")
+POLARITIES = ("positive", "negative")
+VERDICTS = ("met", "not met", "undetermined")
+OVERALL_VERDICTS = ("met", "partly met", "not met", "undetermined")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A speaker turn. Offsets point into the transcript body."""
+
+    speaker: str
+    is_interviewer: bool
+    text: str
+    start: int
+    end: int
+    line: int
+    timestamp: str | None = None
+
+
+@dataclass
+class Transcript:
+    """One interview with one informant."""
+
+    informant: str
+    role: str
+    path: Path | None
+    body: str
+    body_line: int  # 1-based file line on which the body starts
+    turns: list[Turn]
+    attributes: dict[str, object] = field(default_factory=dict)
+    name: str | None = None  # personal data: never exported unless asked for
+    interviewer_labels: tuple[str, ...] = ()
+    preamble: str = ""
+
+    @property
+    def source(self) -> str:
+        return str(self.path) if self.path else f"<{self.informant}>"
+
+
+@dataclass
+class Notice:
+    """A warning about the input that does not stop the run."""
+
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Corpus:
+    """The transcripts of a study, sorted by path."""
+
+    transcripts: list[Transcript]
+    root: Path | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def informants(self) -> list[str]:
+        return [t.informant for t in self.transcripts]
+
+    @property
+    def roles(self) -> list[str]:
+        """Roles in order of first appearance."""
+        return list(dict.fromkeys(t.role for t in self.transcripts))
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+    label_en: str = ""
+    definition: str = ""
+    questions: tuple[str, ...] = ()
+    short: str = ""  # abbreviation for narrow displays
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """How stances become verdicts (FORMATS.md section 3)."""
+
+    rule: str = "share_positive"
+    threshold: float = 0.75
+    roles: tuple[str, ...] | None = None  # None: every role decides
+    labels: tuple[tuple[str, str], ...] = ()  # verdict -> wording in the study's language
+
+    def label(self, verdict: str) -> str:
+        return dict(self.labels).get(verdict, "")
+
+
+@dataclass(frozen=True)
+class Morphology:
+    """How words are normalised before matching; defaults come from the language."""
+
+    clitics: tuple[str, ...] = ()
+    variants: tuple[tuple[str, str], ...] = ()
+    stemmer: str = "none"  # "none" or "sastrawi"
+    no_derivation_prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Codebook:
+    id: str
+    title: str
+    language: str
+    criteria: tuple[Criterion, ...]
+    negators: tuple[str, ...] = ()
+    evaluative_positive: tuple[str, ...] = ()
+    evaluative_negative: tuple[str, ...] = ()
+    decision: DecisionRule = DecisionRule()
+    morphology: Morphology = Morphology()
+    negation_window: int = 3
+    clause_breaks: tuple[str, ...] = ()
+    irrealis: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    sha256: str = ""
+    path: Path | None = None
+
+    @property
+    def source(self) -> str:
+        return str(self.path) if self.path else f"<codebook {self.id}>"
+
+    @property
+    def criterion_ids(self) -> list[str]:
+        return [c.id for c in self.criteria]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Expected verdicts (for example a thesis's) to compare a reproduction with."""
+
+    criteria: tuple[tuple[str, str], ...]
+    overall: str | None = None
+    source: str = ""
+    note: str = ""
+    path: Path | None = None
+
+    def expected(self, criterion_id: str) -> str | None:
+        return dict(self.criteria).get(criterion_id)

@@ -1,0 +1,323 @@
+"""Drawing the displays and conclusions on a terminal with rich.
+
+Everything fits an 80-column terminal. Stances are shown by symbol as well as colour
+(+ positive, - negative, ± mixed, · none), so nothing depends on seeing colour, and
+colour is off when the output is not a terminal or NO_COLOR is set (rich's own rules).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .analysis.display import STANCE_SYMBOLS
+from .model import Codebook, Notice
+from .pipeline import Conclusion, Display, Reduction
+
+STANCE_STYLES = {"positive": "green", "negative": "red", "mixed": "yellow", "none": "dim"}
+VERDICT_STYLES = {
+    "met": "bold green",
+    "not met": "bold red",
+    "undetermined": "yellow",
+    "partly met": "bold yellow",
+}
+QUOTE_WIDTH = 62
+
+
+def make_console(quiet: bool = False, stderr: bool = False) -> Console:
+    return Console(highlight=False, quiet=quiet, stderr=stderr)
+
+
+def short_names(codebook: Codebook) -> dict[str, str]:
+    """A short, unique column name per criterion (the codebook's ``short`` if given)."""
+    names: dict[str, str] = {}
+    for c in codebook.criteria:
+        name = c.short or c.id[:4].upper()
+        size = 4
+        while name in names.values() and size < len(c.id):
+            size += 1
+            name = c.id[:size].upper()
+        names[c.id] = name
+    return names
+
+
+def one_line(text: str, width: int = QUOTE_WIDTH) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def notices(console: Console, items: list[Notice]) -> None:
+    for notice in items:
+        console.print(Text.assemble(("warning: ", "yellow"), str(notice)), soft_wrap=True)
+
+
+def legend(console: Console, codebook: Codebook) -> None:
+    names = short_names(codebook)
+    parts = [f"{names[c.id]} {c.id}" for c in codebook.criteria]
+    console.print(Text("Criteria: " + ", ".join(parts), style="dim"))
+    console.print(
+        Text(
+            "Cells: stance (+ positive, - negative, ± mixed, · none) and coded sentences +n/-n.",
+            style="dim",
+        )
+    )
+
+
+def checklist_matrix(console: Console, display: Display, codebook: Codebook) -> None:
+    names = short_names(codebook)
+    table = Table(
+        title="Checklist matrix: informants x criteria",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column("Informant", no_wrap=True)
+    for cid in codebook.criterion_ids:
+        table.add_column(names[cid], justify="center", no_wrap=True)
+    matrix = display.checklist_matrix
+    for role, group in matrix.groupby("role", sort=False):
+        table.add_row(Text(str(role), style="bold"), *[""] * len(codebook.criteria))
+        for row in group.itertuples(index=False):
+            record = row._asdict()
+            cells = []
+            for cid in codebook.criterion_ids:
+                stance = record[cid]
+                counts = record[f"{cid}_counts"].replace("+", "").replace("/-", "/")
+                cells.append(
+                    Text(f"{STANCE_SYMBOLS[stance]} {counts}", style=STANCE_STYLES[stance])
+                )
+            table.add_row(f"  {record['informant']}", *cells)
+    console.print(table)
+    legend(console, codebook)
+
+
+def role_matrix(console: Console, display: Display, codebook: Codebook) -> None:
+    names = short_names(codebook)
+    data = display.role_matrix
+    roles = list(dict.fromkeys(data["role"]))
+    table = Table(
+        title="Role-ordered matrix: informants by stance",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column("Criterion", no_wrap=True)
+    for role in roles:
+        table.add_column(f"{role}\n+ / - / ± / ·", justify="center", no_wrap=True)
+        table.add_column("% +", justify="right", no_wrap=True)
+    for cid in codebook.criterion_ids:
+        cells: list[object] = [f"{names[cid]} {cid}"]
+        for role in roles:
+            r = data[(data["role"] == role) & (data["criterion"] == cid)].iloc[0]
+            cells.append(f"{r['positive']} / {r['negative']} / {r['mixed']} / {r['none']}")
+            share = r["share_positive"]
+            cells.append("" if pd.isna(share) else f"{share:.0%}")
+        table.add_row(*cells)
+    console.print(table)
+
+
+def evidence(console: Console, reduction: Reduction, codebook: Codebook, per_side: int = 2) -> None:
+    """Per criterion, the strongest quotes on each side, one per informant."""
+    quotes = reduction.quotes.sort_values(["strength", "start"], ascending=[False, True])
+    console.print(
+        Text("Evidence by criterion (strongest quotes, tagged by informant)", style="bold")
+    )
+    for c in codebook.criteria:
+        table = Table(box=box.MINIMAL, show_header=False, pad_edge=False, expand=False)
+        table.add_column("", no_wrap=True, width=1)
+        table.add_column("", no_wrap=True)
+        table.add_column("", overflow="fold")
+        for polarity in ("positive", "negative"):
+            side = quotes[(quotes["criterion"] == c.id) & (quotes["polarity"] == polarity)]
+            side = side.drop_duplicates("informant").head(per_side)
+            for q in side.itertuples():
+                table.add_row(
+                    Text(STANCE_SYMBOLS[polarity], style=STANCE_STYLES[polarity]),
+                    q.informant,
+                    one_line(q.quote),
+                )
+        title = f"{c.id}: {c.label}" + (f" ({c.label_en})" if c.label_en else "")
+        console.print(Text(title, style="bold cyan"))
+        if table.row_count:
+            console.print(table)
+        else:
+            console.print(Text("  no coded evidence", style="dim"))
+
+
+def conclusions(console: Console, conclusion: Conclusion, codebook: Codebook) -> None:
+    data = conclusion.conclusions
+    comparison = conclusion.comparison
+    expected = (
+        dict(zip(comparison["criterion"], comparison["expected"], strict=True))
+        if comparison is not None
+        else {}
+    )
+    rule = codebook.decision
+    deciding = ", ".join(rule.roles) if rule.roles else "all roles"
+    table = Table(
+        title=f"Conclusions: met when positive / with stance >= {rule.threshold:g} ({deciding})",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column("Criterion", no_wrap=True)
+    table.add_column("+/with", justify="right", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    if comparison is not None:
+        table.add_column("expected", no_wrap=True)
+        table.add_column("", no_wrap=True)
+    for r in data.itertuples():
+        share = "" if pd.isna(r.share) else f"{r.share:.2f}"
+        cells: list[object] = [
+            r.criterion,
+            f"{r.positive}/{r.with_stance}",
+            share,
+            Text(r.verdict, style=VERDICT_STYLES[r.verdict]),
+        ]
+        if comparison is not None:
+            want = expected.get(r.criterion)
+            cells += [want or "", _mark(want, r.verdict)]
+        table.add_row(*cells)
+    console.print(table)
+    overall = conclusion.overall.iloc[0]
+    line = Text("Overall: ")
+    line.append(overall["verdict"], style=VERDICT_STYLES[overall["verdict"]])
+    if overall["label"]:
+        line.append(f" ({overall['label']})")
+    line.append(f": {overall['met']} of {overall['criteria']} criteria met")
+    if comparison is not None and conclusion.findings and conclusion.findings.overall:
+        line.append(f"; expected {conclusion.findings.overall} ")
+        line.append(_mark(conclusion.findings.overall, overall["verdict"]))
+    console.print(line)
+    if conclusion.findings is not None:
+        findings = conclusion.findings
+        if findings.source:
+            console.print(Text(f"Expected findings: {findings.source}", style="dim"))
+        if findings.note:
+            console.print(Text(f"Note: {findings.note}", style="dim"))
+        matches = conclusion.reproduces_findings
+        console.print(
+            Text("The expected findings are reproduced.", style="green")
+            if matches
+            else Text("Some verdicts differ from the expected findings.", style="bold red")
+        )
+
+
+def _mark(expected: str | None, verdict: str) -> Text:
+    if expected is None:
+        return Text("")
+    return Text("✓", style="green") if expected == verdict else Text("✗", style="bold red")
+
+
+def triangulation(console: Console, conclusion: Conclusion, codebook: Codebook) -> None:
+    data = conclusion.triangulation
+    roles = [c[: -len("_verdict")] for c in data.columns if c.endswith("_verdict")]
+    table = Table(
+        title="Triangulation: the rule applied to each role alone",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column("Criterion", no_wrap=True)
+    for role in roles:
+        table.add_column(role, no_wrap=True)
+    table.add_column("roles", no_wrap=True)
+    for r in data.to_dict("records"):
+        cells: list[object] = [r["criterion"]]
+        for role in roles:
+            verdict = r[f"{role}_verdict"]
+            cells.append(
+                Text(
+                    f"{r[f'{role}_positive']}/{r[f'{role}_with_stance']} {verdict}",
+                    style=VERDICT_STYLES[verdict].replace("bold ", ""),
+                )
+            )
+        cells.append(
+            Text(r["agreement"], style="bold yellow" if r["agreement"] == "disagree" else "")
+        )
+        table.add_row(*cells)
+    console.print(table)
+
+
+def negative_evidence(
+    console: Console, conclusion: Conclusion, codebook: Codebook, per_criterion: int = 2
+) -> None:
+    data = conclusion.negative_evidence
+    console.print(Text("Negative evidence: quotes against each verdict", style="bold"))
+    for r in conclusion.conclusions.itertuples():
+        rows = data[data["criterion"] == r.criterion].drop_duplicates("informant")
+        head = f"{r.criterion} ({r.verdict}): {len(data[data['criterion'] == r.criterion])} "
+        head += "quotes against"
+        console.print(Text(head, style="cyan"))
+        for q in rows.head(per_criterion).itertuples():
+            console.print(
+                Text(f"  {STANCE_SYMBOLS[q.polarity]} {q.informant}: {one_line(q.quote, 66)}"),
+                soft_wrap=False,
+            )
+
+
+def reduction_summary(console: Console, reduction: Reduction) -> None:
+    corpus = reduction.corpus
+    roles = pd.Series([t.role for t in corpus.transcripts]).value_counts()
+    role_text = ", ".join(f"{n} {role}" for role, n in roles.items())
+    console.print(
+        f"Corpus: {len(corpus.transcripts)} transcripts ({role_text}); "
+        f"{len(reduction.segments)} informant sentences, "
+        f"{reduction.codings['segment_id'].nunique()} coded, "
+        f"{len(reduction.codings)} codings.",
+        soft_wrap=True,
+    )
+    book = reduction.codebook
+    console.print(
+        f"Codebook: {book.title} [{book.id}, {len(book.criteria)} criteria, "
+        f"sha256 {book.sha256[:12]}]",
+        soft_wrap=True,
+        markup=False,
+    )
+
+
+def stances(console: Console, reduction: Reduction) -> None:
+    """The reduction step alone: the checklist as counts, without the matrices."""
+    book = reduction.codebook
+    names = short_names(book)
+    table = Table(
+        title="Stances (coded sentences +n/-n)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column("Informant", no_wrap=True)
+    table.add_column("role", no_wrap=True)
+    for cid in book.criterion_ids:
+        table.add_column(names[cid], justify="center", no_wrap=True)
+    data = reduction.stances
+    for informant, group in data.groupby("informant", sort=False):
+        row = group.set_index("criterion")
+        cells = []
+        for cid in book.criterion_ids:
+            stance = row.at[cid, "stance"]
+            cells.append(
+                Text(
+                    f"{STANCE_SYMBOLS[stance]} {row.at[cid, 'n_positive']}/"
+                    f"{row.at[cid, 'n_negative']}",
+                    style=STANCE_STYLES[stance],
+                )
+            )
+        table.add_row(str(informant), str(group["role"].iloc[0]), *cells)
+    console.print(table)
+    legend(console, book)
+
+
+def issues(console: Console, table: pd.DataFrame) -> None:
+    if table.empty:
+        console.print(Text("No warnings.", style="green"))
+        return
+    for r in table.itertuples():
+        where = f"{r.source}:{int(r.line)}" if pd.notna(r.line) else r.source
+        console.print(
+            Text.assemble((f"{r.check}: ", "yellow"), f"{where}: {r.message}"), soft_wrap=True
+        )

@@ -1,0 +1,34 @@
+"""Where the embedded sample (19 transcripts, the Gronroos codebook, the thesis's
+findings) lives: inside the installed package, or at the top of a source checkout."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def _root() -> Path:
+    packaged = Path(str(resources.files("ektp_qual"))) / "sample"
+    if (packaged / "codebooks").is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "codebooks").is_dir() and (checkout / "transcripts_sample").is_dir():
+        return checkout
+    raise FileNotFoundError(
+        "the sample corpus is missing from this installation; reinstall ektp-qual"
+    )
+
+
+def sample_transcripts() -> Path:
+    """The folder of the 19 reconstructed e-KTP interviews."""
+    return _root() / "transcripts_sample"
+
+
+def sample_codebook() -> Path:
+    """The Gronroos (1988) codebook, in Indonesian with English labels."""
+    return _root() / "codebooks" / "gronroos.yaml"
+
+
+def sample_findings() -> Path:
+    """The thesis's verdicts, to compare the reproduction with."""
+    return sample_transcripts() / "thesis_findings.yaml"
