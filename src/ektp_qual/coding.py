@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
+from spacy.attrs import ORTH
 
 from .language import WordKeys, blank_pipeline
 from .model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
@@ -82,13 +83,13 @@ class Coder:
         self.irrealis = {self.keys.key(w) for w in codebook.irrealis}
         self.clause_breaks = {self.keys.key(w) for w in codebook.clause_breaks}
 
-    def _key_vocab(self) -> None:
-        """Give every lexeme seen so far its key, which the matcher compares."""
-        if len(self._keyed) == len(self.nlp.vocab):
-            return
-        for lexeme in self.nlp.vocab:
-            if lexeme.orth not in self._keyed:
-                self._keyed.add(lexeme.orth)
+    def _key_words(self, docs) -> None:
+        """Give every new word of ``docs`` its key, which the matcher compares (NORM)."""
+        vocab = self.nlp.vocab
+        for doc in docs:
+            for orth in set(doc.to_array(ORTH).tolist()) - self._keyed:
+                self._keyed.add(orth)
+                lexeme = vocab[orth]
                 key = self.keys.key(lexeme.orth_)
                 if key != lexeme.norm_:
                     lexeme.norm_ = key
@@ -105,7 +106,7 @@ class Coder:
         entries += [_Rule("evaluative", "", "negative", p, 0) for p in cb.evaluative_negative]
         entries += [_Rule("ignore", "", "", p, 0) for p in cb.ignore]
         docs = [self.nlp.make_doc(rule.phrase) for rule in entries]
-        self._key_vocab()
+        self._key_words(docs)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         for rule, doc in zip(entries, docs, strict=True):
             name = "\x1f".join((rule.kind, rule.criterion, rule.polarity, rule.phrase))
@@ -180,7 +181,7 @@ class Coder:
         for start in range(0, len(units), _BATCH):
             batch = units[start : start + _BATCH]
             docs = [self._merge_clitics(d) for d in self.nlp.pipe(u[-1] for u in batch)]
-            self._key_vocab()
+            self._key_words(docs)
             for unit, doc in zip(batch, docs, strict=True):
                 transcript = unit[0]
                 if transcript.informant not in occurrences:

@@ -15,6 +15,7 @@ Keys are set on spaCy's lexemes (``NORM``), so spaCy's PhraseMatcher does the ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -51,6 +52,10 @@ class WordKeys:
             self.phrase_bases.add(base)
             if self.is_root(base):
                 self.roots.add(base)
+        # A derived word contains its root, save the first letter that a nasal prefix may
+        # replace (memuaskan <- puas): words without any such part are never stemmed.
+        cores = sorted({root[1:] for root in self.roots if len(root) > 3}, key=len, reverse=True)
+        self._may_derive = re.compile("|".join(map(re.escape, cores))) if cores else None
 
     @cached_property
     def _sastrawi(self):
@@ -97,7 +102,12 @@ class WordKeys:
             return cached
         base = self.base(lower)
         key = base
-        derivable = base not in self.phrase_bases and self.roots and len(base) > 4
+        derivable = (
+            self._may_derive is not None
+            and len(base) > 4
+            and base not in self.phrase_bases
+            and self._may_derive.search(base) is not None
+        )
         if derivable and not self.is_root(base) and not self._blocked(base):
             stem = self.stem(base)
             if stem in self.roots:
@@ -115,17 +125,29 @@ class WordKeys:
         return any(prefix.endswith(p) for p in prefixes)
 
 
+# spaCy's exceptions for words such as "abu-abu" or "bolak-balik" (16,000 in Indonesian)
+# keep them whole, and loading them costs seconds at every start. The coder reads a
+# hyphenated word as its parts in text and in phrases alike, so they are left out.
+_HYPHEN_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
 def blank_pipeline(codebook: Codebook):
     """A blank spaCy pipeline for the codebook's language, with a rule-based sentencizer."""
-    import spacy
+    from spacy.util import get_lang_class
 
     try:
-        nlp = spacy.blank(codebook.language)
+        language = get_lang_class(codebook.language)
     except Exception:  # spaCy raises ImportError or its own errors for unknown codes
         raise InputError(
             codebook.source,
             f"language {codebook.language!r} is not a language spaCy knows "
             "(use a code such as id, en, ms, nl)",
         ) from None
+    exceptions = language.Defaults.tokenizer_exceptions
+    kept = {k: v for k, v in exceptions.items() if not _HYPHEN_COMPOUND.fullmatch(k)}
+    if len(kept) < len(exceptions):
+        defaults = type("Defaults", (language.Defaults,), {"tokenizer_exceptions": kept})
+        language = type(language.__name__, (language,), {"Defaults": defaults})
+    nlp = language()
     nlp.add_pipe("sentencizer")
     return nlp

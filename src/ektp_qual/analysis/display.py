@@ -90,40 +90,37 @@ def role_ordered_matrix(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFra
 
 
 def conceptually_clustered_matrix(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Criterion x theme: what carried the evidence, who said it, and a quote."""
+    """Criterion x theme: what carried the evidence, who said it, and a quote.
+
+    A theme is the codebook phrase that fired, or "judgement: <word>" for a generic
+    judgement attributed through the question; its quote is the strongest sentence.
+    """
     columns = ["criterion", "polarity", "theme", "segments", "informants", "who", "quote"]
     if codings.empty:
         return pd.DataFrame(columns=columns)
-    theme = codings["phrase"].where(
-        codings["method"] != "structural", "judgement: " + codings["phrase"]
-    )
-    table = codings.assign(theme=theme)
-    rows = []
-    order = {cid: i for i, cid in enumerate(codebook.criterion_ids)}
-    for (criterion, polarity, name), group in table.groupby(
-        ["criterion", "polarity", "theme"], sort=False
-    ):
-        ranked = quotes(group).sort_values(["strength", "start"], ascending=[False, True])
-        top = ranked.iloc[0]
-        rows.append(
-            {
-                "criterion": criterion,
-                "polarity": polarity,
-                "theme": name,
-                "segments": group["segment_id"].nunique(),
-                "informants": group["informant"].nunique(),
-                "who": ", ".join(dict.fromkeys(group["informant"])),
-                "quote": f"{top['informant']}: {top['quote']}",
-            }
+    strength = quotes(codings)[["segment_id", "criterion", "polarity", "strength"]]
+    table = codings.assign(
+        theme=codings["phrase"].where(
+            codings["method"] != "structural", "judgement: " + codings["phrase"]
         )
-    out = pd.DataFrame(rows, columns=columns)
+    ).merge(strength, on=["segment_id", "criterion", "polarity"], how="left")
+    table = table.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
+    table["tagged"] = table["informant"] + ": " + table["text"]
+    grouped = table.groupby(["criterion", "polarity", "theme"], sort=False).agg(
+        segments=("segment_id", "nunique"),
+        informants=("informant", "nunique"),
+        who=("informant", lambda s: ", ".join(sorted(set(s)))),
+        quote=("tagged", "first"),
+    )
+    out = grouped.reset_index()
+    order = {cid: i for i, cid in enumerate(codebook.criterion_ids)}
     out = out.sort_values(
-        ["criterion", "polarity", "informants", "segments"],
+        ["criterion", "polarity", "informants", "segments", "theme"],
         key=lambda s: s.map(order) if s.name == "criterion" else s,
-        ascending=[True, False, False, False],
+        ascending=[True, False, False, False, True],
         kind="stable",
     )
-    return out.reset_index(drop=True)
+    return out[columns].reset_index(drop=True)
 
 
 def segments_by_code(
