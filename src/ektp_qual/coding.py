@@ -31,13 +31,14 @@ from .language import WordKeys, blank_pipeline
 from .model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_WORD = re.compile(r"[^\W\d_]+")
 # Punctuation that does not end a negator's reach: word-internal hyphens and quotes.
 _SCOPE_TRANSPARENT = {"-", "'", '"', "“", "”", "‘", "’"}
 # Minimum share of a question's informative words that a criterion must account for.
-TOPIC_MIN_SCORE = 0.34
-# An unmatched interviewer turn with fewer content words than this is a follow-up
-# ("Terus, Bu?") and keeps the topic of the question before it.
-FOLLOW_UP_MAX_WORDS = 3
+TOPIC_MIN_SCORE = 0.4
+# An interviewer turn of at most this many words that names no criterion is a follow-up
+# ("Terus, Bu?", "Maksudnya bagaimana, Pak?") and keeps the topic of the question before.
+FOLLOW_UP_MAX_WORDS = 4
 _BATCH = 1000
 
 
@@ -118,49 +119,74 @@ class Coder:
 
     # -- structural coding -------------------------------------------------------------
 
-    def _content_keys(self, text: str) -> list[str]:
-        stop = self.nlp.Defaults.stop_words
+    def _question_words(self, text: str) -> list[tuple[str, str]]:
+        """(key, criterion whose phrase covers the word or "") for each telling word.
+
+        Spans of the codebook's ``ignore`` list (place names, "terima kasih") are left out;
+        function words need no list, since every criterion shares them (zero idf).
+        """
+        doc = self.nlp.make_doc(text)
+        self._key_words([doc])
+        matches, ignored = self._resolve(doc)
+        covered = {
+            i: rule.criterion
+            for start, end, rule in matches
+            if rule.kind == "criterion"
+            for i in range(start, end)
+        }
         return [
-            self.keys.key(t.text)
-            for t in self.nlp.make_doc(text)
-            if t.is_alpha and len(t.text) > 2 and t.lower_ not in stop
+            (t.norm_, covered.get(t.i, ""))
+            for t in doc
+            if t.is_alpha and len(t.text) > 2 and t.i not in ignored
         ]
 
     @cached_property
-    def _topic_model(self) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-        """Per criterion, the weight of each word (guide questions and labels weigh most)."""
-        weights: dict[str, dict[str, float]] = {}
+    def _topic_model(self) -> tuple[dict[str, set[str]], dict[str, float]]:
+        """Per criterion, the words of its guide questions and labels, and their idf."""
+        words: dict[str, set[str]] = {}
         for c in self.codebook.criteria:
-            w: dict[str, float] = {}
-            for phrase in (*c.positive, *c.negative):
-                for key in self._content_keys(phrase):
-                    w[key] = max(w.get(key, 0.0), 0.5)
-            for text in (*c.questions, c.label, c.label_en):
-                for key in self._content_keys(text):
-                    w[key] = 1.0
-            weights[c.id] = w
-        n = len(weights)
-        df = Counter(k for w in weights.values() for k in w)
+            words[c.id] = {
+                key
+                for text in (*c.questions, c.label, c.label_en)
+                for key, _ in self._question_words(text)
+            }
+        n = len(words)
+        df = Counter(k for w in words.values() for k in w)
         idf = {k: math.log((n + 1) / count) for k, count in df.items()}
-        return weights, idf
+        return words, idf
 
     def question_topic(self, question: str) -> tuple[str | None, float]:
-        """The criterion a question asks about, with its score; None for small talk.
+        """The criterion a question asks about, with its score.
 
-        Returns ``("", 0)`` when the question is too short to judge (a follow-up).
+        The score of a criterion is the share of the question's information (idf) carried
+        by words of that criterion's guide questions and labels, or by its phrases.
+        Returns ``(None, score)`` for a question about something else (small talk), and
+        ``("", 0)`` for a short follow-up ("Terus, Bu?") that keeps the previous topic.
         """
-        weights, idf = self._topic_model
-        keys = list(dict.fromkeys(self._content_keys(question)))
-        if len(keys) < FOLLOW_UP_MAX_WORDS and not any(k in idf for k in keys):
+        words, idf = self._topic_model
+        found = list(dict(self._question_words(question)).items())
+        if not any(k in idf or c for k, c in found) and (
+            _word_count(question) <= FOLLOW_UP_MAX_WORDS
+        ):
             return "", 0.0
-        unknown = math.log(len(weights) + 1) / 2
-        total = sum(idf.get(k, unknown) for k in keys)
+        unknown = math.log(len(words) + 1) / 2
+        stop = self.nlp.Defaults.stop_words
+        weight = {k: idf.get(k, 0.0 if k in stop else unknown) for k, _ in found}
+        total = sum(weight.values())
         if total <= 0:
             return None, 0.0
         scores = sorted(
             (
-                (sum(idf.get(k, 0.0) * w.get(k, 0.0) for k in keys) / total, cid)
-                for cid, w in weights.items()
+                (
+                    sum(
+                        w
+                        for (k, c), w in zip(found, weight.values(), strict=True)
+                        if c == cid or k in words[cid]
+                    )
+                    / total,
+                    cid,
+                )
+                for cid in words
             ),
             reverse=True,
         )
@@ -349,6 +375,10 @@ class _Occurrences:
 
     def line(self, offset: int) -> int:
         return self.transcript.body_line + bisect_right(self.line_starts, offset) - 1
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 def segment_id(informant: str, text: str, seen: Counter[str] | None = None) -> str:

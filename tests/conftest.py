@@ -1,0 +1,89 @@
+"""Small corpora and codebooks written inside the tests, to the FORMATS.md contract."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+# A small Indonesian codebook written exactly to FORMATS.md (no extension keys).
+MINI_CODEBOOK = """\
+codebook: mini
+title: Mini codebook for tests
+language: id
+negators: [tidak, tak, kurang, belum, bukan, nggak, gak, enggak, tanpa]
+evaluative:
+  positive: [baik, bagus, puas, memuaskan, lancar]
+  negative: [buruk, jelek, kecewa, mengecewakan, parah]
+decision:
+  threshold: 0.75
+  roles: [masyarakat]
+criteria:
+  - id: attitude
+    label: Sikap dan Perilaku
+    label_en: Attitudes and Behaviour
+    questions:
+      - Bagaimana sikap petugas saat melayani?
+    positive: [petugas ramah, ramah, sopan, sabar, murah senyum]
+    negative: [judes, ketus, cuek, pilih kasih]
+  - id: professionalism
+    label: Profesionalisme dan Keterampilan
+    questions:
+      - Bagaimana kecepatan proses perekaman, cepat atau lambat?
+    positive: [cepat, cekatan]
+    negative: [antrian panjang, lambat, berdesakan, blangko habis]
+  - id: reliability
+    label: Keandalan dan Kepercayaan
+    questions:
+      - Apakah ada biaya atau pungutan dalam pembuatan e-KTP?
+    positive: [gratis, tepat waktu]
+    negative: [pungli, pungutan liar, lama]
+"""
+
+
+def transcript_text(
+    informant: str,
+    role: str,
+    turns: list[tuple[str, str]],
+    **attributes: object,
+) -> str:
+    """A transcript in the FORMATS.md shape; turns are (label, text)."""
+    meta = [f"informant: {informant}", f"role: {role}"]
+    meta += [f"{key}: {value}" for key, value in attributes.items()]
+    body = "\n".join(f"{label}: {text}" for label, text in turns)
+    return "---\n" + "\n".join(meta) + "\n---\n" + body + "\n"
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a file under tmp_path and return its path."""
+
+    def _write(relative: str, text: str, encoding: str = "utf-8") -> Path:
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding=encoding)
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def mini_codebook(write) -> Path:
+    return write("codebook.yaml", MINI_CODEBOOK)
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path):
+    """Write transcripts into tmp_path/corpus: ``corpus_dir({id: (role, turns)})``."""
+
+    def _corpus(spec: dict[str, tuple[str, list[tuple[str, str]]]]) -> Path:
+        folder = tmp_path / "corpus"
+        folder.mkdir(exist_ok=True)
+        for informant, (role, turns) in spec.items():
+            (folder / f"{informant}.txt").write_text(
+                transcript_text(informant, role, turns), encoding="utf-8"
+            )
+        return folder
+
+    return _corpus

@@ -1,0 +1,245 @@
+"""Coding: morphology, negation, structural coding, overlaps and provenance."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ektp_qual import code_corpus, parse_codebook, parse_transcript
+from ektp_qual.corpus import corpus_from
+
+from .conftest import MINI_CODEBOOK, transcript_text
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return parse_codebook(MINI_CODEBOOK, "mini.yaml")
+
+
+def code(codebook, *turns: tuple[str, str], informant: str = "M01", role: str = "masyarakat"):
+    text = transcript_text(informant, role, list(turns))
+    corpus = corpus_from([parse_transcript(text, f"{informant}.txt")])
+    return code_corpus(corpus, codebook)
+
+
+def codings_of(codebook, answer: str, question: str = "Ceritakan pengalaman Ibu.") -> pd.DataFrame:
+    return code(codebook, ("P", question), ("M01", answer)).codings
+
+
+def pairs(codings: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(codings["criterion"], codings["polarity"], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Antriannya panjang sekali.", {("professionalism", "negative")}),
+        ("Antreannya panjang, Mas.", {("professionalism", "negative")}),
+        ("ANTREAN PANJANG!", {("professionalism", "negative")}),
+        ("Petugasnya ramah kok.", {("attitude", "positive")}),
+        ("Blankonya habis, katanya.", {("professionalism", "negative")}),
+        ("Keramahan petugasnya luar biasa.", {("attitude", "positive")}),
+        ("Pelayanannya cepet banget.", {("professionalism", "positive")}),
+    ],
+)
+def test_morphology_clitics_variants_and_derivation(codebook, answer, expected):
+    assert pairs(codings_of(codebook, answer)) == expected
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Saya dari desa sebelah, Mas.",  # desa (village) is not berdesakan (crowded)
+        "Selama ini saya tinggal di sini.",  # se- derivation of 'lama' is not followed
+        "Itu masalahnya, Mas.",  # -lah of a root word is not a clitic
+        "Petugasnya datang.",  # 'petugas' alone is not the phrase 'petugas ramah'
+    ],
+)
+def test_robust_is_not_loose(codebook, answer):
+    assert codings_of(codebook, answer).empty
+
+
+def test_berdesakan_matches_itself_with_clitic(codebook):
+    assert pairs(codings_of(codebook, "Orangnya berdesakan di dalam.")) == {
+        ("professionalism", "negative")
+    }
+
+
+@pytest.mark.parametrize(
+    ("answer", "polarity", "negator"),
+    [
+        ("Petugasnya tidak ramah.", "negative", "tidak"),
+        ("Kurang ramah, Mas.", "negative", "Kurang"),
+        ("Tidak ada pungli sama sekali.", "positive", "Tidak"),
+        ("Nggak ada pungli kok.", "positive", "Nggak"),
+        ("Tidak terlalu lambat juga.", "positive", "Tidak"),
+    ],
+)
+def test_negation_flips_polarity(codebook, answer, polarity, negator):
+    codings = codings_of(codebook, answer)
+    assert len(codings) == 1
+    row = codings.iloc[0]
+    assert row["polarity"] == polarity
+    assert bool(row["negated"]) is True
+    assert row["method"] == "negated phrase"
+    assert row["negator"] == negator
+
+
+def test_negation_stays_in_its_clause_and_window(codebook):
+    # the comma ends the negator's reach; 'ramah' keeps its polarity
+    assert pairs(codings_of(codebook, "Tidak, petugasnya ramah.")) == {("attitude", "positive")}
+    # 'tapi' is not a negator and 'judes' after it is negative
+    codings = codings_of(codebook, "Tidak lambat, tapi judes.")
+    assert pairs(codings) == {("professionalism", "positive"), ("attitude", "negative")}
+    # a negator in another sentence does not reach
+    assert pairs(codings_of(codebook, "Tidak. Ramah kok.")) == {("attitude", "positive")}
+
+
+def test_longest_phrase_wins(codebook):
+    codings = codings_of(codebook, "Petugas ramah semua.")
+    assert list(codings["phrase"]) == ["petugas ramah"]
+    codings = codings_of(codebook, "Katanya ada pungutan liar.")
+    assert list(codings["phrase"]) == ["pungutan liar"]
+
+
+def test_structural_coding_attributes_generic_judgements_to_the_question(codebook):
+    result = code(
+        codebook,
+        ("P", "Bagaimana sikap petugas saat melayani?"),
+        ("M01", "Sudah baik, Mas."),
+        ("P", "Kalau perilaku petugasnya ke warga, menurut Ibu bagaimana sikapnya?"),
+        ("M01", "Ya kecewa saya."),
+        ("P", "Terus?"),
+        ("M01", "Nggak bagus."),
+        ("P", "Ibu sudah berapa lama tinggal di kampung ini, Bu, sejak kecil?"),
+        ("M01", "Sudah baik lah di sini."),
+    )
+    codings = result.codings
+    assert list(codings["method"]) == ["structural"] * 3
+    assert list(codings["criterion"]) == ["attitude"] * 3
+    assert list(codings["polarity"]) == ["positive", "negative", "negative"]
+    assert list(codings["phrase"]) == ["baik", "kecewa", "bagus"]
+    segments = result.segments
+    assert segments["topic"].tolist() == ["attitude", "attitude", "attitude", ""]
+
+
+def test_generic_judgement_without_a_guide_question_is_not_evidence(codebook):
+    assert codings_of(codebook, "Bagus, Mas.", question="Apa kabar, Bu?").empty
+
+
+def test_interviewer_turns_are_never_coded(codebook):
+    result = code(codebook, ("P", "Apakah petugasnya ramah dan cepat?"), ("M01", "Iya."))
+    assert result.codings.empty
+    assert result.segments["text"].tolist() == ["Iya."]
+
+
+def test_segments_trace_back_to_the_body(codebook):
+    text = transcript_text(
+        "M07",
+        "masyarakat",
+        [
+            ("P", "Bagaimana pengalaman Ibu?"),
+            ("M07", "[00:04:12] Antriannya panjang sekali. Saya datang jam tujuh pagi,"),
+        ],
+    )
+    text += "baru dipanggil jam dua siang.\n\nPetugasnya ramah, tapi ada satu yang judes.\n"
+    transcript = parse_transcript(text, "M07.txt")
+    result = code_corpus(corpus_from([transcript]), codebook)
+    segments = result.segments
+    assert segments["text"].tolist() == [
+        "Antriannya panjang sekali.",
+        "Saya datang jam tujuh pagi,\nbaru dipanggil jam dua siang.",
+        "Petugasnya ramah, tapi ada satu yang judes.",
+    ]
+    for row in segments.itertuples():
+        assert transcript.body[row.start : row.end] == row.text
+    assert segments["line"].tolist() == [6, 6, 9]
+    codings = result.codings
+    for row in codings.itertuples():
+        assert transcript.body[row.start : row.end] == row.text
+    assert set(codings["codebook_sha256"]) == {codebook.sha256[:12]}
+    assert {"segment_id", "method", "phrase", "negated", "start", "end", "rule"} <= set(
+        codings.columns
+    )
+
+
+def test_one_sentence_with_both_polarities_counts_once_each(codebook):
+    codings = codings_of(codebook, "Petugasnya ramah, tapi ada satu yang judes.")
+    assert pairs(codings) == {("attitude", "positive"), ("attitude", "negative")}
+
+
+def test_segment_ids_are_stable_across_codebooks_and_edits(codebook):
+    turns = [("P", "Bagaimana?"), ("M01", "Iya. Petugasnya ramah. Iya.")]
+    first = code(codebook, *turns).segments["segment_id"].tolist()
+    other_book = parse_codebook(MINI_CODEBOOK.replace("sopan", "santun"), "other.yaml")
+    assert code(other_book, *turns).segments["segment_id"].tolist() == first
+    edited = [("P", "Pertanyaan lain yang panjang?"), ("M01", "Halo."), *turns]
+    assert code(codebook, *edited).segments["segment_id"].tolist()[1:] == first
+    assert len(set(first)) == 3  # the repeated "Iya." gets its own id
+
+
+def test_nothing_assumes_indonesian_or_six_criteria():
+    book = parse_codebook(
+        """\
+codebook: clinic
+title: Clinic visits
+language: en
+negators: [not, no, never, "n't"]
+evaluative:
+  positive: [good, fine, great]
+  negative: [bad, awful, disappointed]
+decision:
+  threshold: 0.5
+  roles: [patient]
+criteria:
+  - id: waiting
+    label: Waiting time
+    questions:
+      - How long did you wait before you were seen?
+    positive: [quick, on time]
+    negative: [long wait, waited for hours, slow]
+  - id: courtesy
+    label: Courtesy
+    questions:
+      - How did the staff treat you?
+    positive: [kind, polite, friendly]
+    negative: [rude, dismissive]
+  - id: clarity
+    label: Clarity of information
+    questions:
+      - Did you understand what the doctor told you?
+    positive: [clear, explained]
+    negative: [confusing, jargon]
+  - id: cost
+    label: Cost
+    questions:
+      - What did the visit cost you?
+    positive: [free, affordable]
+    negative: [expensive, hidden fees]
+  - id: access
+    label: Access
+    questions:
+      - How easy was it to get an appointment?
+    positive: [easy, close]
+    negative: [far, no appointments]
+""",
+        "clinic.yaml",
+    )
+    text = transcript_text(
+        "pt-1",
+        "patient",
+        [
+            ("Interviewer", "How did the staff treat you?"),
+            ("R", "The nurse was not rude at all. Fine, really."),
+            ("Interviewer", "How long did you wait?"),
+            ("R", "A long wait. It was slow."),
+        ],
+    )
+    corpus = corpus_from([parse_transcript(text, "pt-1.txt")])
+    codings = code_corpus(corpus, book).codings
+    assert list(zip(codings["criterion"], codings["polarity"], codings["method"], strict=True)) == [
+        ("courtesy", "positive", "negated phrase"),
+        ("courtesy", "positive", "structural"),
+        ("waiting", "negative", "phrase"),
+        ("waiting", "negative", "phrase"),
+    ]
