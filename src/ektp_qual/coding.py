@@ -295,11 +295,11 @@ class Coder:
                         method,
                         rule.phrase,
                         bool(negator),
-                        negator,
-                        doc[m_start:m_end].text,
                         start,
                         end,
                         body[start:end],
+                        negator,
+                        doc[m_start:m_end].text,
                         origin,
                         self.codebook.sha256[:12],
                     )

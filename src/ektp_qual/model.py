@@ -38,11 +38,11 @@ CODING_COLUMNS = [
     "method",  # "phrase", "negated phrase" or "structural"
     "phrase",  # the codebook phrase that fired, as written in the codebook
     "negated",  # True when a negator flipped the phrase's polarity
-    "negator",  # the negating word, or ""
-    "matched",  # the words of the transcript that matched
     "start",  # offsets of the segment (sentence) in the transcript body
     "end",
     "text",
+    "negator",  # the negating word, or ""
+    "matched",  # the words of the transcript that matched
     "rule",  # human-readable provenance: which list or question made the coding
     "codebook_sha256",
 ]
@@ -60,7 +60,6 @@ STANCE_COLUMNS = [
 #: One row per criterion: the verdict and the numbers behind it.
 CONCLUSION_COLUMNS = [
     "criterion",
-    "label",
     "verdict",  # "met", "not met" or "undetermined"
     "positive",  # deciding informants with a positive stance
     "with_stance",  # deciding informants whose stance is not "none"
@@ -68,6 +67,7 @@ CONCLUSION_COLUMNS = [
     "threshold",
     "rule",
     "deciding_roles",
+    "label",
 ]
 
 STANCES = ("positive", "negative", "mixed", "none")

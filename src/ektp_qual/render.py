@@ -150,11 +150,7 @@ def evidence(console: Console, reduction: Reduction, codebook: Codebook, per_sid
 def conclusions(console: Console, conclusion: Conclusion, codebook: Codebook) -> None:
     data = conclusion.conclusions
     comparison = conclusion.comparison
-    expected = (
-        dict(zip(comparison["criterion"], comparison["expected"], strict=True))
-        if comparison is not None
-        else {}
-    )
+    findings = conclusion.findings
     rule = codebook.decision
     deciding = ", ".join(rule.roles) if rule.roles else "all roles"
     table = Table(
@@ -179,7 +175,7 @@ def conclusions(console: Console, conclusion: Conclusion, codebook: Codebook) ->
             Text(r.verdict, style=VERDICT_STYLES[r.verdict]),
         ]
         if comparison is not None:
-            want = expected.get(r.criterion)
+            want = findings.expected(r.criterion) if findings else None
             cells += [want or "", _mark(want, r.verdict)]
         table.add_row(*cells)
     console.print(table)
@@ -189,12 +185,11 @@ def conclusions(console: Console, conclusion: Conclusion, codebook: Codebook) ->
     if overall["label"]:
         line.append(f" ({overall['label']})")
     line.append(f": {overall['met']} of {overall['criteria']} criteria met")
-    if comparison is not None and conclusion.findings and conclusion.findings.overall:
-        line.append(f"; expected {conclusion.findings.overall} ")
-        line.append(_mark(conclusion.findings.overall, overall["verdict"]))
+    if findings is not None and findings.overall:
+        line.append(f"; expected {findings.overall} ")
+        line.append(_mark(findings.overall, overall["verdict"]))
     console.print(line)
-    if conclusion.findings is not None:
-        findings = conclusion.findings
+    if findings is not None:
         if findings.source:
             console.print(Text(f"Expected findings: {findings.source}", style="dim"))
         if findings.note:
@@ -268,14 +263,12 @@ def reduction_summary(console: Console, reduction: Reduction) -> None:
         f"Corpus: {len(corpus.transcripts)} transcripts ({role_text}); "
         f"{len(reduction.segments)} informant sentences, "
         f"{reduction.codings['segment_id'].nunique()} coded, "
-        f"{len(reduction.codings)} codings.",
-        soft_wrap=True,
+        f"{len(reduction.codings)} codings."
     )
     book = reduction.codebook
     console.print(
         f"Codebook: {book.title} [{book.id}, {len(book.criteria)} criteria, "
         f"sha256 {book.sha256[:12]}]",
-        soft_wrap=True,
         markup=False,
     )
 

@@ -22,7 +22,12 @@ class YamlDocument:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             line = mark.line + 1 if mark is not None else None
-            raise InputError(source, f"not valid YAML: {problem}", line) from None
+            raise InputError(
+                source,
+                f"not valid YAML: {problem} (put quotes around text that contains "
+                "':', '#', '?', ',' or brackets)",
+                line,
+            ) from None
         if self.root is not None:
             self._check_duplicates(self.root, "")
 
