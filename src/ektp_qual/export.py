@@ -86,10 +86,9 @@ def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
             "version": __version__,
             "files": dict(sorted(manifest.items())),
         }
-        manifest_tmp = _stage(folder, (json.dumps(record, indent=2) + "\n").encode())
+        staged.append((MANIFEST, _stage(folder, (json.dumps(record, indent=2) + "\n").encode())))
         for name, tmp in staged:
             os.replace(tmp, folder / name)
-        os.replace(manifest_tmp, folder / MANIFEST)
     finally:
         for _, tmp in staged:
             with contextlib.suppress(FileNotFoundError):
