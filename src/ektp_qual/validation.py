@@ -93,7 +93,7 @@ def _unmatched_phrases(codebook: Codebook, codings: pd.DataFrame) -> list[tuple]
 
 
 def _ambiguous_phrases(coder: Coder) -> list[tuple]:
-    """Phrases that read the same (same word keys) in two places of the codebook."""
+    """Phrases that read the same (same word keys) under two criteria or polarities."""
     places: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for c in coder.codebook.criteria:
         for polarity, phrases in (("positive", c.positive), ("negative", c.negative)):
@@ -109,7 +109,7 @@ def _ambiguous_phrases(coder: Coder) -> list[tuple]:
             f"{' '.join(key)!r} is listed under " + " and ".join(where),
         )
         for key, where in places.items()
-        if len(where) > 1
+        if len({place.split(" ")[0] for place in where}) > 1
     ]
 
 
