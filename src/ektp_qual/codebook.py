@@ -12,8 +12,6 @@ import json
 import re
 from pathlib import Path
 
-import yaml
-
 from .corpus import decode
 from .errors import InputError
 from .model import Codebook, Criterion, DecisionRule, Morphology
@@ -132,7 +130,7 @@ def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
     """Parse and check codebook text; every problem names the key and its line."""
     source = path if path is not None else "<codebook>"
     doc = YamlDocument(text, source)
-    data = yaml.safe_load(text)
+    data = doc.data
     if not isinstance(data, dict):
         raise InputError(source, "a codebook is a YAML mapping with a 'criteria' list", 1)
     _known_keys(doc, data, TOP_KEYS, (), "the codebook")

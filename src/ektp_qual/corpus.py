@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from .errors import InputError
 from .model import Corpus, Notice, Transcript, Turn
+from .yamldoc import safe_load
 
 DEFAULT_INTERVIEWER_LABELS = ("P", "Peneliti", "Pewawancara", "Interviewer", "Q")
 TRANSCRIPT_SUFFIXES = (".txt", ".md")
@@ -19,6 +18,7 @@ RESERVED_KEYS = ("informant", "role", "interviewer", "name")
 _ID = re.compile(r"[A-Za-z0-9_-]+")
 # A label has no spaces and is followed by whitespace, so "https://..." or "10:30" are text.
 _LABEL = re.compile(r"([^\s:]+):(?=\s|$)")
+_TOP_KEY = re.compile(r"([^\s#:'\"-][^:]*?)\s*:(?:\s|$)")
 _TIMESTAMP = re.compile(r"\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?\]\s*")
 
 
@@ -53,16 +53,22 @@ def parse_transcript(text: str, path: str | Path | None = None) -> Transcript:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     meta, body_index = _front_matter(lines, source)
-    informant = _informant_id(meta, source)
+    key_lines = _key_lines(lines[1 : body_index - 1])
+    informant = _informant_id(meta, source, key_lines.get("informant", 2))
     role = meta.get("role")
+    role_line = key_lines.get("role", 2)
     if role is None or (isinstance(role, str) and not role.strip()):
-        raise InputError(source, "front matter has no 'role' (for example: role: masyarakat)", 2)
+        raise InputError(
+            source, "front matter has no 'role' (for example: role: masyarakat)", role_line
+        )
     if not isinstance(role, str | int):
-        raise InputError(source, "'role' must be a single word or phrase, not a list or mapping")
+        raise InputError(
+            source, "'role' must be a single word or phrase, not a list or mapping", role_line
+        )
     interviewer = _interviewer_labels(meta.get("interviewer"), source)
     name = meta.get("name")
     attributes = {
-        key: _attribute(key, value, source)
+        key: _attribute(key, value, source, key_lines.get(str(key), 2))
         for key, value in meta.items()
         if key not in RESERVED_KEYS
     }
@@ -87,6 +93,7 @@ def parse_transcript(text: str, path: str | Path | None = None) -> Transcript:
         name=None if name is None else str(name),
         interviewer_labels=interviewer,
         preamble=preamble,
+        informant_line=key_lines.get("informant", 2),
     )
 
 
@@ -144,7 +151,7 @@ def corpus_from(transcripts: Iterable[Transcript], root: Path | None = None) -> 
             raise InputError(
                 t.source,
                 f"duplicate informant id {t.informant!r} (also used in {seen[t.informant].source})",
-                2,
+                t.informant_line,
             )
         seen[t.informant] = t
         items.append(t)
@@ -166,32 +173,36 @@ def _front_matter(lines: list[str], source: object) -> tuple[dict, int]:
     else:
         raise InputError(source, "front matter is not closed: add a '---' line after it", 1)
     raw = "\n".join(lines[1:index])
-    try:
-        meta = yaml.safe_load(raw) if raw.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(source, f"front matter is not valid YAML: {problem}", line) from None
+    meta = safe_load(raw, source, first_line=2, what="front matter") if raw.strip() else {}
     if not isinstance(meta, dict):
         raise InputError(source, "front matter must be 'key: value' lines", 2)
     return meta, index + 1
 
 
-def _informant_id(meta: dict, source: object) -> str:
+def _key_lines(front: list[str]) -> dict[str, int]:
+    """File line of each top-level front-matter key (front matter starts on line 2)."""
+    lines = {}
+    for number, line in enumerate(front, start=2):
+        match = _TOP_KEY.match(line)
+        if match and match.group(1) not in lines:
+            lines[match.group(1)] = number
+    return lines
+
+
+def _informant_id(meta: dict, source: object, line: int) -> str:
     value = meta.get("informant")
     if value is None or (isinstance(value, str) and not value.strip()):
         raise InputError(
-            source, "front matter has no 'informant' (the informant's id, e.g. M07)", 2
+            source, "front matter has no 'informant' (the informant's id, e.g. M07)", line
         )
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(source, f"'informant' must be an id such as M07, not {value!r}", 2)
+        raise InputError(source, f"'informant' must be an id such as M07, not {value!r}", line)
     informant = str(value).strip()
     if not _ID.fullmatch(informant):
         raise InputError(
             source,
             f"informant id {informant!r} may contain only letters, digits, '-' and '_'",
-            2,
+            line,
         )
     return informant
 
@@ -206,13 +217,13 @@ def _interviewer_labels(value: object, source: object) -> tuple[str, ...]:
     return labels
 
 
-def _attribute(key: object, value: object, source: object) -> object:
+def _attribute(key: object, value: object, source: object, line: int) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, dict):
-        raise InputError(source, f"attribute {key!r} must be a single value, not a mapping", 2)
+        raise InputError(source, f"attribute {key!r} must be a single value, not a mapping", line)
     return value
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from .corpus import decode
 from .errors import InputError
 from .model import OVERALL_VERDICTS, VERDICTS, Findings
@@ -36,7 +34,7 @@ def read_findings(path: str | Path) -> Findings:
 def parse_findings(text: str, path: str | Path | None = None) -> Findings:
     source = path if path is not None else "<findings>"
     doc = YamlDocument(text, source)
-    data = yaml.safe_load(text)
+    data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("criteria"), dict):
         raise InputError(source, "findings need a 'criteria' mapping: criterion id -> verdict", 1)
     for key in data:

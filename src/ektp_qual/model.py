@@ -103,6 +103,7 @@ class Transcript:
     name: str | None = None  # personal data: never exported unless asked for
     interviewer_labels: tuple[str, ...] = ()
     preamble: str = ""
+    informant_line: int = 2  # file line of the 'informant:' key, for error messages
 
     @property
     def source(self) -> str:

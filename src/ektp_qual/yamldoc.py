@@ -10,6 +10,57 @@ import yaml
 
 from .errors import InputError
 
+_QUOTING_HINT = "put quotes around text that contains ':', '#', '?', ',' or brackets"
+
+
+def safe_load(text: str, source: object, first_line: int = 1, what: str = "") -> object:
+    """``yaml.safe_load`` whose every failure is an InputError with a line.
+
+    ``first_line`` is the file line of the text's first line (front matter starts on 2).
+    Values that parse but cannot be built (an impossible date such as 2013-02-30, a
+    bad tag) are found again in the node tree to name their line. ``what`` names the
+    part of the file in messages ("front matter").
+    """
+    subject = f"{what} is " if what else ""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line = mark.line + first_line if mark is not None else None
+        raise InputError(
+            source, f"{subject}not valid YAML: {problem} ({_QUOTING_HINT})", line
+        ) from None
+    except RecursionError:
+        raise InputError(source, f"{subject}YAML nested too deeply to read", first_line) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        line = _unbuildable_line(text)
+        where = line + first_line - 1 if line else None
+        prefix = f"{what}: " if what else ""
+        raise InputError(source, f"{prefix}a value cannot be read: {exc}", where) from None
+
+
+def _unbuildable_line(text: str) -> int | None:
+    """1-based line of the first scalar that safe_load cannot turn into a value."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(node, deep=True)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return None
+
 
 class YamlDocument:
     """The composed YAML tree: lines of keys and the raw text of scalars."""
@@ -22,14 +73,12 @@ class YamlDocument:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             line = mark.line + 1 if mark is not None else None
-            raise InputError(
-                source,
-                f"not valid YAML: {problem} (put quotes around text that contains "
-                "':', '#', '?', ',' or brackets)",
-                line,
-            ) from None
+            raise InputError(source, f"not valid YAML: {problem} ({_QUOTING_HINT})", line) from None
+        except RecursionError:
+            raise InputError(source, "YAML nested too deeply to read", 1) from None
         if self.root is not None:
             self._check_duplicates(self.root, "")
+        self.data = safe_load(text, source)
 
     def node(self, *path: object) -> yaml.Node | None:
         node = self.root
@@ -70,6 +119,10 @@ class YamlDocument:
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    raise InputError(
+                        self.source, f"keys must be plain text{where}", key.start_mark.line + 1
+                    )
                 if key.value in seen:
                     raise InputError(
                         self.source,
