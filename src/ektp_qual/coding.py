@@ -3,7 +3,7 @@
 Pure functions of a corpus and a codebook: nothing here prints or touches files.
 
 * Segmentation: each informant turn is split into paragraphs (blank lines) and
-  sentences (spaCy's rule-based sentencizer); each sentence is a segment with a stable
+  sentences (the rule of spaCy's sentencizer); each sentence is a segment with a stable
   id and its offsets into the transcript body.
 * Phrase coding: a codebook phrase matches whole words in order, compared by word key
   (see ``language``); where phrases overlap, the longest wins.
@@ -24,14 +24,16 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, LENGTH, LOWER, ORTH
 
-from .language import WordKeys, blank_pipeline
+from .language import SentenceSplitter, WordKeys, blank_pipeline
 from .model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"[^\W\d_]+")
+_NEWLINE = re.compile("\n")
 # Punctuation that does not end a negator's reach: word-internal hyphens and quotes.
 _SCOPE_TRANSPARENT = {"-", "'", '"', "“", "”", "‘", "’"}
 # Minimum share of a question's informative words that a criterion must account for.
@@ -66,6 +68,7 @@ class Coder:
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self.nlp = blank_pipeline(codebook)
+        self.sentences = SentenceSplitter(self.nlp.vocab)
         phrases = [
             *(p for c in codebook.criteria for p in (*c.positive, *c.negative)),
             *codebook.evaluative_positive,
@@ -77,7 +80,12 @@ class Coder:
         ]
         words = [t.text for p in phrases for t in self.nlp.make_doc(p) if t.is_alpha]
         self.keys = WordKeys(codebook.morphology, words)
+        strings = self.nlp.vocab.strings
+        self._clitic_tokens = np.array(
+            [strings.add(f"-{c}") for c in self.keys.clitics], dtype=np.uint64
+        )
         self._keyed: set[int] = set()
+        self._topics: dict[str, tuple[str | None, float]] = {}
         self._rules: dict[int, _Rule] = {}
         self._build_matcher()
         self.negators = {self.keys.key(w) for w in codebook.negators}
@@ -155,6 +163,13 @@ class Coder:
         idf = {k: math.log((n + 1) / count) for k, count in df.items()}
         return words, idf
 
+    def _topic_of(self, question: str) -> tuple[str | None, float]:
+        """``question_topic``, remembered: interviews repeat the guide's questions."""
+        found = self._topics.get(question)
+        if found is None:
+            found = self._topics[question] = self.question_topic(question)
+        return found
+
     def question_topic(self, question: str) -> tuple[str | None, float]:
         """The criterion a question asks about, with its score.
 
@@ -227,7 +242,7 @@ class Coder:
             informant_turn = 0
             for turn in transcript.turns:
                 if turn.is_interviewer:
-                    found, _ = self.question_topic(turn.text)
+                    found, _ = self._topic_of(turn.text)
                     if found != "":
                         question, topic = " ".join(turn.text.split()), found or ""
                     continue
@@ -238,18 +253,26 @@ class Coder:
     def _code_doc(
         self, unit, doc, occurrences: _Occurrences, segment_rows: list, coding_rows: list
     ) -> None:
-        transcript, turn_no, question, topic, offset, _ = unit
-        body = transcript.body
+        transcript, turn_no, question, topic, offset, text = unit
         matches, ignored = self._resolve(doc)
-        for number, sent in enumerate(doc.sents, start=1):
-            stripped = sent.text.strip()
+        # Sentence bounds from spaCy's arrays: no Span or Token objects on the hot path.
+        firsts = self.sentences.starts(doc)
+        chars = doc.to_array([IDX, LENGTH])
+        bounds = [*firsts, len(doc)]
+        by_sentence: dict[int, list[tuple[int, int, _Rule]]] = {}
+        for match in matches:
+            by_sentence.setdefault(bisect_right(firsts, match[0]) - 1, []).append(match)
+        number = 0
+        for k in range(len(firsts)):
+            first, stop = bounds[k], bounds[k + 1]
+            raw = text[chars[first, 0] : chars[stop - 1, 0] + chars[stop - 1, 1]]
+            stripped = raw.strip()
             if not stripped:
                 continue
-            lead = len(sent.text) - len(sent.text.lstrip())
-            start = offset + sent.start_char + lead
+            number += 1
+            start = offset + int(chars[first, 0]) + len(raw) - len(raw.lstrip())
             end = start + len(stripped)
-            segment_id = occurrences.segment_id(body[start:end])
-            line = occurrences.line(start)
+            segment_id = occurrences.segment_id(stripped)
             segment_rows.append(
                 (
                     segment_id,
@@ -257,22 +280,20 @@ class Coder:
                     transcript.role,
                     turn_no,
                     number,
-                    line,
+                    occurrences.line(start),
                     start,
                     end,
-                    body[start:end],
+                    stripped,
                     question,
                     topic,
                 )
             )
-            for m_start, m_end, rule in matches:
-                if not sent.start <= m_start < sent.end:
-                    continue
+            for m_start, m_end, rule in by_sentence.get(k, ()):
                 if rule.kind == "evaluative" and not topic:
                     continue
-                if self._in_reach(doc, sent.start, m_start, ignored, self.irrealis):
+                if self._in_reach(doc, first, m_start, ignored, self.irrealis):
                     continue
-                negator = self._in_reach(doc, sent.start, m_start, ignored, self.negators)
+                negator = self._in_reach(doc, first, m_start, ignored, self.negators)
                 polarity = rule.polarity
                 if negator:
                     polarity = "negative" if polarity == "positive" else "positive"
@@ -297,7 +318,7 @@ class Coder:
                         bool(negator),
                         start,
                         end,
-                        body[start:end],
+                        stripped,
                         negator,
                         doc[m_start:m_end].text,
                         origin,
@@ -307,15 +328,8 @@ class Coder:
 
     def _merge_clitics(self, doc):
         """Join a split-off clitic ("KTP", "-nya") to its word, so phrases see one word."""
-        clitics = self.keys.clitics
-        spans = [
-            doc[t.i - 1 : t.i + 1]
-            for t in doc
-            if t.i > 0
-            and t.text.startswith("-")
-            and t.lower_[1:] in clitics
-            and not doc[t.i - 1].whitespace_
-        ]
+        hits = np.flatnonzero(np.isin(doc.to_array(LOWER), self._clitic_tokens))
+        spans = [doc[i - 1 : i + 1] for i in hits.tolist() if i > 0 and not doc[i - 1].whitespace_]
         if spans:
             with doc.retokenize() as retokenizer:
                 for span in spans:
@@ -368,7 +382,7 @@ class _Occurrences:
         self.transcript = transcript
         self.seen: Counter[str] = Counter()
         body = transcript.body
-        self.line_starts = [0] + [i + 1 for i, ch in enumerate(body) if ch == "\n"]
+        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(body)]
 
     def segment_id(self, text: str) -> str:
         return segment_id(self.transcript.informant, text, self.seen)

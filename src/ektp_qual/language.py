@@ -19,6 +19,9 @@ import re
 from collections.abc import Iterable
 from functools import cached_property
 
+import numpy as np
+from spacy.attrs import IS_PUNCT, ORTH
+
 from .errors import InputError
 from .model import Codebook, Morphology
 
@@ -132,7 +135,7 @@ _HYPHEN_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 
 
 def blank_pipeline(codebook: Codebook):
-    """A blank spaCy pipeline for the codebook's language, with a rule-based sentencizer."""
+    """A blank spaCy pipeline (a tokenizer) for the codebook's language."""
     from spacy.util import get_lang_class
 
     try:
@@ -148,6 +151,39 @@ def blank_pipeline(codebook: Codebook):
     if len(kept) < len(exceptions):
         defaults = type("Defaults", (language.Defaults,), {"tokenizer_exceptions": kept})
         language = type(language.__name__, (language,), {"Defaults": defaults})
-    nlp = language()
-    nlp.add_pipe("sentencizer")
-    return nlp
+    return language()
+
+
+class SentenceSplitter:
+    """spaCy's rule-based Sentencizer rule, computed on the doc's arrays.
+
+    A sentence ends after a run of sentence-final punctuation ('.', '!', '?', ...); the
+    next sentence starts at the first token after it that is not punctuation. Same
+    rule and punctuation list as spaCy's ``sentencizer``, without building a Token
+    object per word, which made sentence splitting cost more than tokenising.
+    """
+
+    def __init__(self, vocab) -> None:
+        from spacy.pipeline import Sentencizer
+
+        self._final = np.array(
+            [vocab.strings.add(p) for p in Sentencizer.default_punct_chars], dtype=np.uint64
+        )
+
+    def starts(self, doc) -> list[int]:
+        """Indices of the first token of each sentence (none for an empty doc)."""
+        if len(doc) == 0:
+            return []
+        arrays = doc.to_array([ORTH, IS_PUNCT])
+        final = np.isin(arrays[:, 0], self._final)
+        opener = ~final & (arrays[:, 1] == 0)
+        starts = [0]
+        open_positions = np.flatnonzero(opener)
+        for i in np.flatnonzero(final).tolist():
+            if i < starts[-1]:
+                continue
+            after = np.searchsorted(open_positions, i + 1)
+            if after == len(open_positions):
+                break
+            starts.append(int(open_positions[after]))
+        return starts

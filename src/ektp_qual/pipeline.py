@@ -199,9 +199,9 @@ def _reduce(corpus: Corpus, book: Codebook, personal_data: bool) -> Reduction:
     if not personal_data:
         mask = Masker(t.name for t in corpus.transcripts)
         segments = segments.assign(
-            text=segments["text"].map(mask), question=segments["question"].map(mask)
+            text=_masked(segments["text"], mask), question=_masked(segments["question"], mask)
         )
-        codings = codings.assign(text=codings["text"].map(mask))
+        codings = codings.assign(text=_masked(codings["text"], mask))
     informants = informants_table(corpus, personal_data)
     stances = red.stances(codings, corpus, book)
     return Reduction(
@@ -216,6 +216,12 @@ def _reduce(corpus: Corpus, book: Codebook, personal_data: bool) -> Reduction:
     )
 
 
+def _masked(column: pd.Series, mask: Masker) -> pd.Series:
+    """The column with personal data masked, each distinct text masked once."""
+    unique = column.unique()
+    return column.map(dict(zip(unique, map(mask, unique), strict=True)))
+
+
 def display(reduction: Reduction) -> Display:
     """Step 2, data display: the checklist, role-ordered and clustered matrices."""
     book = reduction.codebook
@@ -223,10 +229,12 @@ def display(reduction: Reduction) -> Display:
     informants = reduction.informants
     return Display(
         checklist_matrix=_with_attributes(
-            disp.checklist_matrix(stances, reduction.codings, book), informants
+            disp.checklist_matrix(stances, reduction.quotes, book), informants
         ),
         role_matrix=disp.role_ordered_matrix(stances, book),
-        clustered_matrix=disp.conceptually_clustered_matrix(reduction.codings, book),
+        clustered_matrix=disp.conceptually_clustered_matrix(
+            reduction.codings, reduction.quotes, book
+        ),
         segments_by_code=_with_attributes(
             disp.segments_by_code(reduction.segments, reduction.codings, book), informants
         ),
@@ -243,7 +251,7 @@ def conclude(reduction: Reduction, findings: PathLike | Findings | None = None) 
         conclusions=conclusions,
         overall=overall,
         triangulation=concl.triangulation(reduction.stances, book),
-        negative_evidence=concl.negative_evidence(conclusions, reduction.codings, book),
+        negative_evidence=concl.negative_evidence(conclusions, reduction.quotes, book),
         comparison=None
         if findings is None
         else concl.compare_with_findings(conclusions, overall, findings),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..model import CONCLUSION_COLUMNS, Codebook, DecisionRule, Findings
-from .reduction import quotes
 
 OVERALL_COLUMNS = ["verdict", "met", "not_met", "undetermined", "criteria", "label"]
 
@@ -106,7 +105,7 @@ def triangulation(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 
 def negative_evidence(
-    conclusions: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook
+    conclusions: pd.DataFrame, quotes: pd.DataFrame, codebook: Codebook
 ) -> pd.DataFrame:
     """The quotes of deciding informants that go against each criterion's verdict."""
     columns = [
@@ -121,7 +120,7 @@ def negative_evidence(
         "strength",
     ]
     rule = codebook.decision
-    table = quotes(_deciding(codings, rule))
+    table = _deciding(quotes, rule)
     if table.empty:
         return pd.DataFrame(columns=columns)
     against = {

@@ -13,13 +13,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ..model import POLARITIES, STANCES, Codebook
-from .reduction import quotes, strongest_quotes
+from .reduction import strongest_quotes
 
 STANCE_SYMBOLS = {"positive": "+", "negative": "-", "mixed": "±", "none": "·"}
 
 
 def checklist_matrix(
-    stances: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook
+    stances: pd.DataFrame, quotes: pd.DataFrame, codebook: Codebook
 ) -> pd.DataFrame:
     """One row per informant (in role groups), one stance column per criterion.
 
@@ -34,7 +34,7 @@ def checklist_matrix(
     counts = stances.assign(
         counts="+" + stances["n_positive"].astype(str) + "/-" + stances["n_negative"].astype(str)
     ).pivot(index="informant", columns="criterion", values="counts")
-    best = _stance_quotes(stances, codings)
+    best = _stance_quotes(stances, quotes)
     table = pd.DataFrame({"informant": order, "role": roles.reindex(order).to_numpy()})
     for cid in ids:
         table[cid] = matrix[cid].to_numpy()
@@ -47,9 +47,9 @@ def checklist_matrix(
     return table.reset_index(drop=True)
 
 
-def _stance_quotes(stances: pd.DataFrame, codings: pd.DataFrame) -> dict[tuple[str, str], str]:
+def _stance_quotes(stances: pd.DataFrame, quotes: pd.DataFrame) -> dict[tuple[str, str], str]:
     """The strongest quote of each informant for the polarity of their stance."""
-    best = strongest_quotes(codings)
+    best = strongest_quotes(quotes)
     by_key = {(r.informant, r.criterion, r.polarity): f"{r.quote}" for r in best.itertuples()}
     out = {}
     for r in stances.itertuples():
@@ -89,7 +89,9 @@ def role_ordered_matrix(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFra
     return table
 
 
-def conceptually_clustered_matrix(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def conceptually_clustered_matrix(
+    codings: pd.DataFrame, quotes: pd.DataFrame, codebook: Codebook
+) -> pd.DataFrame:
     """Criterion x theme: what carried the evidence, who said it, and a quote.
 
     A theme is the codebook phrase that fired, or "judgement: <word>" for a generic
@@ -98,7 +100,7 @@ def conceptually_clustered_matrix(codings: pd.DataFrame, codebook: Codebook) -> 
     columns = ["criterion", "polarity", "theme", "segments", "informants", "who", "quote"]
     if codings.empty:
         return pd.DataFrame(columns=columns)
-    strength = quotes(codings)[["segment_id", "criterion", "polarity", "strength"]]
+    strength = quotes[["segment_id", "criterion", "polarity", "strength"]]
     table = codings.assign(
         theme=codings["phrase"].where(
             codings["method"] != "structural", "judgement: " + codings["phrase"]
@@ -127,13 +129,11 @@ def segments_by_code(
     segments: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook
 ) -> pd.DataFrame:
     """One row per segment; for each criterion and polarity a 0/1 column."""
-    table = segments[["segment_id", "informant", "role", "line", "start", "end", "text"]].copy()
-    present = set(
-        zip(codings["segment_id"], codings["criterion"], codings["polarity"], strict=True)
-    )
-    for cid in codebook.criterion_ids:
-        for polarity in POLARITIES:
-            table[f"{cid}_{polarity}"] = [
-                int((sid, cid, polarity) in present) for sid in table["segment_id"]
-            ]
+    table = segments[["segment_id", "informant", "role", "line", "start", "end", "text"]]
+    columns = [f"{cid}_{polarity}" for cid in codebook.criterion_ids for polarity in POLARITIES]
+    coded = codings.assign(code=codings["criterion"] + "_" + codings["polarity"])
+    coded = coded.drop_duplicates(["segment_id", "code"])
+    flags = pd.crosstab(coded["segment_id"], coded["code"]).reindex(columns=columns, fill_value=0)
+    table = table.join(flags, on="segment_id")
+    table[columns] = table[columns].fillna(0).astype(int)
     return table

@@ -71,26 +71,31 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
     """
     if codings.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    weight = codings["method"].map({"structural": 0.5}).fillna(1.0)
-    grouped = codings.assign(weight=weight).groupby(
-        ["segment_id", "criterion", "polarity"], sort=False
-    )
-    table = grouped.agg(
+    keys = ["segment_id", "criterion", "polarity"]
+    weighted = codings.assign(weight=codings["method"].map({"structural": 0.5}).fillna(1.0))
+    table = weighted.groupby(keys, sort=False).agg(
         informant=("informant", "first"),
         role=("role", "first"),
         start=("start", "first"),
         end=("end", "first"),
         quote=("text", "first"),
-        phrases=("phrase", lambda s: "; ".join(dict.fromkeys(s))),
         strength=("weight", "sum"),
-    ).reset_index()
-    return table[QUOTE_COLUMNS]
+    )
+    # Joining phrase names is plain Python: pandas would build a Series per group.
+    phrases: dict[tuple, list[str]] = {}
+    for key, phrase in zip(
+        zip(*(codings[k] for k in keys), strict=True), codings["phrase"], strict=True
+    ):
+        found = phrases.setdefault(key, [])
+        if phrase not in found:
+            found.append(phrase)
+    table["phrases"] = ["; ".join(phrases[key]) for key in table.index]
+    return table.reset_index()[QUOTE_COLUMNS]
 
 
-def strongest_quotes(codings: pd.DataFrame, per_informant: int = 1) -> pd.DataFrame:
+def strongest_quotes(quotes: pd.DataFrame, per_informant: int = 1) -> pd.DataFrame:
     """For every informant, criterion and polarity, the best ``per_informant`` quotes."""
-    table = quotes(codings)
-    table = table.sort_values(
+    table = quotes.sort_values(
         ["informant", "criterion", "polarity", "strength", "start"],
         ascending=[True, True, True, False, True],
     )
