@@ -24,9 +24,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
-from spacy.attrs import IDX, LENGTH, LOWER, ORTH
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM, ORTH
 
 from .language import SentenceSplitter, WordKeys, blank_pipeline
 from .model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
@@ -81,16 +80,15 @@ class Coder:
         words = [t.text for p in phrases for t in self.nlp.make_doc(p) if t.is_alpha]
         self.keys = WordKeys(codebook.morphology, words)
         strings = self.nlp.vocab.strings
-        self._clitic_tokens = np.array(
-            [strings.add(f"-{c}") for c in self.keys.clitics], dtype=np.uint64
-        )
+        self._clitic_tokens = {strings.add(f"-{c}") for c in self.keys.clitics}
         self._keyed: set[int] = set()
         self._topics: dict[str, tuple[str | None, float]] = {}
         self._rules: dict[int, _Rule] = {}
         self._build_matcher()
-        self.negators = {self.keys.key(w) for w in codebook.negators}
-        self.irrealis = {self.keys.key(w) for w in codebook.irrealis}
-        self.clause_breaks = {self.keys.key(w) for w in codebook.clause_breaks}
+        self.negators = {strings.add(self.keys.key(w)) for w in codebook.negators}
+        self.irrealis = {strings.add(self.keys.key(w)) for w in codebook.irrealis}
+        self._transparent = {strings.add(w) for w in _SCOPE_TRANSPARENT}
+        self.clause_breaks = {strings.add(self.keys.key(w)) for w in codebook.clause_breaks}
 
     def _key_words(self, docs) -> None:
         """Give every new word of ``docs`` its key, which the matcher compares (NORM)."""
@@ -260,6 +258,7 @@ class Coder:
         chars = doc.to_array([IDX, LENGTH])
         bounds = [*firsts, len(doc)]
         by_sentence: dict[int, list[tuple[int, int, _Rule]]] = {}
+        tokens = doc.to_array([ORTH, NORM, IS_PUNCT, IS_SPACE]).tolist() if matches else []
         for match in matches:
             by_sentence.setdefault(bisect_right(firsts, match[0]) - 1, []).append(match)
         number = 0
@@ -291,9 +290,9 @@ class Coder:
             for m_start, m_end, rule in by_sentence.get(k, ()):
                 if rule.kind == "evaluative" and not topic:
                     continue
-                if self._in_reach(doc, first, m_start, ignored, self.irrealis):
+                if self._in_reach(tokens, first, m_start, ignored, self.irrealis):
                     continue
-                negator = self._in_reach(doc, first, m_start, ignored, self.negators)
+                negator = self._in_reach(tokens, first, m_start, ignored, self.negators)
                 polarity = rule.polarity
                 if negator:
                     polarity = "negative" if polarity == "positive" else "positive"
@@ -328,8 +327,12 @@ class Coder:
 
     def _merge_clitics(self, doc):
         """Join a split-off clitic ("KTP", "-nya") to its word, so phrases see one word."""
-        hits = np.flatnonzero(np.isin(doc.to_array(LOWER), self._clitic_tokens))
-        spans = [doc[i - 1 : i + 1] for i in hits.tolist() if i > 0 and not doc[i - 1].whitespace_]
+        clitics = self._clitic_tokens
+        spans = [
+            doc[i - 1 : i + 1]
+            for i, lower in enumerate(doc.to_array(LOWER).tolist())
+            if lower in clitics and i > 0 and not doc[i - 1].whitespace_
+        ]
         if spans:
             with doc.retokenize() as retokenizer:
                 for span in spans:
@@ -356,20 +359,23 @@ class Coder:
         return kept, ignored
 
     def _in_reach(
-        self, doc, sent_start: int, match_start: int, ignored: set[int], words_of: set[str]
+        self, tokens: list, sent_start: int, match_start: int, ignored: set[int], words_of: set
     ) -> str:
-        """The word of ``words_of`` (a negator, say) in reach before a match, or ''."""
+        """The word of ``words_of`` (a negator, say) in reach before a match, or ''.
+
+        ``tokens`` holds each token's (ORTH, NORM, IS_PUNCT, IS_SPACE); sets hold hashes.
+        """
         words = 0
         i = match_start - 1
         while i >= sent_start and words < self.codebook.negation_window:
-            token = doc[i]
-            if token.is_space or token.text in _SCOPE_TRANSPARENT or i in ignored:
+            orth, norm, punct, space = tokens[i]
+            if space or orth in self._transparent or i in ignored:
                 i -= 1
                 continue
-            if token.is_punct or token.norm_ in self.clause_breaks:
+            if punct or norm in self.clause_breaks:
                 return ""
-            if token.norm_ in words_of:
-                return token.text
+            if norm in words_of:
+                return self.nlp.vocab.strings[orth]
             words += 1
             i -= 1
         return ""

@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterable
 from functools import cached_property
 
-import numpy as np
 from spacy.attrs import IS_PUNCT, ORTH
 
 from .errors import InputError
@@ -166,24 +165,20 @@ class SentenceSplitter:
     def __init__(self, vocab) -> None:
         from spacy.pipeline import Sentencizer
 
-        self._final = np.array(
-            [vocab.strings.add(p) for p in Sentencizer.default_punct_chars], dtype=np.uint64
-        )
+        self._final = {vocab.strings.add(p) for p in Sentencizer.default_punct_chars}
 
     def starts(self, doc) -> list[int]:
         """Indices of the first token of each sentence (none for an empty doc)."""
         if len(doc) == 0:
             return []
-        arrays = doc.to_array([ORTH, IS_PUNCT])
-        final = np.isin(arrays[:, 0], self._final)
-        opener = ~final & (arrays[:, 1] == 0)
+        orths, punct = doc.to_array([ORTH, IS_PUNCT]).T.tolist()
+        final = self._final
         starts = [0]
-        open_positions = np.flatnonzero(opener)
-        for i in np.flatnonzero(final).tolist():
-            if i < starts[-1]:
-                continue
-            after = np.searchsorted(open_positions, i + 1)
-            if after == len(open_positions):
-                break
-            starts.append(int(open_positions[after]))
+        ended = False
+        for i, orth in enumerate(orths):
+            if orth in final:
+                ended = True
+            elif ended and not punct[i]:
+                starts.append(i)
+                ended = False
         return starts

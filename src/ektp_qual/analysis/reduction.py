@@ -84,7 +84,9 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
     # Joining phrase names is plain Python: pandas would build a Series per group.
     phrases: dict[tuple, list[str]] = {}
     for key, phrase in zip(
-        zip(*(codings[k] for k in keys), strict=True), codings["phrase"], strict=True
+        zip(*(codings[k].tolist() for k in keys), strict=True),
+        codings["phrase"].tolist(),
+        strict=True,
     ):
         found = phrases.setdefault(key, [])
         if phrase not in found:
