@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import yaml
+
 from .errors import InputError
 from .model import Corpus, Notice, Transcript, Turn
 from .yamldoc import safe_load
@@ -18,7 +20,6 @@ RESERVED_KEYS = ("informant", "role", "interviewer", "name")
 _ID = re.compile(r"[A-Za-z0-9_-]+")
 # A label has no spaces and is followed by whitespace, so "https://..." or "10:30" are text.
 _LABEL = re.compile(r"([^\s:]+):(?=\s|$)")
-_TOP_KEY = re.compile(r"([^\s#:'\"-][^:]*?)\s*:(?:\s|$)")
 _TIMESTAMP = re.compile(r"\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?\]\s*")
 
 
@@ -52,8 +53,7 @@ def parse_transcript(text: str, path: str | Path | None = None) -> Transcript:
     source = path if path is not None else "<transcript>"
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    meta, body_index = _front_matter(lines, source)
-    key_lines = _key_lines(lines[1 : body_index - 1])
+    meta, key_lines, body_index = _front_matter(lines, source)
     informant = _informant_id(meta, source, key_lines.get("informant", 2))
     role = meta.get("role")
     role_line = key_lines.get("role", 2)
@@ -61,7 +61,7 @@ def parse_transcript(text: str, path: str | Path | None = None) -> Transcript:
         raise InputError(
             source, "front matter has no 'role' (for example: role: masyarakat)", role_line
         )
-    if not isinstance(role, str | int):
+    if isinstance(role, dict | list):
         raise InputError(
             source, "'role' must be a single word or phrase, not a list or mapping", role_line
         )
@@ -159,7 +159,8 @@ def corpus_from(transcripts: Iterable[Transcript], root: Path | None = None) -> 
     return Corpus(items, root, notices)
 
 
-def _front_matter(lines: list[str], source: object) -> tuple[dict, int]:
+def _front_matter(lines: list[str], source: object) -> tuple[dict, dict[str, int], int]:
+    """The front matter's values as the researcher wrote them, each key's line, body start."""
     if not lines or lines[0].strip() != "---":
         raise InputError(
             source,
@@ -176,17 +177,38 @@ def _front_matter(lines: list[str], source: object) -> tuple[dict, int]:
     meta = safe_load(raw, source, first_line=2, what="front matter") if raw.strip() else {}
     if not isinstance(meta, dict):
         raise InputError(source, "front matter must be 'key: value' lines", 2)
-    return meta, index + 1
+    written, key_lines = _as_written(meta, raw)
+    return written, key_lines, index + 1
 
 
-def _key_lines(front: list[str]) -> dict[str, int]:
-    """File line of each top-level front-matter key (front matter starts on line 2)."""
-    lines = {}
-    for number, line in enumerate(front, start=2):
-        match = _TOP_KEY.match(line)
-        if match and match.group(1) not in lines:
-            lines[match.group(1)] = number
-    return lines
+def _as_written(meta: dict, raw: str) -> tuple[dict, dict[str, int]]:
+    """Undo YAML 1.1's guesses on plain values: ``007`` stays "007", ``no`` stays "no".
+
+    Ids, roles and attributes are text a researcher typed; YAML would turn ``007`` into
+    7, ``010`` into 8, ``yes`` into True and ``1:20:00`` into 4800. Dates stay dates.
+    """
+    root = yaml.compose(raw, Loader=yaml.SafeLoader) if raw.strip() else None
+    written: dict = {}
+    key_lines: dict[str, int] = {}
+    nodes = {str(k.value): (k, v) for k, v in root.value} if root is not None else {}
+    for key, value in meta.items():
+        key_node, node = nodes.get(str(key), (None, None))
+        if key_node is not None:
+            key_lines[str(key)] = key_node.start_mark.line + 2
+        if isinstance(node, yaml.SequenceNode) and isinstance(value, list):
+            value = [_written(v, n) for v, n in zip(value, node.value, strict=True)]
+        written[key] = _written(value, node)
+    return written, key_lines
+
+
+def _written(value: object, node: object) -> object:
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return value
+    if value is None:
+        return node.value or None
+    if isinstance(value, bool) or (isinstance(value, int | float) and str(value) != node.value):
+        return node.value
+    return value
 
 
 def _informant_id(meta: dict, source: object, line: int) -> str:
