@@ -133,7 +133,12 @@ def segments_by_code(
     columns = [f"{cid}_{polarity}" for cid in codebook.criterion_ids for polarity in POLARITIES]
     coded = codings.assign(code=codings["criterion"] + "_" + codings["polarity"])
     coded = coded.drop_duplicates(["segment_id", "code"])
-    flags = pd.crosstab(coded["segment_id"], coded["code"]).reindex(columns=columns, fill_value=0)
+    flags = (
+        coded.groupby(["segment_id", "code"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=columns, fill_value=0)
+    )
     table = table.join(flags, on="segment_id")
     table[columns] = table[columns].fillna(0).astype(int)
     return table
