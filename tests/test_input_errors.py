@@ -973,7 +973,11 @@ def test_preamble_is_a_warning_in_the_cli(tmp_path: Path, good_codebook: Path):
     folder = write_files(tmp_path / "corpus", {"M01.txt": transcript("M01", body=body)})
     result = invoke_code(folder, good_codebook, tmp_path / "out")
     assert result.exit_code == 0, result.output
-    warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    warnings = [
+        line
+        for line in result.output.splitlines()
+        if line.startswith("warning: ") and "before the first speaker turn" in line
+    ]
     assert len(warnings) == 1
     assert f"{folder / 'M01.txt'}:5:" in warnings[0]
     assert "preamble" in warnings[0]

@@ -212,7 +212,7 @@ def _reduce(corpus: Corpus, book: Codebook, personal_data: bool) -> Reduction:
         stances=_with_attributes(stances, informants),
         quotes=red.quotes(codings),
         informants=informants,
-        notices=list(corpus.notices),
+        notices=[*corpus.notices, *_unmatched_notice(book, result.codings)],
     )
 
 
@@ -220,6 +220,23 @@ def _masked(column: pd.Series, mask: Masker) -> pd.Series:
     """The column with personal data masked, each distinct text masked once."""
     unique = column.unique()
     return column.map(dict(zip(unique, map(mask, unique), strict=True)))
+
+
+def _unmatched_notice(book: Codebook, codings: pd.DataFrame) -> list[Notice]:
+    """One line on the codebook phrases that found nothing; ``validate`` lists them."""
+    used = set(zip(codings["criterion"], codings["phrase"], strict=True))
+    phrases = [(c.id, p) for c in book.criteria for p in (*c.positive, *c.negative)]
+    unmatched = sum(1 for item in phrases if item not in used)
+    if not unmatched:
+        return []
+    return [
+        Notice(
+            book.source,
+            None,
+            f"{unmatched} of {len(phrases)} codebook phrases match nothing in this corpus "
+            "(ektp-qual validate lists them)",
+        )
+    ]
 
 
 def display(reduction: Reduction) -> Display:
