@@ -12,9 +12,9 @@ import json
 import re
 from pathlib import Path
 
-from .corpus import decode
 from .errors import InputError
 from .model import Codebook, Criterion, DecisionRule, Morphology
+from .textfile import read_text
 from .yamldoc import YamlDocument
 
 TOP_KEYS = {
@@ -118,12 +118,7 @@ LANGUAGE_MORPHOLOGY: dict[str, Morphology] = {
 
 def read_codebook(path: str | Path) -> Codebook:
     """Read and check a codebook file."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read codebook: {exc.strerror}") from None
-    return parse_codebook(decode(data, path), path)
+    return parse_codebook(read_text(path, "codebook"), path)
 
 
 def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:

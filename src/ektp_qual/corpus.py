@@ -11,6 +11,7 @@ import yaml
 
 from .errors import InputError
 from .model import Corpus, Notice, Transcript, Turn
+from .textfile import normalise, read_text
 from .yamldoc import safe_load
 
 DEFAULT_INTERVIEWER_LABELS = ("P", "Peneliti", "Pewawancara", "Interviewer", "Q")
@@ -23,36 +24,15 @@ _LABEL = re.compile(r"([^\s:]+):(?=\s|$)")
 _TIMESTAMP = re.compile(r"\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?\]\s*")
 
 
-def decode(data: bytes, source: object) -> str:
-    """UTF-8 text with BOM removed and line ends normalised to ``\\n``."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            source,
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8",
-            line,
-        ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
 def read_transcript(path: str | Path) -> Transcript:
     """Read one transcript file."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read file: {exc.strerror}") from None
-    return parse_transcript(decode(data, path), path)
+    return parse_transcript(read_text(path, "transcript"), path)
 
 
 def parse_transcript(text: str, path: str | Path | None = None) -> Transcript:
     """Parse transcript text (front matter and speaker turns)."""
     source = path if path is not None else "<transcript>"
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    lines = normalise(text).split("\n")
     meta, key_lines, body_index = _front_matter(lines, source)
     informant = _informant_id(meta, source, key_lines.get("informant", 2))
     role = meta.get("role")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .corpus import decode
 from .errors import InputError
 from .model import OVERALL_VERDICTS, VERDICTS, Findings
+from .textfile import read_text
 from .yamldoc import YamlDocument
 
 FINDINGS_KEYS = ("study", "source", "note", "overall", "criteria")
@@ -23,12 +23,7 @@ SYNONYMS = {
 
 def read_findings(path: str | Path) -> Findings:
     """Read a findings file (criterion -> expected verdict, and the overall verdict)."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read findings: {exc.strerror}") from None
-    return parse_findings(decode(data, path), path)
+    return parse_findings(read_text(path, "findings"), path)
 
 
 def parse_findings(text: str, path: str | Path | None = None) -> Findings:
