@@ -243,3 +243,17 @@ criteria:
         ("waiting", "negative", "phrase"),
         ("waiting", "negative", "phrase"),
     ]
+
+
+def test_spellings_that_read_the_same_are_one_rule():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace(
+            "negative: [judes, ketus, cuek, pilih kasih]",
+            "negative: [tidak ada kursi, nggak ada kursi, gak ada kursi, judes]",
+        )
+    )
+    result = code(book, ("P", "Bagaimana?"), ("M01", "Nggak ada kursi, Mas."))
+    assert list(result.codings["phrase"]) == ["tidak ada kursi"]
+    unmatched = set(result.unmatched_phrases()["phrase"])
+    assert "judes" in unmatched
+    assert not {"tidak ada kursi", "nggak ada kursi", "gak ada kursi"} & unmatched

@@ -21,7 +21,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -59,6 +59,36 @@ class CodingResult:
     segments: pd.DataFrame
     codings: pd.DataFrame
     codebook: Codebook
+    # (criterion id or "evaluative", polarity, phrase) -> the phrase that codes for it:
+    # spellings that read the same are one rule, named by the first of them.
+    readings: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def unmatched_phrases(self) -> pd.DataFrame:
+        """Codebook phrases that coded nothing: columns ``list``, ``polarity``, ``phrase``."""
+        structural = self.codings["method"] == "structural"
+        fired = set(
+            zip(
+                self.codings["criterion"][~structural],
+                self.codings["phrase"][~structural],
+                strict=True,
+            )
+        )
+        fired |= {("evaluative", p) for p in self.codings["phrase"][structural]}
+        book = self.codebook
+        lists = [(c.id, "positive", c.positive) for c in book.criteria]
+        lists += [(c.id, "negative", c.negative) for c in book.criteria]
+        lists += [("evaluative", "positive", book.evaluative_positive)]
+        lists += [("evaluative", "negative", book.evaluative_negative)]
+        order = {c.id: i for i, c in enumerate(book.criteria)}
+        rows = [
+            (name, polarity, phrase)
+            for name, polarity, phrases in sorted(
+                lists, key=lambda x: (order.get(x[0], len(order)), x[1] == "negative")
+            )
+            for phrase in phrases
+            if (name, self.readings.get((name, polarity, phrase), phrase)) not in fired
+        ]
+        return pd.DataFrame(rows, columns=["list", "polarity", "phrase"])
 
 
 class Coder:
@@ -84,6 +114,7 @@ class Coder:
         self._keyed: set[int] = set()
         self._topics: dict[str, tuple[str | None, float]] = {}
         self._rules: dict[int, _Rule] = {}
+        self.readings: dict[tuple[str, str, str], str] = {}
         self._build_matcher()
         self.negators = {strings.add(self.keys.key(w)) for w in codebook.negators}
         self.irrealis = {strings.add(self.keys.key(w)) for w in codebook.irrealis}
@@ -115,7 +146,16 @@ class Coder:
         docs = [self.nlp.make_doc(rule.phrase) for rule in entries]
         self._key_words(docs)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        first: dict[tuple, str] = {}
         for rule, doc in zip(entries, docs, strict=True):
+            # Spellings that read the same ("nggak ada kursi", "tidak ada kursi") are one rule.
+            reading = (rule.kind, rule.criterion, rule.polarity, *(t.norm for t in doc))
+            name_of = rule.criterion or rule.kind
+            self.readings[(name_of, rule.polarity, rule.phrase)] = first.setdefault(
+                reading, rule.phrase
+            )
+            if first[reading] != rule.phrase:
+                continue
             name = "\x1f".join((rule.kind, rule.criterion, rule.polarity, rule.phrase))
             match_id = self.nlp.vocab.strings.add(name)
             self._rules[match_id] = _Rule(
@@ -231,7 +271,7 @@ class Coder:
         segments = pd.DataFrame(segment_rows, columns=SEGMENT_COLUMNS)
         codings = pd.DataFrame(coding_rows, columns=CODING_COLUMNS)
         codings["negated"] = codings["negated"].astype(bool)
-        return CodingResult(segments, codings, self.codebook)
+        return CodingResult(segments, codings, self.codebook, self.readings)
 
     def _units(self, corpus: Corpus):
         """(transcript, turn number, question, topic, paragraph offset, paragraph text)."""

@@ -21,7 +21,7 @@ from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
 from .codebook import read_codebook
-from .coding import Coder
+from .coding import Coder, CodingResult
 from .corpus import read_corpus
 from .errors import InputError
 from .findings import read_findings
@@ -212,7 +212,7 @@ def _reduce(corpus: Corpus, book: Codebook, personal_data: bool) -> Reduction:
         stances=_with_attributes(stances, informants),
         quotes=red.quotes(codings),
         informants=informants,
-        notices=[*corpus.notices, *_unmatched_notice(book, result.codings)],
+        notices=[*corpus.notices, *_unmatched_notice(result)],
     )
 
 
@@ -222,18 +222,19 @@ def _masked(column: pd.Series, mask: Masker) -> pd.Series:
     return column.map(dict(zip(unique, map(mask, unique), strict=True)))
 
 
-def _unmatched_notice(book: Codebook, codings: pd.DataFrame) -> list[Notice]:
+def _unmatched_notice(result: CodingResult) -> list[Notice]:
     """One line on the codebook phrases that found nothing; ``validate`` lists them."""
-    used = set(zip(codings["criterion"], codings["phrase"], strict=True))
-    phrases = [(c.id, p) for c in book.criteria for p in (*c.positive, *c.negative)]
-    unmatched = sum(1 for item in phrases if item not in used)
+    book = result.codebook
+    unmatched = len(result.unmatched_phrases())
     if not unmatched:
         return []
+    total = sum(len(c.positive) + len(c.negative) for c in book.criteria)
+    total += len(book.evaluative_positive) + len(book.evaluative_negative)
     return [
         Notice(
             book.source,
             None,
-            f"{unmatched} of {len(phrases)} codebook phrases match nothing in this corpus "
+            f"{unmatched} of {total} codebook phrases match nothing in this corpus "
             "(ektp-qual validate lists them)",
         )
     ]

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from .coding import Coder
+from .coding import Coder, CodingResult
 from .model import Codebook, Corpus
 
 ISSUE_COLUMNS = ["level", "check", "source", "line", "message"]
@@ -25,7 +25,7 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
     rows: list[tuple] = [
         ("warning", "preamble", n.source, n.line, n.message) for n in corpus.notices
     ]
-    rows += _unmatched_phrases(codebook, result.codings)
+    rows += _unmatched_phrases(result)
     rows += _ambiguous_phrases(coder)
     rows += _misread_questions(coder)
     coded = set(result.codings["informant"])
@@ -55,41 +55,28 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
 
 
-def _unmatched_phrases(codebook: Codebook, codings: pd.DataFrame) -> list[tuple]:
-    used = set(zip(codings["criterion"], codings["phrase"], strict=True))
-    used_any = set(codings["phrase"])
+def _unmatched_phrases(result: CodingResult) -> list[tuple]:
     rows = []
-    for c in codebook.criteria:
-        for polarity, phrases in (("positive", c.positive), ("negative", c.negative)):
-            unused = [p for p in phrases if (c.id, p) not in used]
-            if unused:
-                rows.append(
-                    (
-                        "warning",
-                        "unmatched phrases",
-                        codebook.source,
-                        None,
-                        f"{c.id}.{polarity}: {len(unused)} of {len(phrases)} phrases "
-                        f"match nothing in the corpus: {', '.join(unused)}",
-                    )
-                )
-    for name, phrases in (
-        ("evaluative.positive", codebook.evaluative_positive),
-        ("evaluative.negative", codebook.evaluative_negative),
-    ):
-        unused = [p for p in phrases if p not in used_any]
-        if unused:
-            rows.append(
-                (
-                    "warning",
-                    "unmatched phrases",
-                    codebook.source,
-                    None,
-                    f"{name}: {len(unused)} of {len(phrases)} phrases match nothing "
-                    f"in the corpus: {', '.join(unused)}",
-                )
+    unmatched = result.unmatched_phrases()
+    for (name, polarity), group in unmatched.groupby(["list", "polarity"], sort=False):
+        total = len(_phrases_of(result.codebook, name, polarity))
+        rows.append(
+            (
+                "warning",
+                "unmatched phrases",
+                result.codebook.source,
+                None,
+                f"{name}.{polarity}: {len(group)} of {total} phrases match nothing in the "
+                f"corpus: {', '.join(group['phrase'])}",
             )
+        )
     return rows
+
+
+def _phrases_of(codebook: Codebook, name: str, polarity: str) -> tuple[str, ...]:
+    if name == "evaluative":
+        return getattr(codebook, f"evaluative_{polarity}")
+    return getattr(codebook.criterion(name), polarity)
 
 
 def _ambiguous_phrases(coder: Coder) -> list[tuple]:
