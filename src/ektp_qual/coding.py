@@ -49,7 +49,6 @@ class _Rule:
     criterion: str
     polarity: str
     phrase: str
-    n_words: int
 
 
 @dataclass
@@ -138,11 +137,11 @@ class Coder:
         cb = self.codebook
         entries: list[_Rule] = []
         for c in cb.criteria:
-            entries += [_Rule("criterion", c.id, "positive", p, 0) for p in c.positive]
-            entries += [_Rule("criterion", c.id, "negative", p, 0) for p in c.negative]
-        entries += [_Rule("evaluative", "", "positive", p, 0) for p in cb.evaluative_positive]
-        entries += [_Rule("evaluative", "", "negative", p, 0) for p in cb.evaluative_negative]
-        entries += [_Rule("ignore", "", "", p, 0) for p in cb.ignore]
+            entries += [_Rule("criterion", c.id, "positive", p) for p in c.positive]
+            entries += [_Rule("criterion", c.id, "negative", p) for p in c.negative]
+        entries += [_Rule("evaluative", "", "positive", p) for p in cb.evaluative_positive]
+        entries += [_Rule("evaluative", "", "negative", p) for p in cb.evaluative_negative]
+        entries += [_Rule("ignore", "", "", p) for p in cb.ignore]
         docs = [self.nlp.make_doc(rule.phrase) for rule in entries]
         self._key_words(docs)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
@@ -158,9 +157,7 @@ class Coder:
                 continue
             name = "\x1f".join((rule.kind, rule.criterion, rule.polarity, rule.phrase))
             match_id = self.nlp.vocab.strings.add(name)
-            self._rules[match_id] = _Rule(
-                rule.kind, rule.criterion, rule.polarity, rule.phrase, len(doc)
-            )
+            self._rules[match_id] = rule
             self.matcher.add(name, [doc])
 
     # -- structural coding -------------------------------------------------------------

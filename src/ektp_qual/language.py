@@ -34,9 +34,6 @@ class _SetDictionary:
     def contains(self, word: str) -> bool:
         return word in self.words
 
-    def add(self, word: str) -> None:
-        self.words.add(word)
-
 
 class WordKeys:
     """The key of every word, for one codebook; results are cached per word."""

@@ -135,11 +135,6 @@ class Corpus:
     def informants(self) -> list[str]:
         return [t.informant for t in self.transcripts]
 
-    @property
-    def roles(self) -> list[str]:
-        """Roles in order of first appearance."""
-        return list(dict.fromkeys(t.role for t in self.transcripts))
-
 
 @dataclass(frozen=True)
 class Criterion:
