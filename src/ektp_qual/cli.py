@@ -239,6 +239,7 @@ def conclude(
     ] = None,
     check: Check = False,
     quiet: Quiet = False,
+    personal_data: Personal = False,
 ) -> None:
     """Step 3, conclusion drawing and verification: verdicts and their checks.
 
@@ -250,7 +251,7 @@ def conclude(
     from .pipeline import reduce as reduce_step
 
     corpus, book, expected = _run(load, transcripts, codebook, findings)
-    reduction = _run(reduce_step, corpus, book)
+    reduction = _run(reduce_step, corpus, book, personal_data=personal_data)
     result = _run(conclude_step, reduction, expected)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
