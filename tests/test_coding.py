@@ -257,3 +257,25 @@ def test_spellings_that_read_the_same_are_one_rule():
     unmatched = set(result.unmatched_phrases()["phrase"])
     assert "judes" in unmatched
     assert not {"tidak ada kursi", "nggak ada kursi", "gak ada kursi"} & unmatched
+
+
+def test_wishes_and_multiword_markers():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace(
+            "evaluative:",
+            "irrealis: [semoga, mudah-mudahan, kalau bisa]\n"
+            "clause_breaks: [tapi, walaupun begitu]\nevaluative:",
+        ).replace("negators: [tidak,", "negators: [tidak ada, tidak,")
+    )
+    for wish in [
+        "Semoga petugasnya ramah.",
+        "Mudah-mudahan lebih cepat.",
+        "Kalau bisa petugasnya sabar.",
+    ]:
+        assert code(book, ("P", "Bagaimana?"), ("M01", wish)).codings.empty, wish
+    codings = code(book, ("P", "Bagaimana?"), ("M01", "Tidak, walaupun begitu ramah.")).codings
+    assert list(codings["polarity"]) == ["positive"]
+    codings = code(book, ("P", "Bagaimana?"), ("M01", "Tidak ada yang judes.")).codings
+    assert list(zip(codings["polarity"], codings["negator"], strict=True)) == [
+        ("positive", "Tidak ada")
+    ]

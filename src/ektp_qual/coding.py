@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM, ORTH
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH
 
 from .language import SentenceSplitter, WordKeys, blank_pipeline
 from .model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
@@ -41,11 +41,13 @@ TOPIC_MIN_SCORE = 0.4
 # ("Terus, Bu?", "Maksudnya bagaimana, Pak?") and keeps the topic of the question before.
 FOLLOW_UP_MAX_WORDS = 4
 _BATCH = 1000
+# Rule kinds that mark words for negation and its kin rather than code evidence.
+_MARKERS = ("negator", "irrealis", "clause_break")
 
 
 @dataclass(frozen=True)
 class _Rule:
-    kind: str  # "criterion", "evaluative" or "ignore"
+    kind: str  # "criterion", "evaluative", "ignore", or one of _MARKERS
     criterion: str
     polarity: str
     phrase: str
@@ -115,10 +117,7 @@ class Coder:
         self._rules: dict[int, _Rule] = {}
         self.readings: dict[tuple[str, str, str], str] = {}
         self._build_matcher()
-        self.negators = {strings.add(self.keys.key(w)) for w in codebook.negators}
-        self.irrealis = {strings.add(self.keys.key(w)) for w in codebook.irrealis}
         self._transparent = {strings.add(w) for w in _SCOPE_TRANSPARENT}
-        self.clause_breaks = {strings.add(self.keys.key(w)) for w in codebook.clause_breaks}
 
     def _key_words(self, docs) -> None:
         """Give every new word of ``docs`` its key, which the matcher compares (NORM)."""
@@ -142,6 +141,9 @@ class Coder:
         entries += [_Rule("evaluative", "", "positive", p) for p in cb.evaluative_positive]
         entries += [_Rule("evaluative", "", "negative", p) for p in cb.evaluative_negative]
         entries += [_Rule("ignore", "", "", p) for p in cb.ignore]
+        entries += [_Rule("negator", "", "", p) for p in cb.negators]
+        entries += [_Rule("irrealis", "", "", p) for p in cb.irrealis]
+        entries += [_Rule("clause_break", "", "", p) for p in cb.clause_breaks]
         docs = [self.nlp.make_doc(rule.phrase) for rule in entries]
         self._key_words(docs)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
@@ -170,7 +172,7 @@ class Coder:
         """
         doc = self.nlp.make_doc(text)
         self._key_words([doc])
-        matches, ignored = self._resolve(doc)
+        matches, ignored, _ = self._resolve(doc)
         covered = {
             i: rule.criterion
             for start, end, rule in matches
@@ -289,13 +291,13 @@ class Coder:
         self, unit, doc, occurrences: _Occurrences, segment_rows: list, coding_rows: list
     ) -> None:
         transcript, turn_no, question, topic, offset, text = unit
-        matches, ignored = self._resolve(doc)
+        matches, ignored, markers = self._resolve(doc)
         # Sentence bounds from spaCy's arrays: no Span or Token objects on the hot path.
         firsts = self.sentences.starts(doc)
         chars = doc.to_array([IDX, LENGTH])
         bounds = [*firsts, len(doc)]
         by_sentence: dict[int, list[tuple[int, int, _Rule]]] = {}
-        tokens = doc.to_array([ORTH, NORM, IS_PUNCT, IS_SPACE]).tolist() if matches else []
+        tokens = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist() if matches else []
         for match in matches:
             by_sentence.setdefault(bisect_right(firsts, match[0]) - 1, []).append(match)
         number = 0
@@ -327,9 +329,9 @@ class Coder:
             for m_start, m_end, rule in by_sentence.get(k, ()):
                 if rule.kind == "evaluative" and not topic:
                     continue
-                if self._in_reach(tokens, first, m_start, ignored, self.irrealis):
+                if self._in_reach(tokens, first, m_start, ignored, markers, "irrealis"):
                     continue
-                negator = self._in_reach(tokens, first, m_start, ignored, self.negators)
+                negator = self._in_reach(tokens, first, m_start, ignored, markers, "negator")
                 polarity = rule.polarity
                 if negator:
                     polarity = "negative" if polarity == "positive" else "positive"
@@ -376,12 +378,23 @@ class Coder:
                     retokenizer.merge(span)
         return doc
 
-    def _resolve(self, doc) -> tuple[list[tuple[int, int, _Rule]], set[int]]:
-        """Matches, longest first where they overlap, and the tokens of ignored spans."""
+    def _resolve(self, doc) -> tuple[list[tuple[int, int, _Rule]], set[int], dict]:
+        """Evidence matches (longest first where they overlap), ignored tokens, and markers.
+
+        Markers are negators, wish words and clause breaks, keyed by the index of their
+        last word, with their text; one inside a matched phrase ("tidak ada pungli") is
+        part of that phrase, not a marker.
+        """
         by_span: dict[tuple[int, int], list[_Rule]] = {}
+        found_markers = []
         for match_id, start, end in self.matcher(doc):
-            by_span.setdefault((start, end), []).append(self._rules[match_id])
+            rule = self._rules[match_id]
+            if rule.kind in _MARKERS:
+                found_markers.append((start, end, rule.kind))
+            else:
+                by_span.setdefault((start, end), []).append(rule)
         taken = [False] * len(doc)
+        in_phrase = [False] * len(doc)
         kept = []
         ignored: set[int] = set()
         for (start, end), rules in sorted(by_span.items(), key=lambda s: (s[0][0] - s[0][1], s[0])):
@@ -389,30 +402,51 @@ class Coder:
                 continue
             for i in range(start, end):
                 taken[i] = True
-            kept += [(start, end, r) for r in rules if r.kind != "ignore"]
-            if any(r.kind == "ignore" for r in rules):
+            evidence = [(start, end, r) for r in rules if r.kind != "ignore"]
+            kept += evidence
+            if evidence:
+                for i in range(start, end):
+                    in_phrase[i] = True
+            if len(evidence) < len(rules):
                 ignored.update(range(start, end))
         kept.sort(key=lambda m: m[0])
-        return kept, ignored
+        markers = {
+            end - 1: (kind, doc[start:end].text)
+            for start, end, kind in found_markers
+            if not any(in_phrase[start:end])
+        }
+        return kept, ignored, markers
 
     def _in_reach(
-        self, tokens: list, sent_start: int, match_start: int, ignored: set[int], words_of: set
+        self,
+        tokens: list,
+        sent_start: int,
+        match_start: int,
+        skip: set[int],
+        markers: dict,
+        kind: str,
     ) -> str:
-        """The word of ``words_of`` (a negator, say) in reach before a match, or ''.
+        """The marker of ``kind`` (a negator, say) in reach before a match, or ''.
 
-        ``tokens`` holds each token's (ORTH, NORM, IS_PUNCT, IS_SPACE); sets hold hashes.
+        Reach is ``negation_window`` words back, within the sentence, and stops at
+        punctuation or a clause break. ``tokens`` holds each token's (ORTH, IS_PUNCT,
+        IS_SPACE).
         """
         words = 0
         i = match_start - 1
         while i >= sent_start and words < self.codebook.negation_window:
-            orth, norm, punct, space = tokens[i]
-            if space or orth in self._transparent or i in ignored:
+            marker = markers.get(i)
+            if marker is not None:
+                if marker[0] == kind:
+                    return marker[1]
+                if marker[0] == "clause_break":
+                    return ""
+            orth, punct, space = tokens[i]
+            if space or orth in self._transparent or (i in skip and marker is None):
                 i -= 1
                 continue
-            if punct or norm in self.clause_breaks:
+            if punct:
                 return ""
-            if norm in words_of:
-                return self.nlp.vocab.strings[orth]
             words += 1
             i -= 1
         return ""
