@@ -45,7 +45,10 @@ CASES = [
     ("Kantornya dekat, mudah dijangkau pakai angkot.", [("accessibility", "positive")]),
     ("Syaratnya cuma bawa KK sama surat panggilan, gampang.", [("accessibility", "positive")]),
     ("Saya harus izin kerja dua hari buat rekam.", [("accessibility", "negative")]),
-    ("Kuotanya habis, jadi disuruh datang besok.", [("accessibility", "negative")]),
+    (
+        "Kuotanya habis, jadi disuruh datang besok.",
+        [("accessibility", "negative"), ("reliability", "negative")],
+    ),
     ("Kecamatan juga jemput bola ke rumah warga yang sakit.", [("accessibility", "positive")]),
     ("Tempatnya jauh dari rumah saya.", [("accessibility", "negative")]),
     ("Nggak ada informasi kapan jadwal perekaman.", [("accessibility", "negative")]),
