@@ -294,7 +294,7 @@ class Coder:
         matches, ignored, markers = self._resolve(doc)
         # Sentence bounds from spaCy's arrays: no Span or Token objects on the hot path.
         firsts = self.sentences.starts(doc)
-        chars = doc.to_array([IDX, LENGTH])
+        idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
         bounds = [*firsts, len(doc)]
         by_sentence: dict[int, list[tuple[int, int, _Rule]]] = {}
         tokens = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist() if matches else []
@@ -303,12 +303,12 @@ class Coder:
         number = 0
         for k in range(len(firsts)):
             first, stop = bounds[k], bounds[k + 1]
-            raw = text[chars[first, 0] : chars[stop - 1, 0] + chars[stop - 1, 1]]
+            raw = text[idx[first] : idx[stop - 1] + length[stop - 1]]
             stripped = raw.strip()
             if not stripped:
                 continue
             number += 1
-            start = offset + int(chars[first, 0]) + len(raw) - len(raw.lstrip())
+            start = offset + idx[first] + len(raw) - len(raw.lstrip())
             end = start + len(stripped)
             segment_id = occurrences.segment_id(stripped)
             segment_rows.append(
