@@ -27,6 +27,12 @@ app = typer.Typer(
         "sample: 19 reconstructed interviews on the e-KTP service in Kecamatan Tanjung "
         "Karang Timur, coded against Gronroos' six criteria."
     ),
+    epilog=(
+        "Examples:\n\n"
+        "  ektp-qual code                                 # the embedded sample\n\n"
+        "  ektp-qual validate -t interviews/ -c codebook.yaml\n\n"
+        "  ektp-qual code -t interviews/ -c codebook.yaml -o results/"
+    ),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
