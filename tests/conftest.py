@@ -55,6 +55,20 @@ def transcript_text(
     return "---\n" + "\n".join(meta) + "\n---\n" + body + "\n"
 
 
+def code_answers(sentences: list[str]):
+    """Codings of each sentence as an answer to an open question, by the Gronroos codebook."""
+    import ektp_qual
+    from ektp_qual.corpus import corpus_from
+
+    turns = []
+    for sentence in sentences:
+        turns += [("P", "Ceritakan pengalaman Bapak waktu itu."), ("X1", sentence)]
+    text = transcript_text("X1", "masyarakat", turns)
+    corpus = corpus_from([ektp_qual.parse_transcript(text, "X1.txt")])
+    book = ektp_qual.read_codebook(ektp_qual.sample_codebook())
+    return ektp_qual.code_corpus(corpus, book).codings
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """Write a file under tmp_path and return its path."""

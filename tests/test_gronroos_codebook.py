@@ -9,10 +9,8 @@ from __future__ import annotations
 import pytest
 
 import ektp_qual
-from ektp_qual import code_corpus, parse_transcript
-from ektp_qual.corpus import corpus_from
 
-from .conftest import transcript_text
+from .conftest import code_answers
 
 CASES = [
     ("Waktu itu antreannya mengular sampai ke parkiran.", [("professionalism", "negative")]),
@@ -87,12 +85,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def coded():
-    turns = []
-    for sentence, _ in CASES:
-        turns += [("P", "Ceritakan pengalaman Bapak waktu itu."), ("X1", sentence)]
-    text = transcript_text("X1", "masyarakat", turns)
-    corpus = corpus_from([parse_transcript(text, "X1.txt")])
-    return code_corpus(corpus, ektp_qual.read_codebook(ektp_qual.sample_codebook())).codings
+    return code_answers([sentence for sentence, _ in CASES])
 
 
 @pytest.mark.parametrize(("sentence", "expected"), CASES)

@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-import ektp_qual
-from ektp_qual import code_corpus, parse_transcript
-from ektp_qual.corpus import corpus_from
-
-from .conftest import transcript_text
+from .conftest import code_answers
 
 P, N = "positive", "negative"
 PRO, ATT, ACC = "professionalism", "attitude", "accessibility"
@@ -141,13 +137,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def scores():
-    turns = []
-    for sentence, _ in CASES:
-        turns += [("P", "Ceritakan pengalaman Bapak waktu itu."), ("X1", sentence)]
-    text = transcript_text("X1", "masyarakat", turns)
-    corpus = corpus_from([parse_transcript(text, "X1.txt")])
-    book = ektp_qual.read_codebook(ektp_qual.sample_codebook())
-    codings = code_corpus(corpus, book).codings
+    codings = code_answers([sentence for sentence, _ in CASES])
     true_pos = false_pos = false_neg = exact = 0
     for sentence, expected in CASES:
         rows = codings[codings["text"] == sentence]
