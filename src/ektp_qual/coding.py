@@ -167,8 +167,10 @@ class Coder:
     def _question_words(self, text: str) -> list[tuple[str, str]]:
         """(key, criterion whose phrase covers the word or "") for each telling word.
 
-        Spans of the codebook's ``ignore`` list (place names, "terima kasih") are left out;
-        function words need no list, since every criterion shares them (zero idf).
+        Left out: spans of the codebook's ``ignore`` list (place names, "terima kasih") and
+        the language's function words (spaCy's stop words), unless a codebook phrase
+        covers them ("sudah jadi"): with a handful of guide questions per criterion, a
+        word like "kalau" would otherwise look telling just by where it happens to stand.
         """
         doc = self.nlp.make_doc(text)
         self._key_words([doc])
@@ -179,10 +181,14 @@ class Coder:
             if rule.kind == "criterion"
             for i in range(start, end)
         }
+        stop = self.nlp.Defaults.stop_words
         return [
             (t.norm_, covered.get(t.i, ""))
             for t in doc
-            if t.is_alpha and len(t.text) > 2 and t.i not in ignored
+            if t.is_alpha
+            and len(t.text) > 2
+            and t.i not in ignored
+            and (t.i in covered or (t.lower_ not in stop and t.norm_ not in stop))
         ]
 
     @cached_property
@@ -211,7 +217,8 @@ class Coder:
         """The criterion a question asks about, with its score.
 
         The score of a criterion is the share of the question's information (idf) carried
-        by words of that criterion's guide questions and labels, or by its phrases.
+        by words of that criterion's guide questions and labels, with words that only its
+        phrases cover counting half.
         Returns ``(None, score)`` for a question about something else (small talk), and
         ``("", 0)`` for a short follow-up ("Terus, Bu?") that keeps the previous topic.
         """
@@ -222,8 +229,7 @@ class Coder:
         ):
             return "", 0.0
         unknown = math.log(len(words) + 1) / 2
-        stop = self.nlp.Defaults.stop_words
-        weight = {k: idf.get(k, 0.0 if k in stop else unknown) for k, _ in found}
+        weight = {k: idf.get(k, unknown) for k, _ in found}
         total = sum(weight.values())
         if total <= 0:
             return None, 0.0
@@ -231,7 +237,7 @@ class Coder:
             (
                 (
                     sum(
-                        w
+                        w if k in words[cid] else w / 2
                         for (k, c), w in zip(found, weight.values(), strict=True)
                         if c == cid or k in words[cid]
                     )
