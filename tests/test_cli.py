@@ -228,3 +228,41 @@ def test_validate_on_the_sample():
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0
     assert "19 transcripts" in result.output
+
+
+def test_a_refused_output_folder_stops_before_the_analysis(small_corpus, mini_codebook, write):
+    taken = write("results", "not a folder\n")
+    result = runner.invoke(
+        app, ["code", "-t", str(small_corpus), "-c", str(mini_codebook), "-o", str(taken)]
+    )
+    assert result.exit_code == 2
+    assert "not a folder" in result.output
+    assert "Checklist" not in result.output
+
+
+def test_a_failing_disk_is_a_message_not_a_traceback(
+    small_corpus, mini_codebook, tmp_path, monkeypatch
+):
+    import os
+
+    def no_space(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_space)
+    result = runner.invoke(
+        app,
+        [
+            "code",
+            "-q",
+            "-t",
+            str(small_corpus),
+            "-c",
+            str(mini_codebook),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "cannot write the tables: No space left on device" in result.output
+    assert "Traceback" not in result.output
+    assert not [p for p in (tmp_path / "o").iterdir() if p.suffix == ".csv"]

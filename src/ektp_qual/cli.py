@@ -113,10 +113,21 @@ def _run(step, *args, **kwargs):
         _fail(error)
 
 
+def _check_out(out: Path | None, names) -> None:
+    """Refuse an output folder before the analysis, not after it."""
+    from .export import check_writable
+
+    if out is not None:
+        _run(check_writable, out, [f"{name}.csv" for name in names])
+
+
 def _write(tables, out: Path, console) -> None:
     from .export import write_tables
 
-    paths = _run(write_tables, tables, out)
+    try:
+        paths = _run(write_tables, tables, out)
+    except OSError as error:
+        _fail(OSError(f"{out}: cannot write the tables: {error.strerror or error}"))
     console.print(
         f"Wrote {len(paths)} tables to {out}/: " + ", ".join(p.name for p in paths),
         soft_wrap=True,
@@ -156,8 +167,9 @@ def code(
       ektp-qual code --check              # exit 1 unless the thesis is reproduced
     """
     from . import render
-    from .pipeline import analyse
+    from .pipeline import TABLES, analyse
 
+    _check_out(out, TABLES)
     result = _run(analyse, transcripts, codebook, findings, personal_data=personal_data)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.reduction.notices)
@@ -190,8 +202,10 @@ def reduce(
     Example: ektp-qual reduce -t interviews/ -c codebook.yaml -o reduced/
     """
     from . import render
+    from .pipeline import REDUCTION_TABLES
     from .pipeline import reduce as reduce_step
 
+    _check_out(out, REDUCTION_TABLES)
     result = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
@@ -216,9 +230,11 @@ def display(
     Example: ektp-qual display -t interviews/ -c codebook.yaml
     """
     from . import render
+    from .pipeline import DISPLAY_TABLES
     from .pipeline import display as display_step
     from .pipeline import reduce as reduce_step
 
+    _check_out(out, DISPLAY_TABLES)
     reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
     result = display_step(reduction)
     console = render.make_console(quiet)
@@ -252,10 +268,11 @@ def conclude(
     Example: ektp-qual conclude --check
     """
     from . import render
+    from .pipeline import CONCLUSION_TABLES, load
     from .pipeline import conclude as conclude_step
-    from .pipeline import load
     from .pipeline import reduce as reduce_step
 
+    _check_out(out, CONCLUSION_TABLES)
     corpus, book, expected = _run(load, transcripts, codebook, findings)
     reduction = _run(reduce_step, corpus, book, personal_data=personal_data)
     result = _run(conclude_step, reduction, expected)

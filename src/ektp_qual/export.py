@@ -15,6 +15,7 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -52,13 +53,16 @@ def _read_manifest(folder: Path) -> dict[str, str]:
         ) from None
 
 
-def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
-    """Write named files into ``folder`` atomically; returns the paths written."""
+def check_writable(folder: str | Path, names: Iterable[str]) -> dict[str, str]:
+    """Stop before any work when writing ``names`` into ``folder`` would be refused.
+
+    Returns the folder's manifest (empty for a new folder).
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(folder, "the output path exists and is not a folder")
     manifest = _read_manifest(folder) if folder.exists() else {}
-    for name in files:
+    for name in names:
         target = folder / name
         if not target.exists():
             continue
@@ -74,6 +78,13 @@ def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
                 "was edited since ektp-qual wrote it; it was left untouched and nothing "
                 "was written (move it, or choose another --out folder)",
             )
+    return manifest
+
+
+def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
+    """Write named files into ``folder`` atomically; returns the paths written."""
+    folder = Path(folder)
+    manifest = check_writable(folder, files)
     folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:

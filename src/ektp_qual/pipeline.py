@@ -31,6 +31,12 @@ from .sample import sample_codebook, sample_findings, sample_transcripts
 
 PathLike = str | Path
 
+#: The tables each step exports, by name (``codings`` is written as ``codings.csv``).
+REDUCTION_TABLES = ("informants", "segments", "codings", "stances")
+DISPLAY_TABLES = ("checklist_matrix", "role_matrix", "evidence", "segments_by_code")
+CONCLUSION_TABLES = ("conclusions", "overall", "triangulation", "negative_evidence", "comparison")
+TABLES = REDUCTION_TABLES + DISPLAY_TABLES + CONCLUSION_TABLES
+
 
 @dataclass
 class Reduction:
@@ -46,12 +52,8 @@ class Reduction:
     notices: list[Notice] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {
-            "informants": self.informants,
-            "segments": self.segments,
-            "codings": self.codings,
-            "stances": self.stances,
-        }
+        tables = (self.informants, self.segments, self.codings, self.stances)
+        return dict(zip(REDUCTION_TABLES, tables, strict=True))
 
 
 @dataclass
@@ -64,12 +66,13 @@ class Display:
     segments_by_code: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {
-            "checklist_matrix": self.checklist_matrix,
-            "role_matrix": self.role_matrix,
-            "evidence": self.clustered_matrix,
-            "segments_by_code": self.segments_by_code,
-        }
+        tables = (
+            self.checklist_matrix,
+            self.role_matrix,
+            self.clustered_matrix,
+            self.segments_by_code,
+        )
+        return dict(zip(DISPLAY_TABLES, tables, strict=True))
 
 
 @dataclass
@@ -91,15 +94,18 @@ class Conclusion:
         return bool(self.comparison["matches"].dropna().all())
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        tables = {
-            "conclusions": self.conclusions,
-            "overall": self.overall,
-            "triangulation": self.triangulation,
-            "negative_evidence": self.negative_evidence,
+        tables = (
+            self.conclusions,
+            self.overall,
+            self.triangulation,
+            self.negative_evidence,
+            self.comparison,
+        )
+        return {
+            name: table
+            for name, table in zip(CONCLUSION_TABLES, tables, strict=True)
+            if table is not None
         }
-        if self.comparison is not None:
-            tables["comparison"] = self.comparison
-        return tables
 
 
 @dataclass
