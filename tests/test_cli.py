@@ -266,3 +266,102 @@ def test_a_failing_disk_is_a_message_not_a_traceback(
     assert "cannot write the tables: No space left on device" in result.output
     assert "Traceback" not in result.output
     assert not [p for p in (tmp_path / "o").iterdir() if p.suffix == ".csv"]
+
+
+ENGLISH_CODEBOOK = """\
+codebook: clinic
+title: Outpatient clinic visits
+language: en
+negators: [not, no, never, "n't", hardly]
+evaluative:
+  positive: [good, fine, great]
+  negative: [bad, awful, disappointed]
+decision:
+  threshold: 0.5
+  roles: [patient]
+criteria:
+  - id: waiting
+    label: Waiting time
+    questions:
+      - How long did you wait before you were seen?
+    positive: [quick, on time]
+    negative: [long wait, waited for hours, slow]
+  - id: courtesy
+    label: Courtesy
+    questions:
+      - How did the staff treat you?
+    positive: [kind, polite, friendly]
+    negative: [rude, dismissive]
+  - id: clarity
+    label: Clarity of information
+    questions:
+      - Did you understand what the doctor told you?
+    positive: [clear, explained]
+    negative: [confusing, jargon]
+  - id: cost
+    label: Cost
+    questions:
+      - What did the visit cost you?
+    positive: [free, affordable]
+    negative: [expensive, hidden fees]
+  - id: access
+    label: Access
+    questions:
+      - How easy was it to get an appointment?
+    positive: [easy, close]
+    negative: [far, no appointments]
+"""
+
+
+def test_an_english_study_with_its_own_roles(corpus_dir, write, tmp_path):
+    codebook = write("clinic.yaml", ENGLISH_CODEBOOK)
+    folder = corpus_dir(
+        {
+            "pt-1": (
+                "patient",
+                [
+                    ("Interviewer", "How did the staff treat you?"),
+                    ("R", "They were kind. Fine, really."),
+                    ("Interviewer", "How long did you wait before you were seen?"),
+                    ("R", "A long wait, I waited for hours."),
+                ],
+            ),
+            "pt-2": (
+                "patient",
+                [
+                    ("Interviewer", "How did the staff treat you?"),
+                    ("R", "The nurse was rude. The doctor was not rude, though."),
+                    ("Interviewer", "What did the visit cost you?"),
+                    ("R", "It was free."),
+                ],
+            ),
+            "st-1": (
+                "staff",
+                [
+                    ("Interviewer", "How long do patients wait?"),
+                    ("R", "We are quick, usually on time."),
+                ],
+            ),
+        }
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["code", "-t", str(folder), "-c", str(codebook), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    stances = pd.read_csv(out / "stances.csv").set_index(["informant", "criterion"])
+    assert stances.loc[("pt-1", "courtesy"), "stance"] == "positive"
+    assert stances.loc[("pt-2", "courtesy"), "stance"] == "mixed"
+    assert stances.loc[("pt-1", "waiting"), "stance"] == "negative"
+    assert stances.loc[("st-1", "waiting"), "stance"] == "positive"
+    conclusions = pd.read_csv(out / "conclusions.csv").set_index("criterion")
+    assert conclusions.loc["courtesy", ["positive", "with_stance", "verdict"]].tolist() == [
+        1,
+        2,
+        "met",
+    ]
+    assert conclusions.loc["waiting", "verdict"] == "not met"  # the staff member does not decide
+    assert conclusions.loc["clarity", "verdict"] == "undetermined"
+    roles = pd.read_csv(out / "role_matrix.csv")
+    assert set(roles["role"]) == {"patient", "staff"}
+    assert len(roles) == 10
+    triangulation = pd.read_csv(out / "triangulation.csv").set_index("criterion")
+    assert triangulation.loc["waiting", "agreement"] == "disagree"
