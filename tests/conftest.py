@@ -41,6 +41,51 @@ criteria:
     negative: [pungli, pungutan liar, lama]
 """
 
+# A codebook in another language, with five criteria and its own deciding role.
+ENGLISH_CODEBOOK = """\
+codebook: clinic
+title: Outpatient clinic visits
+language: en
+negators: [not, no, never, "n't", hardly]
+evaluative:
+  positive: [good, fine, great]
+  negative: [bad, awful, disappointed]
+decision:
+  threshold: 0.5
+  roles: [patient]
+criteria:
+  - id: waiting
+    label: Waiting time
+    questions:
+      - How long did you wait before you were seen?
+    positive: [quick, on time]
+    negative: [long wait, waited for hours, slow]
+  - id: courtesy
+    label: Courtesy
+    questions:
+      - How did the staff treat you?
+    positive: [kind, polite, friendly]
+    negative: [rude, dismissive]
+  - id: clarity
+    label: Clarity of information
+    questions:
+      - Did you understand what the doctor told you?
+    positive: [clear, explained]
+    negative: [confusing, jargon]
+  - id: cost
+    label: Cost
+    questions:
+      - What did the visit cost you?
+    positive: [free, affordable]
+    negative: [expensive, hidden fees]
+  - id: access
+    label: Access
+    questions:
+      - How easy was it to get an appointment?
+    positive: [easy, close]
+    negative: [far, no appointments]
+"""
+
 
 def transcript_text(
     informant: str,

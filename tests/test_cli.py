@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from ektp_qual import __version__
 from ektp_qual.cli import app
 
+from .conftest import ENGLISH_CODEBOOK
+
 runner = CliRunner()
 COMMANDS = ["code", "reduce", "display", "conclude", "validate"]
 REQUIRED_COLUMNS = {
@@ -266,51 +268,6 @@ def test_a_failing_disk_is_a_message_not_a_traceback(
     assert "cannot write the tables: No space left on device" in result.output
     assert "Traceback" not in result.output
     assert not [p for p in (tmp_path / "o").iterdir() if p.suffix == ".csv"]
-
-
-ENGLISH_CODEBOOK = """\
-codebook: clinic
-title: Outpatient clinic visits
-language: en
-negators: [not, no, never, "n't", hardly]
-evaluative:
-  positive: [good, fine, great]
-  negative: [bad, awful, disappointed]
-decision:
-  threshold: 0.5
-  roles: [patient]
-criteria:
-  - id: waiting
-    label: Waiting time
-    questions:
-      - How long did you wait before you were seen?
-    positive: [quick, on time]
-    negative: [long wait, waited for hours, slow]
-  - id: courtesy
-    label: Courtesy
-    questions:
-      - How did the staff treat you?
-    positive: [kind, polite, friendly]
-    negative: [rude, dismissive]
-  - id: clarity
-    label: Clarity of information
-    questions:
-      - Did you understand what the doctor told you?
-    positive: [clear, explained]
-    negative: [confusing, jargon]
-  - id: cost
-    label: Cost
-    questions:
-      - What did the visit cost you?
-    positive: [free, affordable]
-    negative: [expensive, hidden fees]
-  - id: access
-    label: Access
-    questions:
-      - How easy was it to get an appointment?
-    positive: [easy, close]
-    negative: [far, no appointments]
-"""
 
 
 def test_an_english_study_with_its_own_roles(corpus_dir, write, tmp_path):

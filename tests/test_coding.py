@@ -8,7 +8,7 @@ import pytest
 from ektp_qual import code_corpus, parse_codebook, parse_transcript
 from ektp_qual.corpus import corpus_from
 
-from .conftest import MINI_CODEBOOK, transcript_text
+from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK, transcript_text
 
 
 @pytest.fixture(scope="module")
@@ -179,52 +179,7 @@ def test_segment_ids_are_stable_across_codebooks_and_edits(codebook):
 
 
 def test_nothing_assumes_indonesian_or_six_criteria():
-    book = parse_codebook(
-        """\
-codebook: clinic
-title: Clinic visits
-language: en
-negators: [not, no, never, "n't"]
-evaluative:
-  positive: [good, fine, great]
-  negative: [bad, awful, disappointed]
-decision:
-  threshold: 0.5
-  roles: [patient]
-criteria:
-  - id: waiting
-    label: Waiting time
-    questions:
-      - How long did you wait before you were seen?
-    positive: [quick, on time]
-    negative: [long wait, waited for hours, slow]
-  - id: courtesy
-    label: Courtesy
-    questions:
-      - How did the staff treat you?
-    positive: [kind, polite, friendly]
-    negative: [rude, dismissive]
-  - id: clarity
-    label: Clarity of information
-    questions:
-      - Did you understand what the doctor told you?
-    positive: [clear, explained]
-    negative: [confusing, jargon]
-  - id: cost
-    label: Cost
-    questions:
-      - What did the visit cost you?
-    positive: [free, affordable]
-    negative: [expensive, hidden fees]
-  - id: access
-    label: Access
-    questions:
-      - How easy was it to get an appointment?
-    positive: [easy, close]
-    negative: [far, no appointments]
-""",
-        "clinic.yaml",
-    )
+    book = parse_codebook(ENGLISH_CODEBOOK, "clinic.yaml")
     text = transcript_text(
         "pt-1",
         "patient",
