@@ -33,6 +33,7 @@ _EXPORTS = {
     "code_corpus": "coding",
     "Coder": "coding",
     "validate": "validation",
+    "check_examples": "examples",
     "write_tables": "export",
     "sample_transcripts": "sample",
     "sample_codebook": "sample",

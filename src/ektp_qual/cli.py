@@ -321,6 +321,48 @@ def validate(
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
+codebook_app = typer.Typer(
+    help="Work with a codebook: test its examples.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(codebook_app, name="codebook")
+
+
+@codebook_app.command("test")
+def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
+    """Code each criterion's examples and report every one that misfires.
+
+    Each criterion may list examples: sentences it must code positive, negative, or
+    not at all. Exits with status 1 when any example misfires, so a codebook can be
+    checked in CI.
+
+    Example: ektp-qual codebook test -c codebook.yaml
+    """
+    from . import render
+    from .codebook import read_codebook
+    from .examples import check_examples
+    from .sample import sample_codebook
+
+    book = _run(read_codebook, codebook if codebook is not None else sample_codebook())
+    results = check_examples(book)
+    if results.empty:
+        render.notices(
+            render.make_console(stderr=True),
+            [_notice(book.source, "the codebook has no examples to test")],
+        )
+        return
+    render.example_results(render.make_console(quiet), results, book.source)
+    if not results["passed"].all():
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _notice(source: str, message: str):
+    from .model import Notice
+
+    return Notice(source, None, message)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="ektp-qual")

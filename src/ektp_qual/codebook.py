@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .errors import InputError
-from .model import Codebook, Criterion, DecisionRule, Morphology
+from .model import EXAMPLE_EXPECTATIONS, Codebook, Criterion, DecisionRule, Example, Morphology
 from .textfile import read_text
 from .yamldoc import YamlDocument
 
@@ -43,7 +43,9 @@ CRITERION_KEYS = (
     "questions",
     "positive",
     "negative",
+    "examples",
 )
+EXAMPLE_KEYS = ("text", "question")
 DECISION_KEYS = ("rule", "threshold", "roles", "labels")
 DECISION_RULES = ("share_positive",)
 MORPHOLOGY_KEYS = ("stemmer", "clitics", "variants", "no_derivation_prefixes")
@@ -172,8 +174,11 @@ def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
 
 
 def _canonical(value: object) -> object:
+    """The codebook as plain data for its hash; examples test the rules and are left out."""
     if hasattr(value, "__dataclass_fields__"):
-        return {k: _canonical(getattr(value, k)) for k in value.__dataclass_fields__}
+        return {
+            k: _canonical(getattr(value, k)) for k in value.__dataclass_fields__ if k != "examples"
+        }
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
@@ -272,9 +277,45 @@ def _criteria(doc: YamlDocument, value: object) -> tuple[Criterion, ...]:
                 questions=_phrases(doc, item.get("questions"), (*path, "questions")),
                 positive=positive,
                 negative=negative,
+                examples=_examples(doc, item.get("examples"), (*path, "examples")),
             )
         )
     return tuple(criteria)
+
+
+def _examples(doc: YamlDocument, value: object, path: tuple) -> tuple[Example, ...]:
+    """Sentences the criterion must code positive, negative or not at all."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise doc.error(
+            f"{_where(path)} must map {', '.join(EXAMPLE_EXPECTATIONS)} to lists of sentences",
+            *path,
+        )
+    _known_keys(doc, value, EXAMPLE_EXPECTATIONS, path, _where(path))
+    examples = []
+    for expected in EXAMPLE_EXPECTATIONS:
+        items = value.get(expected)
+        if items is None:
+            continue
+        where = (*path, expected)
+        if not isinstance(items, list):
+            raise doc.error(f"{_where(where)} must be a list of sentences", *where)
+        for index, item in enumerate(items):
+            at = (*where, index)
+            question = ""
+            if isinstance(item, dict):
+                _known_keys(doc, item, EXAMPLE_KEYS, at, _where(at))
+                if "text" not in item:
+                    raise doc.error(f"example {_where(at)} has no 'text'", *at)
+                text = _text(doc, item["text"], *at, "text")
+                question = _text(doc, item.get("question") or "", *at, "question")
+            else:
+                text = _text(doc, item, *at)
+            if not text:
+                raise doc.error(f"empty example at {_where(at)}", *at)
+            examples.append(Example(text, expected, question, doc.line(*at)))
+    return tuple(examples)
 
 
 def _decision(doc: YamlDocument, value: object) -> DecisionRule:

@@ -136,6 +136,20 @@ class Corpus:
         return [t.informant for t in self.transcripts]
 
 
+#: What a codebook example must code as, for its criterion.
+EXAMPLE_EXPECTATIONS = ("positive", "negative", "none")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A sentence a criterion must code positive, negative or not at all (a codebook test)."""
+
+    text: str
+    expected: str  # one of EXAMPLE_EXPECTATIONS
+    question: str = ""  # the interviewer's question it answers, if any
+    line: int | None = None  # line in the codebook file
+
+
 @dataclass(frozen=True)
 class Criterion:
     id: str
@@ -146,6 +160,7 @@ class Criterion:
     definition: str = ""
     questions: tuple[str, ...] = ()
     short: str = ""  # abbreviation for narrow displays
+    examples: tuple[Example, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -314,3 +314,25 @@ def issues(console: Console, table: pd.DataFrame) -> None:
         console.print(
             Text.assemble((f"{r.check}: ", "yellow"), f"{where}: {r.message}"), soft_wrap=True
         )
+
+
+def example_results(console: Console, results: pd.DataFrame, source: str) -> None:
+    """Each misfiring example with where it is and what fired; then the tally."""
+    failed = results[~results["passed"].astype(bool)]
+    for r in failed.itertuples():
+        where = f"{source}:{int(r.line)}" if pd.notna(r.line) else source
+        console.print(
+            Text.assemble(
+                ("misfire: ", "red"),
+                f"{where}: {r.criterion} example expected {r.expected}, got {r.got}: {r.text!r}",
+            ),
+            soft_wrap=True,
+        )
+        if r.question:
+            console.print(f"  asked: {r.question}", markup=False, soft_wrap=True)
+        console.print(f"  fired: {r.fired or 'nothing'}", markup=False, soft_wrap=True)
+    total = len(results)
+    if failed.empty:
+        console.print(Text(f"All {total} examples code as expected.", style="green"))
+    else:
+        console.print(Text(f"{len(failed)} of {total} examples misfire.", style="bold red"))
