@@ -70,6 +70,18 @@ Personal = Annotated[
         "NIK and phone numbers (masked by default).",
     ),
 ]
+ReviewOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--review",
+        help="Review file whose decisions to apply (accept, reject, add). "
+        "Default: review.csv in the current folder, when it exists.",
+    ),
+]
+NoReview = Annotated[
+    bool,
+    typer.Option("--no-review", help="Ignore any review file: the automatic coding alone."),
+]
 Check = Annotated[
     bool,
     typer.Option(
@@ -135,6 +147,19 @@ def _write(tables, out: Path, console) -> None:
     )
 
 
+def _review_file(review: Path | None, no_review: bool) -> Path | None:
+    """The review file to apply: the one given, else review.csv here if there is one."""
+    from .review import DEFAULT_REVIEW_FILE
+
+    if no_review:
+        return None
+    if review is not None:
+        if not review.exists():
+            _fail(FileNotFoundError(f"{review}: no such review file"))
+        return review
+    return DEFAULT_REVIEW_FILE if DEFAULT_REVIEW_FILE.is_file() else None
+
+
 def _check_findings(conclusion, check: bool) -> None:
     if not check:
         return
@@ -153,10 +178,15 @@ def code(
     ] = DEFAULT_OUT,
     check: Check = False,
     findings: FindingsOpt = None,
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
     """Run the whole pipeline: code, reduce, display, conclude, and write the tables.
+
+    A review file (review.csv here, or --review FILE) is applied: rejected codings
+    drop out and added ones count. --no-review shows the automatic coding alone.
 
     Examples:
 
@@ -170,7 +200,14 @@ def code(
     from .pipeline import TABLES, analyse
 
     _check_out(out, TABLES)
-    result = _run(analyse, transcripts, codebook, findings, personal_data=personal_data)
+    result = _run(
+        analyse,
+        transcripts,
+        codebook,
+        findings,
+        review=_review_file(review, no_review),
+        personal_data=personal_data,
+    )
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.reduction.notices)
     render.reduction_summary(console, result.reduction)
@@ -194,6 +231,8 @@ def reduce(
             "--out", "-o", help="Also write informants, segments, codings and stances as CSV here."
         ),
     ] = None,
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -206,7 +245,13 @@ def reduce(
     from .pipeline import reduce as reduce_step
 
     _check_out(out, REDUCTION_TABLES)
-    result = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
+    result = _run(
+        reduce_step,
+        transcripts,
+        codebook,
+        review=_review_file(review, no_review),
+        personal_data=personal_data,
+    )
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.reduction_summary(console, result)
@@ -222,6 +267,8 @@ def display(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the matrices as CSV here.")
     ] = None,
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -235,7 +282,13 @@ def display(
     from .pipeline import reduce as reduce_step
 
     _check_out(out, DISPLAY_TABLES)
-    reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
+    reduction = _run(
+        reduce_step,
+        transcripts,
+        codebook,
+        review=_review_file(review, no_review),
+        personal_data=personal_data,
+    )
     result = display_step(reduction)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
@@ -260,6 +313,8 @@ def conclude(
         ),
     ] = None,
     check: Check = False,
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -274,7 +329,13 @@ def conclude(
 
     _check_out(out, CONCLUSION_TABLES)
     corpus, book, expected = _run(load, transcripts, codebook, findings)
-    reduction = _run(reduce_step, corpus, book, personal_data=personal_data)
+    reduction = _run(
+        reduce_step,
+        corpus,
+        book,
+        review=_review_file(review, no_review),
+        personal_data=personal_data,
+    )
     result = _run(conclude_step, reduction, expected)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
@@ -319,6 +380,115 @@ def validate(
     render.issues(render.make_console(), issues)
     if strict and not issues.empty:
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command()
+def review(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    review_file: Annotated[
+        Path,
+        typer.Option(
+            "--review", help="Review file to add decisions to (created if it does not exist)."
+        ),
+    ] = Path("review.csv"),
+    coder: Annotated[
+        str | None,
+        typer.Option("--coder", help="Your name or initials, recorded with each decision."),
+    ] = None,
+    criterion: Annotated[
+        list[str] | None,
+        typer.Option("--criterion", help="Only codings for this criterion (repeatable)."),
+    ] = None,
+    informant: Annotated[
+        list[str] | None,
+        typer.Option("--informant", help="Only this informant's codings (repeatable)."),
+    ] = None,
+    role: Annotated[
+        list[str] | None, typer.Option("--role", help="Only informants in this role (repeatable).")
+    ] = None,
+    all_codings: Annotated[
+        bool,
+        typer.Option("--all", help="Also show codings already decided (default: not yet)."),
+    ] = False,
+    uncoded: Annotated[
+        bool,
+        typer.Option("--uncoded", help="Also show sentences with no coding, to add codings."),
+    ] = False,
+    personal_data: Personal = False,
+) -> None:
+    """Review the automatic codings one by one: accept, reject, flip, recode or add.
+
+    Single keys decide; each decision is saved to the review file at once, so you can
+    stop at any time (q, Ctrl-C, or closing the terminal) and run the command again to
+    go on where you stopped. 'ektp-qual code' applies the review file afterwards.
+
+    Examples:
+
+      ektp-qual review --coder ana
+
+      ektp-qual review --criterion attitude --role masyarakat --coder ana
+
+      ektp-qual review -t interviews/ -c codebook.yaml --review review-ana.csv
+    """
+    import getpass
+
+    from . import render
+    from .pipeline import reduce as reduce_step
+    from .review import read_review
+    from .review_session import ReviewSession, review_items
+
+    existing = _run(read_review, review_file)
+    reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
+    _run(_check_names, reduction, criterion, informant, role)
+    items = review_items(
+        reduction,
+        existing.decisions(),
+        criteria=tuple(criterion or ()),
+        informants=tuple(informant or ()),
+        roles=tuple(role or ()),
+        include_decided=all_codings,
+        include_uncoded=uncoded,
+    )
+    session = ReviewSession(
+        console=render.make_console(),
+        codebook=reduction.codebook,
+        path=review_file,
+        coder=coder or getpass.getuser(),
+        items=items,
+        read_key=_key_reader(),
+    )
+    try:
+        session.run()
+    except OSError as error:
+        _fail(OSError(f"{review_file}: cannot save the decision: {error.strerror or error}"))
+
+
+def _check_names(reduction, criteria, informants, roles) -> None:
+    """Filters must name what the study has: a typo should not review nothing silently."""
+    from .errors import InputError
+
+    known = {
+        "criterion": reduction.codebook.criterion_ids,
+        "informant": reduction.corpus.informants,
+        "role": sorted({t.role for t in reduction.corpus.transcripts}),
+    }
+    for option, given in (("criterion", criteria), ("informant", informants), ("role", roles)):
+        for name in given or ():
+            if name not in known[option]:
+                raise InputError(
+                    f"--{option}",
+                    f"{name!r} is not in this study (it has: {', '.join(known[option])})",
+                )
+
+
+def _key_reader():
+    """Single keys from a terminal; characters from a pipe, so a review can be scripted."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import click
+
+        return lambda: click.getchar(echo=False)
+    return lambda: sys.stdin.read(1)
 
 
 codebook_app = typer.Typer(

@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputError
+from .review import ReviewFile
 
 MANIFEST = ".ektp-qual-manifest.json"
 
@@ -114,6 +115,25 @@ def _stage(folder: Path, data: bytes) -> Path:
         out.flush()
         os.fsync(out.fileno())
     return Path(name)
+
+
+def write_review(review: ReviewFile) -> Path:
+    """Save a review file in one step: a killed process leaves the old file or the new one.
+
+    The review file is the researcher's own: ``ReviewFile`` keeps every row and column
+    they wrote, so saving it only ever adds or removes the tool's decisions.
+    """
+    if review.path is None:
+        raise ValueError("the review file has no path")
+    path = Path(review.path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _stage(path.parent, review.to_text().encode("utf-8"))
+    try:
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:

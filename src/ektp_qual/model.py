@@ -35,7 +35,7 @@ CODING_COLUMNS = [
     "role",
     "criterion",
     "polarity",  # "positive" or "negative", after negation
-    "method",  # "phrase", "negated phrase" or "structural"
+    "method",  # "phrase", "negated phrase", "structural", or "manual" (added in review)
     "phrase",  # the codebook phrase that fired, as written in the codebook
     "negated",  # True when a negator flipped the phrase's polarity
     "start",  # offsets of the segment (sentence) in the transcript body
@@ -55,6 +55,7 @@ STANCE_COLUMNS = [
     "stance",  # "positive", "negative", "mixed" or "none"
     "n_positive",  # coded sentences with positive evidence
     "n_negative",  # coded sentences with negative evidence
+    "n_reviewed",  # of those, how many a researcher accepted or added in review
 ]
 
 #: One row per criterion: the verdict and the numbers behind it.

@@ -27,6 +27,7 @@ from .errors import InputError
 from .findings import read_findings
 from .model import Codebook, Corpus, Findings, Notice
 from .privacy import Masker
+from .review import ReviewFile, ReviewOutcome, apply_review, read_review
 from .sample import sample_codebook, sample_findings, sample_transcripts
 
 PathLike = str | Path
@@ -50,6 +51,7 @@ class Reduction:
     quotes: pd.DataFrame
     informants: pd.DataFrame
     notices: list[Notice] = field(default_factory=list)
+    review: ReviewOutcome | None = None  # what a researcher's review file changed
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = (self.informants, self.segments, self.codings, self.stances)
@@ -192,16 +194,31 @@ def reduce(
     transcripts: PathLike | Corpus | None = None,
     codebook: PathLike | Codebook | None = None,
     *,
+    review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
 ) -> Reduction:
-    """Step 1, data reduction: code the corpus and reduce it to stances and quotes."""
+    """Step 1, data reduction: code the corpus, apply a review file if given, and reduce.
+
+    ``review`` is a review file (see ``ektp_qual.review``): rejected codings drop out and
+    added ones count. Without it the automatic coding stands alone.
+    """
     corpus, book, _ = load(transcripts, codebook, None)
-    return _reduce(corpus, book, personal_data)
+    return _reduce(corpus, book, personal_data, review)
 
 
-def _reduce(corpus: Corpus, book: Codebook, personal_data: bool) -> Reduction:
+def _reduce(
+    corpus: Corpus,
+    book: Codebook,
+    personal_data: bool,
+    review: PathLike | ReviewFile | None = None,
+) -> Reduction:
     result = Coder(book).code(corpus)
-    segments, codings = result.segments, result.codings
+    segments = result.segments
+    decisions = None
+    if review is not None:
+        decisions = review if isinstance(review, ReviewFile) else read_review(review)
+    outcome = apply_review(result.codings, segments, decisions or ReviewFile(), book)
+    codings = outcome.codings
     if not personal_data:
         mask = Masker(t.name for t in corpus.transcripts)
         segments = segments.assign(
@@ -218,7 +235,8 @@ def _reduce(corpus: Corpus, book: Codebook, personal_data: bool) -> Reduction:
         stances=_with_attributes(stances, informants),
         quotes=red.quotes(codings),
         informants=informants,
-        notices=[*corpus.notices, *_unmatched_notice(result)],
+        notices=[*corpus.notices, *_unmatched_notice(result), *outcome.notices],
+        review=outcome if decisions is not None else None,
     )
 
 
@@ -288,9 +306,13 @@ def analyse(
     codebook: PathLike | Codebook | None = None,
     findings: PathLike | Findings | None = None,
     *,
+    review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
 ) -> Analysis:
-    """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``."""
+    """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``.
+
+    ``review``: a review file whose decisions are applied to the automatic codings.
+    """
     corpus, book, expected = load(transcripts, codebook, findings)
-    reduction = _reduce(corpus, book, personal_data)
+    reduction = _reduce(corpus, book, personal_data, review)
     return Analysis(reduction, display(reduction), conclude(reduction, expected))

@@ -271,6 +271,15 @@ def reduction_summary(console: Console, reduction: Reduction) -> None:
         f"sha256 {book.sha256[:12]}]",
         markup=False,
     )
+    review = reduction.review
+    if review is not None:
+        pending = int((reduction.codings["source"] == "auto").sum())
+        coders = f" by {', '.join(review.coders)}" if review.coders else ""
+        console.print(
+            f"Review{coders}: {review.accepted} accepted, {review.rejected} rejected, "
+            f"{review.added} added; {pending} automatic codings not yet reviewed.",
+            markup=False,
+        )
 
 
 def stances(console: Console, reduction: Reduction) -> None:

@@ -13,7 +13,12 @@ def normalise(text: str) -> str:
 
 
 def read_text(path: str | Path, what: str) -> str:
-    """The file's text; unreadable or non-UTF-8 files are an InputError naming the line."""
+    """The file's text, normalised (see ``normalise``)."""
+    return normalise(read_utf8(path, what))
+
+
+def read_utf8(path: str | Path, what: str) -> str:
+    """The file's text as written; unreadable or non-UTF-8 files are an InputError."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -29,4 +34,4 @@ def read_text(path: str | Path, what: str) -> str:
             "save the file as UTF-8",
             line,
         ) from None
-    return normalise(text)
+    return text

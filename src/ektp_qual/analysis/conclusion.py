@@ -118,6 +118,7 @@ def negative_evidence(
         "quote",
         "phrases",
         "strength",
+        "source",
     ]
     rule = codebook.decision
     table = _deciding(quotes, rule)

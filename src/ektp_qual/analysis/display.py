@@ -94,17 +94,18 @@ def conceptually_clustered_matrix(
 ) -> pd.DataFrame:
     """Criterion x theme: what carried the evidence, who said it, and a quote.
 
-    A theme is the codebook phrase that fired, or "judgement: <word>" for a generic
-    judgement attributed through the question; its quote is the strongest sentence.
+    A theme is the codebook phrase that fired, "judgement: <word>" for a generic
+    judgement attributed through the question, or "researcher's coding" for a coding a
+    researcher added in review; its quote is the strongest sentence.
     """
     columns = ["criterion", "polarity", "theme", "segments", "informants", "who", "quote"]
     if codings.empty:
         return pd.DataFrame(columns=columns)
     strength = quotes[["segment_id", "criterion", "polarity", "strength"]]
     table = codings.assign(
-        theme=codings["phrase"].where(
-            codings["method"] != "structural", "judgement: " + codings["phrase"]
-        )
+        theme=codings["phrase"]
+        .where(codings["method"] != "structural", "judgement: " + codings["phrase"])
+        .where(codings["method"] != "manual", "researcher's coding")
     ).merge(strength, on=["segment_id", "criterion", "polarity"], how="left")
     table = table.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
     table["tagged"] = table["informant"] + ": " + table["text"]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..model import STANCE_COLUMNS, Codebook, Corpus
 
-EVIDENCE_COLUMNS = ["segment_id", "informant", "role", "criterion", "polarity"]
+EVIDENCE_COLUMNS = ["segment_id", "informant", "role", "criterion", "polarity", "reviewed"]
 QUOTE_COLUMNS = [
     "informant",
     "role",
@@ -25,12 +25,16 @@ QUOTE_COLUMNS = [
     "quote",
     "phrases",
     "strength",
+    "source",  # "auto", or "accepted"/"added" when a researcher's review decided it
 ]
+_SOURCE_RANK = {"auto": 0, "accepted": 1, "added": 2}
 
 
 def evidence(codings: pd.DataFrame) -> pd.DataFrame:
     """One row per coded sentence, criterion and polarity: the unit the rule counts."""
-    return codings.drop_duplicates(["segment_id", "criterion", "polarity"])[EVIDENCE_COLUMNS]
+    table = codings.drop_duplicates(["segment_id", "criterion", "polarity"])
+    reviewed = table["source"] != "auto" if "source" in table else False
+    return table.assign(reviewed=reviewed)[EVIDENCE_COLUMNS]
 
 
 def stances(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
@@ -39,17 +43,21 @@ def stances(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook) -> pd.Dat
         [corpus.informants, codebook.criterion_ids], names=["informant", "criterion"]
     ).to_frame(index=False)
     grid.insert(1, "role", grid["informant"].map({t.informant: t.role for t in corpus.transcripts}))
+    units = evidence(codings)
+    reviewed = units.groupby(["informant", "criterion"])["reviewed"].sum().rename("n_reviewed")
     counts = (
-        evidence(codings)
-        .groupby(["informant", "criterion", "polarity"])
+        units.groupby(["informant", "criterion", "polarity"])
         .size()
         .unstack("polarity", fill_value=0)
         .reindex(columns=["positive", "negative"], fill_value=0)
         .rename(columns={"positive": "n_positive", "negative": "n_negative"})
         .reset_index()
     )
-    table = grid.merge(counts, on=["informant", "criterion"], how="left")
-    table[["n_positive", "n_negative"]] = table[["n_positive", "n_negative"]].fillna(0).astype(int)
+    table = grid.merge(counts, on=["informant", "criterion"], how="left").merge(
+        reviewed.reset_index(), on=["informant", "criterion"], how="left"
+    )
+    numbers = ["n_positive", "n_negative", "n_reviewed"]
+    table[numbers] = table[numbers].fillna(0).astype(int)
     table["stance"] = stance_of(table["n_positive"], table["n_negative"])
     return table[STANCE_COLUMNS]
 
@@ -72,7 +80,10 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
     if codings.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     keys = ["segment_id", "criterion", "polarity"]
-    weighted = codings.assign(weight=codings["method"].map({"structural": 0.5}).fillna(1.0))
+    weighted = codings.assign(
+        weight=codings["method"].map({"structural": 0.5}).fillna(1.0),
+        source_rank=codings["source"].map(_SOURCE_RANK) if "source" in codings else 0,
+    )
     table = weighted.groupby(keys, sort=False).agg(
         informant=("informant", "first"),
         role=("role", "first"),
@@ -80,7 +91,9 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
         end=("end", "first"),
         quote=("text", "first"),
         strength=("weight", "sum"),
+        source_rank=("source_rank", "max"),
     )
+    table["source"] = table["source_rank"].map({v: k for k, v in _SOURCE_RANK.items()})
     # Joining phrase names is plain Python: pandas would build a Series per group.
     phrases: dict[tuple, list[str]] = {}
     for key, phrase in zip(
