@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from ektp_qual import InputError, parse_codebook, read_codebook
+from ektp_qual import InputError, parse_codebook, read_codebook, sample_codebook
 from ektp_qual.cli import app
 from ektp_qual.examples import EXAMPLE_RESULT_COLUMNS, check_examples
 
@@ -151,3 +151,14 @@ def test_codebook_test_on_a_broken_codebook_is_an_input_error(write):
     assert result.exit_code == 2
     assert "c.yaml" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_gronroos_codebook_passes_its_own_examples():
+    book = read_codebook(sample_codebook())
+    results = check_examples(book)
+    for criterion in book.criteria:
+        mine = results[results["criterion"] == criterion.id]
+        for expected in ("positive", "negative", "none"):
+            assert (mine["expected"] == expected).sum() >= 5, (criterion.id, expected)
+    misfires = results[~results["passed"]]
+    assert misfires.empty, misfires[["criterion", "expected", "got", "text", "fired"]]
