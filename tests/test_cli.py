@@ -14,7 +14,7 @@ from ektp_qual.cli import app
 from .conftest import ENGLISH_CODEBOOK
 
 runner = CliRunner()
-COMMANDS = ["code", "reduce", "display", "conclude", "validate", "review"]
+COMMANDS = ["code", "reduce", "display", "conclude", "validate", "review", "agree"]
 REQUIRED_COLUMNS = {
     "codings.csv": [
         "segment_id",

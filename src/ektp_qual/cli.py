@@ -491,6 +491,67 @@ def _key_reader():
     return lambda: sys.stdin.read(1)
 
 
+@app.command()
+def agree(
+    coders: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more coders: review files, codings files, or 'auto' for the "
+            "automatic coder.",
+            show_default=False,
+        ),
+    ],
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for agreement.csv and disagreements.csv."),
+    ] = DEFAULT_OUT,
+    whole_corpus: Annotated[
+        bool,
+        typer.Option(
+            "--whole-corpus",
+            help="Every coder coded every interview: what a file does not mention is absent "
+            "(default: only the interviews a file mentions count as coded by that coder).",
+        ),
+    ] = False,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Intercoder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha.
+
+    The unit is one informant sentence x one criterion; each coder's value is
+    positive, negative, mixed or absent. With 'auto' against a human coder, precision,
+    recall and F1 per criterion too. The disagreements go to disagreements.csv for a
+    consensus meeting.
+
+    Examples:
+
+      ektp-qual agree review-ana.csv review-budi.csv
+
+      ektp-qual agree auto review-ana.csv
+
+      ektp-qual agree -t interviews/ -c codebook.yaml a.csv b.csv c.csv
+    """
+    from . import render
+    from .analysis.agreement import FORMULAS
+    from .intercoder import agree as agree_step
+
+    _check_out(out, ("agreement", "disagreements", "detection"))
+    result = _run(
+        agree_step,
+        coders,
+        transcripts,
+        codebook,
+        whole_corpus=whole_corpus,
+        personal_data=personal_data,
+    )
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), result.notices)
+    render.agreement(console, result, FORMULAS)
+    _write(result.tables(), out, console)
+
+
 codebook_app = typer.Typer(
     help="Work with a codebook: test its examples.",
     no_args_is_help=True,

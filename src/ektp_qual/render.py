@@ -345,3 +345,69 @@ def example_results(console: Console, results: pd.DataFrame, source: str) -> Non
         console.print(Text(f"All {total} examples code as expected.", style="green"))
     else:
         console.print(Text(f"{len(failed)} of {total} examples misfire.", style="bold red"))
+
+
+def _figure(value: float, digits: int = 3) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+def agreement(console: Console, result, formulas: dict[str, str]) -> None:
+    """Agreement per criterion and overall, with the unit and the formulas spelled out."""
+    coders = ", ".join(result.coders)
+    console.print(Text(f"Agreement between {coders}", style="bold"))
+    console.print(Text(result.unit.capitalize() + ".", style="dim"), soft_wrap=True)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, justify in (
+        ("criterion", "left"),
+        ("units", "right"),
+        ("pairable", "right"),
+        ("agree %", "right"),
+        ("kappa", "right"),
+        ("alpha", "right"),
+    ):
+        table.add_column(name, justify=justify)
+    for r in result.agreement.itertuples():
+        style = "bold" if r.Index == len(result.agreement) - 1 else ""
+        table.add_row(
+            str(r.criterion),
+            str(r.units),
+            str(r.pairable_units),
+            _figure(r.percent_agreement * 100, 1),
+            _figure(r.cohen_kappa),
+            _figure(r.krippendorff_alpha),
+            style=style,
+        )
+    console.print(table)
+    if result.detection is not None:
+        detection = Table(
+            title="Automatic coder against human coding", box=box.SIMPLE_HEAD, pad_edge=False
+        )
+        for name in ("reference", "criterion", "auto", "human", "hits", "P", "R", "F1"):
+            detection.add_column(
+                name, justify="left" if name in ("reference", "criterion") else "right"
+            )
+        for r in result.detection.itertuples():
+            detection.add_row(
+                str(r.reference),
+                str(r.criterion),
+                str(r.n_automatic),
+                str(r.n_reference),
+                str(r.n_hits),
+                _figure(r.precision, 2),
+                _figure(r.recall, 2),
+                _figure(r.f1, 2),
+            )
+        console.print(detection)
+    for name in ("percent_agreement", "cohen_kappa", "krippendorff_alpha"):
+        console.print(Text(formulas[name], style="dim"), soft_wrap=True)
+    if result.detection is not None:
+        for name in ("precision", "recall", "f1"):
+            console.print(Text(formulas[name], style="dim"), soft_wrap=True)
+    console.print(
+        Text(
+            "kappa needs exactly two coders; n/a marks a figure that is undefined "
+            "(for example one category throughout).",
+            style="dim",
+        ),
+        soft_wrap=True,
+    )

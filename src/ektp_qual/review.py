@@ -76,7 +76,7 @@ class ReviewFile:
                 name: (row[index[name]].strip() if name in index and index[name] < len(row) else "")
                 for name in REVIEW_COLUMNS
             }
-            record["decision"] = record["decision"].lower()
+            record["decision"] = record["decision"].lower() if "decision" in index else "add"
             record["polarity"] = record["polarity"].lower()
             _check_row(record, self.source, line)
             record["line"] = line
@@ -115,16 +115,22 @@ class ReviewFile:
         return ("\ufeff" if self.bom else "") + buffer.getvalue()
 
 
-def read_review(path: str | Path) -> ReviewFile:
-    """Read and check a review file; a missing file is an empty review."""
+def read_review(path: str | Path, *, codings: bool = False) -> ReviewFile:
+    """Read and check a review file; a missing file is an empty review.
+
+    With ``codings``, a file without a ``decision`` column is read too, each row as a
+    coding (an ``add``): a ``codings.csv``, or a coder's own coding made elsewhere.
+    """
     path = Path(path)
     if not path.exists():
+        if codings:
+            raise InputError(path, "no such file")
         return ReviewFile(path=path)
     text = read_utf8(path, "the review file")
-    return parse_review(text, path)
+    return parse_review(text, path, codings=codings)
 
 
-def parse_review(text: str, path: str | Path | None = None) -> ReviewFile:
+def parse_review(text: str, path: str | Path | None = None, *, codings: bool = False) -> ReviewFile:
     """Parse review-file text, keeping its separator, line ends, BOM and extra columns."""
     source = path if path is not None else "<review>"
     bom = text.startswith("\ufeff")
@@ -146,7 +152,8 @@ def parse_review(text: str, path: str | Path | None = None) -> ReviewFile:
     except csv.Error as exc:
         raise InputError(source, f"not a readable CSV file: {exc}", reader.line_num) from None
     names = [cell.strip().lower() for cell in header]
-    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    required = [n for n in REQUIRED_COLUMNS if not (codings and n == "decision")]
+    missing = [name for name in required if name not in names]
     if missing:
         raise InputError(
             source,
@@ -238,15 +245,7 @@ def apply_review(
     codings = codings.assign(source="auto", coder="", note="")
     if decisions.empty:
         return ReviewOutcome(codings[REVIEWED_CODING_COLUMNS])
-    unknown = decisions[~decisions["criterion"].isin(codebook.criterion_ids)]
-    if not unknown.empty:
-        first = unknown.iloc[0]
-        raise InputError(
-            source,
-            f"criterion {first['criterion']!r} is not in the codebook "
-            f"(it has {', '.join(codebook.criterion_ids)})",
-            int(first["line"]) if "line" in unknown else None,
-        )
+    check_criteria(decisions, source, codebook)
     notices = []
     known = decisions["segment_id"].isin(segments["segment_id"])
     if not known.all():
@@ -295,6 +294,19 @@ def apply_review(
         coders=tuple(sorted({c for c in latest["coder"] if c})),
         notices=notices,
     )
+
+
+def check_criteria(decisions: pd.DataFrame, source: str, codebook: Codebook) -> None:
+    """Every decision names a criterion of the codebook: another codebook's file is an error."""
+    unknown = decisions[~decisions["criterion"].isin(codebook.criterion_ids)]
+    if not unknown.empty:
+        first = unknown.iloc[0]
+        raise InputError(
+            source,
+            f"criterion {first['criterion']!r} is not in the codebook "
+            f"(it has {', '.join(codebook.criterion_ids)})",
+            int(first["line"]) if "line" in unknown else None,
+        )
 
 
 def _added_codings(

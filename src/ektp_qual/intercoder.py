@@ -1,0 +1,232 @@
+"""How far coders agree: coders' files turned into a reliability table, then measured.
+
+The unit of analysis is a **segment and a criterion**: for each informant sentence and
+each criterion of the codebook, a coder's value is ``positive``, ``negative``, ``mixed``
+(both polarities in the one sentence) or ``absent`` (not coded). A coder's value is
+*missing* for the interviews they did not code, so coders who each took part of the
+corpus can still be compared (Krippendorff's alpha allows missing values).
+
+What a file says about its coder:
+
+* a **review file** (with a ``decision`` column) is the automatic coding as that coder
+  corrected it, exactly as ``ektp-qual code`` would apply it; the coder coded the
+  interviews in which they made at least one decision. Automatic codings they left
+  undecided there count as accepted, and are reported;
+* a **codings file** (``segment_id, criterion, polarity``; for example a ``codings.csv``
+  or a coder's manual coding) is a complete coding of the interviews it mentions;
+* ``auto`` is the automatic coder, run now on the whole corpus. A ``codings.csv`` the tool
+  wrote without review counts as automatic too.
+
+Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha (nominal) come
+from ``analysis.agreement``; when the automatic coder meets a human one, precision,
+recall and F1 say how well it finds what the human found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .analysis import agreement as stats
+from .errors import InputError
+from .model import Codebook, Corpus, Notice
+from .pipeline import PathLike, Reduction, load, reduce
+from .review import ReviewFile, apply_review, check_criteria, read_review
+
+AUTO = "auto"
+#: What each unit is and which values it takes, as the reports say it.
+UNIT = (
+    "unit: one informant sentence x one criterion; value: positive, negative, mixed "
+    "(both in the sentence) or absent (not coded); missing where a coder did not code "
+    "the interview"
+)
+VALUES = ("positive", "negative", "mixed", "absent")
+DISAGREEMENT_COLUMNS = ["segment_id", "informant", "role", "criterion", "text"]
+
+
+@dataclass
+class Coding:
+    """One coder's codings and which interviews they cover."""
+
+    name: str
+    codings: pd.DataFrame  # segment_id, criterion, polarity
+    informants: frozenset[str]
+    automatic: bool = False
+    source: str = ""
+
+
+@dataclass
+class Agreement:
+    """Agreement between coders, with the tables behind it."""
+
+    coders: tuple[str, ...]
+    values: pd.DataFrame  # the reliability table: (segment_id, criterion) x coder
+    agreement: pd.DataFrame  # per criterion and overall (analysis.agreement columns)
+    detection: pd.DataFrame | None  # automatic coder against each human coder
+    disagreements: pd.DataFrame
+    notices: list[Notice] = field(default_factory=list)
+    unit: str = UNIT
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by its export name."""
+        tables = {"agreement": self.agreement, "disagreements": self.disagreements}
+        if self.detection is not None:
+            tables["detection"] = self.detection
+        return tables
+
+
+def agree(
+    coders: list[PathLike],
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    whole_corpus: bool = False,
+    personal_data: bool = False,
+) -> Agreement:
+    """Agreement between coders' files (or ``"auto"``, the automatic coder) on a corpus.
+
+    ``whole_corpus``: every coder coded every interview, so what a file does not mention
+    is absent, not missing.
+    """
+    if len(coders) < 2:
+        raise InputError("agree", "give at least two coders (files, or 'auto')")
+    corpus, book, _ = load(transcripts, codebook, None)
+    reduction = reduce(corpus, book, personal_data=personal_data)
+    everyone = frozenset(corpus.informants) if whole_corpus else None
+    notices: list[Notice] = []
+    codings = [
+        _coding(name, given, reduction, notices, everyone)
+        for name, given in zip(_names(coders), coders, strict=True)
+    ]
+    values = reliability_table(codings, reduction.segments, book)
+    criteria = values.index.get_level_values("criterion").to_series(index=values.index)
+    table = stats.agreement_table(values, criteria)
+    return Agreement(
+        coders=tuple(c.name for c in codings),
+        values=values,
+        agreement=table.rename(columns={"group": "criterion"}),
+        detection=_detection(codings, values, criteria),
+        disagreements=disagreements(values, reduction.segments),
+        notices=notices,
+    )
+
+
+def _names(coders: list[PathLike]) -> list[str]:
+    """A column name per coder: 'auto', or the file's name, made unique."""
+    names: list[str] = []
+    for given in coders:
+        base = AUTO if str(given) == AUTO else Path(given).stem
+        name, n = base, 2
+        while name in names:
+            name, n = f"{base}-{n}", n + 1
+        names.append(name)
+    return names
+
+
+def _coding(
+    name: str,
+    given: PathLike,
+    reduction: Reduction,
+    notices: list,
+    everyone: frozenset[str] | None,
+) -> Coding:
+    """One coder's codings; ``everyone`` when every coder coded the whole corpus."""
+    segments, auto = reduction.segments, reduction.codings
+    informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
+    if str(given) == AUTO:
+        return Coding(name, auto, frozenset(informant_of.values()), automatic=True)
+    review = read_review(given, codings=True)
+    decisions = review.decisions()
+    check_criteria(decisions, review.source, reduction.codebook)
+    known = decisions[decisions["segment_id"].isin(informant_of)]
+    if len(known) < len(decisions):
+        notices.append(
+            Notice(
+                review.source,
+                None,
+                f"{len(decisions) - len(known)} row(s) name segments this corpus does not "
+                "have (was a transcript edited?); they were left out",
+            )
+        )
+    covered = everyone or frozenset(known["segment_id"].map(informant_of))
+    if "decision" not in review.names:
+        latest = known.drop_duplicates(["segment_id", "criterion", "polarity"], keep="last")
+        automatic = _written_by_the_tool(review)
+        return Coding(name, latest, covered, automatic=automatic, source=str(given))
+    reviewed = apply_review(auto, segments, known, reduction.codebook).codings
+    pending = reviewed[(reviewed["source"] == "auto") & reviewed["informant"].isin(covered)]
+    undecided = len(pending.drop_duplicates(["segment_id", "criterion", "polarity"]))
+    if undecided:
+        notices.append(
+            Notice(
+                review.source,
+                None,
+                f"{undecided} automatic coding(s) in the interviews this coder reviewed have "
+                "no decision and count as accepted",
+            )
+        )
+    return Coding(name, reviewed, covered, source=str(given))
+
+
+def _written_by_the_tool(review: ReviewFile) -> bool:
+    """A codings.csv from ``ektp-qual code`` without review decisions is the automatic coder."""
+    names = review.names
+    if "method" not in names or "codebook_sha256" not in names:
+        return False
+    if "source" not in names:
+        return True
+    column = names.index("source")
+    return all(row[column] == "auto" for row in review.rows if len(row) > column)
+
+
+def reliability_table(
+    codings: list[Coding], segments: pd.DataFrame, codebook: Codebook
+) -> pd.DataFrame:
+    """Units (segment x criterion) by coders; NaN where a coder did not code the interview."""
+    index = pd.MultiIndex.from_product(
+        [segments["segment_id"], codebook.criterion_ids], names=["segment_id", "criterion"]
+    )
+    informant = np.repeat(segments["informant"].to_numpy(), len(codebook.criterion_ids))
+    columns = {}
+    for coding in codings:
+        polarity = (
+            coding.codings.drop_duplicates(["segment_id", "criterion", "polarity"])
+            .groupby(["segment_id", "criterion"])["polarity"]
+            .agg(lambda p: p.iloc[0] if len(p) == 1 else "mixed")
+        )
+        value = polarity.reindex(index).fillna("absent").astype(object)
+        value[~np.isin(informant, list(coding.informants))] = np.nan
+        columns[coding.name] = value.to_numpy()
+    return pd.DataFrame(columns, index=index)
+
+
+def disagreements(values: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """The units where coders who both coded them differ, for a consensus meeting."""
+    distinct = values.nunique(axis=1, dropna=True)
+    table = values[distinct > 1].reset_index()
+    context = segments[["segment_id", "informant", "role", "text"]]
+    table = table.merge(context, on="segment_id", how="left")
+    return table[[*DISAGREEMENT_COLUMNS, *values.columns]].fillna({c: "" for c in values})
+
+
+def _detection(
+    codings: list[Coding], values: pd.DataFrame, criteria: pd.Series
+) -> pd.DataFrame | None:
+    """Precision, recall and F1 of each automatic coder against each human coder."""
+    parts = []
+    for auto in (c for c in codings if c.automatic):
+        for human in (c for c in codings if not c.automatic):
+            table = stats.detection_table(values[auto.name], values[human.name], criteria)
+            parts.append(
+                table.rename(columns={"group": "criterion"}).assign(
+                    automatic=auto.name, reference=human.name
+                )
+            )
+    if not parts:
+        return None
+    table = pd.concat(parts, ignore_index=True)
+    front = ["automatic", "reference", "criterion"]
+    return table[[*front, *(c for c in table.columns if c not in front)]]
