@@ -8,6 +8,7 @@ reported for it equal what scikit-learn and the ``krippendorff`` package compute
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -213,3 +214,19 @@ def test_a_coder_who_codes_nothing(study, tmp_path):
     assert overall["cohen_kappa"] == pytest.approx(0.0)
     with pytest.raises(InputError):
         agree([empty], corpus, book)
+
+
+def test_the_readme_worked_example_still_holds():
+    folder = Path(__file__).resolve().parents[1] / "examples" / "agreement"
+    result = agree([folder / "review-ana.csv", folder / "review-budi.csv"])
+    assert result.notices == []
+    overall = result.agreement.set_index("criterion").loc["overall"]
+    assert (overall["units"], overall["pairable_units"]) == (5832, 936)
+    assert round(overall["cohen_kappa"], 3) == round(overall["krippendorff_alpha"], 3) == 0.861
+    assert len(result.disagreements) == 26
+    auto = agree(["auto", folder / "review-ana.csv"])
+    detection = auto.detection.set_index("criterion").loc["overall"]
+    assert (round(detection["precision"], 2), round(detection["recall"], 2)) == (0.78, 0.63)
+    assert round(auto.agreement.set_index("criterion").loc["overall", "krippendorff_alpha"], 3) == (
+        0.691
+    )
