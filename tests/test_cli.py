@@ -265,7 +265,7 @@ def test_a_failing_disk_is_a_message_not_a_traceback(
         ],
     )
     assert result.exit_code == 2
-    assert "cannot write the tables: No space left on device" in result.output
+    assert "cannot write the files: No space left on device" in result.output
     assert "Traceback" not in result.output
     assert not [p for p in (tmp_path / "o").iterdir() if p.suffix == ".csv"]
 

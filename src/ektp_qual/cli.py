@@ -70,6 +70,16 @@ Personal = Annotated[
         "NIK and phone numbers (masked by default).",
     ),
 ]
+FormatOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-F",
+        help="Also write this format: xlsx (one workbook), qdpx (REFI-QDA project for "
+        "NVivo, ATLAS.ti, MAXQDA, QualCoder), qdc (REFI-QDA codebook), csv. Repeatable, "
+        "or comma-separated.",
+    ),
+]
 ReviewOpt = Annotated[
     Path | None,
     typer.Option(
@@ -126,25 +136,90 @@ def _run(step, *args, **kwargs):
 
 
 def _check_out(out: Path | None, names) -> None:
-    """Refuse an output folder before the analysis, not after it."""
+    """Refuse an output folder for these tables before the analysis, not after it."""
+    if out is not None:
+        _check_folder(out, [f"{name}.csv" for name in names])
+
+
+def _check_folder(out: Path, files: list[str]) -> None:
     from .export import check_writable
 
-    if out is not None:
-        _run(check_writable, out, [f"{name}.csv" for name in names])
+    _run(check_writable, out, files)
 
 
 def _write(tables, out: Path, console) -> None:
-    from .export import write_tables
+    from .export import csv_bytes
+
+    _write_files({f"{name}.csv": csv_bytes(table) for name, table in tables.items()}, out, console)
+
+
+def _write_files(files: dict[str, bytes], out: Path, console) -> None:
+    from .export import write_files
 
     try:
-        paths = _run(write_tables, tables, out)
+        paths = _run(write_files, files, out)
     except OSError as error:
-        _fail(OSError(f"{out}: cannot write the tables: {error.strerror or error}"))
+        _fail(OSError(f"{out}: cannot write the files: {error.strerror or error}"))
     console.print(
-        f"Wrote {len(paths)} tables to {out}/: " + ", ".join(p.name for p in paths),
+        f"Wrote {len(paths)} files to {out}/: " + ", ".join(p.name for p in paths),
         soft_wrap=True,
         markup=False,
     )
+
+
+def _formats(values: list[str] | None) -> list[str]:
+    """Formats from repeated or comma-separated --format values, checked."""
+    from .export import EXPORT_FORMATS
+
+    formats: list[str] = []
+    for value in values or ():
+        for fmt in (part.strip().lower() for part in value.split(",")):
+            if fmt not in EXPORT_FORMATS:
+                _fail(
+                    ValueError(
+                        f"--format: unknown format {fmt!r} (use {', '.join(EXPORT_FORMATS)})"
+                    )
+                )
+            if fmt and fmt not in formats:
+                formats.append(fmt)
+    return formats
+
+
+def _analyse_for(
+    out: Path, formats: list[str], transcripts, codebook, findings, review, no_review, personal
+):
+    """Check the output folder, then run the whole analysis and print its input warnings."""
+    from . import render
+    from .export import export_names
+    from .pipeline import TABLES, analyse
+
+    _check_folder(out, export_names(TABLES, formats))
+    result = _run(
+        analyse,
+        transcripts,
+        codebook,
+        findings,
+        review=_review_file(review, no_review),
+        personal_data=personal,
+    )
+    render.notices(render.make_console(stderr=True), result.reduction.notices)
+    return result
+
+
+def _export(result, formats: list[str], out: Path, console, personal_data: bool) -> None:
+    """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
+    from . import render
+    from .export import export_files
+
+    if {"qdpx", "qdc"} & set(formats):
+        from .model import Notice
+        from .refi_export import export_losses
+
+        render.notices(
+            render.make_console(stderr=True),
+            [Notice("REFI-QDA export", None, loss) for loss in export_losses(result)],
+        )
+    _write_files(export_files(result, formats, personal_data=personal_data), out, console)
 
 
 def _review_file(review: Path | None, no_review: bool) -> Path | None:
@@ -178,6 +253,7 @@ def code(
     ] = DEFAULT_OUT,
     check: Check = False,
     findings: FindingsOpt = None,
+    output_format: FormatOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -197,19 +273,12 @@ def code(
       ektp-qual code --check              # exit 1 unless the thesis is reproduced
     """
     from . import render
-    from .pipeline import TABLES, analyse
 
-    _check_out(out, TABLES)
-    result = _run(
-        analyse,
-        transcripts,
-        codebook,
-        findings,
-        review=_review_file(review, no_review),
-        personal_data=personal_data,
+    formats = ["csv", *_formats(output_format)]
+    result = _analyse_for(
+        out, formats, transcripts, codebook, findings, review, no_review, personal_data
     )
     console = render.make_console(quiet)
-    render.notices(render.make_console(stderr=True), result.reduction.notices)
     render.reduction_summary(console, result.reduction)
     render.checklist_matrix(console, result.display, result.codebook)
     render.role_matrix(console, result.display, result.codebook)
@@ -217,8 +286,43 @@ def code(
     render.triangulation(console, result.conclusion, result.codebook)
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
-    _write(result.tables(), out, console)
+    _export(result, formats, out, console, personal_data)
     _check_findings(result.conclusion, check)
+
+
+@app.command()
+def export(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    output_format: FormatOpt = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the files (created if needed).")
+    ] = DEFAULT_OUT,
+    findings: FindingsOpt = None,
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Export the analysis for Excel or another QDA tool, without printing the displays.
+
+    Formats: xlsx (analysis.xlsx: a sheet per table, the codebook, colours), qdpx
+    (project.qdpx: transcripts, codes, codings, cases and coders for NVivo, ATLAS.ti,
+    MAXQDA or QualCoder), qdc (codebook.qdc), csv (the tables). Default: xlsx.
+
+    Examples:
+
+      ektp-qual export --format xlsx
+
+      ektp-qual export -t interviews/ -c codebook.yaml --format qdpx,qdc -o for-nvivo/
+    """
+    from . import render
+
+    formats = _formats(output_format) or ["xlsx"]
+    result = _analyse_for(
+        out, formats, transcripts, codebook, findings, review, no_review, personal_data
+    )
+    _export(result, formats, out, render.make_console(quiet), personal_data)
 
 
 @app.command()

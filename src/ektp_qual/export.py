@@ -17,12 +17,16 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import __version__
 from .errors import InputError
 from .review import ReviewFile
+
+if TYPE_CHECKING:
+    from .pipeline import Analysis
 
 MANIFEST = ".ektp-qual-manifest.json"
 
@@ -109,12 +113,21 @@ def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
 
 
 def _stage(folder: Path, data: bytes) -> Path:
+    """The data in a temporary file beside its target, with the permissions of a new file."""
     handle, name = tempfile.mkstemp(dir=folder, prefix=".ektp-qual-", suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
         out.flush()
+        os.fchmod(out.fileno(), 0o666 & ~_umask())
         os.fsync(out.fileno())
     return Path(name)
+
+
+def _umask() -> int:
+    """The process umask (only readable by setting it, so it is set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_review(review: ReviewFile) -> Path:
@@ -134,6 +147,53 @@ def write_review(review: ReviewFile) -> Path:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+#: The export formats and the file each writes (csv writes one file per table).
+EXPORT_FORMATS = {
+    "csv": "<table>.csv",
+    "xlsx": "analysis.xlsx",
+    "qdpx": "project.qdpx",
+    "qdc": "codebook.qdc",
+}
+
+
+def export_files(
+    analysis: Analysis, formats: Iterable[str], *, personal_data: bool = False
+) -> dict[str, bytes]:
+    """The files of each requested format, by name, ready for ``write_files``."""
+    files: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "csv":
+            files.update(
+                {f"{name}.csv": csv_bytes(table) for name, table in analysis.tables().items()}
+            )
+        elif fmt == "xlsx":
+            from .xlsx import workbook_bytes
+
+            files[EXPORT_FORMATS[fmt]] = workbook_bytes(analysis)
+        elif fmt == "qdpx":
+            from .refi_export import project_qdpx
+
+            files[EXPORT_FORMATS[fmt]] = project_qdpx(analysis, personal_data=personal_data)
+        elif fmt == "qdc":
+            from .refi_export import codebook_qdc
+
+            files[EXPORT_FORMATS[fmt]] = codebook_qdc(analysis.codebook)
+        else:
+            raise ValueError(f"unknown format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
+    return files
+
+
+def export_names(analysis_tables: Iterable[str], formats: Iterable[str]) -> list[str]:
+    """The file names the formats will write, to check the folder before any work."""
+    names: list[str] = []
+    for fmt in formats:
+        if fmt == "csv":
+            names += [f"{name}.csv" for name in analysis_tables]
+        else:
+            names.append(EXPORT_FORMATS[fmt])
+    return names
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
