@@ -656,6 +656,69 @@ def agree(
     _write(result.tables(), out, console)
 
 
+@app.command("import")
+def import_(
+    project: Annotated[
+        Path, typer.Argument(help="A REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, ...")
+    ],
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for the review file(s) and the codings table."),
+    ] = DEFAULT_OUT,
+    coder: Annotated[
+        str | None,
+        typer.Option("--coder", help="Credit every imported coding to this coder."),
+    ] = None,
+    by_coder: Annotated[
+        bool,
+        typer.Option("--by-coder", help="One review file per coder of the project, for 'agree'."),
+    ] = False,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Import another tool's coding as a review file, to analyse or compare it.
+
+    The project's sources are matched to the transcripts, its codes to the codebook's
+    criteria and polarities (for example 'attitude +', or a code 'Sikap dan Perilaku'
+    with children 'positive' and 'negative'), and each coded passage to the sentences
+    it covers. Writes review-imported.csv (or review-<coder>.csv per coder) and
+    imported_codings.csv, where every coding, imported or not, says why.
+
+    Examples:
+
+      ektp-qual import nvivo-project.qdpx -t interviews/ -c codebook.yaml
+
+      ektp-qual import atlas.qdpx --by-coder -o imported/
+
+      ektp-qual agree auto imported/review-imported.csv
+    """
+    from . import render
+    from .export import csv_bytes
+    from .refi_import import import_project, review_text
+
+    result = _run(
+        import_project, project, transcripts, codebook, coder=coder, personal_data=personal_data
+    )
+    coders = result.coders if by_coder else ()
+    names = {f"review-{_slug(name)}.csv": name for name in coders} or {"review-imported.csv": None}
+    _check_folder(out, [*names, "imported_codings.csv"])
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), result.notices)
+    render.import_summary(console, result)
+    files = {name: review_text(result, coder=who).encode("utf-8") for name, who in names.items()}
+    files["imported_codings.csv"] = csv_bytes(result.codings)
+    _write_files(files, out, console)
+
+
+def _slug(name: str) -> str:
+    """A coder's name as a safe part of a file name."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "coder"
+
+
 codebook_app = typer.Typer(
     help="Work with a codebook: test its examples.",
     no_args_is_help=True,

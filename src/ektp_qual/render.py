@@ -411,3 +411,26 @@ def agreement(console: Console, result, formulas: dict[str, str]) -> None:
         ),
         soft_wrap=True,
     )
+
+
+def import_summary(console: Console, result) -> None:
+    """What came in from another tool's project, and what did not and why."""
+    project = result.project
+    console.print(
+        f"Project {project.name!r} from {project.origin or 'an unnamed tool'}: "
+        f"{len(project.sources)} sources, {len(project.codes)} codes, "
+        f"{len(project.selections)} codings; offsets read as {project.convention}.",
+        markup=False,
+        soft_wrap=True,
+    )
+    statuses = result.codings["status"].value_counts()
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("codings")
+    table.add_column("n", justify="right")
+    for status, count in statuses.items():
+        table.add_row(str(status), str(count), style="green" if status == "imported" else "")
+    console.print(table)
+    coders = ", ".join(result.coders) or "nobody named"
+    console.print(
+        f"{len(result.review)} review rows (coded by {coders}).", markup=False, soft_wrap=True
+    )

@@ -1,0 +1,141 @@
+"""ektp-qual's own REFI-QDA export read back by its importer, and ``ektp-qual import``."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import ektp_qual
+from ektp_qual.cli import app
+from ektp_qual.intercoder import agree
+from ektp_qual.refi_export import project_qdpx
+from ektp_qual.refi_import import read_qdpx, to_review
+
+from .conftest import MINI_CODEBOOK, transcript_text
+
+runner = CliRunner()
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "samples"
+
+
+def awkward_corpus(folder: Path) -> Path:
+    """Transcripts with a BOM, CRLF line ends, emoji and accents, as researchers save them."""
+    folder.mkdir()
+    one = transcript_text(
+        "M1",
+        "masyarakat",
+        [
+            ("P", "Bagaimana sikap petugas saat melayani?"),
+            ("M1", "Petugasnya ramah 😊 sekali. Antriannya panjang 🙄🙄, lama."),
+            ("P", "Ada biaya?"),
+            ("M1", "Gratis, tidak ada pungli. Café di depan kantor juga ramah."),
+        ],
+    )
+    (folder / "M1.txt").write_bytes(("\ufeff" + one.replace("\n", "\r\n")).encode("utf-8"))
+    two = transcript_text(
+        "M2",
+        "masyarakat",
+        [("P", "Bagaimana?"), ("M2", "Judes 😠 petugasnya.\nTapi cepat.")],
+    )
+    (folder / "M2.txt").write_text(two, encoding="utf-8")
+    return folder
+
+
+def test_every_coded_text_survives_the_round_trip(tmp_path):
+    corpus = awkward_corpus(tmp_path / "corpus")
+    book = tmp_path / "codebook.yaml"
+    book.write_text(MINI_CODEBOOK)
+    result = ektp_qual.analyse(corpus, book)
+    archive = tmp_path / "project.qdpx"
+    archive.write_bytes(project_qdpx(result))
+    project = read_qdpx(archive)
+    codings = result.reduction.codings.drop_duplicates(["segment_id", "criterion", "polarity"])
+    assert sorted(project.selections["text"]) == sorted(codings["text"])
+    imported = to_review(project, result.reduction)
+    keys = ["segment_id", "criterion", "polarity"]
+    back = imported.review[keys].sort_values(keys).reset_index(drop=True)
+    assert back.equals(codings[keys].sort_values(keys).reset_index(drop=True))
+
+
+def test_import_command_round_trip_agrees_perfectly_with_the_automatic_coder(tmp_path):
+    export = tmp_path / "export"
+    assert runner.invoke(app, ["export", "-q", "-F", "qdpx", "-o", str(export)]).exit_code == 0
+    out = tmp_path / "imported"
+    result = runner.invoke(app, ["import", str(export / "project.qdpx"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "imported" in result.output
+    table = pd.read_csv(out / "imported_codings.csv")
+    assert set(table["status"]) == {"imported"}
+    agreement = agree(["auto", out / "review-imported.csv"])
+    overall = agreement.agreement.set_index("criterion").loc["overall"]
+    assert overall["krippendorff_alpha"] == 1.0
+    assert agreement.disagreements.empty
+
+
+def test_import_by_coder_writes_one_review_file_per_coder(tmp_path, write):
+    corpus = awkward_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    first = ektp_qual.analyse(corpus, book)
+    ramah = first.reduction.segments["segment_id"].iloc[0]
+    review = write(
+        "review.csv",
+        "segment_id,criterion,polarity,decision,coder,note,decided_at\n"
+        f"{ramah},reliability,positive,add,Dewi Lestari,,\n",
+    )
+    archive = tmp_path / "p.qdpx"
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book, review=review)))
+    out = tmp_path / "o"
+    args = ["import", str(archive), "-t", str(corpus), "-c", str(book), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--by-coder"])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in out.glob("review-*.csv"))
+    assert files == ["review-Dewi-Lestari.csv", "review-ektp-qual-automatic.csv"]
+
+
+def test_imported_texts_are_masked_unless_personal_data_is_asked_for(tmp_path, write):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "M1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Sri Wahyuni\n---\n"
+        "P: Bagaimana sikap petugas saat melayani?\n"
+        "M1: Petugasnya ramah, NIK saya 1871234567890123 dicatat dengan benar.\n"
+    )
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    archive = tmp_path / "p.qdpx"
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book), personal_data=True))
+    base = ["import", str(archive), "-t", str(corpus), "-c", str(book)]
+    masked = runner.invoke(app, [*base, "-o", str(tmp_path / "a")])
+    assert masked.exit_code == 0, masked.output
+    text = (tmp_path / "a" / "imported_codings.csv").read_text()
+    assert "[NIK]" in text and "1871234567890123" not in text
+    plain = runner.invoke(app, [*base, "-o", str(tmp_path / "b"), "--personal-data"])
+    assert plain.exit_code == 0, plain.output
+    assert "1871234567890123" in (tmp_path / "b" / "imported_codings.csv").read_text()
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="the shared REFI-QDA samples are not here")
+def test_the_nvivo_sample_imports_as_a_table(tmp_path):
+    out = tmp_path / "o"
+    sample = SAMPLES / "nvivo-mac-15.0.0_nvivo_project.qdpx"
+    result = runner.invoke(app, ["import", str(sample), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "NVivo for Mac 15.0.0" in result.output
+    assert "262 codes" in result.output
+    table = pd.read_csv(out / "imported_codings.csv")
+    assert list(table.columns[:4]) == ["source", "source_guid", "start", "end"]
+
+
+def test_a_hostile_project_is_refused_and_nothing_is_written(tmp_path):
+    evil = tmp_path / "evil.qdpx"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("project.qde", "<Project/>")
+        archive.writestr("../escape.txt", "x")
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["import", str(evil), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "zip-slip" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+    assert not (tmp_path / "escape.txt").exists()
