@@ -27,6 +27,7 @@ _EXPORTS = {
     "read_corpus": "corpus",
     "read_transcript": "corpus",
     "parse_transcript": "corpus",
+    "read_survey": "readers",
     "read_codebook": "codebook",
     "parse_codebook": "codebook",
     "read_findings": "findings",

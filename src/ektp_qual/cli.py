@@ -45,7 +45,8 @@ Transcripts = Annotated[
     typer.Option(
         "--transcripts",
         "-t",
-        help="Folder of transcripts (*.txt, *.md), or one file. Default: the embedded sample.",
+        help="Folder of transcripts (*.txt, *.md, *.docx, *.vtt, *.srt), one such file, or "
+        "a CSV of survey answers (with --survey). Default: the embedded sample.",
     ),
 ]
 CodebookOpt = Annotated[
@@ -68,6 +69,16 @@ Personal = Annotated[
         "--personal-data",
         help="Show and export informants' names and unmasked "
         "NIK and phone numbers (masked by default).",
+    ),
+]
+SurveyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--survey",
+        metavar="KEY=COLUMN",
+        help="Read --transcripts as a CSV of survey answers, one row per answer: "
+        "informant=COLUMN and answer=COLUMN, optional question=COLUMN, role=COLUMN or "
+        "default-role=ROLE, attribute=COLUMN (repeat the option for each).",
     ),
 ]
 FormatOpt = Annotated[
@@ -222,6 +233,52 @@ def _export(result, formats: list[str], out: Path, console, personal_data: bool)
     _write_files(export_files(result, formats, personal_data=personal_data), out, console)
 
 
+_SURVEY_KEYS = {
+    "informant": "informant",
+    "answer": "answer",
+    "question": "question",
+    "role": "role",
+    "default-role": "default_role",
+    "default_role": "default_role",
+}
+
+
+def _corpus(transcripts: Path | None, survey: list[str] | None):
+    """The transcripts option as given, or the survey CSV it names read as a corpus."""
+    if not survey:
+        if transcripts is not None and transcripts.suffix.lower() == ".csv":
+            _fail(
+                ValueError(
+                    f"{transcripts}: a CSV of survey answers needs --survey options naming its "
+                    "columns, for example --survey informant=id --survey answer=jawaban"
+                )
+            )
+        return transcripts
+    if transcripts is None:
+        _fail(ValueError("--survey needs --transcripts ANSWERS.csv"))
+    options: dict[str, object] = {}
+    for item in survey:
+        key, _, column = item.partition("=")
+        key = key.strip().lower()
+        if key == "attribute":
+            options.setdefault("attributes", []).append(column.strip())
+        elif key in _SURVEY_KEYS and column.strip():
+            options[_SURVEY_KEYS[key]] = column.strip()
+        else:
+            _fail(
+                ValueError(
+                    f"--survey {item!r}: use KEY=COLUMN with KEY one of informant, answer, "
+                    "question, role, default-role, attribute"
+                )
+            )
+    for required in ("informant", "answer"):
+        if required not in options:
+            _fail(ValueError(f"--survey needs {required}=COLUMN"))
+    from .readers import read_survey
+
+    return _run(read_survey, transcripts, **options)
+
+
 def _review_file(review: Path | None, no_review: bool) -> Path | None:
     """The review file to apply: the one given, else review.csv here if there is one."""
     from .review import DEFAULT_REVIEW_FILE
@@ -248,6 +305,7 @@ def _check_findings(conclusion, check: bool) -> None:
 def code(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the CSV tables (created if needed).")
     ] = DEFAULT_OUT,
@@ -272,6 +330,7 @@ def code(
 
       ektp-qual code --check              # exit 1 unless the thesis is reproduced
     """
+    transcripts = _corpus(transcripts, survey)
     from . import render
 
     formats = ["csv", *_formats(output_format)]
@@ -294,6 +353,7 @@ def code(
 def export(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     output_format: FormatOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the files (created if needed).")
@@ -316,6 +376,7 @@ def export(
 
       ektp-qual export -t interviews/ -c codebook.yaml --format qdpx,qdc -o for-nvivo/
     """
+    transcripts = _corpus(transcripts, survey)
     from . import render
 
     formats = _formats(output_format) or ["xlsx"]
@@ -329,6 +390,7 @@ def export(
 def reduce(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -344,6 +406,7 @@ def reduce(
 
     Example: ektp-qual reduce -t interviews/ -c codebook.yaml -o reduced/
     """
+    transcripts = _corpus(transcripts, survey)
     from . import render
     from .pipeline import REDUCTION_TABLES
     from .pipeline import reduce as reduce_step
@@ -368,6 +431,7 @@ def reduce(
 def display(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the matrices as CSV here.")
     ] = None,
@@ -380,6 +444,7 @@ def display(
 
     Example: ektp-qual display -t interviews/ -c codebook.yaml
     """
+    transcripts = _corpus(transcripts, survey)
     from . import render
     from .pipeline import DISPLAY_TABLES
     from .pipeline import display as display_step
@@ -407,6 +472,7 @@ def display(
 def conclude(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     findings: FindingsOpt = None,
     out: Annotated[
         Path | None,
@@ -426,6 +492,7 @@ def conclude(
 
     Example: ektp-qual conclude --check
     """
+    transcripts = _corpus(transcripts, survey)
     from . import render
     from .pipeline import CONCLUSION_TABLES, load
     from .pipeline import conclude as conclude_step
@@ -455,6 +522,7 @@ def conclude(
 def validate(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Exit with status 1 on warnings too, not only on errors."),
@@ -469,6 +537,7 @@ def validate(
 
     Example: ektp-qual validate -t interviews/ -c codebook.yaml --strict
     """
+    transcripts = _corpus(transcripts, survey)
     from . import render
     from .pipeline import load
     from .validation import validate as validate_inputs
@@ -490,6 +559,7 @@ def validate(
 def review(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     review_file: Annotated[
         Path,
         typer.Option(
@@ -535,6 +605,7 @@ def review(
 
       ektp-qual review -t interviews/ -c codebook.yaml --review review-ana.csv
     """
+    transcripts = _corpus(transcripts, survey)
     import getpass
 
     from . import render
@@ -607,6 +678,7 @@ def agree(
     ],
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Folder for agreement.csv and disagreements.csv."),
@@ -637,6 +709,7 @@ def agree(
 
       ektp-qual agree -t interviews/ -c codebook.yaml a.csv b.csv c.csv
     """
+    transcripts = _corpus(transcripts, survey)
     from . import render
     from .analysis.agreement import FORMULAS
     from .intercoder import agree as agree_step
@@ -663,6 +736,7 @@ def import_(
     ],
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Folder for the review file(s) and the codings table."),
@@ -694,6 +768,7 @@ def import_(
 
       ektp-qual agree auto imported/review-imported.csv
     """
+    transcripts = _corpus(transcripts, survey)
     from . import render
     from .export import csv_bytes
     from .refi_import import import_project, review_text

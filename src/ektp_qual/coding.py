@@ -466,12 +466,23 @@ class _Occurrences:
         self.seen: Counter[str] = Counter()
         body = transcript.body
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(body)]
+        self.turn_starts = [turn.start for turn in transcript.turns]
 
     def segment_id(self, text: str) -> str:
         return segment_id(self.transcript.informant, text, self.seen)
 
     def line(self, offset: int) -> int:
-        return self.transcript.body_line + bisect_right(self.line_starts, offset) - 1
+        """The file line of an offset, counted from its turn's own line.
+
+        For a text transcript that is the body's line; a Word or subtitle reader builds
+        its body from paragraphs or cues, and its turns know where they are in the file.
+        """
+        index = bisect_right(self.line_starts, offset) - 1
+        k = bisect_right(self.turn_starts, offset) - 1
+        if k < 0:
+            return self.transcript.body_line + index
+        turn = self.transcript.turns[k]
+        return turn.line + index - (bisect_right(self.line_starts, turn.start) - 1)
 
 
 def _word_count(text: str) -> int:

@@ -22,9 +22,7 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
     """Every warning about the inputs, one row each (``level`` is always "warning")."""
     coder = Coder(codebook)
     result = coder.code(corpus)
-    rows: list[tuple] = [
-        ("warning", "preamble", n.source, n.line, n.message) for n in corpus.notices
-    ]
+    rows: list[tuple] = [("warning", "input", n.source, n.line, n.message) for n in corpus.notices]
     rows += _unmatched_phrases(result)
     rows += _ambiguous_phrases(coder)
     rows += _misread_questions(coder)
