@@ -36,8 +36,8 @@ from ektp_qual.review import REVIEW_COLUMNS
 
 from .conftest import MINI_CODEBOOK, transcript_text
 
-#: The REFI-QDA schemas; on CI the shared folder sits next to the repository.
-REFI_DIR = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
+#: The REFI-QDA schemas, kept with the tests (see tests/data/refi-qda/README.md).
+REFI_DIR = Path(__file__).resolve().parent / "data" / "refi-qda"
 PROJECT_XSD = REFI_DIR / "Project-mrt2019.xsd"
 CODEBOOK_XSD = REFI_DIR / "Codebook-mrt2019.xsd"
 
@@ -185,9 +185,8 @@ def assert_offsets_exact(export: Qdpx, analysis) -> None:
 
 @pytest.fixture(scope="module")
 def schemas():
-    if not PROJECT_XSD.exists() or not CODEBOOK_XSD.exists():
-        pytest.skip(f"the REFI-QDA schemas are not at {REFI_DIR} (the shared reference folder)")
-    xmlschema = pytest.importorskip("xmlschema")
+    import xmlschema
+
     return xmlschema.XMLSchema10(str(PROJECT_XSD)), xmlschema.XMLSchema10(str(CODEBOOK_XSD))
 
 

@@ -25,7 +25,7 @@ from ektp_qual.review import REVIEW_COLUMNS, parse_review
 
 from .conftest import MINI_CODEBOOK
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "refi-qda" / "samples"
 NS = "urn:QDA-XML:project:1.0"
 BOM = "\ufeff"
 
@@ -191,10 +191,7 @@ def tokens_of(text: str, line_end: str) -> list[str]:
 
 
 def sample(name: str) -> Path:
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"REFI-QDA sample {name} not found in {SAMPLES}")
-    return path
+    return SAMPLES / name
 
 
 def test_atlas_sample_users_and_nested_codes():

@@ -6,7 +6,6 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 import ektp_qual
@@ -18,7 +17,7 @@ from ektp_qual.refi_import import read_qdpx, to_review
 from .conftest import MINI_CODEBOOK, transcript_text
 
 runner = CliRunner()
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "refi-qda" / "samples"
 
 
 def awkward_corpus(folder: Path) -> Path:
@@ -116,7 +115,6 @@ def test_imported_texts_are_masked_unless_personal_data_is_asked_for(tmp_path, w
     assert "1871234567890123" in (tmp_path / "b" / "imported_codings.csv").read_text()
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="the shared REFI-QDA samples are not here")
 def test_the_nvivo_sample_imports_as_a_table(tmp_path):
     out = tmp_path / "o"
     sample = SAMPLES / "nvivo-mac-15.0.0_nvivo_project.qdpx"
