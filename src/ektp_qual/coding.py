@@ -21,6 +21,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -108,8 +109,8 @@ class Coder:
             *codebook.clause_breaks,
             *codebook.irrealis,
         ]
-        words = [t.text for p in phrases for t in self.nlp.make_doc(p) if t.is_alpha]
-        self.keys = WordKeys(codebook.morphology, words)
+        self._phrase_words = [t.text for p in phrases for t in self.nlp.make_doc(p) if t.is_alpha]
+        self.keys = WordKeys(codebook.morphology, self._phrase_words)
         strings = self.nlp.vocab.strings
         self._clitic_tokens = {strings.add(f"-{c}") for c in self.keys.clitics}
         self._keyed: set[int] = set()
@@ -161,6 +162,44 @@ class Coder:
             match_id = self.nlp.vocab.strings.add(name)
             self._rules[match_id] = rule
             self.matcher.add(name, [doc])
+
+    # -- search ------------------------------------------------------------------------
+
+    def find(self, phrase: str, texts: Iterable[str]) -> list[list[tuple[int, int]]]:
+        """Where ``phrase`` occurs in each text, matched as the coder matches a codebook phrase.
+
+        Same tokenisation, clitic merging and word keys as coding, with the phrase's words
+        counted among the codebook's, as if it were added to it: a root the codebook does
+        not use (``layan``) still finds its derived forms (``dilayani``). For a phrase
+        whose words the codebook has, the keys are exactly the coder's. Every occurrence
+        counts, also where the coder would prefer a longer overlapping phrase or the
+        ``ignore`` list. Returns ``(start, end)`` character offsets into each text.
+        """
+        pattern = self.nlp.make_doc(" ".join(phrase.split()))
+        if all(t.is_punct or t.is_space for t in pattern):
+            raise ValueError(f"phrase {phrase!r} has no words to search for")
+        keys = self._keys_with([t.text for t in pattern if t.is_alpha])
+        wanted = [keys.key(t.text) for t in pattern]
+        n = len(wanted)
+        found = []
+        for doc in self.nlp.pipe(texts):
+            doc = self._merge_clitics(doc)
+            words = [keys.key(t.text) for t in doc]
+            found.append(
+                [
+                    (doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1]))
+                    for i in range(len(words) - n + 1)
+                    if words[i] == wanted[0] and words[i : i + n] == wanted
+                ]
+            )
+        return found
+
+    def _keys_with(self, words: list[str]) -> WordKeys:
+        """The coder's word keys, extended by phrase words the codebook does not have."""
+        new = [w for w in words if self.keys.base(w.lower()) not in self.keys.phrase_bases]
+        if not new:
+            return self.keys
+        return WordKeys(self.codebook.morphology, [*self._phrase_words, *new])
 
     # -- structural coding -------------------------------------------------------------
 
