@@ -14,7 +14,22 @@ from ektp_qual.cli import app
 from .conftest import ENGLISH_CODEBOOK
 
 runner = CliRunner()
-COMMANDS = ["code", "reduce", "display", "conclude", "validate", "review", "agree"]
+COMMANDS = [
+    "code",
+    "reduce",
+    "display",
+    "conclude",
+    "validate",
+    "review",
+    "agree",
+    "export",
+    "import",
+    "report",
+    "figures",
+    "kwic",
+    "cooccur",
+    "saturation",
+]
 REQUIRED_COLUMNS = {
     "codings.csv": [
         "segment_id",
