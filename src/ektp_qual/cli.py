@@ -903,6 +903,19 @@ def figures(
     _write_files(files, out, render.make_console(quiet))
 
 
+def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False):
+    """Data reduction with the review file applied, as the looking commands need it."""
+    from .pipeline import reduce as reduce_step
+
+    return _run(
+        reduce_step,
+        transcripts,
+        codebook,
+        review=_review_file(review, no_review),
+        personal_data=personal,
+    )
+
+
 def _choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> list[str]:
     """Values from repeated or comma-separated options, each one of ``allowed``."""
     chosen: list[str] = []
@@ -954,17 +967,10 @@ def kwic(
     from . import render
     from .explore import kwic as concordance
     from .export import csv_bytes
-    from .pipeline import reduce as reduce_step
 
     if out is not None:
         _check_folder(out.parent, [out.name])
-    reduction = _run(
-        reduce_step,
-        transcripts,
-        codebook,
-        review=_review_file(review, no_review),
-        personal_data=personal_data,
-    )
+    reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
     try:
         table = concordance(reduction, phrase, width=width)
     except ValueError as error:
@@ -1007,11 +1013,10 @@ def cooccur(
     transcripts = _corpus(transcripts, survey)
     from . import render
     from .explore import cooccurrence, cooccurrence_matrix
-    from .pipeline import reduce as reduce_step
 
     unit = (_choices([unit], ("segment", "informant"), "--unit") or ["segment"])[0]
     _check_out(out, ["cooccurrence"])
-    reduction = _run(reduce_step, transcripts, codebook, review=_review_file(review, no_review))
+    reduction = _reduce_for(transcripts, codebook, review, no_review)
     book = reduction.codebook
     pairs = cooccurrence(reduction.codings, book, unit=unit, polarity=polarity)
     matrix = cooccurrence_matrix(reduction.codings, book, unit=unit, polarity=polarity)
@@ -1061,13 +1066,12 @@ def saturation(
     from .explore import saturation as saturation_table
     from .explore import saturation_summary
     from .figures import figure_files, saturation_curve
-    from .pipeline import reduce as reduce_step
 
     what = (_choices([what], ("codes", "phrases"), "--what") or ["codes"])[0]
     language = _language(language)
     if out is not None:
         _check_folder(out, ["saturation.csv", "saturation.png", "saturation.svg"])
-    reduction = _run(reduce_step, transcripts, codebook, review=_review_file(review, no_review))
+    reduction = _reduce_for(transcripts, codebook, review, no_review)
     table = saturation_table(reduction, what=what, orders=orders, seed=seed)
     console = render.make_console(quiet)
     render.saturation(console, table, saturation_summary(table), what)
