@@ -234,3 +234,20 @@ def test_wishes_and_multiword_markers():
     assert list(zip(codings["polarity"], codings["negator"], strict=True)) == [
         ("positive", "Tidak ada")
     ]
+
+
+def test_a_phrase_split_by_a_line_break_still_matches(codebook):
+    # Hard-wrapped transcripts continue a turn on the next line (FORMATS.md).
+    result = code(
+        codebook,
+        ("P", "Bagaimana kecepatan proses perekaman, cepat atau lambat?"),
+        ("M01", "Ya itu, antriannya\npanjang sekali, Mas."),
+    )
+    coding = result.codings.iloc[0]
+    assert (coding["criterion"], coding["polarity"], coding["phrase"]) == (
+        "professionalism",
+        "negative",
+        "antrian panjang",
+    )
+    assert coding["matched"] == "antriannya\npanjang"
+    assert coding["text"] == "Ya itu, antriannya\npanjang sekali, Mas."

@@ -182,7 +182,7 @@ class Coder:
         wanted = [keys.key(t.text) for t in pattern]
         n = len(wanted)
         found = []
-        for doc in self.nlp.pipe(texts):
+        for doc in self.nlp.pipe(map(_unwrapped, texts)):
             doc = self._merge_clitics(doc)
             words = [keys.key(t.text) for t in doc]
             found.append(
@@ -303,7 +303,7 @@ class Coder:
         occurrences: dict[str, _Occurrences] = {}
         for start in range(0, len(units), _BATCH):
             batch = units[start : start + _BATCH]
-            docs = [self._merge_clitics(d) for d in self.nlp.pipe(u[-1] for u in batch)]
+            docs = [self._merge_clitics(d) for d in self.nlp.pipe(_unwrapped(u[-1]) for u in batch)]
             self._key_words(docs)
             for unit, doc in zip(batch, docs, strict=True):
                 transcript = unit[0]
@@ -403,7 +403,7 @@ class Coder:
                         end,
                         stripped,
                         negator,
-                        doc[m_start:m_end].text,
+                        text[idx[m_start] : idx[m_end - 1] + length[m_end - 1]],
                         origin,
                         self.codebook.sha256[:12],
                     )
@@ -522,6 +522,15 @@ class _Occurrences:
             return self.transcript.body_line + index
         turn = self.transcript.turns[k]
         return turn.line + index - (bisect_right(self.line_starts, turn.start) - 1)
+
+
+def _unwrapped(text: str) -> str:
+    """A paragraph with its line breaks read as spaces (same length, same offsets).
+
+    Transcripts are often hard-wrapped; spaCy makes a token of a line break, and a
+    phrase split by one ("cuma\\ndua meja") would otherwise never match.
+    """
+    return text.replace("\n", " ")
 
 
 def _word_count(text: str) -> int:
