@@ -18,7 +18,7 @@ import yaml
 from .errors import InputError
 from .model import Corpus, Notice, Transcript, Turn
 from .textfile import normalise, read_text
-from .yamldoc import safe_load
+from .yamldoc import load_with_nodes
 
 DEFAULT_INTERVIEWER_LABELS = ("P", "Peneliti", "Pewawancara", "Interviewer", "Q")
 TEXT_SUFFIXES = (".txt", ".md")
@@ -71,10 +71,12 @@ def parse_header(raw: str, source: object, first_line: int = 2) -> Header:
 
     ``first_line`` is the file line of the text's first line, for error messages.
     """
-    meta = safe_load(raw, source, first_line=first_line, what="front matter") if raw.strip() else {}
+    meta, root = {}, None
+    if raw.strip():
+        meta, root = load_with_nodes(raw, source, first_line=first_line, what="front matter")
     if not isinstance(meta, dict):
         raise InputError(source, "front matter must be 'key: value' lines", first_line)
-    meta, key_lines = _as_written(meta, raw, first_line)
+    meta, key_lines = _as_written(meta, root, first_line)
     informant = _informant_id(meta, source, key_lines.get("informant", first_line))
     role = meta.get("role")
     role_line = key_lines.get("role", first_line)
@@ -263,13 +265,14 @@ def _front_matter(lines: list[str], source: object) -> tuple[str, int]:
     return "\n".join(lines[1:index]), index + 1
 
 
-def _as_written(meta: dict, raw: str, first_line: int = 2) -> tuple[dict, dict[str, int]]:
+def _as_written(
+    meta: dict, root: yaml.Node | None, first_line: int = 2
+) -> tuple[dict, dict[str, int]]:
     """Undo YAML 1.1's guesses on plain values: ``007`` stays "007", ``no`` stays "no".
 
     Ids, roles and attributes are text a researcher typed; YAML would turn ``007`` into
     7, ``010`` into 8, ``yes`` into True and ``1:20:00`` into 4800. Dates stay dates.
     """
-    root = yaml.compose(raw, Loader=yaml.SafeLoader) if raw.strip() else None
     written: dict = {}
     key_lines: dict[str, int] = {}
     nodes = {str(k.value): (k, v) for k, v in root.value} if root is not None else {}
@@ -284,7 +287,7 @@ def _as_written(meta: dict, raw: str, first_line: int = 2) -> tuple[dict, dict[s
 
 
 def _written(value: object, node: object) -> object:
-    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+    if not isinstance(node, yaml.ScalarNode) or node.style:  # "" or None: plain
         return value
     if value is None:
         return node.value or None
