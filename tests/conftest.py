@@ -146,3 +146,39 @@ def corpus_dir(tmp_path: Path):
         return folder
 
     return _corpus
+
+
+@pytest.fixture
+def clinic_study(corpus_dir, write) -> tuple[Path, Path]:
+    """An English study whose roles are patient and staff; nobody speaks of clarity."""
+    codebook = write("clinic.yaml", ENGLISH_CODEBOOK)
+    folder = corpus_dir(
+        {
+            "pt-1": (
+                "patient",
+                [
+                    ("Interviewer", "How did the staff treat you?"),
+                    ("R", "They were kind. Fine, really."),
+                    ("Interviewer", "How long did you wait before you were seen?"),
+                    ("R", "A long wait, I waited for hours."),
+                ],
+            ),
+            "pt-2": (
+                "patient",
+                [
+                    ("Interviewer", "How did the staff treat you?"),
+                    ("R", "The nurse was rude. The doctor was not rude, though."),
+                    ("Interviewer", "What did the visit cost you?"),
+                    ("R", "It was free."),
+                ],
+            ),
+            "st-1": (
+                "staff",
+                [
+                    ("Interviewer", "How long do patients wait?"),
+                    ("R", "We are quick, usually on time."),
+                ],
+            ),
+        }
+    )
+    return folder, codebook

@@ -11,8 +11,6 @@ from typer.testing import CliRunner
 from ektp_qual import __version__
 from ektp_qual.cli import app
 
-from .conftest import ENGLISH_CODEBOOK
-
 runner = CliRunner()
 COMMANDS = [
     "code",
@@ -285,37 +283,8 @@ def test_a_failing_disk_is_a_message_not_a_traceback(
     assert not [p for p in (tmp_path / "o").iterdir() if p.suffix == ".csv"]
 
 
-def test_an_english_study_with_its_own_roles(corpus_dir, write, tmp_path):
-    codebook = write("clinic.yaml", ENGLISH_CODEBOOK)
-    folder = corpus_dir(
-        {
-            "pt-1": (
-                "patient",
-                [
-                    ("Interviewer", "How did the staff treat you?"),
-                    ("R", "They were kind. Fine, really."),
-                    ("Interviewer", "How long did you wait before you were seen?"),
-                    ("R", "A long wait, I waited for hours."),
-                ],
-            ),
-            "pt-2": (
-                "patient",
-                [
-                    ("Interviewer", "How did the staff treat you?"),
-                    ("R", "The nurse was rude. The doctor was not rude, though."),
-                    ("Interviewer", "What did the visit cost you?"),
-                    ("R", "It was free."),
-                ],
-            ),
-            "st-1": (
-                "staff",
-                [
-                    ("Interviewer", "How long do patients wait?"),
-                    ("R", "We are quick, usually on time."),
-                ],
-            ),
-        }
-    )
+def test_an_english_study_with_its_own_roles(clinic_study, tmp_path):
+    folder, codebook = clinic_study
     out = tmp_path / "out"
     result = runner.invoke(app, ["code", "-t", str(folder), "-c", str(codebook), "-o", str(out)])
     assert result.exit_code == 0, result.output

@@ -14,8 +14,6 @@ import pytest
 import ektp_qual
 from ektp_qual import figures
 
-from .conftest import ENGLISH_CODEBOOK
-
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
 MINUS = "\u2212"
@@ -56,39 +54,8 @@ def sample_files(sample):
 
 
 @pytest.fixture
-def clinic(corpus_dir, write):
-    """An English study whose roles are patient and staff; nobody speaks of clarity."""
-    codebook = write("clinic.yaml", ENGLISH_CODEBOOK)
-    folder = corpus_dir(
-        {
-            "pt-1": (
-                "patient",
-                [
-                    ("Interviewer", "How did the staff treat you?"),
-                    ("R", "They were kind. Fine, really."),
-                    ("Interviewer", "How long did you wait before you were seen?"),
-                    ("R", "A long wait, I waited for hours."),
-                ],
-            ),
-            "pt-2": (
-                "patient",
-                [
-                    ("Interviewer", "How did the staff treat you?"),
-                    ("R", "The nurse was rude. The doctor was not rude, though."),
-                    ("Interviewer", "What did the visit cost you?"),
-                    ("R", "It was free."),
-                ],
-            ),
-            "st-1": (
-                "staff",
-                [
-                    ("Interviewer", "How long do patients wait?"),
-                    ("R", "We are quick, usually on time."),
-                ],
-            ),
-        }
-    )
-    return ektp_qual.analyse(folder, codebook)
+def clinic(clinic_study):
+    return ektp_qual.analyse(*clinic_study)
 
 
 def saturation_table(interviews: list[str]) -> pd.DataFrame:
