@@ -75,13 +75,13 @@ def check_writable(folder: str | Path, names: Iterable[str]) -> dict[str, str]:
             raise InputError(
                 target,
                 "already exists and was not written by ektp-qual; it was left untouched "
-                "and nothing was written (move it, or choose another --out folder)",
+                "and nothing was written (move it, or choose another --out)",
             )
         if _sha256(target.read_bytes()) != manifest[name]:
             raise InputError(
                 target,
                 "was edited since ektp-qual wrote it; it was left untouched and nothing "
-                "was written (move it, or choose another --out folder)",
+                "was written (move it, or choose another --out)",
             )
     return manifest
 
