@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ektp_qual import code_corpus, parse_codebook, parse_transcript
+from ektp_qual import code_corpus, coding, parse_codebook, parse_transcript
 from ektp_qual.corpus import corpus_from
 
 from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK, transcript_text
@@ -251,3 +251,31 @@ def test_a_phrase_split_by_a_line_break_still_matches(codebook):
     )
     assert coding["matched"] == "antriannya\npanjang"
     assert coding["text"] == "Ya itu, antriannya\npanjang sekali, Mas."
+
+
+def test_a_negator_split_by_a_line_break_is_reported_on_one_line():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("negators: [tidak,", "negators: [tidak ada, tidak,")
+    )
+    codings = code(book, ("P", "Bagaimana?"), ("M01", "Tidak\nada yang judes.")).codings
+    assert list(zip(codings["polarity"], codings["negator"], strict=True)) == [
+        ("positive", "Tidak ada")
+    ]
+
+
+def test_coding_does_not_depend_on_how_paragraphs_are_batched(codebook, monkeypatch):
+    # Paragraphs are tokenised and split into sentences a batch at a time.
+    answers = [
+        "Petugasnya ramah.\n\nTapi antriannya panjang, Mas. Tidak ada pungli.",
+        "",
+        "Ya. Blangkonya habis!\n\nNggak judes kok... Petugas ramah.",
+    ]
+    turns = [("P", "Bagaimana sikap petugas?")]
+    for answer in answers:
+        turns += [("M01", answer or "Hmm."), ("P", "Terus?")]
+    whole = code(codebook, *turns)
+    monkeypatch.setattr(coding, "_BATCH", 2)
+    batched = code(codebook, *turns)
+    pd.testing.assert_frame_equal(whole.segments, batched.segments)
+    pd.testing.assert_frame_equal(whole.codings, batched.codings)
+    assert len(whole.segments) == 7

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.attrs import IS_PUNCT, ORTH
 
 import ektp_qual
 from ektp_qual.language import SentenceSplitter
@@ -63,3 +65,24 @@ def test_matches_spacy_on_every_sample_turn():
 )
 def test_matches_spacy_on_generated_text(pieces):
     _same(" ".join(pieces))
+
+
+_PIECES = st.lists(st.sampled_from(["Ya", ".", "!", "?", "...", ",", "\n", " ", '"', "Pak.", "ok"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES.map(" ".join), max_size=6))
+def test_docs_laid_end_to_end_split_as_each_alone(texts):
+    # The coder splits a whole batch of paragraphs at once; empty docs included.
+    docs = [ORACLE(text) for text in texts]
+    sizes = [len(doc) for doc in docs]
+    doc_starts = np.array([sum(sizes[:i]) for i in range(len(docs))], dtype=np.int64)
+    arrays = [doc.to_array([ORTH, IS_PUNCT]).reshape(-1, 2) for doc in docs]
+    table = np.concatenate(arrays) if arrays else np.zeros((0, 2), dtype=np.uint64)
+    found = OURS.starts_in(table[:, 0], table[:, 1], doc_starts).tolist()
+    expected = [
+        start + sent.start
+        for start, doc in zip(doc_starts.tolist(), docs, strict=True)
+        for sent in doc.sents
+    ]
+    assert found == expected

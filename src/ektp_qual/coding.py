@@ -16,7 +16,6 @@ Pure functions of a corpus and a codebook: nothing here prints or touches files.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from bisect import bisect_right
@@ -24,7 +23,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from hashlib import sha1
 
+import numpy as np
 import pandas as pd
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH
 
@@ -44,6 +45,8 @@ FOLLOW_UP_MAX_WORDS = 4
 _BATCH = 1000
 # Rule kinds that mark words for negation and its kin rather than code evidence.
 _MARKERS = ("negator", "irrealis", "clause_break")
+# What the coder reads of each token, in this order (see ``_Tokens``).
+_TOKEN_ATTRS = [ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH]
 
 
 @dataclass(frozen=True)
@@ -119,17 +122,21 @@ class Coder:
         self.readings: dict[tuple[str, str, str], str] = {}
         self._build_matcher()
         self._transparent = {strings.add(w) for w in _SCOPE_TRANSPARENT}
+        self._sha = codebook.sha256[:12]
 
     def _key_words(self, docs) -> None:
         """Give every new word of ``docs`` its key, which the matcher compares (NORM)."""
+        self._key_orths(np.concatenate([doc.to_array([ORTH]) for doc in docs] or [[]]))
+
+    def _key_orths(self, orths: np.ndarray) -> None:
+        """Key every word among ``orths`` (ORTH ids) not keyed before."""
         vocab = self.nlp.vocab
-        for doc in docs:
-            for orth in set(doc.to_array(ORTH).tolist()) - self._keyed:
-                self._keyed.add(orth)
-                lexeme = vocab[orth]
-                key = self.keys.key(lexeme.orth_)
-                if key != lexeme.norm_:
-                    lexeme.norm_ = key
+        for orth in set(np.unique(orths).tolist()) - self._keyed:
+            self._keyed.add(orth)
+            lexeme = vocab[orth]
+            key = self.keys.key(lexeme.orth_)
+            if key != lexeme.norm_:
+                lexeme.norm_ = key
 
     def _build_matcher(self) -> None:
         from spacy.matcher import PhraseMatcher
@@ -303,15 +310,23 @@ class Coder:
         occurrences: dict[str, _Occurrences] = {}
         for start in range(0, len(units), _BATCH):
             batch = units[start : start + _BATCH]
-            docs = [self._merge_clitics(d) for d in self.nlp.pipe(_unwrapped(u[-1]) for u in batch)]
-            self._key_words(docs)
-            for unit, doc in zip(batch, docs, strict=True):
+            texts = [_unwrapped(unit[-1]) for unit in batch]
+            docs = [
+                self._merge_clitics(doc, text)
+                for doc, text in zip(self.nlp.pipe(texts), texts, strict=True)
+            ]
+            tokens = _Tokens(docs)
+            self._key_orths(tokens.orth)
+            firsts = self.sentences.starts_in(tokens.orth, tokens.punct, tokens.doc_starts)
+            bounds = np.searchsorted(firsts, tokens.doc_starts).tolist()
+            firsts = firsts.tolist()
+            for k, (unit, doc) in enumerate(zip(batch, docs, strict=True)):
                 transcript = unit[0]
-                if transcript.informant not in occurrences:
-                    occurrences[transcript.informant] = _Occurrences(transcript)
-                self._code_doc(
-                    unit, doc, occurrences[transcript.informant], segment_rows, coding_rows
-                )
+                found = occurrences.get(transcript.informant)
+                if found is None:
+                    found = occurrences[transcript.informant] = _Occurrences(transcript)
+                sentences = firsts[bounds[k] : bounds[k + 1]]
+                self._code_doc(unit, doc, tokens, k, sentences, found, segment_rows, coding_rows)
         segments = pd.DataFrame(segment_rows, columns=SEGMENT_COLUMNS)
         codings = pd.DataFrame(coding_rows, columns=CODING_COLUMNS)
         codings["negated"] = codings["negated"].astype(bool)
@@ -333,22 +348,34 @@ class Coder:
                     yield transcript, informant_turn, question, topic, offset, text
 
     def _code_doc(
-        self, unit, doc, occurrences: _Occurrences, segment_rows: list, coding_rows: list
+        self,
+        unit,
+        doc,
+        tokens: _Tokens,
+        k: int,
+        firsts: list[int],
+        occurrences: _Occurrences,
+        segment_rows: list,
+        coding_rows: list,
     ) -> None:
+        """Segments and codings of one paragraph, the ``k``-th doc of ``tokens``.
+
+        Token indices are into the batch's concatenated arrays; ``firsts`` are the first
+        tokens of the doc's sentences.
+        """
         transcript, turn_no, question, topic, offset, text = unit
+        informant, role = transcript.informant, transcript.role
+        at = tokens.starts[k]
         matches, ignored, markers = self._resolve(doc)
-        # Sentence bounds from spaCy's arrays: no Span or Token objects on the hot path.
-        firsts = self.sentences.starts(doc)
-        idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
-        bounds = [*firsts, len(doc)]
         by_sentence: dict[int, list[tuple[int, int, _Rule]]] = {}
-        tokens = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist() if matches else []
         for match in matches:
-            by_sentence.setdefault(bisect_right(firsts, match[0]) - 1, []).append(match)
+            by_sentence.setdefault(bisect_right(firsts, at + match[0]) - 1, []).append(match)
+        idx, length = tokens.idx, tokens.length
+        bounds = [*firsts, tokens.starts[k + 1]]
         number = 0
-        for k in range(len(firsts)):
-            first, stop = bounds[k], bounds[k + 1]
-            raw = text[idx[first] : idx[stop - 1] + length[stop - 1]]
+        for s, first in enumerate(firsts):
+            last = bounds[s + 1] - 1
+            raw = text[idx[first] : idx[last] + length[last]]
             stripped = raw.strip()
             if not stripped:
                 continue
@@ -359,8 +386,8 @@ class Coder:
             segment_rows.append(
                 (
                     segment_id,
-                    transcript.informant,
-                    transcript.role,
+                    informant,
+                    role,
                     turn_no,
                     number,
                     occurrences.line(start),
@@ -371,12 +398,13 @@ class Coder:
                     topic,
                 )
             )
-            for m_start, m_end, rule in by_sentence.get(k, ()):
+            for m_start, m_end, rule in by_sentence.get(s, ()):
                 if rule.kind == "evaluative" and not topic:
                     continue
-                if self._in_reach(tokens, first, m_start, ignored, markers, "irrealis"):
+                reach = (tokens, text, first - at, at, m_start, ignored, markers)
+                if self._in_reach(*reach, "irrealis"):
                     continue
-                negator = self._in_reach(tokens, first, m_start, ignored, markers, "negator")
+                negator = self._in_reach(*reach, "negator")
                 polarity = rule.polarity
                 if negator:
                     polarity = "negative" if polarity == "positive" else "positive"
@@ -389,11 +417,12 @@ class Coder:
                     origin = f"{criterion}.{rule.polarity}"
                 if negator:
                     origin += f", negated by {negator!r}"
+                m_last = at + m_end - 1
                 coding_rows.append(
                     (
                         segment_id,
-                        transcript.informant,
-                        transcript.role,
+                        informant,
+                        role,
                         criterion,
                         polarity,
                         method,
@@ -403,14 +432,20 @@ class Coder:
                         end,
                         stripped,
                         negator,
-                        text[idx[m_start] : idx[m_end - 1] + length[m_end - 1]],
+                        text[idx[at + m_start] : idx[m_last] + length[m_last]],
                         origin,
-                        self.codebook.sha256[:12],
+                        self._sha,
                     )
                 )
 
-    def _merge_clitics(self, doc):
-        """Join a split-off clitic ("KTP", "-nya") to its word, so phrases see one word."""
+    def _merge_clitics(self, doc, text: str | None = None):
+        """Join a split-off clitic ("KTP", "-nya") to its word, so phrases see one word.
+
+        ``text``, the doc's text if at hand, spares the search where no hyphen could
+        have split one off.
+        """
+        if text is not None and "-" not in text:
+            return doc
         clitics = self._clitic_tokens
         spans = [
             doc[i - 1 : i + 1]
@@ -427,74 +462,104 @@ class Coder:
         """Evidence matches (longest first where they overlap), ignored tokens, and markers.
 
         Markers are negators, wish words and clause breaks, keyed by the index of their
-        last word, with their text; one inside a matched phrase ("tidak ada pungli") is
-        part of that phrase, not a marker.
+        last word, with the index of their first; one inside a matched phrase
+        ("tidak ada pungli") is part of that phrase, not a marker.
         """
         by_span: dict[tuple[int, int], list[_Rule]] = {}
         found_markers = []
+        rules = self._rules
         for match_id, start, end in self.matcher(doc):
-            rule = self._rules[match_id]
+            rule = rules[match_id]
             if rule.kind in _MARKERS:
                 found_markers.append((start, end, rule.kind))
             else:
                 by_span.setdefault((start, end), []).append(rule)
-        taken = [False] * len(doc)
-        in_phrase = [False] * len(doc)
-        kept = []
+        kept: list[tuple[int, int, _Rule]] = []
         ignored: set[int] = set()
-        for (start, end), rules in sorted(by_span.items(), key=lambda s: (s[0][0] - s[0][1], s[0])):
-            if any(taken[start:end]):
+        taken: set[int] = set()
+        in_phrase: set[int] = set()
+        for (start, end), span_rules in sorted(
+            by_span.items(), key=lambda s: (s[0][0] - s[0][1], s[0])
+        ):
+            span = range(start, end)
+            if not taken.isdisjoint(span):
                 continue
-            for i in range(start, end):
-                taken[i] = True
-            evidence = [(start, end, r) for r in rules if r.kind != "ignore"]
+            taken.update(span)
+            evidence = [(start, end, r) for r in span_rules if r.kind != "ignore"]
             kept += evidence
             if evidence:
-                for i in range(start, end):
-                    in_phrase[i] = True
-            if len(evidence) < len(rules):
-                ignored.update(range(start, end))
+                in_phrase.update(span)
+            if len(evidence) < len(span_rules):
+                ignored.update(span)
         kept.sort(key=lambda m: m[0])
         markers = {
-            end - 1: (kind, doc[start:end].text)
+            end - 1: (kind, start)
             for start, end, kind in found_markers
-            if not any(in_phrase[start:end])
+            if in_phrase.isdisjoint(range(start, end))
         }
         return kept, ignored, markers
 
     def _in_reach(
         self,
-        tokens: list,
+        tokens: _Tokens,
+        text: str,
         sent_start: int,
+        at: int,
         match_start: int,
         skip: set[int],
         markers: dict,
         kind: str,
     ) -> str:
-        """The marker of ``kind`` (a negator, say) in reach before a match, or ''.
+        """The words of the marker of ``kind`` (a negator, say) in reach before a match, or ''.
 
         Reach is ``negation_window`` words back, within the sentence, and stops at
-        punctuation or a clause break. ``tokens`` holds each token's (ORTH, IS_PUNCT,
-        IS_SPACE).
+        punctuation or a clause break. ``sent_start``, ``match_start``, ``skip`` and
+        ``markers`` count tokens in the doc, which begins at token ``at`` of ``tokens``;
+        ``text`` is the doc's text as written.
         """
+        orth, punct, space = tokens.orth_list, tokens.punct_list, tokens.space_list
         words = 0
         i = match_start - 1
         while i >= sent_start and words < self.codebook.negation_window:
             marker = markers.get(i)
             if marker is not None:
                 if marker[0] == kind:
-                    return marker[1]
+                    first, last = at + marker[1], at + i
+                    return _unwrapped(
+                        text[tokens.idx[first] : tokens.idx[last] + tokens.length[last]]
+                    )
                 if marker[0] == "clause_break":
                     return ""
-            orth, punct, space = tokens[i]
-            if space or orth in self._transparent or (i in skip and marker is None):
+            if space[at + i] or orth[at + i] in self._transparent or (i in skip and marker is None):
                 i -= 1
                 continue
-            if punct:
+            if punct[at + i]:
                 return ""
             words += 1
             i -= 1
         return ""
+
+
+class _Tokens:
+    """The token arrays of a batch of docs laid end to end, read once from spaCy.
+
+    ``doc_starts[k]`` is where the ``k``-th doc begins; one more entry marks the end.
+    """
+
+    def __init__(self, docs: list) -> None:
+        arrays = [doc.to_array(_TOKEN_ATTRS) for doc in docs]
+        sizes = [len(doc) for doc in docs]
+        table = (
+            np.concatenate(arrays) if arrays else np.zeros((0, len(_TOKEN_ATTRS)), dtype=np.uint64)
+        )
+        self.doc_starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        self.starts = self.doc_starts.tolist()
+        self.orth, self.punct = table[:, 0], table[:, 1]
+        self.orth_list = self.orth.tolist()
+        self.punct_list = self.punct.tolist()
+        self.space_list = table[:, 2].tolist()
+        self.idx = table[:, 3].tolist()
+        self.length = table[:, 4].tolist()
 
 
 class _Occurrences:
@@ -502,7 +567,7 @@ class _Occurrences:
 
     def __init__(self, transcript: Transcript) -> None:
         self.transcript = transcript
-        self.seen: Counter[str] = Counter()
+        self.seen: dict[str, int] = {}
         body = transcript.body
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(body)]
         self.turn_starts = [turn.start for turn in transcript.turns]
@@ -537,18 +602,19 @@ def _word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def segment_id(informant: str, text: str, seen: Counter[str] | None = None) -> str:
+def segment_id(informant: str, text: str, seen: dict[str, int] | None = None) -> str:
     """An id that survives re-coding, codebook changes and edits elsewhere in the file.
 
     Built from the informant, the sentence's words and how many times the same sentence
     occurred before it in the transcript (so repeated "Iya, Mas." get distinct ids).
+    ``seen`` counts the sentences of the transcript so far.
     """
     normal = " ".join(text.split()).casefold()
     occurrence = 0
     if seen is not None:
-        occurrence = seen[normal]
-        seen[normal] += 1
-    digest = hashlib.sha1(f"{informant}\x1f{normal}\x1f{occurrence}".encode()).hexdigest()
+        occurrence = seen.get(normal, 0)
+        seen[normal] = occurrence + 1
+    digest = sha1(f"{informant}\x1f{normal}\x1f{occurrence}".encode()).hexdigest()
     return f"{informant}-{digest[:10]}"
 
 

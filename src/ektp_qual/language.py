@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from functools import cached_property
 
+import numpy as np
 from spacy.attrs import IS_PUNCT, ORTH
 
 from .errors import InputError
@@ -155,27 +156,40 @@ class SentenceSplitter:
 
     A sentence ends after a run of sentence-final punctuation ('.', '!', '?', ...); the
     next sentence starts at the first token after it that is not punctuation. Same
-    rule and punctuation list as spaCy's ``sentencizer``, without building a Token
-    object per word, which made sentence splitting cost more than tokenising.
+    rule and punctuation list as spaCy's ``sentencizer``, computed with numpy over many
+    docs at once: a Token object per word made sentence splitting cost more than
+    tokenising.
     """
 
     def __init__(self, vocab) -> None:
         from spacy.pipeline import Sentencizer
 
-        self._final = {vocab.strings.add(p) for p in Sentencizer.default_punct_chars}
+        self._final = np.array(
+            sorted(vocab.strings.add(p) for p in Sentencizer.default_punct_chars), dtype=np.uint64
+        )
 
     def starts(self, doc) -> list[int]:
         """Indices of the first token of each sentence (none for an empty doc)."""
-        if len(doc) == 0:
-            return []
-        orths, punct = doc.to_array([ORTH, IS_PUNCT]).T.tolist()
-        final = self._final
-        starts = [0]
-        ended = False
-        for i, orth in enumerate(orths):
-            if orth in final:
-                ended = True
-            elif ended and not punct[i]:
-                starts.append(i)
-                ended = False
-        return starts
+        orths, punct = doc.to_array([ORTH, IS_PUNCT]).T
+        return self.starts_in(orths, punct, np.zeros(1, dtype=np.int64)).tolist()
+
+    def starts_in(self, orths: np.ndarray, punct: np.ndarray, doc_starts: np.ndarray) -> np.ndarray:
+        """The first token of each sentence in docs laid end to end.
+
+        ``orths`` and ``punct`` are the docs' ORTH and IS_PUNCT arrays concatenated;
+        ``doc_starts`` the (ascending) index where each doc begins. Returns ascending
+        indices into the concatenation; a doc always starts a sentence unless it is empty.
+        """
+        n = len(orths)
+        doc_starts = np.asarray(doc_starts, dtype=np.int64)
+        final = np.isin(orths, self._final)
+        # A word (neither punctuation nor sentence-final) starts a sentence when a final
+        # mark stands between it and the word before it in the same doc.
+        words = np.flatnonzero(~final & (punct == 0))
+        finals_before = np.concatenate(([0], np.cumsum(final)))
+        doc_of_word = np.searchsorted(doc_starts, words, side="right") - 1
+        previous = np.concatenate(([-1], words[:-1])) + 1
+        since = np.maximum(previous, doc_starts[doc_of_word])
+        after_final = words[finals_before[words] > finals_before[since]]
+        non_empty = doc_starts[doc_starts < np.append(doc_starts[1:], n)]
+        return np.sort(np.concatenate((non_empty, after_final)))
