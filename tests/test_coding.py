@@ -278,4 +278,6 @@ def test_coding_does_not_depend_on_how_paragraphs_are_batched(codebook, monkeypa
     batched = code(codebook, *turns)
     pd.testing.assert_frame_equal(whole.segments, batched.segments)
     pd.testing.assert_frame_equal(whole.codings, batched.codings)
-    assert len(whole.segments) == 7
+    # A turn's sentences are numbered through all its paragraphs.
+    numbers = list(zip(whole.segments["turn"], whole.segments["sentence"], strict=True))
+    assert numbers == [(1, 1), (1, 2), (1, 3), (2, 1), (3, 1), (3, 2), (3, 3)]

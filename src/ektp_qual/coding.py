@@ -372,7 +372,7 @@ class Coder:
             by_sentence.setdefault(bisect_right(firsts, at + match[0]) - 1, []).append(match)
         idx, length = tokens.idx, tokens.length
         bounds = [*firsts, tokens.starts[k + 1]]
-        number = 0
+        number = occurrences.sentences.get(turn_no, 0)
         for s, first in enumerate(firsts):
             last = bounds[s + 1] - 1
             raw = text[idx[first] : idx[last] + length[last]]
@@ -437,6 +437,7 @@ class Coder:
                         self._sha,
                     )
                 )
+        occurrences.sentences[turn_no] = number
 
     def _merge_clitics(self, doc, text: str | None = None):
         """Join a split-off clitic ("KTP", "-nya") to its word, so phrases see one word.
@@ -563,11 +564,13 @@ class _Tokens:
 
 
 class _Occurrences:
-    """Stable segment ids and line numbers for one transcript."""
+    """Stable segment ids, sentence numbers and line numbers for one transcript."""
 
     def __init__(self, transcript: Transcript) -> None:
         self.transcript = transcript
         self.seen: dict[str, int] = {}
+        # Sentences so far in each turn: a turn's paragraphs continue its numbering.
+        self.sentences: dict[int, int] = {}
         body = transcript.body
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(body)]
         self.turn_starts = [turn.start for turn in transcript.turns]
