@@ -70,15 +70,11 @@ class CodingResult:
 
     def unmatched_phrases(self) -> pd.DataFrame:
         """Codebook phrases that coded nothing: columns ``list``, ``polarity``, ``phrase``."""
-        structural = self.codings["method"] == "structural"
-        fired = set(
-            zip(
-                self.codings["criterion"][~structural],
-                self.codings["phrase"][~structural],
-                strict=True,
-            )
-        )
-        fired |= {("evaluative", p) for p in self.codings["phrase"][structural]}
+        structural = (self.codings["method"] == "structural").to_numpy()
+        criteria = self.codings["criterion"].to_numpy()
+        phrases = self.codings["phrase"].to_numpy()
+        fired = set(zip(criteria[~structural], phrases[~structural], strict=True))
+        fired |= {("evaluative", p) for p in phrases[structural]}
         book = self.codebook
         lists = [(c.id, "positive", c.positive) for c in book.criteria]
         lists += [(c.id, "negative", c.negative) for c in book.criteria]

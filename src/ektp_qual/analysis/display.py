@@ -50,19 +50,25 @@ def checklist_matrix(
 def _stance_quotes(stances: pd.DataFrame, quotes: pd.DataFrame) -> dict[tuple[str, str], str]:
     """The strongest quote of each informant for the polarity of their stance."""
     best = strongest_quotes(quotes)
-    by_key = {(r.informant, r.criterion, r.polarity): f"{r.quote}" for r in best.itertuples()}
+    keys = zip(
+        *(best[k].to_numpy().tolist() for k in ("informant", "criterion", "polarity")), strict=True
+    )
+    by_key = dict(zip(keys, map(str, best["quote"].to_numpy().tolist()), strict=True))
     out = {}
-    for r in stances.itertuples():
+    for informant, criterion, stance in zip(
+        *(stances[k].to_numpy().tolist() for k in ("informant", "criterion", "stance")),
+        strict=True,
+    ):
         polarities = {"positive": ["positive"], "negative": ["negative"]}.get(
-            r.stance, list(POLARITIES)
+            stance, list(POLARITIES)
         )
         found = [
-            by_key[(r.informant, r.criterion, p)]
+            by_key[(informant, criterion, p)]
             for p in polarities
-            if (r.informant, r.criterion, p) in by_key
+            if (informant, criterion, p) in by_key
         ]
         if found:
-            out[(r.informant, r.criterion)] = " / ".join(found)
+            out[(informant, criterion)] = " / ".join(found)
     return out
 
 

@@ -93,19 +93,23 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
         strength=("weight", "sum"),
         source_rank=("source_rank", "max"),
     )
+    table = table.reset_index()
     table["source"] = table["source_rank"].map({v: k for k, v in _SOURCE_RANK.items()})
     # Joining phrase names is plain Python: pandas would build a Series per group.
     phrases: dict[tuple, list[str]] = {}
     for key, phrase in zip(
-        zip(*(codings[k].tolist() for k in keys), strict=True),
-        codings["phrase"].tolist(),
+        zip(*(codings[k].to_numpy().tolist() for k in keys), strict=True),
+        codings["phrase"].to_numpy().tolist(),
         strict=True,
     ):
         found = phrases.setdefault(key, [])
         if phrase not in found:
             found.append(phrase)
-    table["phrases"] = ["; ".join(phrases[key]) for key in table.index]
-    return table.reset_index()[QUOTE_COLUMNS]
+    table["phrases"] = [
+        "; ".join(phrases[key])
+        for key in zip(*(table[k].to_numpy().tolist() for k in keys), strict=True)
+    ]
+    return table[QUOTE_COLUMNS]
 
 
 def strongest_quotes(quotes: pd.DataFrame, per_informant: int = 1) -> pd.DataFrame:
