@@ -369,6 +369,8 @@ class Coder:
         idx, length = tokens.idx, tokens.length
         bounds = [*firsts, tokens.starts[k + 1]]
         number = occurrences.sentences.get(turn_no, 0)
+        # The paragraph lies within one turn: its lines follow from the first one's.
+        first_line = occurrences.line(offset)
         for s, first in enumerate(firsts):
             last = bounds[s + 1] - 1
             raw = text[idx[first] : idx[last] + length[last]]
@@ -376,7 +378,8 @@ class Coder:
             if not stripped:
                 continue
             number += 1
-            start = offset + idx[first] + len(raw) - len(raw.lstrip())
+            begin = idx[first] + len(raw) - len(raw.lstrip())
+            start = offset + begin
             end = start + len(stripped)
             segment_id = occurrences.segment_id(stripped)
             segment_rows.append(
@@ -386,7 +389,7 @@ class Coder:
                     role,
                     turn_no,
                     number,
-                    occurrences.line(start),
+                    first_line + text.count("\n", 0, begin),
                     start,
                     end,
                     stripped,
