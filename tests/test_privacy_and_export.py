@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ektp_qual
 from ektp_qual import InputError, write_tables
 from ektp_qual.export import MANIFEST
-from ektp_qual.privacy import Masker, name_words
+from ektp_qual.privacy import NIK_MASK, Masker, name_words
 
 
 @pytest.mark.parametrize(
@@ -28,6 +31,27 @@ from ektp_qual.privacy import Masker, name_words
 )
 def test_masks_nik_and_phone_numbers(text, masked):
     assert Masker()(text) == masked
+
+
+# The rule as first written: 16 digits, optionally grouped by single spaces, dots or
+# dashes, with no digit right before or after. The masker's regex is arranged for speed.
+_NIK_RULE = re.compile(r"(?<![\d])(?:\d[ .-]?){15}\d(?![\d])")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789", min_size=1, max_size=17),
+            st.sampled_from([" ", ".", "-", "--", "a", "+", "(", ")", "\n"]),
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_nik_masking_follows_the_rule(text):
+    spans = Masker().mask_with_offsets(text).spans
+    masked = [(start, end) for start, end, mask in spans if mask == NIK_MASK]
+    assert masked == [m.span() for m in _NIK_RULE.finditer(text)]
 
 
 def test_masks_names_without_honorifics():

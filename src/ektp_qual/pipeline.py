@@ -221,10 +221,12 @@ def _reduce(
     codings = outcome.codings
     if not personal_data:
         mask = Masker(t.name for t in corpus.transcripts)
+        masked: dict[str, str] = {}  # a coding's text is its sentence's: masked once
         segments = segments.assign(
-            text=_masked(segments["text"], mask), question=_masked(segments["question"], mask)
+            text=_masked(segments["text"], mask, masked),
+            question=_masked(segments["question"], mask, masked),
         )
-        codings = codings.assign(text=_masked(codings["text"], mask))
+        codings = codings.assign(text=_masked(codings["text"], mask, masked))
     informants = informants_table(corpus, personal_data)
     stances = red.stances(codings, corpus, book)
     return Reduction(
@@ -240,10 +242,11 @@ def _reduce(
     )
 
 
-def _masked(column: pd.Series, mask: Masker) -> pd.Series:
-    """The column with personal data masked, each distinct text masked once."""
-    unique = column.unique()
-    return column.map(dict(zip(unique, map(mask, unique), strict=True)))
+def _masked(column: pd.Series, mask: Masker, masked: dict[str, str]) -> pd.Series:
+    """The column with personal data masked; ``masked`` remembers each text done."""
+    new = [text for text in column.unique() if text not in masked]
+    masked.update(zip(new, map(mask, new), strict=True))
+    return column.map(masked)
 
 
 def _unmatched_notice(result: CodingResult) -> list[Notice]:

@@ -14,13 +14,15 @@ NIK_MASK = "[NIK]"
 PHONE_MASK = "[PHONE]"
 NAME_MASK = "[NAME]"
 
-# 16 digits, alone or in groups separated by single spaces, dots or dashes.
-_NIK = re.compile(r"(?<![\d])(?:\d[ .-]?){15}\d(?![\d])")
+# 16 digits, alone or in groups separated by single spaces, dots or dashes. The first
+# digit comes before the look-behind so that the regex engine can skip to digits.
+_NIK = re.compile(r"\d(?<!\d\d)(?:[ .-]?\d){15}(?!\d)")
 # Indonesian mobile (08.., +628.., 628..) and landline with area code ((0721) 123456).
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+62[ .-]?|62|0)8\d{1,3}(?:[ .-]?\d{2,5}){2,3}(?!\d)"
     r"|\(0\d{2,3}\)[ ]?\d{5,8}(?!\d)"
 )
+_DIGIT = re.compile(r"\d")
 _HONORIFICS = {
     "pak",
     "bapak",
@@ -125,8 +127,9 @@ class Masker:
     def __call__(self, text: str) -> str:
         if not isinstance(text, str) or not text:
             return text
-        text = _NIK.sub(NIK_MASK, text)
-        text = _PHONE.sub(PHONE_MASK, text)
+        if _DIGIT.search(text):  # NIKs and phone numbers need digits: most texts skip both
+            text = _NIK.sub(NIK_MASK, text)
+            text = _PHONE.sub(PHONE_MASK, text)
         if self._names is not None:
             text = self._names.sub(NAME_MASK, text)
         return text
