@@ -112,6 +112,11 @@ class Coder:
         self.keys = WordKeys(codebook.morphology, self._phrase_words)
         strings = self.nlp.vocab.strings
         self._clitic_tokens = {strings.add(f"-{c}") for c in self.keys.clitics}
+        self._clitic_text = (
+            re.compile("|".join(re.escape(f"-{c}") for c in self.keys.clitics), re.IGNORECASE)
+            if self.keys.clitics
+            else None
+        )
         self._keyed: set[int] = set()
         self._topics: dict[str, tuple[str | None, float]] = {}
         self._rules: dict[int, _Rule] = {}
@@ -400,10 +405,11 @@ class Coder:
             for m_start, m_end, rule in by_sentence.get(s, ()):
                 if rule.kind == "evaluative" and not topic:
                     continue
-                reach = (tokens, text, first - at, at, m_start, ignored, markers)
-                if self._in_reach(*reach, "irrealis"):
+                wish, negator = self._in_reach(
+                    tokens, text, first - at, at, m_start, ignored, markers
+                )
+                if wish:
                     continue
-                negator = self._in_reach(*reach, "negator")
                 polarity = rule.polarity
                 if negator:
                     polarity = "negative" if polarity == "positive" else "positive"
@@ -441,10 +447,10 @@ class Coder:
     def _merge_clitics(self, doc, text: str | None = None):
         """Join a split-off clitic ("KTP", "-nya") to its word, so phrases see one word.
 
-        ``text``, the doc's text if at hand, spares the search where no hyphen could
-        have split one off.
+        ``text``, the doc's text if at hand, spares the search where no clitic is
+        written after a hyphen.
         """
-        if text is not None and "-" not in text:
+        if text is not None and (self._clitic_text is None or not self._clitic_text.search(text)):
             return doc
         clitics = self._clitic_tokens
         spans = [
@@ -508,36 +514,37 @@ class Coder:
         match_start: int,
         skip: set[int],
         markers: dict,
-        kind: str,
-    ) -> str:
-        """The words of the marker of ``kind`` (a negator, say) in reach before a match, or ''.
+    ) -> tuple[str, str]:
+        """The words of the wish (irrealis) and of the negator in reach before a match.
 
         Reach is ``negation_window`` words back, within the sentence, and stops at
-        punctuation or a clause break. ``sent_start``, ``match_start``, ``skip`` and
-        ``markers`` count tokens in the doc, which begins at token ``at`` of ``tokens``;
-        ``text`` is the doc's text as written.
+        punctuation or a clause break; the nearest marker of each kind counts, and a
+        marker of the other kind counts as a word. ``sent_start``, ``match_start``,
+        ``skip`` and ``markers`` count tokens in the doc, which begins at token ``at`` of
+        ``tokens``; ``text`` is the doc's text as written. '' where there is none.
         """
         orth, punct, space = tokens.orth_list, tokens.punct_list, tokens.space_list
+        found: dict[str, str] = {}
         words = 0
         i = match_start - 1
         while i >= sent_start and words < self.codebook.negation_window:
             marker = markers.get(i)
             if marker is not None:
-                if marker[0] == kind:
+                if marker[0] == "clause_break":
+                    break
+                if marker[0] not in found:
                     first, last = at + marker[1], at + i
-                    return _unwrapped(
+                    found[marker[0]] = _unwrapped(
                         text[tokens.idx[first] : tokens.idx[last] + tokens.length[last]]
                     )
-                if marker[0] == "clause_break":
-                    return ""
             if space[at + i] or orth[at + i] in self._transparent or (i in skip and marker is None):
                 i -= 1
                 continue
             if punct[at + i]:
-                return ""
+                break
             words += 1
             i -= 1
-        return ""
+        return found.get("irrealis", ""), found.get("negator", "")
 
 
 class _Tokens:
