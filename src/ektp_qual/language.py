@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from functools import cached_property
 
 import numpy as np
-from spacy.attrs import IS_PUNCT, ORTH
 
 from .errors import InputError
 from .model import Codebook, Morphology
@@ -167,11 +166,6 @@ class SentenceSplitter:
         self._final = np.array(
             sorted(vocab.strings.add(p) for p in Sentencizer.default_punct_chars), dtype=np.uint64
         )
-
-    def starts(self, doc) -> list[int]:
-        """Indices of the first token of each sentence (none for an empty doc)."""
-        orths, punct = doc.to_array([ORTH, IS_PUNCT]).T
-        return self.starts_in(orths, punct, np.zeros(1, dtype=np.int64)).tolist()
 
     def starts_in(self, orths: np.ndarray, punct: np.ndarray, doc_starts: np.ndarray) -> np.ndarray:
         """The first token of each sentence in docs laid end to end.
