@@ -37,6 +37,7 @@ REQUIRED_COLUMNS = {
         "polarity",
         "method",
         "phrase",
+        "phrases",
         "negated",
         "start",
         "end",

@@ -128,9 +128,12 @@ def test_generic_judgement_without_a_guide_question_is_not_evidence(codebook):
 
 
 def test_interviewer_turns_are_never_coded(codebook):
-    result = code(codebook, ("P", "Apakah petugasnya ramah dan cepat?"), ("M01", "Iya."))
+    result = code(codebook, ("P", "Apakah petugasnya ramah dan cepat?"), ("M01", "Oh, iya."))
+    assert result.segments["text"].tolist() == ["Oh, iya."]
+    # The question's phrases are not the informant's evidence: only the answer is.
+    assert set(result.codings["method"]) == {"answer"}
+    result = code(codebook, ("P", "Apakah petugasnya ramah dan cepat?"), ("M01", "Hmm."))
     assert result.codings.empty
-    assert result.segments["text"].tolist() == ["Iya."]
 
 
 def test_segments_trace_back_to_the_body(codebook):
@@ -164,8 +167,11 @@ def test_segments_trace_back_to_the_body(codebook):
 
 
 def test_one_sentence_with_both_polarities_counts_once_each(codebook):
-    codings = codings_of(codebook, "Petugasnya ramah, tapi ada satu yang judes.")
-    assert pairs(codings) == {("attitude", "positive"), ("attitude", "negative")}
+    codings = codings_of(codebook, "Ada yang ramah, ada yang judes, ada yang sopan.")
+    assert sorted(zip(codings["polarity"], codings["phrases"], strict=True)) == [
+        ("negative", "judes"),
+        ("positive", "ramah; sopan"),
+    ]
 
 
 def test_segment_ids_are_stable_across_codebooks_and_edits(codebook):

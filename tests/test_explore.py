@@ -95,22 +95,27 @@ def test_kwic_columns_and_offsets_slice_the_body(one):
     text = body(one, "M01")
     assert [text[s:e] for s, e in zip(table["start"], table["end"], strict=True)] == [
         "Antreannya panjang",
+        "Antrian yang panjang",
         "antrian panjang",
     ]
-    assert list(table["match"]) == ["Antreannya panjang", "antrian panjang"]
+    assert list(table["match"]) == ["Antreannya panjang", "Antrian yang panjang", "antrian panjang"]
     # The line is the match's own, not the line its sentence starts on.
     transcript = one.corpus.transcripts[0]
     expected = [transcript.body_line + text[:s].count("\n") for s in table["start"]]
     assert list(table["line"]) == expected
     assert (
-        table["line"].iloc[1]
-        == one.segments.set_index("segment_id").loc[table["segment_id"].iloc[1], "line"] + 1
+        table["line"].iloc[2]
+        == one.segments.set_index("segment_id").loc[table["segment_id"].iloc[2], "line"] + 1
     )
 
 
 def test_kwic_morphology_clitics_variants_derivation(one):
-    # Variant and clitic (antreannya), not a phrase with a word in between.
-    assert matches(one, "antrian panjang") == ["Antreannya panjang", "antrian panjang"]
+    # Variant and clitic (antreannya), and up to phrase_gap words in between.
+    assert matches(one, "antrian panjang") == [
+        "Antreannya panjang",
+        "Antrian yang panjang",
+        "antrian panjang",
+    ]
     # Derivation to a root the codebook uses, clitics, any case.
     assert matches(one, "ramah") == ["ramah", "Keramahan", "ramahnya", "RAMAH", "ramah"]
     # A root the codebook does not use is matched as if it were added to it.
@@ -186,7 +191,8 @@ def test_kwic_on_the_sample(sample):
     table = kwic(sample, "antrian panjang")
     assert len(table) >= 4
     assert table["match"].str.lower().str.startswith("antrian").all()
-    assert (table["criteria"].str.contains("professionalism -")).all()
+    # One officer concedes the queue and lands on the process: "..., tapi prosesnya lancar".
+    assert (table["criteria"].str.contains("professionalism -")).sum() >= len(table) - 1
     assert not kwic(sample, "desa")["match"].str.contains("desak", case=False).any()
 
 
@@ -216,7 +222,7 @@ def test_find_leaves_the_coding_unchanged(book):
 
 
 def test_find_is_consistent_with_the_coder():
-    """Every coding of a codebook phrase lies in a sentence where ``find`` finds it."""
+    """Every phrase behind a coding lies in its sentence where ``find`` finds it."""
     corpus = ektp_qual.read_corpus(ektp_qual.sample_transcripts())
     book = ektp_qual.read_codebook(ektp_qual.sample_codebook())
     coder = Coder(book)
@@ -228,21 +234,22 @@ def test_find_is_consistent_with_the_coder():
         *book.evaluative_positive,
         *book.evaluative_negative,
     }
-    assert set(codings["phrase"]) <= phrases
+    by_phrase = codings[codings["method"] != "answer"]
     fresh = Coder(book)
     checked = 0
-    for phrase in sorted(phrases):
-        coded = codings[codings["phrase"] == phrase]
-        if coded.empty:
-            continue
-        sentences = [texts[s] for s in coded["segment_id"]]
-        for finder in (coder, fresh):
-            found = finder.find(phrase, sentences)
-            for sentence, spans, matched in zip(sentences, found, coded["matched"], strict=True):
-                assert matched in [sentence[s:e] for s, e in spans], (phrase, sentence)
-        checked += len(coded)
-    assert checked == len(codings[codings["method"] != "manual"])
-    assert set(codings["method"]) == {"phrase", "negated phrase", "structural"}
+    for row in by_phrase.itertuples():
+        sentence = texts[row.segment_id]
+        matched = set(row.matched.split("; "))
+        for phrase in row.phrases.split("; "):
+            if phrase not in phrases:  # a short answer's own words
+                assert "answer" in row.rule
+                continue
+            for finder in (coder, fresh):
+                spans = finder.find(phrase, [sentence])[0]
+                assert matched & {sentence[s:e] for s, e in spans}, (phrase, sentence)
+        checked += 1
+    assert checked == len(by_phrase) > 0
+    assert set(codings["method"]) == {"phrase", "negated phrase", "structural", "answer"}
     assert code_corpus(corpus, book).codings.equals(codings)
 
 

@@ -53,7 +53,7 @@ def small(corpus_dir, mini_codebook):
                     ("M2", "Bel\x07 berbunyi, antriannya panjang."),
                 ],
             ),
-            "P1": ("petugas", [("P", ATTITUDE), ("P1", "Kami ramah, tapi kadang judes.")]),
+            "P1": ("petugas", [("P", ATTITUDE), ("P1", "Kami ramah, kadang juga judes.")]),
         }
     )
     analysis = ektp_qual.analyse(corpus, mini_codebook)

@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from .discourse import DISCOURSE_KEYS, defaults, discourse_for, merged
 from .errors import InputError
 from .model import EXAMPLE_EXPECTATIONS, Codebook, Criterion, DecisionRule, Example, Morphology
 from .textfile import read_text
@@ -26,10 +27,20 @@ TOP_KEYS = {
     "language": "spaCy language code",
     "negators": "words that flip a phrase's polarity",
     "negation_window": "how many words before a phrase a negator may stand",
+    "phrase_gap": "how many other words may stand between the words of a phrase",
     "clause_breaks": "words that end a negator's reach (for example 'tapi')",
     "irrealis": "words that make what follows a wish or suggestion, not evidence",
     "evaluative": "generic judgements (positive, negative)",
     "ignore": "phrases that are never evidence (for example place names)",
+    "contrast": "words of contrast (following) and concession (conceding)",
+    "remedy": "words that tell a problem was fixed",
+    "self": "subjects that are not the service (the speaker's health, the interviewer's study)",
+    "quantity": "words that make a facility a shortage (before, after)",
+    "follow_ups": "words of interviewer prompts that only ask to go on",
+    "fillers": "particles and forms of address that short answers may carry",
+    "question_words": "words that make a question open rather than yes-or-no",
+    "answers": "short answers that say yes (affirm) or no (deny)",
+    "language_defaults": "whether the language's default word lists apply (true)",
     "morphology": "word normalisation settings",
     "decision": "the decision rule",
     "criteria": "the list of criteria",
@@ -48,7 +59,7 @@ CRITERION_KEYS = (
 EXAMPLE_KEYS = ("text", "question")
 DECISION_KEYS = ("rule", "threshold", "roles", "labels")
 DECISION_RULES = ("share_positive",)
-MORPHOLOGY_KEYS = ("stemmer", "clitics", "variants", "no_derivation_prefixes")
+MORPHOLOGY_KEYS = ("stemmer", "clitics", "variants", "no_derivation_prefixes", "stems")
 STEMMERS = ("none", "sastrawi")
 VERDICT_KEYS = ("met", "not met", "partly met", "undetermined")
 
@@ -119,6 +130,15 @@ LANGUAGE_MORPHOLOGY: dict[str, Morphology] = {
         ),
         stemmer="sastrawi",
         no_derivation_prefixes=("se", "per"),
+        # Sastrawi reads these as derived from another root ("desa", village).
+        stems=(
+            ("berdesakan", "desak"),
+            ("berdesak", "desak"),
+            ("desakan", "desak"),
+            # Derivations whose meaning is not the root's: research is not care.
+            ("penelitian", "penelitian"),
+            ("peneliti", "peneliti"),
+        ),
     )
 }
 
@@ -144,16 +164,22 @@ def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
     if not isinstance(evaluative, dict):
         raise doc.error("'evaluative' must have 'positive' and/or 'negative' lists", "evaluative")
     _known_keys(doc, evaluative, ("positive", "negative"), ("evaluative",), "'evaluative'")
-    window = data.get("negation_window", 3)
+    use_defaults = data.get("language_defaults", True)
+    if not isinstance(use_defaults, bool):
+        raise doc.error("'language_defaults' must be true or false", "language_defaults")
+    window = data.get("negation_window", 5)
     if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 10:
         raise doc.error("'negation_window' must be a whole number from 0 to 10", "negation_window")
+    gap = data.get("phrase_gap", 2)
+    if isinstance(gap, bool) or not isinstance(gap, int) or not 0 <= gap <= 5:
+        raise doc.error("'phrase_gap' must be a whole number from 0 to 5", "phrase_gap")
     codebook_id = data.get("codebook") or (Path(path).stem if path is not None else "codebook")
     fields = {
         "id": _text(doc, codebook_id, "codebook"),
         "title": _text(doc, data.get("title") or codebook_id, "title"),
         "language": language,
         "criteria": criteria,
-        "negators": _phrases(doc, data.get("negators"), ("negators",)),
+        "negators": _with_defaults(doc, data, "negators", language, use_defaults),
         "evaluative_positive": _phrases(
             doc, evaluative.get("positive"), ("evaluative", "positive")
         ),
@@ -163,9 +189,11 @@ def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
         "decision": _decision(doc, data.get("decision")),
         "morphology": _morphology(doc, data.get("morphology"), language),
         "negation_window": window,
-        "clause_breaks": _phrases(doc, data.get("clause_breaks"), ("clause_breaks",)),
-        "irrealis": _phrases(doc, data.get("irrealis"), ("irrealis",)),
+        "phrase_gap": gap,
+        "clause_breaks": _with_defaults(doc, data, "clause_breaks", language, use_defaults),
+        "irrealis": _with_defaults(doc, data, "irrealis", language, use_defaults),
         "ignore": _phrases(doc, data.get("ignore"), ("ignore",)),
+        "discourse": discourse_for(language, _discourse_lists(doc, data), use_defaults),
     }
     digest = hashlib.sha256(
         json.dumps(_canonical(fields), sort_keys=True, ensure_ascii=False).encode()
@@ -184,6 +212,39 @@ def _canonical(value: object) -> object:
     if isinstance(value, tuple | list):
         return [_canonical(v) for v in value]
     return value
+
+
+def _with_defaults(
+    doc: YamlDocument, data: dict, key: str, language: str, use_defaults: bool
+) -> tuple[str, ...]:
+    """A list of the codebook's own words, after the language's defaults for it."""
+    own = _phrases(doc, data.get(key), (key,))
+    return merged(defaults(language, key) if use_defaults else (), own)
+
+
+def _discourse_lists(doc: YamlDocument, data: dict) -> dict[str, tuple[str, ...]]:
+    """The codebook's own discourse words, by list name (see ``discourse.DISCOURSE_KEYS``)."""
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in dict.fromkeys(key for key, _ in DISCOURSE_KEYS.values()):
+        subkeys = [sub for k, sub in DISCOURSE_KEYS.values() if k == key and sub]
+        value = data.get(key)
+        if value is None:
+            continue
+        if subkeys:
+            if not isinstance(value, dict):
+                raise doc.error(
+                    f"'{key}' must be a mapping with {' and/or '.join(subkeys)} lists", key
+                )
+            _known_keys(doc, value, subkeys, (key,), f"'{key}'")
+    for name, (key, sub) in DISCOURSE_KEYS.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        if sub is None:
+            lists[name] = _phrases(doc, value, (key,))
+        else:
+            lists[name] = _phrases(doc, value.get(sub), (key, sub))
+    return lists
 
 
 def _known_keys(doc: YamlDocument, data: dict, allowed, path: tuple, where: str) -> None:
@@ -379,6 +440,12 @@ def _morphology(doc: YamlDocument, value: object, language: str) -> Morphology:
         variants[str(variant).lower()] = _text(
             doc, standard, "morphology", "variants", variant
         ).lower()
+    stems = dict(base.stems)
+    extra = value.get("stems") or {}
+    if not isinstance(extra, dict):
+        raise doc.error("'morphology.stems' must map a word to its root", "morphology", "stems")
+    for word, root in extra.items():
+        stems[str(word).lower()] = _text(doc, root, "morphology", "stems", word).lower()
     clitics = value.get("clitics")
     prefixes = value.get("no_derivation_prefixes")
     return Morphology(
@@ -390,4 +457,5 @@ def _morphology(doc: YamlDocument, value: object, language: str) -> Morphology:
         no_derivation_prefixes=base.no_derivation_prefixes
         if prefixes is None
         else _phrases(doc, prefixes, ("morphology", "no_derivation_prefixes")),
+        stems=tuple(stems.items()),
     )

@@ -4,11 +4,17 @@ Matching compares *keys*, not surface words. A word's key is its lower-case form
 spelling variants mapped to one standard (``antrean`` -> ``antrian``) and clitics removed
 (``antriannya`` -> ``antrian``), unless the word is itself a root in the language's
 dictionary (``masalah`` keeps its ``-lah``). When the codebook's language has a stemmer
-(Sastrawi for Indonesian), a derived word also takes the key of a *root* that the codebook
-uses (``keramahan`` -> ``ramah`` because ``ramah`` is a phrase word). A phrase word written
-in a derived form (``berdesakan``) matches only that form, so a root such as ``desa``
-(village) never matches it. Derivations through prefixes that change the meaning
-(``se-``: ``selama``; ``per-``: ``perbaikan``) are not followed.
+(Sastrawi for Indonesian), a derived word whose root some phrase word comes from takes
+that root, marked as derived (``keramahan`` -> ``ramah*``), and spoken forms are read as
+written ones (``dibiarin`` as ``dibiarkan``, ``nyuruh`` as ``menyuruh``). A phrase word
+written as a root matches the root and its derived forms (``ramah`` finds ``keramahan``);
+one written in a derived form matches that form, in writing or speech (``dibiarkan``
+finds ``dibiarin``), and, where the codebook also has the root as a phrase word, the
+root's other derived forms, but never the bare root: ``berdesakan`` never matches ``desa``
+(village), nor ``dibiarkan`` the wish word ``biar``. Which derived forms a phrase uses
+never changes how another phrase matches. Derivations through prefixes that change the
+meaning (``se-``: ``selama``; ``per-``: ``perbaikan``) are not followed, and known
+mis-stems are corrected (``morphology.stems``).
 
 Keys are set on spaCy's lexemes (``NORM``), so spaCy's PhraseMatcher does the matching.
 """
@@ -35,25 +41,49 @@ class _SetDictionary:
         return word in self.words
 
 
+#: The key of a derived word whose root a phrase word is ends with this mark, so that a
+#: phrase word written as a root (``ramah``) matches the root and its derived forms
+#: (``keramahan``) while other words never match the bare root.
+DERIVED = "*"
+
+
 class WordKeys:
-    """The key of every word, for one codebook; results are cached per word."""
+    """The key of every word, for one codebook; results are cached per word.
+
+    A word's key does not depend on which *derived* words the codebook's phrases use: a
+    phrase written in a derived form never stops another from matching. A derived word
+    takes its root's key (marked ``DERIVED``) when some phrase word is that root;
+    otherwise it keeps its written form, spoken forms read as written ones
+    (``dibiarin`` as ``dibiarkan``), so a derived phrase word matches its own form and
+    never another derivation of the root (``diomongin`` is not ``ngomong``).
+    """
 
     def __init__(self, morphology: Morphology, phrase_words: Iterable[str] = ()) -> None:
         self.morphology = morphology
         self.variants = dict(morphology.variants)
+        self.stems = dict(morphology.stems)
         # Longest clitic first, so that "-nya" is tried before "-ya" style overlaps.
         self.clitics = tuple(sorted(morphology.clitics, key=len, reverse=True))
         self._cache: dict[str, str] = {}
+        self._derived: dict[str, tuple[str, str] | None] = {}
         self.phrase_bases: set[str] = set()
-        self.roots: set[str] = set()
+        self.roots: set[str] = set()  # phrase words written as roots
+        derived_roots: set[str] = set()
         for word in phrase_words:
             base = self.base(word.lower())
             self.phrase_bases.add(base)
-            if self.is_root(base):
-                self.roots.add(base)
+            found = (base, base) if self.is_root(base) else self.derivation(base)
+            if found and found[0] == found[1]:
+                self.roots.add(found[0])
+            elif found:
+                derived_roots.add(found[0])
         # A derived word contains its root, save the first letter that a nasal prefix may
         # replace (memuaskan <- puas): words without any such part are never stemmed.
-        cores = sorted({root[1:] for root in self.roots if len(root) > 3}, key=len, reverse=True)
+        cores = sorted(
+            {root[1:] for root in self.roots | derived_roots if len(root) > 3},
+            key=len,
+            reverse=True,
+        )
         self._may_derive = re.compile("|".join(map(re.escape, cores))) if cores else None
 
     @cached_property
@@ -94,31 +124,78 @@ class WordKeys:
                 break
         return word
 
+    def derivation(self, base: str) -> tuple[str, str] | None:
+        """``(root, written form)`` of a derived word, or None for a root or an unknown word.
+
+        Derivation through a blocked prefix (``se-``, ``per-``) is no derivation, nor is
+        one the codebook's ``morphology.stems`` maps a word to itself. Spoken forms are
+        read as the written ones they stand for: the suffix ``-in`` for ``-kan``/``-i``
+        (``dibiarin``), a bare nasal prefix for ``me-`` (``nyuruh``, ``ngomel``), and
+        ``e`` for ``a`` in the last syllable (``dateng``, ``seneng``).
+        """
+        if base in self._derived:
+            return self._derived[base]
+        found = None
+        if base in self.stems:
+            root = self.stems[base]
+            found = (root, base) if root != base else None
+        elif self.morphology.stemmer == "sastrawi" and base.isalpha() and not self.is_root(base):
+            for form in self._written_forms(base):
+                if self.is_root(form):
+                    found = (form, form)
+                    break
+                stem = self.stem(form)
+                if stem != form and self.is_root(stem) and not self._blocked(form, stem):
+                    found = (stem, form)
+                    break
+        self._derived[base] = found
+        return found
+
+    def _written_forms(self, word: str) -> list[str]:
+        """The word, then the written forms a spoken one may stand for."""
+        forms = [word]
+        if word.endswith("in") and len(word) > 5:
+            forms += [word[:-2] + "kan", word[:-2] + "i"]
+        if word[:2] in ("ng", "ny") or (word[0] in "mn" and word[1] not in "aeiou"):
+            forms += ["me" + form for form in list(forms)]
+        last_e = word.rfind("e", 0, len(word) - 1)
+        if last_e > 0 and word[last_e + 1] not in "aeiou" and word.count("e") == 1:
+            forms.append(word[:last_e] + "a" + word[last_e + 1 :])
+        return forms
+
     def key(self, text: str) -> str:
+        """The word's key: a phrase root, a phrase root marked ``DERIVED``, or a written form."""
         lower = text.lower()
         cached = self._cache.get(lower)
         if cached is not None:
             return cached
-        base = self.base(lower)
-        key = base
-        derivable = (
-            self._may_derive is not None
-            and len(base) > 4
-            and base not in self.phrase_bases
-            and self._may_derive.search(base) is not None
-        )
-        if derivable and not self.is_root(base) and not self._blocked(base):
-            stem = self.stem(base)
-            if stem in self.roots:
-                key = stem
+        key = base = self.base(lower)
+        if base not in self.roots and (
+            base in self.stems
+            or (
+                self._may_derive is not None
+                and len(base) > 4
+                and any(self._may_derive.search(f) for f in self._written_forms(base))
+            )
+        ):
+            found = self.derivation(base)
+            if found:
+                root, form = found
+                # A spoken form of the root itself ("dateng") is the root.
+                key = root if form == root else (root + DERIVED if root in self.roots else form)
         self._cache[lower] = key
         return key
 
-    def _blocked(self, word: str) -> bool:
+    def alternatives(self, key: str) -> tuple[str, ...]:
+        """The keys a phrase word of this key matches: a root also matches its derivations."""
+        if key in self.roots:
+            return (key, key + DERIVED)
+        return (key,)
+
+    def _blocked(self, word: str, stem: str) -> bool:
         prefixes = self.morphology.no_derivation_prefixes
         if not prefixes:
             return False
-        stem = self.stem(word)
         at = word.find(stem)
         prefix = word[:at] if at > 0 else ""
         return any(prefix.endswith(p) for p in prefixes)

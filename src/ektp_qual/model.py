@@ -35,15 +35,17 @@ CODING_COLUMNS = [
     "role",
     "criterion",
     "polarity",  # "positive" or "negative", after negation
-    "method",  # "phrase", "negated phrase", "structural", or "manual" (added in review)
-    "phrase",  # the codebook phrase that fired, as written in the codebook
+    "method",  # "phrase", "negated phrase", "structural", "answer" (a short answer read
+    # against its question), or "manual" (added in review)
+    "phrase",  # the codebook phrase that fired first, as written in the codebook
+    "phrases",  # every phrase behind the coding, "; "-separated (the answer, for "answer")
     "negated",  # True when a negator flipped the phrase's polarity
     "start",  # offsets of the segment (sentence) in the transcript body
     "end",
     "text",
     "negator",  # the negating word, or ""
-    "matched",  # the words of the transcript that matched
-    "rule",  # human-readable provenance: which list or question made the coding
+    "matched",  # the words of the transcript that matched, "; "-separated
+    "rule",  # human-readable provenance: which lists, words or question made the coding
     "codebook_sha256",
 ]
 
@@ -185,6 +187,27 @@ class Morphology:
     variants: tuple[tuple[str, str], ...] = ()
     stemmer: str = "none"  # "none" or "sastrawi"
     no_derivation_prefixes: tuple[str, ...] = ()
+    stems: tuple[tuple[str, str], ...] = ()  # word -> root where the stemmer errs
+
+
+@dataclass(frozen=True)
+class Discourse:
+    """The words that decide whether, and which way, a matched phrase is evidence.
+
+    Defaults come from the codebook's language (see ``discourse``); a codebook adds its own.
+    """
+
+    contrast_following: tuple[str, ...] = ()  # "X, tapi Y": the clause after wins
+    contrast_conceding: tuple[str, ...] = ()  # "walaupun X, Y": the clause it opens is conceded
+    remedy: tuple[str, ...] = ()  # a fix told after a problem: the problem is not evidence
+    self: tuple[str, ...] = ()  # subjects that are not the service (one's hearing, a thesis)
+    quantity_before: tuple[str, ...] = ()  # "cuma satu tenda": a facility becomes a shortage
+    quantity_after: tuple[str, ...] = ()  # "tendanya cuma satu", "kursinya penuh"
+    follow_ups: tuple[str, ...] = ()  # interviewer prompts that only ask to go on
+    fillers: tuple[str, ...] = ()  # particles and forms of address in short answers
+    question_words: tuple[str, ...] = ()  # "bagaimana", "how": not a yes-or-no question
+    affirm: tuple[str, ...] = ()  # short answers that say yes ("Udah.", "Yeah.")
+    deny: tuple[str, ...] = ()  # short answers that say no ("Belum.", "Not really.")
 
 
 @dataclass(frozen=True)
@@ -198,10 +221,12 @@ class Codebook:
     evaluative_negative: tuple[str, ...] = ()
     decision: DecisionRule = DecisionRule()
     morphology: Morphology = Morphology()
-    negation_window: int = 3
+    negation_window: int = 5
+    phrase_gap: int = 2
     clause_breaks: tuple[str, ...] = ()
     irrealis: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    discourse: Discourse = Discourse()
     sha256: str = ""
     path: Path | None = None
 

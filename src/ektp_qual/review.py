@@ -320,6 +320,7 @@ def _added_codings(
     table = table.assign(
         method="manual",
         phrase="",
+        phrases="",
         negated=False,
         negator="",
         matched="",

@@ -1,0 +1,391 @@
+"""What the words around a phrase do: questions, short answers, contrast, fixes, wishes,
+talk that is not about the service, negation, shortage and spoken word forms.
+
+Every example is written for this test, in Indonesian and English, against the small
+codebooks of ``conftest``: the rules come from the language's defaults, never from a
+study's own words.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ektp_qual import code_corpus, parse_codebook, parse_transcript
+from ektp_qual.corpus import corpus_from
+from ektp_qual.errors import InputError
+
+from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK, transcript_text
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return parse_codebook(MINI_CODEBOOK, "mini.yaml")
+
+
+@pytest.fixture(scope="module")
+def clinic():
+    return parse_codebook(ENGLISH_CODEBOOK, "clinic.yaml")
+
+
+def code(book, *turns: tuple[str, str], role: str = "masyarakat"):
+    label = turns[1][0] if len(turns) > 1 else "M01"
+    text = transcript_text(label, role, list(turns))
+    return code_corpus(corpus_from([parse_transcript(text, f"{label}.txt")]), book)
+
+
+def codes(result, text: str | None = None) -> set[tuple[str, str]]:
+    rows = result.codings
+    if text is not None:
+        rows = rows[rows["text"] == text]
+    return set(zip(rows["criterion"], rows["polarity"], strict=True))
+
+
+def answer(book, sentence: str, question: str = "Ceritakan pengalamannya.", role="masyarakat"):
+    label = "M01" if book.language == "id" else "P01"
+    interviewer = "P" if book.language == "id" else "Interviewer"
+    return code(book, (interviewer, question), (label, sentence), role=role)
+
+
+# -- 1. every answer carries the question it answers -------------------------------------
+
+
+def test_a_short_question_that_changes_the_topic_is_the_question_answered(mini):
+    result = code(
+        mini,
+        ("P", "Bagaimana sikap petugas saat melayani?"),
+        ("M01", "Ramah kok."),
+        ("P", "Ada biaya nggak, Pak?"),
+        ("M01", "Bagus, Mas, semuanya beres."),
+    )
+    segments = result.segments.set_index("text")
+    assert segments.loc["Bagus, Mas, semuanya beres.", "question"] == "Ada biaya nggak, Pak?"
+    assert segments.loc["Bagus, Mas, semuanya beres.", "topic"] == "reliability"
+    assert codes(result, "Bagus, Mas, semuanya beres.") == {("reliability", "positive")}
+
+
+@pytest.mark.parametrize("prompt", ["Terus?", "Maksudnya, Pak?", "Oh ya?", "Tiga kali?"])
+def test_prompts_that_only_ask_to_go_on_keep_the_topic(mini, prompt):
+    result = code(
+        mini,
+        ("P", "Bagaimana sikap petugas saat melayani?"),
+        ("M01", "Saya datang tiga kali, Mas."),
+        ("P", prompt),
+        ("M01", "Ya kecewa saya."),
+    )
+    last = result.segments.iloc[-1]
+    assert (last["question"], last["topic"]) == (prompt, "attitude")
+    assert codes(result, "Ya kecewa saya.") == {("attitude", "negative")}
+
+
+def test_a_question_about_something_else_has_no_topic_rather_than_a_guess(mini):
+    result = code(
+        mini,
+        ("P", "Bagaimana sikap petugas saat melayani?"),
+        ("M01", "Ramah."),
+        ("P", "Anaknya sekolah di mana, Bu?"),
+        ("M01", "Bagus sekolahnya, Mas."),
+    )
+    assert result.segments.iloc[-1]["topic"] == ""
+    assert codes(result, "Bagus sekolahnya, Mas.") == set()
+
+
+def test_a_question_is_read_from_the_words_of_the_criterion_definition():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace(
+            "    label: Keandalan dan Kepercayaan\n",
+            "    label: Keandalan dan Kepercayaan\n"
+            "    definition: Janji ditepati dan warga bisa mengandalkan kantor.\n",
+        )
+    )
+    result = answer(book, "Bagus, Mas.", question="Janjinya ditepati, Pak?")
+    assert result.segments.iloc[0]["topic"] == "reliability"
+
+
+# -- 2. short answers, read against their question ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "expected"),
+    [
+        ("Sudah tepat waktu, Pak?", "Belum.", {("reliability", "negative")}),
+        ("Sudah tepat waktu, Pak?", "Udah, Mbak.", {("reliability", "positive")}),
+        ("Antriannya panjang nggak?", "Nggak kok.", {("professionalism", "positive")}),
+        ("Petugasnya judes, Bu?", "Iya, judes.", {("attitude", "negative")}),
+        # A question that asks how, not whether, gives a bare yes no meaning.
+        ("Bagaimana, cepat atau lambat?", "Iya.", set()),
+        # One that negates what it asks is answered both ways in speech.
+        ("Nggak lambat, Pak?", "Nggak.", set()),
+        # A long answer is read on its own words.
+        ("Sudah tepat waktu, Pak?", "Belum tahu saya, Mas, soalnya belum ambil.", set()),
+    ],
+)
+def test_short_answers_take_their_meaning_from_the_question(mini, question, reply, expected):
+    result = answer(mini, reply, question=question)
+    assert codes(result) == expected
+    if expected and reply != "Iya, judes.":
+        assert set(result.codings["method"]) == {"answer"}
+
+
+def test_short_answers_in_english(clinic):
+    result = answer(clinic, "No, not at all.", question="Was it a long wait?", role="patient")
+    assert codes(result) == {("waiting", "positive")}
+    result = answer(clinic, "They were, yeah.", question="Were the staff rude?", role="patient")
+    assert codes(result) == {("courtesy", "negative")}
+
+
+def test_only_the_question_sentence_proposes_not_the_words_before_it(mini):
+    question = "Saya lagi nulis soal pelayanan yang cepat. Ibu sudah rekam?"
+    assert codes(answer(mini, "Sudah.", question=question)) == set()
+
+
+# -- 3. a problem told with its fix ---------------------------------------------------------
+
+
+def test_a_problem_fixed_is_evidence_for_the_fix_not_against():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace(
+            "positive: [gratis, tepat waktu]", "positive: [gratis, tepat waktu, genset]"
+        ).replace(
+            "negative: [antrian panjang, lambat,", "negative: [antrian panjang, lambat, macet,"
+        )
+    )
+    fixed = "Printernya macet, setengah jam kemudian sudah jalan lagi."
+    result = answer(book, fixed)
+    assert codes(result) == set()
+    assert list(result.changes["change"]) == ["problem fixed"]
+    assert list(result.changes["word"]) == ["jalan lagi"]
+    # Not fixed, or only waiting for a fix: the problem stands.
+    assert codes(answer(book, "Printernya macet, belum jalan lagi.")) == {
+        ("professionalism", "negative")
+    }
+    assert codes(answer(book, "Printernya macet, katanya nunggu diperbaiki.")) == {
+        ("professionalism", "negative")
+    }
+
+
+def test_a_fix_in_english(clinic):
+    result = answer(
+        clinic, "The lift was slow, but they sorted it within the hour.", role="patient"
+    )
+    assert codes(result) == set()
+
+
+# -- 4. contrast and concession ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "word"),
+    [
+        ("Petugasnya ramah, tapi ada satu yang judes.", {("attitude", "negative")}, "tapi"),
+        ("Walaupun ada yang judes, petugasnya ramah.", {("attitude", "positive")}, "Walaupun"),
+        ("Petugasnya ramah walaupun ada yang judes.", {("attitude", "positive")}, "walaupun"),
+    ],
+)
+def test_the_side_the_speaker_lands_on_wins(mini, sentence, expected, word):
+    result = answer(mini, sentence)
+    assert codes(result) == expected
+    assert list(result.changes["change"]) == ["conceded"]
+    assert list(result.changes["word"]) == [word]
+
+
+def test_a_contrast_between_two_criteria_keeps_both(mini):
+    result = answer(mini, "Antriannya panjang, tapi petugasnya ramah.")
+    assert codes(result) == {("professionalism", "negative"), ("attitude", "positive")}
+
+
+def test_contrast_in_english(clinic):
+    result = answer(clinic, "Although one nurse was rude, they were kind to me.", role="patient")
+    assert codes(result) == {("courtesy", "positive")}
+    result = answer(clinic, "It was quick, but the receptionist was rude.", role="patient")
+    assert codes(result) == {("waiting", "positive"), ("courtesy", "negative")}
+
+
+def test_the_codebook_adds_its_own_contrast_words(mini):
+    book = parse_codebook(MINI_CODEBOOK + "contrast:\n  following: [cuma ya]\n")
+    assert "cuma ya" in book.discourse.contrast_following
+    assert "tapi" in book.discourse.contrast_following
+    none = parse_codebook(MINI_CODEBOOK + "language_defaults: false\n")
+    assert none.discourse.contrast_following == ()
+    assert codes(answer(none, "Petugasnya ramah, tapi ada satu yang judes.")) == {
+        ("attitude", "positive"),
+        ("attitude", "negative"),
+    }
+
+
+# -- 5. talk that is not about the service -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Semoga skripsinya lancar, Kak.",
+        "Mudah-mudahan ke depan lebih cepat dan petugasnya ramah.",
+        "Pendengaran saya memang sudah kurang, Mas.",
+        "Kalau ada yang antriannya panjang, kami minta maaf.",
+    ],
+)
+def test_wishes_conditions_and_ones_own_life_are_not_evidence(mini, sentence):
+    question = "Bagaimana sikap petugas saat melayani?"
+    assert codes(answer(mini, sentence, question=question)) == set()
+
+
+def test_a_wish_reaches_to_the_end_of_its_clause_only(mini):
+    result = answer(mini, "Semoga ke depan lebih cepat lagi, sekarang petugasnya ramah.")
+    assert codes(result) == {("attitude", "positive")}
+    assert list(result.changes["change"]) == ["wish"]
+
+
+def test_not_about_the_service_in_english(clinic):
+    result = answer(clinic, "Good luck with your research, it was great talking.", role="patient")
+    assert codes(result) == set()
+    result = answer(clinic, "My hearing is not good these days.", role="patient")
+    assert codes(result) == set()
+
+
+# -- 6. negation across the clause, and shortages ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Nggak pernah saya lihat petugasnya judes.", {("attitude", "positive")}),
+        ("Tidak ramah dan tidak sopan.", {("attitude", "negative")}),
+        ("Nggak ramah dan sopan.", {("attitude", "negative")}),
+        ("Nggak sopan dan judes.", {("attitude", "negative")}),
+        (
+            "Nggak lambat dan ramah kok.",
+            {("professionalism", "positive"), ("attitude", "positive")},
+        ),
+    ],
+)
+def test_negation_reaches_across_its_clause_and_coordinated_phrases(mini, sentence, expected):
+    assert codes(answer(mini, sentence)) == expected
+
+
+def test_a_negator_inside_an_ignore_phrase_negates_nothing():
+    book = parse_codebook(MINI_CODEBOOK + "ignore: [tidak apa-apa]\n")
+    assert codes(answer(book, "Tidak apa-apa, petugasnya ramah.")) == {("attitude", "positive")}
+    assert codes(answer(book, "Tidak apa-apa ramah juga.")) == {("attitude", "positive")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kursinya penuh semua.",
+        "Tenda juga cuma satu.",
+        "Kursinya rebutan, Mas.",
+        "Cuma satu kursi buat yang nunggu.",
+    ],
+)
+def test_a_facility_in_short_supply_is_a_shortage(sentence):
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("positive: [gratis, tepat waktu]", "positive: [gratis, kursi, tenda]")
+    )
+    result = answer(book, sentence)
+    assert codes(result) == {("reliability", "negative")}
+    assert "a shortage" in result.codings.iloc[0]["rule"]
+
+
+def test_a_shortage_in_english(clinic):
+    book = parse_codebook(
+        ENGLISH_CODEBOOK.replace("positive: [free, affordable]", "positive: [free, chairs]")
+    )
+    assert codes(answer(book, "There were too few chairs.", role="patient")) == {
+        ("cost", "negative")
+    }
+
+
+# -- 7. spoken forms and morphology ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "spoken"),
+    [
+        ("dibiarkan", "Kami dibiarin aja di luar."),
+        ("menunggu lama", "Nungguin lama banget."),
+        ("dicuekin", "Kami dicuekin sama mereka."),
+        ("dimintai uang", "Saya nggak pernah dimintain uang."),
+        ("datang terlambat", "Petugasnya dateng terlambat."),
+    ],
+)
+def test_spoken_forms_match_the_written_phrase(phrase, spoken):
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("negative: [judes,", f"negative: [{phrase}, judes,")
+    )
+    assert ("attitude", "negative") in codes(answer(book, spoken)) | codes(
+        answer(book, spoken.replace("nggak pernah ", ""))
+    )
+
+
+def test_a_phrase_in_a_derived_form_never_changes_how_another_phrase_matches():
+    with_root = parse_codebook(
+        MINI_CODEBOOK.replace("positive: [gratis,", "positive: [bersih, gratis,")
+    )
+    with_both = parse_codebook(
+        MINI_CODEBOOK.replace("positive: [gratis,", "positive: [bersih, gratis,").replace(
+            "negative: [pungli,", "negative: [kebersihan kurang, pungli,"
+        )
+    )
+    sentence = "Kebersihannya bagus kok, ruangannya bersih."
+    assert codes(answer(with_root, sentence)) == codes(answer(with_both, sentence))
+    assert codes(answer(with_both, "Kebersihan kurang, Mas.")) == {("reliability", "negative")}
+
+
+def test_a_derived_phrase_word_never_matches_the_bare_root():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("negative: [judes,", "negative: [dibiarkan, judes,")
+    )
+    # "biar" (let, so that) is the root of "dibiarkan" (left alone)
+    assert codes(answer(book, "Biar saja, saya datang pagi.")) == set()
+    assert codes(answer(book, "Kami dibiarkan saja.")) == {("attitude", "negative")}
+
+
+def test_wrong_stems_can_be_corrected_in_the_codebook():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("negative: [judes,", "negative: [bagian, judes,")
+        + "morphology:\n  stems: {kebagian: kebagian}\n"
+    )
+    assert codes(answer(book, "Saya kebagian nomor pagi.")) == set()
+    with pytest.raises(InputError, match=r"morphology\.stems"):
+        parse_codebook(MINI_CODEBOOK + "morphology:\n  stems: [a, b]\n")
+
+
+# -- 8. one coding per sentence, criterion and polarity ------------------------------------------
+
+
+def test_one_coding_per_sentence_criterion_and_polarity_naming_every_phrase(mini):
+    result = answer(mini, "Petugasnya ramah, sopan, sabar.")
+    assert len(result.codings) == 1
+    row = result.codings.iloc[0]
+    assert (row["phrase"], row["phrases"]) == ("petugas ramah", "petugas ramah; sopan; sabar")
+    assert row["matched"] == "Petugasnya ramah; sopan; sabar"
+
+
+# -- phrases with words between them ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Antriannya luar biasa panjang.", {("professionalism", "negative")}),
+        ("Antriannya, panjang sekali.", set()),  # never across punctuation
+        ("Antriannya nggak panjang.", {("professionalism", "positive")}),  # a negator stays one
+    ],
+)
+def test_a_phrase_matches_with_words_between_its_words(mini, sentence, expected):
+    assert codes(answer(mini, sentence)) == expected
+
+
+def test_the_gap_is_the_codebooks_to_set(mini):
+    exact = parse_codebook(MINI_CODEBOOK + "phrase_gap: 0\n")
+    assert codes(answer(exact, "Antriannya luar biasa panjang.")) == set()
+    with pytest.raises(InputError, match="phrase_gap"):
+        parse_codebook(MINI_CODEBOOK + "phrase_gap: 9\n")
+
+
+def test_changes_are_reported_with_the_word_that_made_them(mini):
+    result = answer(mini, "Semoga petugasnya ramah.")
+    assert isinstance(result.changes, pd.DataFrame)
+    change = result.changes.iloc[0]
+    assert (change["criterion"], change["change"], change["word"]) == ("attitude", "wish", "Semoga")
