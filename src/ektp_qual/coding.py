@@ -134,7 +134,7 @@ class CodingResult:
 PHRASE_SEPARATOR = "; "
 
 
-@dataclass
+@dataclass(slots=True)
 class _Judgement:
     """What one matched phrase (or a short answer) says, once the words around it are read."""
 
@@ -150,6 +150,15 @@ class _Judgement:
     clause: int = 0
     change: str = ""  # why it is not evidence as written ("" when it is)
     word: str = ""  # the word that made the change
+
+    @classmethod
+    def of(cls, start: int, end: int, rule: _Rule, topic: str, matched: str) -> _Judgement:
+        """A phrase as written: a criterion's, or a generic judgement about the topic."""
+        if rule.kind == "evaluative":
+            origin = f"evaluative.{rule.polarity} in an answer about {topic}"
+            return cls(start, end, rule, topic, rule.polarity, "structural", "", origin, matched)
+        origin = f"{rule.criterion}.{rule.polarity}"
+        return cls(start, end, rule, rule.criterion, rule.polarity, "phrase", "", origin, matched)
 
 
 class Coder:
@@ -190,7 +199,11 @@ class Coder:
         self.readings: dict[tuple[str, str, str], str] = {}
         self._build_matcher()
         self._loose_firsts = np.array(sorted(self._loose), dtype=np.uint64)
+        strings = self.nlp.vocab.strings
+        self._root_of = {strings.add(r + DERIVED): strings.add(r) for r in self.keys.roots}
+        self._marker_kinds = {i: r.kind for i, r in self._rules.items() if r.kind in _MARKER_LISTS}
         self._transparent = {strings.add(w) for w in _SCOPE_TRANSPARENT}
+        self._transparent_ids = np.array(sorted(self._transparent), dtype=np.uint64)
         self._sha = codebook.sha256[:12]
 
     def _marker_words(self, kind: str) -> tuple[str, ...]:
@@ -291,11 +304,15 @@ class Coder:
             and rule.kind in ("criterion", "evaluative")
             and len(doc) > 1
             and all(t.is_alpha for t in doc)
+            and not doc[0].is_stop
         ):
             strings = self.nlp.vocab.strings
             keys = tuple(frozenset(strings.add(k) for k in keys) for keys in options)
+            # The later words a doc must hold at all, by their first key (a root for a
+            # root and its derived forms: see ``_present``).
+            later = frozenset(strings.add(k[0]) for k in options[1:])
             for first in keys[0]:
-                self._loose.setdefault(first, []).append((match_id, keys))
+                self._loose.setdefault(first, []).append((match_id, keys, later))
 
     # -- search ------------------------------------------------------------------------
 
@@ -450,7 +467,7 @@ class Coder:
         if self._goes_on(doc, previous_answer):
             return _Question(follow_up=True)
         topic, _ = self.question_topic(question)
-        tokens = _Tokens([doc])
+        tokens = _Tokens([doc], self._transparent_ids)
         matches, ignored, markers = self._resolve(doc, self._loose_inputs(doc))
         # What is proposed is in the question itself, the turn's last sentence: not in
         # what the interviewer said before asking it ("Saya lagi penelitian, ...").
@@ -511,12 +528,13 @@ class Coder:
                 self._merge_clitics(doc, text)
                 for doc, text in zip(self.nlp.pipe(texts), texts, strict=True)
             ]
-            tokens = _Tokens(docs)
+            tokens = _Tokens(docs, self._transparent_ids)
             self._key_orths(tokens.orth)
             norms = self._norms(tokens.orth)
             starts = np.flatnonzero(np.isin(norms, self._loose_firsts))
             cut = np.searchsorted(starts, tokens.doc_starts).tolist()
             starts = starts.tolist()
+            norms = norms.tolist()
             firsts = self.sentences.starts_in(tokens.orth, tokens.punct, tokens.doc_starts)
             bounds = np.searchsorted(firsts, tokens.doc_starts).tolist()
             firsts = firsts.tolist()
@@ -529,7 +547,7 @@ class Coder:
                 at, stop = tokens.starts[k], tokens.starts[k + 1]
                 loose = (
                     norms[at:stop],
-                    tokens.punct[at:stop],
+                    tokens.punct_list[at:stop],
                     [i - at for i in starts[cut[k] : cut[k + 1]]],
                 )
                 self._code_doc(
@@ -695,75 +713,60 @@ class Coder:
         ``a``, ``b``, match and marker spans count tokens in the doc, which begins at token
         ``at`` of ``tokens``; ``text`` is the doc's text as written.
         """
-        punct, space, orth = tokens.punct_list, tokens.space_list, tokens.orth_list
-        here = [m for m in markers if a <= m[0] < b]
-        cuts = [a]
-        for i in range(a, b):
-            if punct[at + i] and not space[at + i] and orth[at + i] not in self._transparent:
-                cuts.append(i + 1)
-        cuts += [m_start for m_start, _, kind in here if kind in _CLAUSE_STARTS]
-        cuts.sort()
+        judged = [
+            _Judgement.of(m_start, m_end, rule, topic, tokens.said(text, at, m_start, m_end, True))
+            for m_start, m_end, rule in matches
+            if topic or rule.kind != "evaluative"
+        ]
+        here = markers[bisect_left(markers, (a,)) : bisect_left(markers, (b,))]
+        if not here:  # nothing around the phrases to weigh: each says what it says
+            return judged
+        cuts_before, words_before = tokens.cuts_before, tokens.words_before
+        opening = [m[0] for m in here if m[2] in _CLAUSE_STARTS]
 
         def clause(i: int) -> int:
-            return bisect_right(cuts, i) - 1
+            """The clause of token ``i``: punctuation and clause-opening words cut them."""
+            return cuts_before[at + i] + bisect_right(opening, i)
 
         def words(i: int, j: int) -> int:
-            """Words between tokens i (inclusive) and j (exclusive)."""
-            return sum(
-                1
-                for t in range(i, j)
-                if not space[at + t] and orth[at + t] not in self._transparent
-            )
+            """Words from token ``i`` up to token ``j``."""
+            return words_before[at + j] - words_before[at + i]
 
         def said(start: int, end: int) -> str:
-            return _unwrapped(
-                text[
-                    tokens.idx[at + start] : tokens.idx[at + end - 1] + tokens.length[at + end - 1]
-                ]
-            )
+            return tokens.said(text, at, start, end)
 
         window = self.codebook.negation_window
-        judged: list[_Judgement] = []
-        for m_start, m_end, rule in matches:
-            if rule.kind == "evaluative" and not topic:
-                continue
-            c = clause(m_start)
-            j = _Judgement(m_start, m_end, rule, rule.criterion, rule.polarity, "phrase")
-            j.clause, j.matched = c, tokens.said(text, at, m_start, m_end, lines=True)
-            if rule.kind == "evaluative":
-                j.criterion, j.method = topic, "structural"
-                j.origin = f"evaluative.{rule.polarity} in an answer about {topic}"
-            else:
-                j.origin = f"{rule.criterion}.{rule.polarity}"
-            before = [m for m in here if m[1] <= m_start and clause(m[0]) == c]
+        for n, j in enumerate(judged):
+            j.clause = c = clause(j.start)
+            before = [m for m in here if m[1] <= j.start and clause(m[0]) == c]
             for kind, change in (("irrealis", "wish"), ("self", "not about the service")):
                 found = [m for m in before if m[2] == kind]
                 if found:
                     j.change, j.word = change, said(found[-1][0], found[-1][1])
-            if not j.change:
-                negator = self._negator(j, judged, before, cuts[c], window, words, ignored)
-                if negator is None:  # one between the words of a phrase matched with a gap
-                    negator = next(
-                        (m for m in here if m[2] == "negator" and m_start < m[0] < m_end), None
-                    )
-                if negator is not None:
-                    j.negator = said(negator[0], negator[1])
-                    j.polarity = _flipped(j.polarity)
-                    if j.method == "phrase":
-                        j.method = "negated phrase"
-                    j.origin += f", negated by {j.negator!r}"
-                elif j.polarity == "positive":
-                    short = self._shortage(m_start, m_end, here, c, clause, words)
-                    if short is not None:
-                        j.polarity = "negative"
-                        j.word = said(short[0], short[1])
-                        j.origin += f", a shortage by {j.word!r}"
-            judged.append(j)
+            if j.change:
+                continue
+            negator = self._negator(j, judged[:n], before, window, words, ignored)
+            if negator is None:  # one between the words of a phrase matched with a gap
+                negator = next(
+                    (m for m in here if m[2] == "negator" and j.start < m[0] < j.end), None
+                )
+            if negator is not None:
+                j.negator = said(negator[0], negator[1])
+                j.polarity = _flipped(j.polarity)
+                if j.method == "phrase":
+                    j.method = "negated phrase"
+                j.origin += f", negated by {j.negator!r}"
+            elif j.polarity == "positive":
+                short = self._shortage(j.start, j.end, here, c, clause, words)
+                if short is not None:
+                    j.polarity = "negative"
+                    j.word = said(short[0], short[1])
+                    j.origin += f", a shortage by {j.word!r}"
         _weigh_contrast(judged, here, clause, said)
-        _weigh_remedies(judged, here, clause, markers, said)
+        _weigh_remedies(judged, here, clause, said)
         return judged
 
-    def _negator(self, j, judged, before, clause_start, window, words, ignored):
+    def _negator(self, j, judged, before, window, words, ignored):
         """The negator that reaches the match of ``j``, if any, as its marker span.
 
         The nearest negator before the phrase, within ``window`` words and the clause; a
@@ -771,7 +774,7 @@ class Coder:
         polarity and only joined to this one ("tidak bersih dan rapi"): "nggak bersih
         dan bau" leaves "bau" negative.
         """
-        negators = [m for m in before if m[2] == "negator" and m[0] >= clause_start]
+        negators = [m for m in before if m[2] == "negator"]
         if not negators:
             return None
         negator = negators[-1]
@@ -886,15 +889,18 @@ class Coder:
         by_span: dict[tuple[int, int, int], list[_Rule]] = {}
         found_markers: dict[tuple[int, int], list[str]] = {}
         rules = self._rules
+        marker_kinds = self._marker_kinds
         for match_id, start, end in self.matcher(doc):
-            rule = rules[match_id]
-            if rule.kind in _MARKER_LISTS:
-                found_markers.setdefault((start, end), []).append(rule.kind)
+            kind = marker_kinds.get(match_id)
+            if kind is not None:
+                found_markers.setdefault((start, end), []).append(kind)
             else:
-                by_span.setdefault((start, end, end - start), []).append(rule)
-        if loose is not None and self.codebook.phrase_gap:
+                by_span.setdefault((start, end, end - start), []).append(rules[match_id])
+        if loose is not None and loose[2] and self.codebook.phrase_gap:
             for match_id, start, end, size in self._loose_matches(*loose, by_span, found_markers):
                 by_span.setdefault((start, end, size), []).append(rules[match_id])
+        if not by_span:  # markers only matter around evidence
+            return [], set(), []
         gapped: set[int] = set()
         kept: list[tuple[int, int, _Rule]] = []
         ignored: set[int] = set()
@@ -938,8 +944,8 @@ class Coder:
     def _loose_inputs(self, doc) -> tuple:
         """What ``_resolve`` needs for gapped matches in one doc."""
         norms = doc.to_array(NORM)
-        punct = doc.to_array(IS_PUNCT)
-        return norms, punct, np.flatnonzero(np.isin(norms, self._loose_firsts)).tolist()
+        starts = np.flatnonzero(np.isin(norms, self._loose_firsts)).tolist()
+        return norms.tolist(), doc.to_array(IS_PUNCT).tolist(), starts
 
     def _loose_matches(self, norms, punct, candidates, exact, markers):
         """Phrases of several words matched with words between them: ``(id, start, end, size)``.
@@ -950,21 +956,30 @@ class Coder:
         nggak panjang"). A match with no gap is left to the exact matcher.
         """
         gap = self.codebook.phrase_gap
-        blocked = {i for (start, end, _) in exact for i in range(start, end)}
-        blocked.update(
-            i
-            for (start, end), kinds in markers.items()
-            if kinds != ["negator"]
-            for i in range(start, end)
-        )
+        present = None
+        blocked = None
         n = len(norms)
         found = []
         for i in candidates:
-            for match_id, keys in self._loose.get(int(norms[i]), ()):
+            for match_id, keys, later in self._loose.get(norms[i], ()):
+                if present is None:
+                    present = set(norms)
+                    present.update([self._root_of[k] for k in present if k in self._root_of])
+                # Most candidates lack a later word altogether: skip them before scanning.
+                if not later <= present:
+                    continue
+                if blocked is None:
+                    blocked = {i for (start, end, _) in exact for i in range(start, end)}
+                    blocked.update(
+                        i
+                        for (start, end), kinds in markers.items()
+                        if kinds != ["negator"]
+                        for i in range(start, end)
+                    )
                 at, spread = i, 0
                 for key in keys[1:]:
                     for j in range(at + 1, min(at + 2 + gap, n)):
-                        if int(norms[j]) in key:
+                        if norms[j] in key:
                             spread += j - at - 1
                             at = j
                             break
@@ -1026,7 +1041,7 @@ def _weigh_contrast(judged: list[_Judgement], markers, clause, said) -> None:
                 j.change, j.word = "conceded", said(start, end)
 
 
-def _weigh_remedies(judged: list[_Judgement], markers, clause, all_markers, said) -> None:
+def _weigh_remedies(judged: list[_Judgement], markers, clause, said) -> None:
     """A problem told with its fix ("macet, tapi langsung diperbaiki") is evidence for the
     fix, not against: negative codings before a fix that is not itself negated drop out."""
     for start, end, kind in markers:
@@ -1034,7 +1049,7 @@ def _weigh_remedies(judged: list[_Judgement], markers, clause, all_markers, said
             continue
         if any(
             k == "negator" and clause(s) == clause(start) and 0 <= start - e <= 1
-            for s, e, k in all_markers
+            for s, e, k in markers
         ):
             continue
         for j in judged:
@@ -1044,6 +1059,11 @@ def _weigh_remedies(judged: list[_Judgement], markers, clause, all_markers, said
 
 def _one_per_code(judged: list[_Judgement]):
     """One coding per criterion and polarity: the first by method, naming all behind it."""
+    if len(judged) == 1:
+        j = judged[0]
+        if not j.change:
+            yield j, j.rule.phrase, j.matched, j.origin
+        return
     groups: dict[tuple[str, str], list[_Judgement]] = {}
     for j in judged:
         if not j.change:
@@ -1064,7 +1084,7 @@ class _Tokens:
     ``doc_starts[k]`` is where the ``k``-th doc begins; one more entry marks the end.
     """
 
-    def __init__(self, docs: list) -> None:
+    def __init__(self, docs: list, transparent: np.ndarray) -> None:
         arrays = [doc.to_array(_TOKEN_ATTRS) for doc in docs]
         sizes = [len(doc) for doc in docs]
         table = (
@@ -1078,6 +1098,12 @@ class _Tokens:
         self.space_list = table[:, 2].tolist()
         self.idx = table[:, 3].tolist()
         self.length = table[:, 4].tolist()
+        # Running counts, so that clauses and word distances cost a subtraction:
+        # punctuation that ends a clause, and words, among the tokens before each token.
+        wordish = (table[:, 2] == 0) & ~np.isin(self.orth, transparent)
+        cutting = wordish & (self.punct != 0)
+        self.cuts_before = np.concatenate(([0], np.cumsum(cutting))).tolist()
+        self.words_before = np.concatenate(([0], np.cumsum(wordish))).tolist()
 
     def said(self, text: str, at: int, start: int, end: int, lines: bool = False) -> str:
         """The words of tokens ``[start, end)`` of the doc at ``at`` in ``text``, on one line
