@@ -230,3 +230,51 @@ def test_the_readme_worked_example_still_holds():
     assert round(auto.agreement.set_index("criterion").loc["overall", "krippendorff_alpha"], 3) == (
         0.723
     )
+
+
+def test_stances_and_verdicts_of_the_automatic_coder_against_a_human(study, tmp_path):
+    corpus, book, ids = study
+    # The automatic coder: M1 attitude +, professionalism -; M2 attitude -, reliability +.
+    # The human agrees on M1 and on M2's reliability, but codes M2's attitude positive.
+    human = write_codings(
+        tmp_path / "human.csv",
+        [
+            (ids["Petugasnya ramah."], "attitude", "positive"),
+            (ids["Antriannya panjang sekali."], "professionalism", "negative"),
+            (ids["Petugasnya judes."], "attitude", "positive"),
+            (ids["Tidak ada pungli."], "reliability", "positive"),
+        ],
+    )
+    table = agree(["auto", human], corpus, book).verdicts.set_index("criterion")
+    # 2 informants x 3 criteria; only M2's attitude differs.
+    assert table.loc["overall", ["stances", "same_stance"]].tolist() == [6, 5]
+    assert table.loc["overall", "stance_agreement"] == pytest.approx(0.833)
+    # attitude: auto 1 of 2 positive (not met), human 2 of 2 (met).
+    assert table.loc[
+        "attitude", ["verdict_automatic", "verdict_reference", "matches"]
+    ].tolist() == [
+        "not met",
+        "met",
+        False,
+    ]
+    assert table.loc["reliability", "matches"]
+    assert table.loc["overall", ["verdict_automatic", "verdict_reference"]].tolist() == [
+        "partly met",
+        "partly met",
+    ]
+
+
+def test_a_file_in_a_study_folder_is_read_against_that_study(study, tmp_path):
+    corpus, book, ids = study
+    folder = tmp_path / "studies" / "mini"
+    (folder / "transcripts").mkdir(parents=True)
+    for path in Path(corpus).glob("*.txt"):
+        (folder / "transcripts" / path.name).write_text(path.read_text())
+    (folder / "codebook.yaml").write_text(Path(book).read_text())
+    gold = write_codings(folder / "gold.csv", [(ids["Petugasnya ramah."], "attitude", "positive")])
+    result = agree(["auto", gold])
+    assert result.detection is not None and result.verdicts is not None
+    out = tmp_path / "out"
+    cli = runner.invoke(app, ["agree", "auto", str(gold), "--out", str(out), "--quiet"])
+    assert cli.exit_code == 0, cli.output
+    assert (out / "verdicts.csv").exists()

@@ -722,7 +722,7 @@ def agree(
     from .analysis.agreement import FORMULAS
     from .intercoder import agree as agree_step
 
-    _check_out(out, ("agreement", "disagreements", "detection"))
+    _check_out(out, ("agreement", "disagreements", "detection", "verdicts"))
     result = _run(
         agree_step,
         coders,

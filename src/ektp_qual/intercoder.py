@@ -19,7 +19,12 @@ What a file says about its coder:
 
 Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha (nominal) come
 from ``analysis.agreement``; when the automatic coder meets a human one, precision,
-recall and F1 say how well it finds what the human found.
+recall and F1 say how well it finds what the human found, and ``verdicts`` whether the
+two codings lead to the same informant stances and the same verdicts.
+
+A **study folder** holds a study's ``codebook.yaml`` and ``transcripts/``; a coder's
+file inside one (``validation/<study>/gold.csv``) is read against that study when no
+corpus or codebook is given.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ import numpy as np
 import pandas as pd
 
 from .analysis import agreement as stats
+from .analysis.conclusion import overall_verdict
+from .analysis.conclusion import verdicts as verdicts_of
+from .analysis.reduction import stances as stances_of
 from .errors import InputError
 from .model import Codebook, Corpus, Notice
 from .pipeline import PathLike, Reduction, load, reduce
@@ -45,6 +53,20 @@ UNIT = (
 )
 VALUES = ("positive", "negative", "mixed", "absent")
 DISAGREEMENT_COLUMNS = ["segment_id", "informant", "role", "criterion", "text"]
+#: One row per criterion (and ``overall``) for each automatic coder against each human one.
+VERDICT_COLUMNS = [
+    "automatic",
+    "reference",
+    "criterion",
+    "stances",  # informant x criterion cells both coded
+    "same_stance",
+    "stance_agreement",
+    "verdict_automatic",
+    "verdict_reference",
+    "matches",
+]
+STUDY_CODEBOOK = "codebook.yaml"
+STUDY_TRANSCRIPTS = "transcripts"
 
 
 @dataclass
@@ -67,6 +89,7 @@ class Agreement:
     agreement: pd.DataFrame  # per criterion and overall (analysis.agreement columns)
     detection: pd.DataFrame | None  # automatic coder against each human coder
     disagreements: pd.DataFrame
+    verdicts: pd.DataFrame | None = None  # stances and verdicts, automatic against human
     notices: list[Notice] = field(default_factory=list)
     unit: str = UNIT
 
@@ -75,6 +98,8 @@ class Agreement:
         tables = {"agreement": self.agreement, "disagreements": self.disagreements}
         if self.detection is not None:
             tables["detection"] = self.detection
+        if self.verdicts is not None:
+            tables["verdicts"] = self.verdicts
         return tables
 
 
@@ -93,6 +118,8 @@ def agree(
     """
     if len(coders) < 2:
         raise InputError("agree", "give at least two coders (files, or 'auto')")
+    if transcripts is None and codebook is None:
+        transcripts, codebook = study_of(coders) or (None, None)
     corpus, book, _ = load(transcripts, codebook, None)
     reduction = reduce(corpus, book, personal_data=personal_data)
     everyone = frozenset(corpus.informants) if whole_corpus else None
@@ -110,8 +137,21 @@ def agree(
         agreement=table.rename(columns={"group": "criterion"}),
         detection=_detection(codings, values, criteria),
         disagreements=disagreements(values, reduction.segments),
+        verdicts=_verdicts(codings, reduction),
         notices=notices,
     )
+
+
+def study_of(coders: list[PathLike]) -> tuple[Path, Path] | None:
+    """The study folder (transcripts, codebook) the coders' files all lie in, if any."""
+    folders = {Path(c).resolve().parent for c in coders if str(c) != AUTO}
+    if len(folders) != 1:
+        return None
+    folder = folders.pop()
+    transcripts, codebook = folder / STUDY_TRANSCRIPTS, folder / STUDY_CODEBOOK
+    if transcripts.is_dir() and codebook.is_file():
+        return transcripts, codebook
+    return None
 
 
 def _names(coders: list[PathLike]) -> list[str]:
@@ -210,6 +250,53 @@ def disagreements(values: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     context = segments[["segment_id", "informant", "role", "text"]]
     table = table.merge(context, on="segment_id", how="left")
     return table[[*DISAGREEMENT_COLUMNS, *values.columns]].fillna({c: "" for c in values})
+
+
+def _verdicts(codings: list[Coding], reduction: Reduction) -> pd.DataFrame | None:
+    """Stances and verdicts of each automatic coder against each human coder.
+
+    Over the interviews both coded, each coding reduced by the study's decision rule:
+    the share of informant x criterion stances that agree, and the verdict per criterion.
+    """
+    book = reduction.codebook
+    place = reduction.segments.set_index("segment_id")[["informant", "role"]]
+    rows = []
+    for auto in (c for c in codings if c.automatic):
+        for human in (c for c in codings if not c.automatic):
+            both = auto.informants & human.informants
+            corpus = Corpus([t for t in reduction.corpus.transcripts if t.informant in both])
+            if not corpus.transcripts:
+                continue
+            reduced = []
+            for coding in (auto, human):
+                table = coding.codings[["segment_id", "criterion", "polarity"]].join(
+                    place, on="segment_id"
+                )
+                reduced.append(stances_of(table[table["informant"].isin(both)], corpus, book))
+            same = reduced[0]["stance"].to_numpy() == reduced[1]["stance"].to_numpy()
+            by_criterion = reduced[0]["criterion"].to_numpy()
+            concluded = [verdicts_of(r, book) for r in reduced]
+            found = [c.set_index("criterion")["verdict"] for c in concluded]
+            found = [
+                pd.concat([f, pd.Series({"overall": overall_verdict(c, book)["verdict"].iloc[0]})])
+                for f, c in zip(found, concluded, strict=True)
+            ]
+            for criterion in [*book.criterion_ids, "overall"]:
+                cells = same if criterion == "overall" else same[by_criterion == criterion]
+                pair = (found[0][criterion], found[1][criterion])
+                rows.append(
+                    (
+                        auto.name,
+                        human.name,
+                        criterion,
+                        len(cells),
+                        int(cells.sum()),
+                        round(float(cells.mean()), 3),
+                        *pair,
+                        pair[0] == pair[1],
+                    )
+                )
+    return pd.DataFrame(rows, columns=VERDICT_COLUMNS) if rows else None
 
 
 def _detection(

@@ -398,6 +398,26 @@ def agreement(console: Console, result, formulas: dict[str, str]) -> None:
                 _figure(r.f1, 2),
             )
         console.print(detection)
+    if result.verdicts is not None:
+        verdicts = Table(
+            title="Stances and verdicts, automatic against human coding",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
+        for name in ("reference", "criterion", "same stance", "auto", "human", ""):
+            verdicts.add_column(
+                name, justify="right" if name == "same stance" else "left", no_wrap=True
+            )
+        for r in result.verdicts.itertuples():
+            verdicts.add_row(
+                str(r.reference),
+                str(r.criterion),
+                f"{r.same_stance}/{r.stances}",
+                str(r.verdict_automatic),
+                str(r.verdict_reference),
+                "✓" if r.matches else "✗",
+            )
+        console.print(verdicts)
     for name in ("percent_agreement", "cohen_kappa", "krippendorff_alpha"):
         console.print(Text(formulas[name], style="dim"), soft_wrap=True)
     if result.detection is not None:
