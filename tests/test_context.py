@@ -389,3 +389,56 @@ def test_changes_are_reported_with_the_word_that_made_them(mini):
     assert isinstance(result.changes, pd.DataFrame)
     change = result.changes.iloc[0]
     assert (change["criterion"], change["change"], change["word"]) == ("attitude", "wish", "Semoga")
+
+
+# -- explaining the rules ------------------------------------------------------------------------
+
+
+def test_validate_notes_what_the_words_around_phrases_changed(corpus_dir, mini_codebook):
+    from typer.testing import CliRunner
+
+    from ektp_qual.cli import app
+    from ektp_qual.validation import validate
+
+    folder = corpus_dir(
+        {
+            "M1": (
+                "masyarakat",
+                [
+                    ("P", "Bagaimana sikap petugas saat melayani?"),
+                    ("M1", "Petugasnya ramah, tapi ada yang judes. Semoga lebih cepat."),
+                    ("P", "Antriannya panjang nggak?"),
+                    ("M1", "Nggak kok."),
+                ],
+            )
+        }
+    )
+    book = parse_codebook(mini_codebook.read_text(), mini_codebook)
+    corpus = corpus_from([parse_transcript((folder / "M1.txt").read_text(), folder / "M1.txt")])
+    notes = validate(corpus, book)
+    notes = notes[notes["level"] == "note"]["message"].tolist()
+    assert any("conceded side of a contrast: 'tapi' 1" in n for n in notes)
+    assert any("a wish or a condition: 'semoga' 1" in n for n in notes)
+    assert any("1 short answer(s)" in n for n in notes)
+    args = ["validate", "-t", str(folder), "-c", str(mini_codebook), "--strict"]
+    result = CliRunner().invoke(app, args)
+    assert "context:" in result.output
+    # Notes ask nothing of the researcher: only warnings fail --strict.
+    assert result.exit_code == (1 if "warning" in set(validate(corpus, book)["level"]) else 0)
+
+
+def test_codebook_test_says_which_word_changed_an_example():
+    from ektp_qual.examples import check_examples
+
+    book = parse_codebook(
+        MINI_CODEBOOK.replace(
+            "    negative: [judes, ketus, cuek, pilih kasih]",
+            "    negative: [judes, ketus, cuek, pilih kasih]\n"
+            "    examples:\n"
+            "      negative:\n"
+            '        - "Semoga nggak ada yang judes lagi."',
+        )
+    )
+    result = check_examples(book).iloc[0]
+    assert not result["passed"]
+    assert result["changed"] == "attitude negative 'judes': wish 'Semoga'"

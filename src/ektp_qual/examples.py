@@ -26,6 +26,7 @@ EXAMPLE_RESULT_COLUMNS = [
     "question",
     "line",  # line of the example in the codebook file
     "fired",  # every coding of the example: "criterion polarity from 'phrase' (rule)"
+    "changed",  # phrases the words around them changed: "criterion polarity 'phrase': why 'word'"
 ]
 
 
@@ -36,8 +37,13 @@ def check_examples(codebook: Codebook) -> pd.DataFrame:
         return pd.DataFrame(columns=EXAMPLE_RESULT_COLUMNS)
     role = codebook.decision.roles[0] if codebook.decision.roles else "informant"
     corpus = Corpus([_transcript(f"example-{n}", role, ex) for n, (_, ex) in enumerate(cases)])
-    codings = Coder(codebook).code(corpus).codings
+    result = Coder(codebook).code(corpus)
+    codings = result.codings
     by_informant = dict(tuple(codings.groupby("informant", sort=False)))
+    changes = result.changes.assign(
+        informant=result.changes["segment_id"].str.rsplit("-", n=1).str[0]
+    )
+    changed_in = dict(tuple(changes.groupby("informant", sort=False)))
     rows = []
     for n, (criterion, example) in enumerate(cases):
         found = by_informant.get(f"example-{n}", codings.iloc[0:0])
@@ -51,6 +57,10 @@ def check_examples(codebook: Codebook) -> pd.DataFrame:
                 for row in ordered.itertuples()
             )
         )
+        changed = "; ".join(
+            f"{row.criterion} {row.polarity} {row.phrase!r}: {row.change} {row.word!r}"
+            for row in changed_in.get(f"example-{n}", changes.iloc[0:0]).itertuples()
+        )
         rows.append(
             (
                 criterion,
@@ -61,6 +71,7 @@ def check_examples(codebook: Codebook) -> pd.DataFrame:
                 example.question,
                 example.line,
                 fired,
+                changed,
             )
         )
     return pd.DataFrame(rows, columns=EXAMPLE_RESULT_COLUMNS)

@@ -315,13 +315,15 @@ def stances(console: Console, reduction: Reduction) -> None:
 
 
 def issues(console: Console, table: pd.DataFrame) -> None:
-    if table.empty:
+    """Warnings first, then notes (which ask nothing of the researcher)."""
+    warnings = table[table["level"] == "warning"]
+    if warnings.empty:
         console.print(Text("No warnings.", style="green"))
-        return
-    for r in table.itertuples():
+    for r in (*warnings.itertuples(), *table[table["level"] != "warning"].itertuples()):
         where = f"{r.source}:{int(r.line)}" if pd.notna(r.line) else r.source
+        style = "yellow" if r.level == "warning" else "dim"
         console.print(
-            Text.assemble((f"{r.check}: ", "yellow"), f"{where}: {r.message}"), soft_wrap=True
+            Text.assemble((f"{r.check}: ", style), f"{where}: {r.message}"), soft_wrap=True
         )
 
 
@@ -340,6 +342,8 @@ def example_results(console: Console, results: pd.DataFrame, source: str) -> Non
         if r.question:
             console.print(f"  asked: {r.question}", markup=False, soft_wrap=True)
         console.print(f"  fired: {r.fired or 'nothing'}", markup=False, soft_wrap=True)
+        if r.changed:
+            console.print(f"  changed: {r.changed}", markup=False, soft_wrap=True)
     total = len(results)
     if failed.empty:
         console.print(Text(f"All {total} examples code as expected.", style="green"))

@@ -3,7 +3,10 @@
 What ``ektp-qual validate`` reports, beyond the errors that stop every command:
 phrases that match nothing, phrases that stand under two criteria or both polarities,
 guide questions that the coder would attribute to another criterion, informants with no
-coded evidence, and transcripts with more than one informant label.
+coded evidence, and transcripts with more than one informant label. These are
+**warnings**. Beside them come **notes**, which ask nothing of the researcher but say how
+the words around the phrases changed the coding: which wish, self, contrast, fix or
+quantity word, or negator, changed how many codings, with an example of each.
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ from .coding import Coder, CodingResult
 from .model import Codebook, Corpus
 
 ISSUE_COLUMNS = ["level", "check", "source", "line", "message"]
+#: How each kind of change reads in a note.
+CHANGE_NAMES = {
+    "wish": "a wish or a condition",
+    "not about the service": "a subject that is not the service",
+    "conceded": "the conceded side of a contrast",
+    "problem fixed": "a problem told with its fix",
+}
 
 
 def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
-    """Every warning about the inputs, one row each (``level`` is always "warning")."""
+    """Every warning and note about the inputs, one row each (``level``: warning or note)."""
     coder = Coder(codebook)
     result = coder.code(corpus)
     rows: list[tuple] = [("warning", "input", n.source, n.line, n.message) for n in corpus.notices]
@@ -50,7 +60,65 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
                     "or a line such as 'Note: ...' read as a speaker?",
                 )
             )
+    rows += context_notes(result)
     return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+
+
+def context_notes(result: CodingResult) -> list[tuple]:
+    """Notes on what the words around phrases did: dropped codings by kind and word, and
+    codings whose polarity a negator or a word of quantity turned."""
+    rows = []
+    changes = result.changes
+    for change, group in changes.groupby("change", sort=False):
+        words = group["word"].str.lower().value_counts()
+        listed = ", ".join(f"{w!r} {n}" for w, n in words.head(8).items())
+        rows.append(
+            (
+                "note",
+                "context",
+                result.codebook.source,
+                None,
+                f"{len(group)} matched phrase(s) were no evidence as {CHANGE_NAMES[change]}: "
+                f"{listed}",
+            )
+        )
+    codings = result.codings
+    negated = codings.loc[codings["negated"], "negator"].str.lower().value_counts()
+    if not negated.empty:
+        listed = ", ".join(f"{w!r} {n}" for w, n in negated.head(8).items())
+        rows.append(
+            (
+                "note",
+                "context",
+                result.codebook.source,
+                None,
+                f"{int(negated.sum())} coding(s) turned by a negator: {listed}",
+            )
+        )
+    short = codings["rule"].str.extract(r"a shortage by '([^']*)'")[0].dropna().str.lower()
+    if not short.empty:
+        listed = ", ".join(f"{w!r} {n}" for w, n in short.value_counts().head(8).items())
+        rows.append(
+            (
+                "note",
+                "context",
+                result.codebook.source,
+                None,
+                f"{len(short)} positive phrase(s) read as a shortage: {listed}",
+            )
+        )
+    answers = int((codings["method"] == "answer").sum())
+    if answers:
+        rows.append(
+            (
+                "note",
+                "context",
+                result.codebook.source,
+                None,
+                f"{answers} short answer(s) coded through what their question proposed",
+            )
+        )
+    return rows
 
 
 def _unmatched_phrases(result: CodingResult) -> list[tuple]:
