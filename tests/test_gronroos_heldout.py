@@ -4,7 +4,7 @@ These 90 sentences and their codes were written for this test by someone who had
 neither the codebook nor the sample corpus, from the criteria's definitions alone: a
 small stand-in for "Indonesian interviews the project has not seen". A human coder's
 codes are the reference; the test fails when the coder's precision or recall on them
-falls below what the codebook reached when the test was written (0.83 and 0.94).
+falls below what the codebook reaches now (0.86 and 0.95).
 """
 
 from __future__ import annotations
@@ -155,12 +155,12 @@ def scores():
 
 
 def test_precision(scores):
-    assert scores["precision"] >= 0.83
+    assert scores["precision"] >= 0.86
 
 
 def test_recall(scores):
-    assert scores["recall"] >= 0.94
+    assert scores["recall"] >= 0.95
 
 
 def test_sentences_coded_exactly_as_a_human_did(scores):
-    assert scores["exact"] >= 0.8
+    assert scores["exact"] >= 0.85
