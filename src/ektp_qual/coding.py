@@ -43,6 +43,7 @@ from .language import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
 from .model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_WORD = re.compile(r"[^\W\d_]+")
 _NEWLINE = re.compile("\n")
 # Punctuation that does not end a clause: word-internal hyphens and quotes.
 _SCOPE_TRANSPARENT = {"-", "'", '"', "“", "”", "‘", "’"}
@@ -455,25 +456,28 @@ class Coder:
         criterion and polarity of the phrases it asks about ("Sudah tepat waktu?"), so a
         short answer can be read against it.
         """
-        key = f"{question}\x1f{previous_answer}"
-        found = self._questions.get(key)
+        found = self._questions.get(question)
         if found is None:
-            found = self._questions[key] = self._read_question(question, previous_answer)
+            found = self._questions[question] = self._read_question(question)
+        if not found.follow_up and found.asks <= _words_of(previous_answer):
+            return _Question(follow_up=True)
         return found
 
-    def _read_question(self, question: str, previous_answer: str) -> _Question:
+    def _read_question(self, question: str) -> _Question:
+        """``read_question`` without the answer before it, remembered: guides repeat."""
         doc = self._merge_clitics(self.nlp.make_doc(_unwrapped(question)))
         self._key_words([doc])
-        if self._goes_on(doc, previous_answer):
-            return _Question(follow_up=True)
+        prompt = self._covered(doc, 0, len(doc), ("follow_up", "filler"))
+        asks = frozenset(t.lower_ for t in doc if t.is_alpha and t.i not in prompt)
+        if not asks:
+            return _Question(follow_up=any(t.is_alpha for t in doc))
         topic, _ = self.question_topic(question)
         tokens = _Tokens([doc], self._transparent_ids)
         matches, ignored, markers = self._resolve(doc, self._loose_inputs(doc))
         # What is proposed is in the question itself, the turn's last sentence: not in
         # what the interviewer said before asking it ("Saya lagi penelitian, ...").
-        last = int(
-            self.sentences.starts_in(tokens.orth, tokens.punct, tokens.doc_starts)[-1:].sum()
-        )
+        starts = self.sentences.starts_in(tokens.orth, tokens.punct, tokens.doc_starts)
+        last = int(starts[-1]) if len(starts) else 0
         asked = [m for m in matches if m[0] >= last]
         judged = self._judge(tokens, 0, last, len(doc), question, asked, markers, ignored, topic)
         cues: dict[str, set[str]] = {}
@@ -493,14 +497,8 @@ class Coder:
             topic=topic or "",
             cues=tuple((c, p.pop()) for c, p in cues.items()),
             cue_words=PHRASE_SEPARATOR.join(dict.fromkeys(j.matched for j in judged if j.matched)),
+            asks=asks,
         )
-
-    def _goes_on(self, doc, previous_answer: str) -> bool:
-        """Whether a question only asks to go on: prompt words, fillers, or the answer's words."""
-        covered = self._covered(doc, 0, len(doc), ("follow_up", "filler"))
-        echo = {t.norm_ for t in self.nlp.make_doc(_unwrapped(previous_answer)) if t.is_alpha}
-        words = [t for t in doc if t.is_alpha]
-        return bool(words) and all(t.i in covered or t.norm_ in echo for t in words)
 
     def _covered(self, doc, start: int, end: int, kinds: tuple[str, ...]) -> dict[int, set[str]]:
         """Tokens of ``doc[start:end]`` that answer words of ``kinds`` cover, with their kinds."""
@@ -1003,6 +1001,7 @@ class _Question:
     topic: str = ""
     cues: tuple[tuple[str, str], ...] = ()  # (criterion, polarity) the question proposes
     cue_words: str = ""
+    asks: frozenset[str] = frozenset()  # its words, but prompts and fillers (lower case)
 
 
 @dataclass(frozen=True)
@@ -1016,6 +1015,11 @@ class _Unit:
     asked: _Question | None  # the question, for the first paragraph of an answer only
     offset: int
     text: str
+
+
+def _words_of(text: str) -> set[str]:
+    """The lower-case words of a text, for a question's echo of the answer before it."""
+    return set(_WORD.findall(text.lower()))
 
 
 def _flipped(polarity: str) -> str:

@@ -41,6 +41,9 @@ class _SetDictionary:
         return word in self.words
 
 
+# Spoken Indonesian says "e" for "a" in a closed last syllable: dateng, deket, seneng.
+_SPOKEN_E = re.compile(r"e(?:ng|[^aeiou])$")
+
 #: The key of a derived word whose root a phrase word is ends with this mark, so that a
 #: phrase word written as a root (``ramah``) matches the root and its derived forms
 #: (``keramahan``) while other words never match the bare root.
@@ -158,9 +161,9 @@ class WordKeys:
             forms += [word[:-2] + "kan", word[:-2] + "i"]
         if word[:2] in ("ng", "ny") or (word[0] in "mn" and word[1] not in "aeiou"):
             forms += ["me" + form for form in list(forms)]
-        last_e = word.rfind("e", 0, len(word) - 1)
-        if last_e > 0 and word[last_e + 1] not in "aeiou" and word.count("e") == 1:
-            forms.append(word[:last_e] + "a" + word[last_e + 1 :])
+        spoken_e = _SPOKEN_E.search(word)
+        if spoken_e and spoken_e.start() > 0:
+            forms.append(word[: spoken_e.start()] + "a" + word[spoken_e.start() + 1 :])
         return forms
 
     def key(self, text: str) -> str:
