@@ -40,7 +40,14 @@ import pandas as pd
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM, ORTH
 
 from .language import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
-from .model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
+from .model import (
+    CODING_COLUMNS,
+    PHRASE_SEPARATOR,
+    SEGMENT_COLUMNS,
+    Codebook,
+    Corpus,
+    Transcript,
+)
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -71,10 +78,10 @@ _MARKERS = tuple(_MARKER_LISTS)
 # Markers that still count inside a matched phrase: "diperbaiki" may be recovery
 # evidence and tell a fix at once. The others belong to the phrase ("tidak ada pungli").
 _KEPT_IN_PHRASES = {"remedy", "self"}
+# A negator between the words of a phrase matched with a gap negates it.
+_KEPT_IN_GAPS = {"negator", *_KEPT_IN_PHRASES}
 # Markers that begin a new clause.
 _CLAUSE_STARTS = {"clause_break", "contrast_following", "contrast_conceding"}
-# Kinds of the words a short answer or a prompt to go on is made of.
-_ANSWER_KINDS = ("affirm", "deny", "filler", "follow_up")
 # Which method stands first when a sentence codes a criterion and polarity several ways.
 _METHOD_RANK = {"phrase": 0, "negated phrase": 1, "answer": 2, "structural": 3}
 #: Why a phrase that matched did not code as written (see ``CodingResult.changes``).
@@ -129,10 +136,6 @@ class CodingResult:
             if (name, self.readings.get((name, polarity, phrase), phrase)) not in fired
         ]
         return pd.DataFrame(rows, columns=["list", "polarity", "phrase"])
-
-
-#: How the ``phrases``, ``matched`` and ``rule`` of a coding list what lies behind it.
-PHRASE_SEPARATOR = "; "
 
 
 @dataclass(slots=True)
@@ -459,7 +462,11 @@ class Coder:
         found = self._questions.get(question)
         if found is None:
             found = self._questions[question] = self._read_question(question)
-        if not found.follow_up and found.asks <= _words_of(previous_answer):
+        if (
+            not found.follow_up
+            and all(w in previous_answer.lower() for w in found.asks)  # cheap first look
+            and found.asks <= _words_of(previous_answer)
+        ):
             return _Question(follow_up=True)
         return found
 
@@ -899,42 +906,37 @@ class Coder:
                 by_span.setdefault((start, end, size), []).append(rules[match_id])
         if not by_span:  # markers only matter around evidence
             return [], set(), []
-        gapped: set[int] = set()
+        n = len(doc)
+        taken, in_phrase, gapped, marked = bytearray(n), bytearray(n), bytearray(n), bytearray(n)
         kept: list[tuple[int, int, _Rule]] = []
         ignored: set[int] = set()
-        taken: set[int] = set()
-        in_phrase: set[int] = set()
         for (start, end, size), span_rules in sorted(
             by_span.items(), key=lambda s: (-s[0][2], s[0][1] - s[0][0], s[0])
         ):
-            span = range(start, end)
-            if not taken.isdisjoint(span):
+            if 1 in taken[start:end]:
                 continue
-            taken.update(span)
+            ones = b"\x01" * (end - start)
+            taken[start:end] = ones
             evidence = [(start, end, r) for r in span_rules if r.kind != "ignore"]
             kept += evidence
             if evidence:
-                in_phrase.update(span)
+                in_phrase[start:end] = ones
                 if size < end - start:
-                    gapped.update(span)
+                    gapped[start:end] = ones
             if len(evidence) < len(span_rules):
-                ignored.update(span)
+                ignored.update(range(start, end))
         kept.sort(key=lambda m: (m[0], m[1]))
         markers: list[tuple[int, int, str]] = []
-        marked: set[int] = set()
         for (start, end), kinds in sorted(
             found_markers.items(), key=lambda s: (s[0][0] - s[0][1], s[0])
         ):
-            span = range(start, end)
-            if not marked.isdisjoint(span) or not ignored.isdisjoint(span):
+            if 1 in marked[start:end] or (ignored and not ignored.isdisjoint(range(start, end))):
                 continue
-            inside = not in_phrase.isdisjoint(span)
-            kept_inside = (
-                {"negator", *_KEPT_IN_PHRASES} if gapped.issuperset(span) else _KEPT_IN_PHRASES
-            )
-            kinds = [k for k in kinds if not inside or k in kept_inside]
+            if 1 in in_phrase[start:end]:
+                kept_inside = _KEPT_IN_GAPS if 0 not in gapped[start:end] else _KEPT_IN_PHRASES
+                kinds = [k for k in kinds if k in kept_inside]
             if kinds:
-                marked.update(span)
+                marked[start:end] = b"\x01" * (end - start)
                 markers += [(start, end, kind) for kind in kinds]
         markers.sort()
         return kept, ignored, markers

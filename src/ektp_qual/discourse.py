@@ -203,7 +203,6 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "lain",
             "lagi",
             "apa",
-            "lagi",
             "itu",
             "tuh",
             "gitu",

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .coding import Coder
-from .model import POLARITIES, Codebook
+from .model import PHRASE_SEPARATOR, POLARITIES, Codebook
 from .privacy import Masker
 
 if TYPE_CHECKING:
@@ -303,12 +303,20 @@ def saturation(
 
 def _saturation_incidence(codings: pd.DataFrame, informants: list[str], what: str) -> np.ndarray:
     """Interviews (in ``informants`` order) x codes they contain, as booleans."""
-    labels = _code_labels(codings) if what == "codes" else list(codings["phrase"])
+    if what == "codes":
+        labels = [[label] for label in _code_labels(codings)]
+    else:  # codebook phrases: a short answer's own words are none
+        labels = [
+            [] if method == "answer" else str(p).split(PHRASE_SEPARATOR)
+            for p, method in zip(codings["phrases"], codings["method"], strict=True)
+        ]
     row = {informant: i for i, informant in enumerate(informants)}
     pairs = {
         (row[informant], label)
-        for informant, label in zip(codings["informant"], labels, strict=True)
-        if informant in row and label
+        for informant, found in zip(codings["informant"], labels, strict=True)
+        if informant in row
+        for label in found
+        if label
     }
     column = {label: j for j, label in enumerate(sorted({label for _, label in pairs}))}
     incidence = np.zeros((len(informants), len(column)), dtype=bool)

@@ -49,6 +49,9 @@ CODING_COLUMNS = [
     "codebook_sha256",
 ]
 
+#: How ``phrases`` and ``matched`` of a coding list everything behind it.
+PHRASE_SEPARATOR = "; "
+
 #: One row per informant and criterion: the reduced stance.
 STANCE_COLUMNS = [
     "informant",

@@ -608,7 +608,8 @@ def _describe(row: dict, private: Callable[[str], str]) -> str:
     method = _str(row.get("method")) or "coding"
     parts = []
     if method != "manual":
-        phrase, matched = _str(row.get("phrase")), private(_str(row.get("matched")))
+        phrase = _str(row.get("phrases")) or _str(row.get("phrase"))
+        matched = private(_str(row.get("matched")))
         if phrase:
             parts.append(f'"{phrase}"')
         if matched and matched != phrase:

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .export import write_review
-from .model import Codebook
+from .model import PHRASE_SEPARATOR, Codebook
 from .pipeline import Reduction
 from .review import decision_row, latest_decisions, read_review
 
@@ -88,8 +88,8 @@ def review_items(
                 segment_id,
                 criterion=criterion,
                 polarity=polarity,
-                phrases=tuple(dict.fromkeys(group["phrase"])),
-                matched=tuple(dict.fromkeys(group["matched"])),
+                phrases=_listed(group["phrases"] if "phrases" in group else group["phrase"]),
+                matched=_listed(group["matched"]),
                 rules=tuple(dict.fromkeys(group["rule"])),
             )
         )
@@ -298,3 +298,16 @@ def _highlighted(text: str, matched: tuple[str, ...]) -> Text:
         if at >= 0:
             out.stylize("bold reverse", at, at + len(words))
     return out
+
+
+def _listed(column) -> tuple[str, ...]:
+    """The distinct items of a column whose cells may list several (``PHRASE_SEPARATOR``)."""
+    return tuple(
+        dict.fromkeys(
+            item
+            for cell in column
+            if isinstance(cell, str)
+            for item in cell.split(PHRASE_SEPARATOR)
+            if item
+        )
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..model import STANCE_COLUMNS, Codebook, Corpus
+from ..model import PHRASE_SEPARATOR, STANCE_COLUMNS, Codebook, Corpus
 
 EVIDENCE_COLUMNS = ["segment_id", "informant", "role", "criterion", "polarity", "reviewed"]
 QUOTE_COLUMNS = [
@@ -80,8 +80,10 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
     if codings.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     keys = ["segment_id", "criterion", "polarity"]
+    listed = _phrases_behind(codings)
     weighted = codings.assign(
-        weight=codings["method"].map({"structural": 0.5}).fillna(1.0),
+        weight=codings["method"].map({"structural": 0.5}).fillna(1.0)
+        * [max(len(p), 1) for p in listed],
         source_rank=codings["source"].map(_SOURCE_RANK) if "source" in codings else 0,
     )
     table = weighted.groupby(keys, sort=False).agg(
@@ -97,19 +99,25 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
     table["source"] = table["source_rank"].map({v: k for k, v in _SOURCE_RANK.items()})
     # Joining phrase names is plain Python: pandas would build a Series per group.
     phrases: dict[tuple, list[str]] = {}
-    for key, phrase in zip(
-        zip(*(codings[k].to_numpy().tolist() for k in keys), strict=True),
-        codings["phrase"].to_numpy().tolist(),
-        strict=True,
+    for key, behind in zip(
+        zip(*(codings[k].to_numpy().tolist() for k in keys), strict=True), listed, strict=True
     ):
         found = phrases.setdefault(key, [])
-        if phrase not in found:
-            found.append(phrase)
+        found += [p for p in behind if p not in found]
     table["phrases"] = [
         "; ".join(phrases[key])
         for key in zip(*(table[k].to_numpy().tolist() for k in keys), strict=True)
     ]
     return table[QUOTE_COLUMNS]
+
+
+def _phrases_behind(codings: pd.DataFrame) -> list[list[str]]:
+    """Every phrase behind each coding: its ``phrases`` list, or its one ``phrase``."""
+    column = codings["phrases"] if "phrases" in codings else codings["phrase"]
+    return [
+        [p for p in str(v).split(PHRASE_SEPARATOR) if p] if isinstance(v, str) else []
+        for v in column.to_numpy().tolist()
+    ]
 
 
 def strongest_quotes(quotes: pd.DataFrame, per_informant: int = 1) -> pd.DataFrame:
