@@ -442,3 +442,23 @@ def test_codebook_test_says_which_word_changed_an_example():
     result = check_examples(book).iloc[0]
     assert not result["passed"]
     assert result["changed"] == "attitude negative 'judes': wish 'Semoga'"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kirain bakal ramah, Mas.",  # an expectation is not a report
+        "Saya pakai kursi roda, Mas.",  # a wheelchair is not seating
+        "Terima kasih, Mbak, nggak apa-apa kok.",
+    ],
+)
+def test_expectations_and_fixed_expressions_are_not_evidence(sentence):
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("positive: [gratis, tepat waktu]", "positive: [gratis, kursi]")
+    )
+    assert codes(answer(book, sentence)) == set()
+
+
+def test_what_turned_out_wins_over_what_was_expected(mini):
+    result = answer(mini, "Saya pikir judes, ternyata ramah sekali.")
+    assert codes(result) == {("attitude", "positive")}

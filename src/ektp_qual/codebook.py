@@ -192,7 +192,7 @@ def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
         "phrase_gap": gap,
         "clause_breaks": _with_defaults(doc, data, "clause_breaks", language, use_defaults),
         "irrealis": _with_defaults(doc, data, "irrealis", language, use_defaults),
-        "ignore": _phrases(doc, data.get("ignore"), ("ignore",)),
+        "ignore": _with_defaults(doc, data, "ignore", language, use_defaults),
         "discourse": discourse_for(language, _discourse_lists(doc, data), use_defaults),
     }
     digest = hashlib.sha256(

@@ -18,6 +18,25 @@ from .model import Discourse
 #: matched like a codebook phrase (whole words, by word key, several words in order).
 LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
     "id": {
+        # Courtesies and fixed expressions whose words would otherwise be evidence.
+        "ignore": (
+            "terima kasih",
+            "makasih",
+            "sama-sama",
+            "tidak apa-apa",
+            "nggak apa-apa",
+            "gak apa-apa",
+            "ga apa-apa",
+            "kurang lebih",
+            "lebih kurang",
+            "selamat pagi",
+            "selamat siang",
+            "selamat sore",
+            "selamat malam",
+            "maaf mengganggu",
+            "maaf ganggu",
+            "kursi roda",
+        ),
         "negators": (
             "tidak",
             "tak",
@@ -56,6 +75,9 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "biar",
             "doakan",
             "doain",
+            # An expectation is not a report: "kirain bakal bayar, ternyata nggak".
+            "kirain",
+            "bakal",
             # A condition is not a report: "kalau ada yang nunggu lama, kami minta maaf".
             "kalau ada",
             "kalo ada",
@@ -85,6 +107,7 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "hanya saja",
             "sayangnya",
             "cuma ya",
+            "ternyata",
         ),
         "contrast_conceding": (
             "walaupun",
