@@ -90,7 +90,7 @@ def review_items(
                 polarity=polarity,
                 phrases=_listed(group["phrases"] if "phrases" in group else group["phrase"]),
                 matched=_listed(group["matched"]),
-                rules=tuple(dict.fromkeys(group["rule"])),
+                rules=_listed(group["rule"]),
             )
         )
     if include_uncoded:
@@ -280,8 +280,10 @@ class ReviewSession:
                 ),
                 soft_wrap=True,
             )
-            for phrase, rule in zip(item.phrases, item.rules, strict=False):
-                console.print(f"  from {phrase!r} ({rule})", markup=False, soft_wrap=True)
+            phrases = ", ".join(repr(p) for p in item.phrases)
+            console.print(
+                f"  from {phrases} ({'; '.join(item.rules)})", markup=False, soft_wrap=True
+            )
             console.print(KEYS_HELP, markup=False, style="dim")
         else:
             console.print(Text("No coding proposed for this sentence.", style="bold"))
