@@ -1,4 +1,4 @@
-"""Small corpora and codebooks written inside the tests, to the FORMATS.md contract."""
+"""Small corpora and codebooks written inside the tests, to the docs/formats.md contract."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# A small Indonesian codebook written exactly to FORMATS.md (no extension keys).
+# A small Indonesian codebook written exactly to docs/formats.md (no extension keys).
 MINI_CODEBOOK = """\
 codebook: mini
 title: Mini codebook for tests
@@ -93,7 +93,7 @@ def transcript_text(
     turns: list[tuple[str, str]],
     **attributes: object,
 ) -> str:
-    """A transcript in the FORMATS.md shape; turns are (label, text)."""
+    """A transcript in the docs/formats.md shape; turns are (label, text)."""
     meta = [f"informant: {informant}", f"role: {role}"]
     meta += [f"{key}: {value}" for key, value in attributes.items()]
     body = "\n".join(f"{label}: {text}" for label, text in turns)

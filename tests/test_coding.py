@@ -243,7 +243,7 @@ def test_wishes_and_multiword_markers():
 
 
 def test_a_phrase_split_by_a_line_break_still_matches(codebook):
-    # Hard-wrapped transcripts continue a turn on the next line (FORMATS.md).
+    # Hard-wrapped transcripts continue a turn on the next line (docs/formats.md).
     result = code(
         codebook,
         ("P", "Bagaimana kecepatan proses perekaman, cepat atau lambat?"),

@@ -1,4 +1,4 @@
-"""The default decision rule of FORMATS.md section 3, at its edges."""
+"""The default decision rule of docs/formats.md section 3, at its edges."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Bad input: every error case of FORMATS.md, through the library and through the CLI.
+"""Bad input: every error case of docs/formats.md, through the library and through the CLI.
 
 Each error names the file (and the line, where there is one), says what is wrong in
 words a researcher can act on, ends the CLI with status 2 and one ``error:`` line (no
-traceback), and writes nothing. The accepted variants of FORMATS.md (BOM, CRLF,
+traceback), and writes nothing. The accepted variants of docs/formats.md (BOM, CRLF,
 interviewer labels, timestamps, preamble, continuation lines, README files) parse.
 """
 
@@ -28,7 +28,7 @@ from ektp_qual.cli import app
 
 runner = CliRunner()
 
-# --- FORMATS.md examples, verbatim -----------------------------------------------------
+# --- docs/formats.md examples, verbatim -----------------------------------------------------
 
 FORMATS_TRANSCRIPT = """\
 ---
@@ -106,7 +106,7 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
 
 @pytest.fixture
 def good_corpus(tmp_path: Path) -> Path:
-    """Two Indonesian interviews, valid to FORMATS.md."""
+    """Two Indonesian interviews, valid to docs/formats.md."""
     return write_files(
         tmp_path / "wawancara",
         {
@@ -1098,3 +1098,10 @@ def test_failed_validation_leaves_existing_output_alone(tmp_path: Path, good_cor
     check_cli_error(result, out, good_corpus / "M03.txt", 2, "duplicate")
     assert snapshot(out) == before
     assert os.listdir(out)
+
+
+def test_the_documented_examples_are_the_ones_tested():
+    """docs/formats.md shows exactly the transcript and codebook these tests read."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "formats.md").read_text("utf-8")
+    assert FORMATS_TRANSCRIPT in docs
+    assert FORMATS_CODEBOOK in docs

@@ -1,4 +1,4 @@
-"""Property tests of the transcript parser (FORMATS.md section 1).
+"""Property tests of the transcript parser (docs/formats.md section 1).
 
 * Any text at all either parses or raises InputError: never another exception.
 * A generated well-formed transcript gives back exactly the turns it was made of:
@@ -26,7 +26,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 DEFAULT_INTERVIEWER = ("P", "Peneliti", "Pewawancara", "Interviewer", "Q")
 ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 
-# What FORMATS.md calls a turn start: "LABEL:" then whitespace or the end of the line.
+# What docs/formats.md calls a turn start: "LABEL:" then whitespace or the end of the line.
 LOOKS_LIKE_LABEL = re.compile(r"[^\s:]+:(?:\s|$)")
 LOOKS_LIKE_TIMESTAMP = re.compile(r"\[(?:\d{1,2}:)?\d{1,2}:\d{2}")
 
@@ -333,7 +333,7 @@ def test_quoted_informant_id_from_the_allowed_alphabet_is_kept(informant: str):
 @given(IDS.filter(lambda s: s[0] != "-"))  # unquoted, '- x' would be a YAML list item
 @example("007")
 def test_unquoted_informant_id_from_the_allowed_alphabet_is_kept(informant: str):
-    """An id of letters, digits, '-' and '_' (FORMATS.md) is the id, as written."""
+    """An id of letters, digits, '-' and '_' (docs/formats.md) is the id, as written."""
     text = f"---\ninformant: {informant}\nrole: masyarakat\n---\nI: Ya, ramah.\n"
     assert parse_transcript(text, "gen.txt").informant == informant
 

@@ -1,4 +1,4 @@
-"""Reading and checking codebooks (FORMATS.md section 2).
+"""Reading and checking codebooks (docs/formats.md section 2).
 
 Values are read with ``yaml.safe_load``; ``YamlDocument`` knows the line of every key,
 so that each error points at the input, and keeps phrases such as ``no`` or ``on`` as

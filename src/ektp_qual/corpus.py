@@ -1,4 +1,4 @@
-"""Reading and checking interview transcripts (FORMATS.md section 1).
+"""Reading and checking interview transcripts (docs/formats.md section 1).
 
 This module is the entry point for every kind of transcript file: ``read_transcript``
 and ``read_corpus`` read ``.txt``/``.md`` here and hand Word (``.docx``) and subtitle

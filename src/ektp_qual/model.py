@@ -171,7 +171,7 @@ class Criterion:
 
 @dataclass(frozen=True)
 class DecisionRule:
-    """How stances become verdicts (FORMATS.md section 3)."""
+    """How stances become verdicts (docs/formats.md section 3)."""
 
     rule: str = "share_positive"
     threshold: float = 0.75

@@ -182,7 +182,7 @@ def informants_table(corpus: Corpus, personal_data: bool = False) -> pd.DataFram
 
 
 def _with_attributes(table: pd.DataFrame, informants: pd.DataFrame) -> pd.DataFrame:
-    """Case attributes appended to an informant-level table (FORMATS.md: carried along)."""
+    """Case attributes appended to an informant-level table (docs/formats.md: carried along)."""
     extra = [c for c in informants.columns if c not in ("role", "source")]
     attributes = informants[extra].rename(
         columns={c: (f"attr_{c}" if c in table.columns and c != "informant" else c) for c in extra}

@@ -4,7 +4,7 @@
 every reader builds the same ``Transcript`` as a ``.txt`` file, with ``body[turn.start:
 turn.end] == turn.text``, and every bad input is one ``InputError`` naming the file.
 
-**Word** (``.docx``): the FORMATS.md conventions, one paragraph per line. The text of the
+**Word** (``.docx``): the docs/formats.md conventions, one paragraph per line. The text of the
 body's paragraphs (in document order, content controls included, tracked changes read
 as if accepted) is joined with line breaks and parsed by ``parse_transcript``, so every
 rule and error is the one of a ``.txt`` file; a line break inside a paragraph
@@ -19,7 +19,7 @@ at which cell is the speaker would put words in someone's mouth. Skipped tables 
 named in a warning, and in the error when no informant turn is found.
 
 **Subtitles** (``.vtt``, ``.srt``), from transcription tools: the front matter is the
-YAML file beside them with the same stem (``interview07.yaml`` or ``.yml``; FORMATS.md
+YAML file beside them with the same stem (``interview07.yaml`` or ``.yml``; docs/formats.md
 keys, optionally between ``---`` lines). A cue's speaker is its voice tag (``<v Dewi
 Lestari>``, as Teams writes) or a ``Name:`` prefix (as Zoom and Otter write; one to four
 words); names may have spaces. Consecutive cues of one speaker are one turn, and a cue
@@ -92,7 +92,7 @@ _FRONT_VALUE = re.compile(r"(\s*[^\s:][^:]*:\s+)(\S.*?)\s*")
 
 @dataclass
 class _Document:
-    """A Word document's body as FORMATS.md text, and the paragraph of each text line."""
+    """A Word document's body as docs/formats.md text, and the paragraph of each text line."""
 
     lines: list[str] = field(default_factory=list)
     paragraphs: list[int] = field(default_factory=list)  # 1-based paragraph of each line
@@ -107,7 +107,7 @@ class _Document:
 
 
 def read_docx(path: str | Path) -> tuple[Transcript, list[Notice]]:
-    """A Word document written to FORMATS.md, one paragraph per line."""
+    """A Word document written to docs/formats.md, one paragraph per line."""
     path = Path(path)
     document = _docx_text(_open_docx(path))
     notices = []
@@ -629,7 +629,7 @@ def read_survey(
     of the informant's group, or ``default_role`` gives one group to every informant
     (and to those whose role cell is empty). ``attributes`` names columns kept as case
     attributes; each must be the same on every row of an informant (empty cells do not
-    count; a column named ``name`` is the informant's name, personal data as in FORMATS.md).
+    count; a column named ``name`` is the informant's name, personal data as in docs/formats.md).
 
     Rows of one informant make one transcript, in file order, ordered by first row.
     With ``question``, each answer follows an interviewer turn holding its question,

@@ -1,6 +1,6 @@
 """Conclusion drawing and verification: verdicts by a stated rule, and their checks.
 
-* ``verdicts``: FORMATS.md section 3, step 3, with the numbers behind each verdict.
+* ``verdicts``: docs/formats.md section 3, step 3, with the numbers behind each verdict.
 * ``overall_verdict``: step 4.
 * ``triangulation``: the same rule applied to each role alone; where roles disagree.
 * ``negative_evidence``: the quotes that go against each verdict.

@@ -1,6 +1,6 @@
 """Data reduction: from coded sentences to each informant's stance on each criterion.
 
-FORMATS.md section 3, steps 1 and 2: each coded sentence of an informant gives +1 or -1
+docs/formats.md section 3, steps 1 and 2: each coded sentence of an informant gives +1 or -1
 to a criterion (a sentence with both positive and negative evidence for the same
 criterion gives one of each; repeating a phrase in one sentence does not count twice);
 the stance is positive when + outnumbers -, negative when - outnumbers +, mixed when
@@ -63,7 +63,7 @@ def stances(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook) -> pd.Dat
 
 
 def stance_of(n_positive: pd.Series, n_negative: pd.Series) -> pd.Series:
-    """The stance for each pair of counts (FORMATS.md section 3, step 2)."""
+    """The stance for each pair of counts (docs/formats.md section 3, step 2)."""
     stance = pd.Series("mixed", index=n_positive.index, dtype=object)
     stance[n_positive > n_negative] = "positive"
     stance[n_negative > n_positive] = "negative"
