@@ -1105,3 +1105,34 @@ def test_the_documented_examples_are_the_ones_tested():
     docs = (Path(__file__).resolve().parents[1] / "docs" / "formats.md").read_text("utf-8")
     assert FORMATS_TRANSCRIPT in docs
     assert FORMATS_CODEBOOK in docs
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["code"],
+        ["validate"],
+        ["codebook", "test"],
+        ["reduce"],
+        ["kwic", "ramah"],
+    ],
+)
+def test_a_language_spacy_does_not_know_is_one_error_in_every_command(
+    tmp_path: Path, good_corpus: Path, command
+):
+    codebook = tmp_path / "english.yaml"
+    codebook.write_text(
+        FORMATS_CODEBOOK.replace("language: id ", "language: english ")
+        + "    examples:\n      positive: [Petugasnya ramah.]\n",
+        encoding="utf-8",
+    )
+    args = [*command, "-c", str(codebook)]
+    if command != ["codebook", "test"]:
+        args += ["-t", str(good_corpus)]
+    if command[0] in ("code", "reduce"):
+        args += ["-o", str(tmp_path / "out")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    assert f"{codebook}: language 'english' is not a language spaCy knows" in result.output
+    assert not (tmp_path / "out").exists()

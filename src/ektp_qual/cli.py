@@ -552,7 +552,7 @@ def validate(
     from .validation import validate as validate_inputs
 
     corpus, book, _ = _run(load, transcripts, codebook, None)
-    issues = validate_inputs(corpus, book)
+    issues = _run(validate_inputs, corpus, book)
     console = render.make_console(quiet)
     console.print(
         f"{len(corpus.transcripts)} transcripts and the codebook {book.id!r} "
@@ -1109,7 +1109,7 @@ def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
     from .sample import sample_codebook
 
     book = _run(read_codebook, codebook if codebook is not None else sample_codebook())
-    results = check_examples(book)
+    results = _run(check_examples, book)
     if results.empty:
         render.notices(
             render.make_console(stderr=True),
