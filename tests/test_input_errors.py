@@ -573,6 +573,21 @@ CODEBOOK_ERRORS = [
         "codebook: mini\ncriteria:\n"
         "  - id: attitude\n"
         "    label: Sikap dan Perilaku\n"
+        "    positive: [ramah, '-']\n",
+        5,
+        ["'-'", "no words", "positive"],
+        id="punctuation-phrase",
+    ),
+    pytest.param(
+        "codebook: mini\nnegators: [tidak, ~]\ncriteria:\n" + CRITERION,
+        2,
+        ["'~'", "no words", "negators"],
+        id="null-phrase",
+    ),
+    pytest.param(
+        "codebook: mini\ncriteria:\n"
+        "  - id: attitude\n"
+        "    label: Sikap dan Perilaku\n"
         "    positive: [ramah]\n"
         "    negative:\n"
         "      - judes\n"

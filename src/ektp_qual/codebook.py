@@ -287,6 +287,13 @@ def _phrases(doc: YamlDocument, value: object, path: tuple) -> tuple[str, ...]:
         phrase = " ".join(str(phrase).split())
         if not phrase:
             raise doc.error(f"empty phrase at {_where((*path, index))}", *path, index)
+        if not any(ch.isalnum() for ch in phrase):
+            raise doc.error(
+                f"phrase {phrase!r} at {_where((*path, index))} has no words: a phrase of "
+                "punctuation alone would match every sentence that has it",
+                *path,
+                index,
+            )
         phrases.append(phrase)
     return tuple(phrases)
 
