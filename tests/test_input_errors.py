@@ -1151,3 +1151,41 @@ def test_a_language_spacy_does_not_know_is_one_error_in_every_command(
     assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
     assert f"{codebook}: language 'english' is not a language spaCy knows" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_paragraph_over_a_million_characters_is_coded(tmp_path: Path, good_codebook: Path):
+    """spaCy refuses texts over a million characters by default (E088); a long paragraph
+    of a transcript without line breaks is still read."""
+    folder = write_files(
+        tmp_path / "long",
+        {"M1.txt": transcript("M1", body="P: Bagaimana?\nM1: " + "ramah " * 170_000 + "\n")},
+    )
+    result = runner.invoke(
+        app, ["reduce", "-t", str(folder), "-c", str(good_codebook), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_a_paragraph_longer_than_ektp_qual_reads_is_refused(
+    tmp_path: Path, good_codebook: Path, monkeypatch
+):
+    from ektp_qual import coding
+
+    monkeypatch.setattr(coding, "MAX_PARAGRAPH", 40)
+    folder = write_files(
+        tmp_path / "long",
+        {"M1.txt": transcript("M1", body="P: Bagaimana?\nM1: " + "Ramah sekali. " * 5 + "\n")},
+    )
+    out = tmp_path / "o"
+    result = runner.invoke(
+        app, ["code", "-t", str(folder), "-c", str(good_codebook), "-o", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "M1.txt:6: a paragraph of 69 characters" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_a_phrase_of_a_million_characters_is_refused(tmp_path: Path):
+    text = FORMATS_CODEBOOK.replace("[ramah, sopan,", "[" + "ramah" * 200_000 + ", sopan,")
+    with pytest.raises(InputError, match="a phrase is a few words"):
+        parse_codebook(text, "big.yaml")

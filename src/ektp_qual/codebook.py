@@ -63,6 +63,8 @@ MORPHOLOGY_KEYS = ("stemmer", "clitics", "variants", "no_derivation_prefixes", "
 STEMMERS = ("none", "sastrawi")
 VERDICT_KEYS = ("met", "not met", "partly met", "undetermined")
 
+#: The longest phrase, in characters: a phrase is a few words, an example a sentence.
+MAX_PHRASE = 10_000
 _CRITERION_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 # Defaults for a codebook's language: what a researcher would otherwise have to spell out.
@@ -287,6 +289,13 @@ def _phrases(doc: YamlDocument, value: object, path: tuple) -> tuple[str, ...]:
         phrase = " ".join(str(phrase).split())
         if not phrase:
             raise doc.error(f"empty phrase at {_where((*path, index))}", *path, index)
+        if len(phrase) > MAX_PHRASE:
+            raise doc.error(
+                f"phrase at {_where((*path, index))} has {len(phrase):,} characters "
+                f"(at most {MAX_PHRASE:,}): a phrase is a few words",
+                *path,
+                index,
+            )
         if not any(ch.isalnum() for ch in phrase):
             raise doc.error(
                 f"phrase {phrase!r} at {_where((*path, index))} has no words: a phrase of "

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM, ORTH
 
+from .errors import InputError
 from .language import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
 from .model import (
     CODING_COLUMNS,
@@ -59,6 +60,9 @@ TOPIC_MIN_SCORE = 0.4
 # How many words may stand between a word of quantity and the phrase it makes a shortage.
 QUANTITY_REACH = 3
 _BATCH = 1000
+#: The longest paragraph (and phrase) read, in characters. spaCy's default limit is a
+#: million; a paragraph longer than this is a transcript without paragraph breaks.
+MAX_PARAGRAPH = 5_000_000
 # What the coder reads of each token, in this order (see ``_Tokens``).
 _TOKEN_ATTRS = [ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH]
 # Rule kinds that mark words around evidence rather than code it, with the codebook
@@ -171,6 +175,7 @@ class Coder:
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self.nlp = blank_pipeline(codebook)
+        self.nlp.max_length = MAX_PARAGRAPH + 1
         self.sentences = SentenceSplitter(self.nlp.vocab)
         talk = codebook.discourse
         phrases = [
@@ -522,6 +527,15 @@ class Coder:
     def code(self, corpus: Corpus) -> CodingResult:
         """Segment and code every informant turn of the corpus."""
         units = list(self._units(corpus))
+        for unit in units:
+            if len(unit.text) > MAX_PARAGRAPH:
+                transcript = unit.transcript
+                raise InputError(
+                    transcript.source,
+                    f"a paragraph of {len(unit.text):,} characters is longer than ektp-qual "
+                    f"reads ({MAX_PARAGRAPH:,}); break the text into turns or paragraphs",
+                    _Occurrences(transcript).line(unit.offset),
+                )
         segment_rows: list[tuple] = []
         coding_rows: list[tuple] = []
         change_rows: list[tuple] = []
