@@ -1189,3 +1189,36 @@ def test_a_phrase_of_a_million_characters_is_refused(tmp_path: Path):
     text = FORMATS_CODEBOOK.replace("[ramah, sopan,", "[" + "ramah" * 200_000 + ", sopan,")
     with pytest.raises(InputError, match="a phrase is a few words"):
         parse_codebook(text, "big.yaml")
+
+
+def test_escape_sequences_in_the_data_never_reach_the_terminal(tmp_path: Path, good_codebook):
+    """Text from participants prints as text: a title, a cleared screen or a link made by
+    escape sequences in a transcript or a role never acts on the terminal."""
+    injected = "\x1b]0;pwned\x07\x1b[2J\x1b]8;;http://example.invalid\x1b\\link\x1b]8;;\x1b\\"
+    folder = write_files(
+        tmp_path / "evil",
+        {
+            "M1.txt": transcript(
+                "M1",
+                body=f"P: Bagaimana sikap petugas?\nM1: Petugasnya judes.{injected}\n",
+            ).replace("role: masyarakat", 'role: "masyarakat\\e]0;role\\a"'),
+        },
+    )
+    for args in (["code", "-o", str(tmp_path / "o")], ["validate"], ["kwic", "judes"]):
+        result = runner.invoke(app, [*args, "-t", str(folder), "-c", str(good_codebook)])
+        assert result.exit_code in (0, 1), result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output, args
+    assert "judes" in result.output
+
+
+def test_the_safe_console_keeps_its_own_colours():
+    import io
+
+    from rich.text import Text
+
+    from ektp_qual.terminal import SafeConsole
+
+    out = io.StringIO()
+    console = SafeConsole(file=out, force_terminal=True, color_system="standard")
+    console.print(Text("ramah", style="red"), Text("judes\x1b[2J\x07"))
+    assert out.getvalue() == "\x1b[31mramah\x1b[0m judes[2J\n"

@@ -130,9 +130,9 @@ def main_options(
 
 
 def _fail(error: Exception) -> None:
-    from rich.console import Console
+    from .terminal import SafeConsole
 
-    Console(stderr=True, highlight=False).print(f"error: {error}", markup=False, soft_wrap=True)
+    SafeConsole(stderr=True, highlight=False).print(f"error: {error}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_INPUT_ERROR)
 
 

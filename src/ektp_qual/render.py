@@ -16,6 +16,7 @@ from rich.text import Text
 from .analysis.display import STANCE_SYMBOLS
 from .model import Codebook, Notice
 from .pipeline import Conclusion, Display, Reduction
+from .terminal import SafeConsole
 
 STANCE_STYLES = {"positive": "green", "negative": "red", "mixed": "yellow", "none": "dim"}
 VERDICT_STYLES = {
@@ -28,7 +29,8 @@ QUOTE_WIDTH = 62
 
 
 def make_console(quiet: bool = False, stderr: bool = False) -> Console:
-    return Console(highlight=False, quiet=quiet, stderr=stderr)
+    """A console for the CLI's output, which never passes the data's control characters."""
+    return SafeConsole(highlight=False, quiet=quiet, stderr=stderr)
 
 
 def short_names(codebook: Codebook) -> dict[str, str]:
