@@ -930,3 +930,20 @@ def test_property_names_recover_the_convention(sample_, kind, origin, bom):
     spans = [(i, j) for i, j in spans if i < j] or [(0, len(tokens))]
     text, project = build_and_read(tokens, spans, kind, origin, bom, named=True)
     assert list(project.selections["text"]) == [text[i:j] for i, j in spans]
+
+
+def test_a_creation_date_that_is_not_a_date_is_left_out(study, tmp_path):
+    _, _, reduction, bodies = study
+    positive = Code("positive")
+    attitude = Code("Sikap dan Perilaku", [positive])
+    quote = "Lalu saya menunggu di kursi."
+    at = bodies["X1"].index(quote)
+    source = Src(
+        "X1",
+        [Sel(at, at + len(quote), [positive.guid], created="20261130_1TZ")],
+        inline=bodies["X1"],
+    )
+    qde = project_xml(origin="QualCoder 3.6", codes=[attitude], sources=[source])
+    result = to_review(read_qdpx(write_qdpx(tmp_path / "p.qdpx", {"project.qde": qde})), reduction)
+    assert list(result.review["decided_at"]) == [""]
+    assert any("'20261130_1TZ' is not a date" in n.message for n in result.notices)

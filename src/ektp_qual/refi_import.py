@@ -41,6 +41,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -1316,7 +1317,7 @@ def to_review(
                     "decision": "add",
                     "coder": coder if coder is not None else record["coder"],
                     "note": f"imported from {origin}: {record['code_path']}",
-                    "decided_at": record["created"],
+                    "decided_at": _decided_at(record["created"]),
                 }
             )
     codings = pd.DataFrame(rows, columns=IMPORT_COLUMNS)
@@ -1334,6 +1335,16 @@ def to_review(
         transcripts={guid: t.informant for guid, t in matched.items()},
         codes=meanings,
     )
+
+
+def _decided_at(created: str) -> str:
+    """A coding's creationDateTime as written, or "" where it is not an ISO date and time
+    (QualCoder writes '20261130_1TZ')."""
+    try:
+        datetime.fromisoformat(created)
+    except ValueError:
+        return ""
+    return created
 
 
 def _import_notices(
@@ -1375,6 +1386,13 @@ def _import_notices(
     unknown = int((status == "unknown code").sum())
     if unknown:
         messages.append(f"{unknown} coding(s) refer to no code of the project: not imported")
+    imported = codings.loc[status == "imported", "created"]
+    undated = sorted({c for c in imported if c and not _decided_at(c)})
+    if undated:
+        messages.append(
+            f"creationDateTime {', '.join(repr(c) for c in undated[:3])} is not a date: "
+            "those codings were imported with no decided_at"
+        )
     for guid, source in project.sources.items():
         count = int((codings["source_guid"] == guid).sum())
         if guid in matched:
