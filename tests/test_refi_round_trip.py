@@ -137,3 +137,28 @@ def test_a_hostile_project_is_refused_and_nothing_is_written(tmp_path):
     assert "zip-slip" in result.output and "Traceback" not in result.output
     assert not out.exists()
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_import_by_coder_keeps_coders_whose_names_read_alike_apart(tmp_path, write):
+    corpus = awkward_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    ids = ektp_qual.analyse(corpus, book).reduction.segments["segment_id"]
+    coders = ["ana", "ana!", "ANA?"]
+    review = write(
+        "review.csv",
+        "segment_id,criterion,polarity,decision,coder,note,decided_at\n"
+        + "".join(
+            f"{ids.iloc[k]},reliability,positive,add,{name},,\n" for k, name in enumerate(coders)
+        ),
+    )
+    archive = tmp_path / "p.qdpx"
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book, review=review)))
+    out = tmp_path / "o"
+    args = ["import", str(archive), "-t", str(corpus), "-c", str(book), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--by-coder"])
+    assert result.exit_code == 0, result.output
+    by_file = {path.name: set(pd.read_csv(path)["coder"]) for path in out.glob("review-*.csv")}
+    assert len({name.casefold() for name in by_file}) == len(by_file) == 4
+    assert {frozenset(c) for c in by_file.values()} >= {frozenset({name}) for name in coders}
+    for name in coders:
+        assert f"coder {name!r}" in result.output

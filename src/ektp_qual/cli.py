@@ -786,11 +786,14 @@ def import_(
         import_project, project, transcripts, codebook, coder=coder, personal_data=personal_data
     )
     coders = result.coders if by_coder else ()
-    names = {f"review-{_slug(name)}.csv": name for name in coders} or {"review-imported.csv": None}
+    names = _coder_files(coders) or {"review-imported.csv": None}
     _check_folder(out, [*names, "imported_codings.csv"])
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.import_summary(console, result)
+    for file, who in names.items():
+        if who is not None:
+            console.print(f"{file}: coder {who!r}", markup=False)
     files = {name: review_text(result, coder=who).encode("utf-8") for name, who in names.items()}
     files["imported_codings.csv"] = csv_bytes(result.codings)
     _write_files(files, out, console)
@@ -801,6 +804,21 @@ def _slug(name: str) -> str:
     import re
 
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "coder"
+
+
+def _coder_files(coders) -> dict[str, str]:
+    """One review file name per coder, unique even where names read alike once made safe
+    ('ana', 'ana!', 'ANA?') or differ only in case (file systems that ignore case)."""
+    files: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in coders:
+        base = f"review-{_slug(name)}"
+        file, n = f"{base}.csv", 2
+        while file.casefold() in taken:
+            file, n = f"{base}-{n}.csv", n + 1
+        taken.add(file.casefold())
+        files[file] = name
+    return files
 
 
 @app.command()
