@@ -14,6 +14,25 @@ from __future__ import annotations
 
 from .model import Discourse
 
+_ID_NEGATORS = (
+    "tidak",
+    "tak",
+    "kurang",
+    "belum",
+    "bukan",
+    "nggak",
+    "gak",
+    "ga",
+    "enggak",
+    "ngga",
+    "ndak",
+    "nda",
+    "kagak",
+    "tanpa",
+    "tiada",
+    "belom",
+)
+
 #: Words every codebook in the language would otherwise have to list. Each list is
 #: matched like a codebook phrase (whole words, by word key, several words in order).
 LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -37,24 +56,7 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "maaf ganggu",
             "kursi roda",
         ),
-        "negators": (
-            "tidak",
-            "tak",
-            "kurang",
-            "belum",
-            "bukan",
-            "nggak",
-            "gak",
-            "ga",
-            "enggak",
-            "ngga",
-            "ndak",
-            "nda",
-            "kagak",
-            "tanpa",
-            "tiada",
-            "belom",
-        ),
+        "negators": _ID_NEGATORS,
         "irrealis": (
             "semoga",
             "mudah-mudahan",
@@ -334,22 +336,8 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "ok",
             "cukup",
         ),
-        "deny": (
-            "tidak",
-            "nggak",
-            "gak",
-            "ga",
-            "enggak",
-            "ngga",
-            "ndak",
-            "nda",
-            "kagak",
-            "belum",
-            "belom",
-            "bukan",
-            "jarang",
-            "tak",
-        ),
+        # Every negator that can stand alone as an answer says no, and so does "jarang".
+        "deny": (*(w for w in _ID_NEGATORS if w not in ("kurang", "tanpa", "tiada")), "jarang"),
     },
     "en": {
         "negators": (
