@@ -780,6 +780,50 @@ def test_cli_unbuildable_codebook(tmp_path: Path, good_corpus: Path, text: str, 
     assert not out.exists()
 
 
+# --- a codebook that does not fit the corpus ---------------------------------------------
+
+
+def codebook_deciding(tmp_path: Path, roles: str) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(FORMATS_CODEBOOK.replace("[masyarakat]", roles), encoding="utf-8")
+    return path
+
+
+ROLES_LINE = (
+    FORMATS_CODEBOOK.split("\n").index(
+        next(line for line in FORMATS_CODEBOOK.split("\n") if "roles:" in line)
+    )
+    + 1
+)
+
+
+def test_deciding_role_no_transcript_has_is_an_input_error(tmp_path: Path, good_corpus: Path):
+    """Every verdict would be "undetermined" without a word: refuse, naming the roles."""
+    path = codebook_deciding(tmp_path, "[students]")
+    with pytest.raises(InputError) as caught:
+        ektp_qual.analyse(good_corpus, path)
+    check_error(caught.value, path, ROLES_LINE, "'students'", "no transcript", "'masyarakat'")
+
+
+@pytest.mark.parametrize("command", ["code", "validate"])
+def test_cli_deciding_role_no_transcript_has(tmp_path: Path, good_corpus: Path, command: str):
+    path = codebook_deciding(tmp_path, "[Masyarakat]")
+    out = tmp_path / "out"
+    args = [command, "-t", str(good_corpus), "-c", str(path)]
+    result = runner.invoke(app, args + (["-o", str(out)] if command == "code" else []))
+    check_cli_error(result, out, path, ROLES_LINE, "'Masyarakat'", "roles are 'masyarakat'")
+    assert not out.exists()
+
+
+def test_deciding_roles_partly_missing_is_a_warning(tmp_path: Path, good_corpus: Path):
+    path = codebook_deciding(tmp_path, "[masyarakat, mahasiswa]")
+    reduction = ektp_qual.reduce(good_corpus, path)
+    assert any("'mahasiswa'" in n.message and n.line == ROLES_LINE for n in reduction.notices)
+    issues = ektp_qual.validate(read_corpus(good_corpus), read_codebook(path))
+    warnings = issues[issues["level"] == "warning"]["message"]
+    assert warnings.str.contains("'mahasiswa', which no transcript has").any()
+
+
 # --- accepted variants -----------------------------------------------------------------
 
 
@@ -1202,6 +1246,7 @@ def test_escape_sequences_in_the_data_never_reach_the_terminal(tmp_path: Path, g
                 "M1",
                 body=f"P: Bagaimana sikap petugas?\nM1: Petugasnya judes.{injected}\n",
             ).replace("role: masyarakat", 'role: "masyarakat\\e]0;role\\a"'),
+            "M2.txt": transcript("M2"),  # a deciding role is present
         },
     )
     for args in (["code", "-o", str(tmp_path / "o")], ["validate"], ["kwic", "judes"]):

@@ -428,6 +428,7 @@ def _decision(doc: YamlDocument, value: object) -> DecisionRule:
         rule=rule,
         threshold=float(threshold),
         roles=tuple(roles) if roles else None,
+        roles_line=doc.line("decision", "roles") if roles else None,
         labels=tuple((k, _text(doc, v, "decision", "labels", k)) for k, v in labels.items()),
     )
 

@@ -177,6 +177,7 @@ class DecisionRule:
     threshold: float = 0.75
     roles: tuple[str, ...] | None = None  # None: every role decides
     labels: tuple[tuple[str, str], ...] = ()  # verdict -> wording in the study's language
+    roles_line: int | None = field(default=None, compare=False)  # in the codebook file
 
     def label(self, verdict: str) -> str:
         return dict(self.labels).get(verdict, "")

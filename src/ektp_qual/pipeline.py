@@ -29,6 +29,7 @@ from .model import Codebook, Corpus, Findings, Notice
 from .privacy import Masker
 from .review import ReviewFile, ReviewOutcome, apply_review, read_review
 from .sample import sample_codebook, sample_findings, sample_transcripts
+from .validation import deciding_role_notices
 
 PathLike = str | Path
 
@@ -150,6 +151,7 @@ def load(
         if isinstance(codebook, Codebook)
         else read_codebook(codebook if codebook is not None else sample_codebook())
     )
+    deciding_role_notices(corpus, book)  # refuses deciding roles that no transcript has
     return corpus, book, _expected(findings, book)
 
 
@@ -237,7 +239,12 @@ def _reduce(
         stances=_with_attributes(stances, informants),
         quotes=red.quotes(codings),
         informants=informants,
-        notices=[*corpus.notices, *_unmatched_notice(result), *outcome.notices],
+        notices=[
+            *corpus.notices,
+            *deciding_role_notices(corpus, book),
+            *_unmatched_notice(result),
+            *outcome.notices,
+        ],
         review=outcome if decisions is not None else None,
     )
 

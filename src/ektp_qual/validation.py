@@ -16,7 +16,8 @@ from collections import defaultdict
 import pandas as pd
 
 from .coding import Coder, CodingResult
-from .model import Codebook, Corpus
+from .errors import InputError
+from .model import Codebook, Corpus, Notice
 
 ISSUE_COLUMNS = ["level", "check", "source", "line", "message"]
 #: How each kind of change reads in a note.
@@ -32,7 +33,8 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
     """Every warning and note about the inputs, one row each (``level``: warning or note)."""
     coder = Coder(codebook)
     result = coder.code(corpus)
-    rows: list[tuple] = [("warning", "input", n.source, n.line, n.message) for n in corpus.notices]
+    notices = [*corpus.notices, *deciding_role_notices(corpus, codebook)]
+    rows: list[tuple] = [("warning", "input", n.source, n.line, n.message) for n in notices]
     rows += _unmatched_phrases(result)
     rows += _ambiguous_phrases(coder)
     rows += _misread_questions(coder)
@@ -62,6 +64,37 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
             )
     rows += context_notes(result)
     return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+
+
+def deciding_role_notices(corpus: Corpus, codebook: Codebook) -> list[Notice]:
+    """Check ``decision.roles`` against the roles the transcripts have.
+
+    A deciding role no transcript has is almost always a typo; when none of them is
+    present every verdict would be "undetermined", so that is an error, not a result.
+    """
+    wanted = codebook.decision.roles
+    if not wanted:
+        return []
+    present = list(dict.fromkeys(t.role for t in corpus.transcripts))
+    missing = [role for role in wanted if role not in present]
+    if not missing:
+        return []
+    listed = ", ".join(repr(r) for r in missing)
+    advice = f"the transcripts' roles are {', '.join(repr(r) for r in present)}"
+    if len(missing) == len(wanted):
+        raise InputError(
+            codebook.source,
+            f"'decision.roles' names {listed}, which no transcript has, so no informant "
+            f"would decide any verdict; {advice}",
+            codebook.decision.roles_line,
+        )
+    return [
+        Notice(
+            codebook.source,
+            codebook.decision.roles_line,
+            f"'decision.roles' names {listed}, which no transcript has; {advice}",
+        )
+    ]
 
 
 def context_notes(result: CodingResult) -> list[tuple]:
