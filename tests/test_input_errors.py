@@ -824,6 +824,50 @@ def test_deciding_roles_partly_missing_is_a_warning(tmp_path: Path, good_corpus:
     assert warnings.str.contains("'mahasiswa', which no transcript has").any()
 
 
+# --- an interviewer the front matter does not name --------------------------------------
+
+RESEARCHER_BODY = (
+    "Researcher: Selamat pagi, Bu.\n"
+    "M01: Pagi.\n"
+    "Researcher: Bagaimana sikap petugas saat melayani Ibu?\n"
+    "M01: Petugasnya ramah. Tapi ada yang judes juga, ya kan?\n"
+    "Researcher: Antriannya bagaimana?\n"
+    "M01: Antriannya panjang sekali.\n"
+)
+
+
+@pytest.mark.parametrize("informant_label", ["M01", "Ibu"])
+def test_undeclared_interviewer_is_refused(tmp_path: Path, good_codebook, informant_label):
+    """Questions of an interviewer labelled 'Researcher' would be coded as the informant's
+    evidence with exit 0: refuse, with the front-matter line that fixes it."""
+    body = RESEARCHER_BODY.replace("M01:", f"{informant_label}:")
+    folder = write_files(tmp_path / "c", {"M01.txt": transcript("M01", body=body)})
+    out = tmp_path / "out"
+    message = check_cli_error(
+        invoke_code(folder, good_codebook, out), out, folder / "M01.txt", 7, "'Researcher'"
+    )
+    assert message.endswith("'interviewer: Researcher'")
+    assert not out.exists()
+    fixed = transcript("M01", body=body, meta="interviewer: Researcher\n")
+    write_files(folder, {"M01.txt": fixed})
+    assert invoke_code(folder, good_codebook, out).exit_code == 0
+
+
+def test_informant_asking_back_and_a_third_voice_are_no_interviewer(tmp_path: Path):
+    """Informants ask things too, and a relative may put in one question: not refused."""
+    body = (
+        "P: Bagaimana sikap petugas saat melayani Ibu?\n"
+        "M01: Ramah. Ibu sendiri sudah bikin?\n"
+        "P: Sudah, Bu. Antriannya bagaimana?\n"
+        "M01: Panjang. Kenapa ya lama sekali?\n"
+        "Suami: Waktu itu kan hujan, Bu?\n"
+        "M01: Iya, hujan.\n"
+    )
+    corpus = read_corpus(write_files(tmp_path / "c", {"M01.txt": transcript("M01", body=body)}))
+    speakers = {t.speaker for t in corpus.transcripts[0].turns if not t.is_interviewer}
+    assert speakers == {"M01", "Suami"}
+
+
 # --- accepted variants -----------------------------------------------------------------
 
 

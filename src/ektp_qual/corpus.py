@@ -232,9 +232,52 @@ def corpus_from(transcripts: Iterable[Transcript], root: Path | None = None) -> 
                 line,
             )
         seen[t.informant] = t
+        _refuse_undeclared_interviewer(t)
         items.append(t)
         notices.extend(transcript_notices(t))
     return Corpus(items, root, notices)
+
+
+def _asks(text: str) -> bool:
+    return text.rstrip().rstrip("\"'”’)]").endswith("?")
+
+
+def _refuse_undeclared_interviewer(transcript: Transcript) -> None:
+    """Refuse a second, undeclared speaker who asks the questions.
+
+    Every label that is not the interviewer's is the informant's, so an interviewer
+    written as ``Researcher:`` when the labels say ``P`` would turn every question into
+    the informant's evidence. A speaker counts as asking when at least two of their turns,
+    and at least half of them, end in a question mark, while another speaker (the one
+    labelled with the informant id, or one who mostly does not ask) answers.
+    """
+    turns: dict[str, list[Turn]] = {}
+    for turn in transcript.turns:
+        if not turn.is_interviewer:
+            turns.setdefault(turn.speaker, []).append(turn)
+    if len(turns) < 2:
+        return
+    asking = {label: [t for t in said if _asks(t.text)] for label, said in turns.items()}
+    answerers = [
+        label
+        for label, said in turns.items()
+        if label.casefold() == transcript.informant.casefold() or 2 * len(asking[label]) < len(said)
+    ]
+    for label, said in turns.items():
+        asked = asking[label]
+        if label in answerers or len(asked) < 2 or not answerers:
+            continue
+        used = dict.fromkeys(t.speaker for t in transcript.turns if t.is_interviewer)
+        labels = [*used, label]
+        declared = labels[0] if len(labels) == 1 else f"[{', '.join(labels)}]"
+        raise InputError(
+            transcript.source,
+            f"speaker {label!r} ends {len(asked)} of their {len(said)} turns with a "
+            "question mark but is not an interviewer label, so the questions would be "
+            f"coded as evidence of the informant; declare the interviewer in the front "
+            f"matter: 'interviewer: {declared}'",
+            asked[0].line,
+        )
 
 
 def _informant_source(transcript: Transcript) -> tuple[str, int]:
