@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -90,6 +90,11 @@ _CLAUSE_STARTS = {"clause_break", "contrast_following", "contrast_conceding"}
 _METHOD_RANK = {"phrase": 0, "negated phrase": 1, "answer": 2, "structural": 3}
 #: Why a phrase that matched did not code as written (see ``CodingResult.changes``).
 CHANGE_COLUMNS = ["segment_id", "informant", "criterion", "polarity", "phrase", "change", "word"]
+
+# Rows are built by column name, so reordering a table's columns can never mislabel data.
+_SegmentRow = namedtuple("_SegmentRow", SEGMENT_COLUMNS)
+_CodingRow = namedtuple("_CodingRow", CODING_COLUMNS)
+_ChangeRow = namedtuple("_ChangeRow", CHANGE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -536,9 +541,9 @@ class Coder:
                     f"reads ({MAX_PARAGRAPH:,}); break the text into turns or paragraphs",
                     _Occurrences(transcript).line(unit.offset),
                 )
-        segment_rows: list[tuple] = []
-        coding_rows: list[tuple] = []
-        change_rows: list[tuple] = []
+        segment_rows: list[_SegmentRow] = []
+        coding_rows: list[_CodingRow] = []
+        change_rows: list[_ChangeRow] = []
         occurrences: dict[str, _Occurrences] = {}
         for start in range(0, len(units), _BATCH):
             batch = units[start : start + _BATCH]
@@ -655,18 +660,18 @@ class Coder:
             end = start + len(stripped)
             segment_id = occurrences.segment_id(stripped)
             segment_rows.append(
-                (
-                    segment_id,
-                    informant,
-                    role,
-                    turn_no,
-                    number,
-                    first_line + text.count("\n", 0, begin),
-                    start,
-                    end,
-                    stripped,
-                    unit.question,
-                    unit.topic,
+                _SegmentRow(
+                    segment_id=segment_id,
+                    informant=informant,
+                    role=role,
+                    turn=turn_no,
+                    sentence=number,
+                    line=first_line + text.count("\n", 0, begin),
+                    start=start,
+                    end=end,
+                    text=stripped,
+                    question=unit.question,
+                    topic=unit.topic,
                 )
             )
             a, b = local[s], bounds[s + 1] - at
@@ -682,35 +687,35 @@ class Coder:
             for j in judged:
                 if j.change:
                     change_rows.append(
-                        (
-                            segment_id,
-                            informant,
-                            j.criterion,
-                            j.polarity,
-                            j.rule.phrase,
-                            j.change,
-                            j.word,
+                        _ChangeRow(
+                            segment_id=segment_id,
+                            informant=informant,
+                            criterion=j.criterion,
+                            polarity=j.polarity,
+                            phrase=j.rule.phrase,
+                            change=j.change,
+                            word=j.word,
                         )
                     )
             for j, phrases, matched, origins in _one_per_code(judged):
                 coding_rows.append(
-                    (
-                        segment_id,
-                        informant,
-                        role,
-                        j.criterion,
-                        j.polarity,
-                        j.method,
-                        j.rule.phrase,
-                        phrases,
-                        bool(j.negator),
-                        start,
-                        end,
-                        stripped,
-                        j.negator,
-                        matched,
-                        origins,
-                        self._sha,
+                    _CodingRow(
+                        segment_id=segment_id,
+                        informant=informant,
+                        role=role,
+                        criterion=j.criterion,
+                        polarity=j.polarity,
+                        method=j.method,
+                        phrase=j.rule.phrase,
+                        phrases=phrases,
+                        negated=bool(j.negator),
+                        start=start,
+                        end=end,
+                        text=stripped,
+                        negator=j.negator,
+                        matched=matched,
+                        rule=origins,
+                        codebook_sha256=self._sha,
                     )
                 )
         occurrences.sentences[turn_no] = number
