@@ -170,7 +170,7 @@ PRELOADED = (
     "spacy.lang.id",
     "spacy.matcher",
     "Sastrawi.Stemmer.StemmerFactory",
-    "ektp_qual.export",
+    "ektp_qual.outputs.export",
     "ektp_qual.pipeline",
 )
 

@@ -103,7 +103,7 @@ def transcript_text(
 def code_answers(sentences: list[str]):
     """Codings of each sentence as an answer to an open question, by the Gronroos codebook."""
     import ektp_qual
-    from ektp_qual.corpus import corpus_from
+    from ektp_qual.inputs.transcripts import corpus_from
 
     turns = []
     for sentence in sentences:

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from ektp_qual import InputError, parse_codebook, read_codebook, sample_codebook
 from ektp_qual.cli import app
-from ektp_qual.examples import EXAMPLE_RESULT_COLUMNS, check_examples
+from ektp_qual.loop.examples import EXAMPLE_RESULT_COLUMNS, check_examples
 
 from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK
 

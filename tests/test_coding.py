@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ektp_qual import code_corpus, coding, parse_codebook, parse_transcript
-from ektp_qual.corpus import corpus_from
+from ektp_qual import code_corpus, parse_codebook, parse_transcript
+from ektp_qual.coding import coder as coding
+from ektp_qual.inputs.transcripts import corpus_from
 
 from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK, transcript_text
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from ektp_qual import code_corpus, parse_codebook, parse_transcript
-from ektp_qual.corpus import corpus_from
-from ektp_qual.errors import InputError
+from ektp_qual.inputs.transcripts import corpus_from
+from ektp_qual.model.errors import InputError
 
 from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK, transcript_text
 
@@ -398,7 +398,7 @@ def test_validate_notes_what_the_words_around_phrases_changed(corpus_dir, mini_c
     from typer.testing import CliRunner
 
     from ektp_qual.cli import app
-    from ektp_qual.validation import validate
+    from ektp_qual.loop.validation import validate
 
     folder = corpus_dir(
         {
@@ -428,7 +428,7 @@ def test_validate_notes_what_the_words_around_phrases_changed(corpus_dir, mini_c
 
 
 def test_codebook_test_says_which_word_changed_an_example():
-    from ektp_qual.examples import check_examples
+    from ektp_qual.loop.examples import check_examples
 
     book = parse_codebook(
         MINI_CODEBOOK.replace(

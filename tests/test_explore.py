@@ -10,8 +10,7 @@ import pytest
 
 import ektp_qual
 from ektp_qual import Coder, code_corpus, parse_codebook, parse_transcript
-from ektp_qual.corpus import corpus_from
-from ektp_qual.explore import (
+from ektp_qual.analysis.explore import (
     COOCCURRENCE_COLUMNS,
     KWIC_COLUMNS,
     SATURATION_COLUMNS,
@@ -21,6 +20,7 @@ from ektp_qual.explore import (
     saturation,
     saturation_summary,
 )
+from ektp_qual.inputs.transcripts import corpus_from
 
 from .conftest import MINI_CODEBOOK, transcript_text
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import ektp_qual
-from ektp_qual import figures
+from ektp_qual.outputs import figures
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
@@ -224,7 +224,7 @@ def test_saturation_curve_names_missing_columns():
 def test_pyplot_is_never_imported():
     code = (
         "import sys, ektp_qual\n"
-        "from ektp_qual import figures\n"
+        "from ektp_qual.outputs import figures\n"
         "figures.figure_files(figures.analysis_figures(ektp_qual.analyse()))\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
     )

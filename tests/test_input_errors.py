@@ -1257,7 +1257,7 @@ def test_a_paragraph_over_a_million_characters_is_coded(tmp_path: Path, good_cod
 def test_a_paragraph_longer_than_ektp_qual_reads_is_refused(
     tmp_path: Path, good_codebook: Path, monkeypatch
 ):
-    from ektp_qual import coding
+    from ektp_qual.coding import coder as coding
 
     monkeypatch.setattr(coding, "MAX_PARAGRAPH", 40)
     folder = write_files(
@@ -1305,7 +1305,7 @@ def test_the_safe_console_keeps_its_own_colours():
 
     from rich.text import Text
 
-    from ektp_qual.terminal import SafeConsole
+    from ektp_qual.outputs.terminal import SafeConsole
 
     out = io.StringIO()
     console = SafeConsole(file=out, force_terminal=True, color_system="standard")

@@ -1,4 +1,4 @@
-"""Readers for Word documents, subtitles and survey exports (``ektp_qual.readers``).
+"""Readers for Word documents, subtitles and survey exports (``ektp_qual.inputs.readers``).
 
 Every file here is written by the format's own library (python-docx, webvtt-py, the
 csv module), as a researcher's tools would write it, then read back: the transcript
@@ -25,9 +25,9 @@ from typer.testing import CliRunner
 import ektp_qual
 from ektp_qual import InputError, read_corpus, read_transcript
 from ektp_qual.cli import app
-from ektp_qual.corpus import TRANSCRIPT_SUFFIXES, iter_transcript_paths
+from ektp_qual.inputs.readers import read_survey
+from ektp_qual.inputs.transcripts import TRANSCRIPT_SUFFIXES, iter_transcript_paths
 from ektp_qual.model import Transcript
-from ektp_qual.readers import read_survey
 
 INTERVIEW = """\
 ---
@@ -414,7 +414,7 @@ def test_vtt_with_voice_tags(tmp_path: Path):
     check_offsets(transcript)
     assert transcript.body.startswith("Dewi Lestari: [00:00:01] Selamat pagi, Bu.\n")
 
-    codings = coded(ektp_qual.corpus.corpus_from([transcript]))
+    codings = coded(ektp_qual.inputs.transcripts.corpus_from([transcript]))
     attitude = codings[codings["criterion"] == "attitude"]
     assert set(zip(attitude["polarity"], attitude["phrase"], strict=True)) >= {
         ("positive", "ramah"),
@@ -471,7 +471,7 @@ def test_srt_file(tmp_path: Path):
         ("M12", False, "00:59:59", 6),
     ]
     check_offsets(transcript)
-    codings = coded(ektp_qual.corpus.corpus_from([transcript]))
+    codings = coded(ektp_qual.inputs.transcripts.corpus_from([transcript]))
     found = set(zip(codings["criterion"], codings["polarity"], codings["method"], strict=True))
     assert ("attitude", "positive", "structural") in found  # "Sudah baik." to the question
 

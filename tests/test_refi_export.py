@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ektp_qual
-from ektp_qual.privacy import NAME_MASK, MaskedText, Masker
-from ektp_qual.refi_export import (
+from ektp_qual.inputs.review_file import REVIEW_COLUMNS
+from ektp_qual.model.privacy import NAME_MASK, MaskedText, Masker
+from ektp_qual.refi.exporter import (
     AUTOMATIC_CODER,
     CODEBOOK_NAMESPACE,
     NAME_LENGTH,
@@ -32,7 +33,6 @@ from ektp_qual.refi_export import (
     polarity_code_name,
     project_qdpx,
 )
-from ektp_qual.review import REVIEW_COLUMNS
 
 from .conftest import MINI_CODEBOOK, transcript_text
 

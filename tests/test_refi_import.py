@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import ektp_qual
-from ektp_qual import refi_import
-from ektp_qual.errors import InputError
-from ektp_qual.refi_import import code_meaning, read_qdpx, review_text, to_review
-from ektp_qual.review import REVIEW_COLUMNS, parse_review
+from ektp_qual.inputs.review_file import REVIEW_COLUMNS, parse_review
+from ektp_qual.model.errors import InputError
+from ektp_qual.refi import importer as refi_import
+from ektp_qual.refi.importer import code_meaning, read_qdpx, review_text, to_review
 
 from .conftest import MINI_CODEBOOK
 

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 import ektp_qual
 from ektp_qual.cli import app
-from ektp_qual.intercoder import agree
-from ektp_qual.refi_export import project_qdpx
-from ektp_qual.refi_import import read_qdpx, to_review
+from ektp_qual.loop.intercoder import agree
+from ektp_qual.refi.exporter import project_qdpx
+from ektp_qual.refi.importer import read_qdpx, to_review
 
 from .conftest import MINI_CODEBOOK, transcript_text
 

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 import ektp_qual
-from ektp_qual.privacy import Masker
-from ektp_qual.report import _Positions, anchor, report_html
+from ektp_qual.model.privacy import Masker
+from ektp_qual.outputs.report import _Positions, anchor, report_html
 
 from .conftest import MINI_CODEBOOK, transcript_text
 

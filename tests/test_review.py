@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import ektp_qual
 from ektp_qual import InputError
 from ektp_qual.cli import app
-from ektp_qual.review import (
+from ektp_qual.inputs.review_file import (
     REVIEW_COLUMNS,
     ReviewFile,
     decision_row,

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ektp_qual.review import read_review
+from ektp_qual.inputs.review_file import read_review
 
 pexpect = pytest.importorskip("pexpect")
 

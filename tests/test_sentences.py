@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from spacy.attrs import IS_PUNCT, ORTH
 
 import ektp_qual
-from ektp_qual.language import SentenceSplitter
+from ektp_qual.language.words import SentenceSplitter
 
 
 def _oracle_and_ours():

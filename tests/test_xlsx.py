@@ -12,7 +12,7 @@ import pytest
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 import ektp_qual
-from ektp_qual.xlsx import workbook_bytes
+from ektp_qual.outputs.xlsx import workbook_bytes
 
 STANCE_FILLS = {"positive": "C6EFCE", "negative": "FFC7CE", "mixed": "FFEB9C", "none": "EDEDED"}
 SYMBOLS = {"positive": "+", "negative": "-", "mixed": "±", "none": "·"}

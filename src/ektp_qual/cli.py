@@ -130,7 +130,7 @@ def main_options(
 
 
 def _fail(error: Exception) -> None:
-    from .terminal import SafeConsole
+    from .outputs.terminal import SafeConsole
 
     SafeConsole(stderr=True, highlight=False).print(f"error: {error}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_INPUT_ERROR)
@@ -138,7 +138,7 @@ def _fail(error: Exception) -> None:
 
 def _run(step, *args, **kwargs):
     """Call a library step; bad input ends the run with one message and status 2."""
-    from .errors import InputError
+    from .model.errors import InputError
 
     try:
         return step(*args, **kwargs)
@@ -153,19 +153,19 @@ def _check_out(out: Path | None, names) -> None:
 
 
 def _check_folder(out: Path, files: list[str]) -> None:
-    from .export import check_writable
+    from .outputs.export import check_writable
 
     _run(check_writable, out, files)
 
 
 def _write(tables, out: Path, console) -> None:
-    from .export import csv_bytes
+    from .outputs.export import csv_bytes
 
     _write_files({f"{name}.csv": csv_bytes(table) for name, table in tables.items()}, out, console)
 
 
 def _write_files(files: dict[str, bytes], out: Path, console) -> None:
-    from .export import write_files
+    from .outputs.export import write_files
 
     try:
         paths = _run(write_files, files, out)
@@ -180,7 +180,7 @@ def _write_files(files: dict[str, bytes], out: Path, console) -> None:
 
 def _formats(values: list[str] | None) -> list[str]:
     """Formats from repeated or comma-separated --format values, checked."""
-    from .export import EXPORT_FORMATS
+    from .outputs.export import EXPORT_FORMATS
 
     formats: list[str] = []
     for value in values or ():
@@ -208,8 +208,8 @@ def _analyse_for(
     files: list[str] | None = None,
 ):
     """Check the output folder, then run the whole analysis and print its input warnings."""
-    from . import render
-    from .export import export_names
+    from .outputs import render
+    from .outputs.export import export_names
     from .pipeline import TABLES, analyse
 
     _check_folder(out, [*export_names(TABLES, formats), *(files or [])])
@@ -227,12 +227,12 @@ def _analyse_for(
 
 def _export(result, formats: list[str], out: Path, console, personal_data: bool) -> None:
     """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
-    from . import render
-    from .export import export_files
+    from .outputs import render
+    from .outputs.export import export_files
 
     if {"qdpx", "qdc"} & set(formats):
         from .model import Notice
-        from .refi_export import export_losses
+        from .refi.exporter import export_losses
 
         render.notices(
             render.make_console(stderr=True),
@@ -282,14 +282,14 @@ def _corpus(transcripts: Path | None, survey: list[str] | None):
     for required in ("informant", "answer"):
         if required not in options:
             _fail(ValueError(f"--survey needs {required}=COLUMN"))
-    from .readers import read_survey
+    from .inputs.readers import read_survey
 
     return _run(read_survey, transcripts, **options)
 
 
 def _review_file(review: Path | None, no_review: bool) -> Path | None:
     """The review file to apply: the one given, else review.csv here if there is one."""
-    from .review import DEFAULT_REVIEW_FILE
+    from .inputs.review_file import DEFAULT_REVIEW_FILE
 
     if no_review:
         return None
@@ -339,7 +339,7 @@ def code(
       ektp-qual code --check              # exit 1 unless the thesis is reproduced
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
+    from .outputs import render
 
     formats = ["csv", *_formats(output_format)]
     result = _analyse_for(
@@ -385,7 +385,7 @@ def export(
       ektp-qual export -t interviews/ -c codebook.yaml --format qdpx,qdc -o for-nvivo/
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
+    from .outputs import render
 
     formats = _formats(output_format) or ["xlsx"]
     result = _analyse_for(
@@ -415,7 +415,7 @@ def reduce(
     Example: ektp-qual reduce -t interviews/ -c codebook.yaml -o reduced/
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
+    from .outputs import render
     from .pipeline import REDUCTION_TABLES
     from .pipeline import reduce as reduce_step
 
@@ -453,7 +453,7 @@ def display(
     Example: ektp-qual display -t interviews/ -c codebook.yaml
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
+    from .outputs import render
     from .pipeline import DISPLAY_TABLES
     from .pipeline import display as display_step
     from .pipeline import reduce as reduce_step
@@ -501,7 +501,7 @@ def conclude(
     Example: ektp-qual conclude --check
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
+    from .outputs import render
     from .pipeline import CONCLUSION_TABLES, load
     from .pipeline import conclude as conclude_step
     from .pipeline import reduce as reduce_step
@@ -547,9 +547,9 @@ def validate(
     Example: ektp-qual validate -t interviews/ -c codebook.yaml --strict
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
+    from .loop.validation import validate as validate_inputs
+    from .outputs import render
     from .pipeline import load
-    from .validation import validate as validate_inputs
 
     corpus, book, _ = _run(load, transcripts, codebook, None)
     issues = _run(validate_inputs, corpus, book)
@@ -617,10 +617,10 @@ def review(
     transcripts = _corpus(transcripts, survey)
     import getpass
 
-    from . import render
+    from .inputs.review_file import read_review
+    from .loop.review_session import ReviewSession, review_items
+    from .outputs import render
     from .pipeline import reduce as reduce_step
-    from .review import read_review
-    from .review_session import ReviewSession, review_items
 
     existing = _run(read_review, review_file)
     reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
@@ -650,7 +650,7 @@ def review(
 
 def _check_names(reduction, criteria, informants, roles) -> None:
     """Filters must name what the study has: a typo should not review nothing silently."""
-    from .errors import InputError
+    from .model.errors import InputError
 
     known = {
         "criterion": reduction.codebook.criterion_ids,
@@ -719,9 +719,9 @@ def agree(
       ektp-qual agree -t interviews/ -c codebook.yaml a.csv b.csv c.csv
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
     from .analysis.agreement import FORMULAS
-    from .intercoder import agree as agree_step
+    from .loop.intercoder import agree as agree_step
+    from .outputs import render
 
     _check_out(out, ("agreement", "disagreements", "detection", "verdicts"))
     result = _run(
@@ -778,9 +778,9 @@ def import_(
       ektp-qual agree auto imported/review-imported.csv
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
-    from .export import csv_bytes
-    from .refi_import import import_project, review_text
+    from .outputs import render
+    from .outputs.export import csv_bytes
+    from .refi.importer import import_project, review_text
 
     result = _run(
         import_project, project, transcripts, codebook, coder=coder, personal_data=personal_data
@@ -855,8 +855,8 @@ def report(
       ektp-qual report -t interviews/ -c codebook.yaml --out results/report.html
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
-    from .report import report_html
+    from .outputs import render
+    from .outputs.report import report_html
 
     result = _analyse_for(
         out.parent,
@@ -911,8 +911,8 @@ def figures(
       ektp-qual figures --language en --format png,pdf --dpi 600 -o thesis-figures/
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
-    from .figures import analysis_figures, figure_files
+    from .outputs import render
+    from .outputs.figures import analysis_figures, figure_files
 
     formats = _choices(image_format, ("png", "svg", "pdf"), "--format") or ["png", "svg"]
     language = _language(language)
@@ -983,9 +983,9 @@ def kwic(
       ektp-qual kwic ramah --width 30 -o ramah.csv
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
-    from .explore import kwic as concordance
-    from .export import csv_bytes
+    from .analysis.explore import kwic as concordance
+    from .outputs import render
+    from .outputs.export import csv_bytes
 
     if out is not None:
         _check_folder(out.parent, [out.name])
@@ -1030,8 +1030,8 @@ def cooccur(
       ektp-qual cooccur --unit informant --polarity -o results/
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
-    from .explore import cooccurrence, cooccurrence_matrix
+    from .analysis.explore import cooccurrence, cooccurrence_matrix
+    from .outputs import render
 
     unit = (_choices([unit], ("segment", "informant"), "--unit") or ["segment"])[0]
     _check_out(out, ["cooccurrence"])
@@ -1081,10 +1081,10 @@ def saturation(
       ektp-qual saturation --what phrases --orders 1000 -o results/
     """
     transcripts = _corpus(transcripts, survey)
-    from . import render
-    from .explore import saturation as saturation_table
-    from .explore import saturation_summary
-    from .figures import figure_files, saturation_curve
+    from .analysis.explore import saturation as saturation_table
+    from .analysis.explore import saturation_summary
+    from .outputs import render
+    from .outputs.figures import figure_files, saturation_curve
 
     what = (_choices([what], ("codes", "phrases"), "--what") or ["codes"])[0]
     language = _language(language)
@@ -1095,7 +1095,7 @@ def saturation(
     console = render.make_console(quiet)
     render.saturation(console, table, saturation_summary(table), what)
     if out is not None:
-        from .export import csv_bytes
+        from .outputs.export import csv_bytes
 
         figure = saturation_curve(table, language=language, codebook=reduction.codebook)
         files = {"saturation.csv": csv_bytes(table)}
@@ -1121,10 +1121,10 @@ def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
 
     Example: ektp-qual codebook test -c codebook.yaml
     """
-    from . import render
-    from .codebook import read_codebook
-    from .examples import check_examples
-    from .sample import sample_codebook
+    from .inputs.codebook import read_codebook
+    from .inputs.sample import sample_codebook
+    from .loop.examples import check_examples
+    from .outputs import render
 
     book = _run(read_codebook, codebook if codebook is not None else sample_codebook())
     results = _run(check_examples, book)

@@ -20,16 +20,16 @@ import pandas as pd
 from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
-from .codebook import read_codebook
-from .coding import Coder, CodingResult
-from .corpus import read_corpus
-from .errors import InputError
-from .findings import read_findings
+from .coding.coder import Coder, CodingResult
+from .inputs.codebook import read_codebook
+from .inputs.findings import read_findings
+from .inputs.review_file import ReviewFile, ReviewOutcome, apply_review, read_review
+from .inputs.sample import sample_codebook, sample_findings, sample_transcripts
+from .inputs.transcripts import read_corpus
+from .loop.validation import deciding_role_notices
 from .model import Codebook, Corpus, Findings, Notice
-from .privacy import Masker
-from .review import ReviewFile, ReviewOutcome, apply_review, read_review
-from .sample import sample_codebook, sample_findings, sample_transcripts
-from .validation import deciding_role_notices
+from .model.errors import InputError
+from .model.privacy import Masker
 
 PathLike = str | Path
 

@@ -51,13 +51,13 @@ import pandas as pd
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml import ElementTree as SafeET
 
-from .errors import InputError
-from .model import Criterion, Notice, Transcript
-from .review import REVIEW_COLUMNS, ReviewFile
-from .textfile import normalise
+from ..inputs.review_file import REVIEW_COLUMNS, ReviewFile
+from ..inputs.textfile import normalise
+from ..model import Criterion, Notice, Transcript
+from ..model.errors import InputError
 
 if TYPE_CHECKING:
-    from .pipeline import Reduction
+    from ..pipeline import Reduction
 
 #: The most bytes read from one archive (the .qde and the text sources), uncompressed.
 MAX_TOTAL_SIZE = 512 * 1024 * 1024
@@ -1456,8 +1456,8 @@ def import_project(
     Unless ``personal_data``, informants' names, NIK and phone numbers in the imported
     texts are masked, as in every other table.
     """
-    from .pipeline import reduce
-    from .privacy import Masker
+    from ..model.privacy import Masker
+    from ..pipeline import reduce
 
     project = read_qdpx(path)
     reduction = reduce(transcripts, codebook, personal_data=personal_data)

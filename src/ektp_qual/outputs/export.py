@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import __version__
-from .errors import InputError
-from .review import ReviewFile
+from .. import __version__
+from ..inputs.review_file import ReviewFile
+from ..model.errors import InputError
 
 if TYPE_CHECKING:
-    from .pipeline import Analysis
+    from ..pipeline import Analysis
 
 MANIFEST = ".ektp-qual-manifest.json"
 
@@ -173,11 +173,11 @@ def export_files(
 
             files[EXPORT_FORMATS[fmt]] = workbook_bytes(analysis)
         elif fmt == "qdpx":
-            from .refi_export import project_qdpx
+            from ..refi.exporter import project_qdpx
 
             files[EXPORT_FORMATS[fmt]] = project_qdpx(analysis, personal_data=personal_data)
         elif fmt == "qdc":
-            from .refi_export import codebook_qdc
+            from ..refi.exporter import codebook_qdc
 
             files[EXPORT_FORMATS[fmt]] = codebook_qdc(analysis.codebook)
         else:

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .model import CODING_COLUMNS, POLARITIES, Codebook, Notice
+from ..model import CODING_COLUMNS, POLARITIES, Codebook, Notice
+from ..model.errors import InputError
 from .textfile import read_utf8
 
 #: The columns of a review file, in the order the tool writes them.

@@ -15,9 +15,9 @@ from collections import defaultdict
 
 import pandas as pd
 
-from .coding import Coder, CodingResult
-from .errors import InputError
-from .model import Codebook, Corpus, Notice
+from ..coding.coder import Coder, CodingResult
+from ..model import Codebook, Corpus, Notice
+from ..model.errors import InputError
 
 ISSUE_COLUMNS = ["level", "check", "source", "line", "message"]
 #: How each kind of change reads in a note.

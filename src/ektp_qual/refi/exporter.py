@@ -78,12 +78,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import __version__
-from .model import POLARITIES, Codebook, Criterion, Transcript
-from .privacy import MaskedText, Masker
+from .. import __version__
+from ..model import POLARITIES, Codebook, Criterion, Transcript
+from ..model.privacy import MaskedText, Masker
 
 if TYPE_CHECKING:
-    from .pipeline import Analysis
+    from ..pipeline import Analysis
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"

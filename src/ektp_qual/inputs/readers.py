@@ -46,10 +46,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .corpus import Header, parse_header, parse_transcript
-from .errors import InputError
-from .model import Corpus, Notice, Transcript, Turn
+from ..model import Corpus, Notice, Transcript, Turn
+from ..model.errors import InputError
 from .textfile import normalise, read_text, read_utf8
+from .transcripts import Header, parse_header, parse_transcript
 
 _ID = re.compile(r"[A-Za-z0-9_-]+")
 

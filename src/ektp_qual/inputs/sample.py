@@ -11,7 +11,7 @@ def _root() -> Path:
     packaged = Path(str(resources.files("ektp_qual"))) / "sample"
     if (packaged / "codebooks").is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[2]
+    checkout = Path(__file__).resolve().parents[3]
     if (checkout / "codebooks").is_dir() and (checkout / "transcripts_sample").is_dir():
         return checkout
     raise FileNotFoundError(

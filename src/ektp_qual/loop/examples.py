@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .coding import Coder
-from .model import Codebook, Corpus, Example, Transcript, Turn
+from ..coding.coder import Coder
+from ..model import Codebook, Corpus, Example, Transcript, Turn
 
 #: One row per example: what it expects, what it coded, and which rules fired.
 EXAMPLE_RESULT_COLUMNS = [

@@ -12,7 +12,7 @@ codebook adds its own words to them under the same keys, or turns them off with
 
 from __future__ import annotations
 
-from .model import Discourse
+from ..model import Discourse
 
 _ID_NEGATORS = (
     "tidak",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
-from .model import OVERALL_VERDICTS, VERDICTS, Findings
+from ..model import OVERALL_VERDICTS, VERDICTS, Findings
+from ..model.errors import InputError
 from .textfile import read_text
 from .yamldoc import YamlDocument
 

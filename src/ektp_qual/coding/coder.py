@@ -39,9 +39,8 @@ import numpy as np
 import pandas as pd
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM, ORTH
 
-from .errors import InputError
-from .language import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
-from .model import (
+from ..language.words import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
+from ..model import (
     CODING_COLUMNS,
     PHRASE_SEPARATOR,
     SEGMENT_COLUMNS,
@@ -49,6 +48,7 @@ from .model import (
     Corpus,
     Transcript,
 )
+from ..model.errors import InputError
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"[^\W\d_]+")

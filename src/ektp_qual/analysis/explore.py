@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .coding import Coder
-from .model import PHRASE_SEPARATOR, POLARITIES, Codebook
-from .privacy import Masker
+from ..coding.coder import Coder
+from ..model import PHRASE_SEPARATOR, POLARITIES, Codebook
+from ..model.privacy import Masker
 
 if TYPE_CHECKING:
-    from .pipeline import Reduction
+    from ..pipeline import Reduction
 
 KWIC_COLUMNS = [
     "informant",

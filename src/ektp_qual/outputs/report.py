@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import __version__
-from .analysis.display import STANCE_SYMBOLS
-from .analysis.reduction import strongest_quotes
-from .model import STANCES
-from .privacy import MaskedText, Masker
+from .. import __version__
+from ..analysis.display import STANCE_SYMBOLS
+from ..analysis.reduction import strongest_quotes
+from ..model import STANCES
+from ..model.privacy import MaskedText, Masker
 
 if TYPE_CHECKING:
-    from .model import Codebook, Criterion, Transcript
-    from .pipeline import Analysis
+    from ..model import Codebook, Criterion, Transcript
+    from ..pipeline import Analysis
 
 #: Quotes shown per side and criterion before the rest are folded away, and the most
 #: folded ones (a million-word corpus would otherwise put thousands on the page).

@@ -27,8 +27,8 @@ from functools import cached_property
 
 import numpy as np
 
-from .errors import InputError
-from .model import Codebook, Morphology
+from ..model import Codebook, Morphology
+from ..model.errors import InputError
 
 
 class _SetDictionary:

@@ -19,10 +19,10 @@ import pandas as pd
 from rich.console import Console
 from rich.text import Text
 
-from .export import write_review
-from .model import PHRASE_SEPARATOR, Codebook
-from .pipeline import Reduction
-from .review import decision_row, latest_decisions, read_review
+from ..inputs.review_file import decision_row, latest_decisions, read_review
+from ..model import PHRASE_SEPARATOR, Codebook
+from ..outputs.export import write_review
+from ..pipeline import Reduction
 
 KEYS_HELP = (
     "[a]ccept  [r]eject  [f]lip polarity  [c]riterion: recode  [n]ew coding  "

@@ -45,11 +45,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from .analysis.display import STANCE_SYMBOLS
-from .model import STANCES, Codebook
+from ..analysis.display import STANCE_SYMBOLS
+from ..model import STANCES, Codebook
 
 if TYPE_CHECKING:
-    from .pipeline import Analysis
+    from ..pipeline import Analysis
 
 CM = 1 / 2.54  # inches per centimetre
 WIDTH = 16 * CM

@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .analysis.display import STANCE_SYMBOLS
-from .model import Codebook, Notice
-from .pipeline import Conclusion, Display, Reduction
+from ..analysis.display import STANCE_SYMBOLS
+from ..model import Codebook, Notice
+from ..pipeline import Conclusion, Display, Reduction
 from .terminal import SafeConsole
 
 STANCE_STYLES = {"positive": "green", "negative": "red", "mixed": "yellow", "none": "dim"}

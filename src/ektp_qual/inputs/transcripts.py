@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
-from .model import Corpus, Notice, Transcript, Turn
+from ..model import Corpus, Notice, Transcript, Turn
+from ..model.errors import InputError
 from .textfile import normalise, read_text
 from .yamldoc import load_with_nodes
 
@@ -48,7 +48,7 @@ def read_transcript_with_notices(path: str | Path) -> tuple[Transcript, list[Not
         if suffix in (*UNREADABLE_SUFFIXES, ".pdf"):
             raise InputError(path, _unreadable_hint(suffix))
         return parse_transcript(read_text(path, "transcript"), path), []
-    from . import readers  # python-docx and webvtt-py are loaded only when needed
+    from . import readers
 
     return readers.read_transcript_file(path)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from .errors import InputError
+from ..model.errors import InputError
 
 _QUOTING_HINT = "put quotes around text that contains ':', '#', '?', ',' or brackets"
 

@@ -35,14 +35,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .analysis import agreement as stats
-from .analysis.conclusion import overall_verdict
-from .analysis.conclusion import verdicts as verdicts_of
-from .analysis.reduction import stances as stances_of
-from .errors import InputError
-from .model import Codebook, Corpus, Notice
-from .pipeline import PathLike, Reduction, load, reduce
-from .review import ReviewFile, apply_review, check_criteria, read_review
+from ..analysis import agreement as stats
+from ..analysis.conclusion import overall_verdict
+from ..analysis.conclusion import verdicts as verdicts_of
+from ..analysis.reduction import stances as stances_of
+from ..inputs.review_file import ReviewFile, apply_review, check_criteria, read_review
+from ..model import Codebook, Corpus, Notice
+from ..model.errors import InputError
+from ..pipeline import PathLike, Reduction, load, reduce
 
 AUTO = "auto"
 #: What each unit is and which values it takes, as the reports say it.

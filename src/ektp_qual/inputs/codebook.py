@@ -12,9 +12,16 @@ import json
 import re
 from pathlib import Path
 
-from .discourse import DISCOURSE_KEYS, defaults, discourse_for, merged
-from .errors import InputError
-from .model import EXAMPLE_EXPECTATIONS, Codebook, Criterion, DecisionRule, Example, Morphology
+from ..language.discourse import DISCOURSE_KEYS, defaults, discourse_for, merged
+from ..model import (
+    EXAMPLE_EXPECTATIONS,
+    Codebook,
+    Criterion,
+    DecisionRule,
+    Example,
+    Morphology,
+)
+from ..model.errors import InputError
 from .textfile import read_text
 from .yamldoc import YamlDocument
 

@@ -40,10 +40,10 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import __version__
-from .analysis.display import STANCE_SYMBOLS
-from .model import Codebook
-from .pipeline import Analysis
+from .. import __version__
+from ..analysis.display import STANCE_SYMBOLS
+from ..model import Codebook
+from ..pipeline import Analysis
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet

@@ -1,0 +1,1 @@
+"""Reading what a researcher writes: transcripts, codebooks, findings, review files."""

@@ -1,0 +1,1 @@
+"""The researcher's loop: validating a codebook, its examples, review and agreement."""

@@ -1,0 +1,1 @@
+"""REFI-QDA exchange with NVivo, ATLAS.ti, MAXQDA, QualCoder and Taguette."""
