@@ -16,9 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 import ektp_qual
-from ektp_qual import InputError
+from ektp_qual import InputError, agree
 from ektp_qual.cli import app
-from ektp_qual.loop.intercoder import agree
 
 krippendorff = pytest.importorskip("krippendorff")
 metrics = pytest.importorskip("sklearn.metrics")

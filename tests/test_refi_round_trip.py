@@ -9,8 +9,8 @@ import pandas as pd
 from typer.testing import CliRunner
 
 import ektp_qual
+from ektp_qual import agree
 from ektp_qual.cli import app
-from ektp_qual.loop.intercoder import agree
 from ektp_qual.refi.exporter import project_qdpx
 from ektp_qual.refi.importer import read_qdpx, to_review
 

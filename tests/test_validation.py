@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ektp_qual.loop.intercoder import agree
+from ektp_qual import agree
 
 VALIDATION = Path(__file__).resolve().parents[1] / "validation"
 

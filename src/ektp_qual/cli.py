@@ -208,9 +208,10 @@ def _analyse_for(
     files: list[str] | None = None,
 ):
     """Check the output folder, then run the whole analysis and print its input warnings."""
+    from .model.results import TABLES
     from .outputs import render
     from .outputs.export import export_names
-    from .pipeline import TABLES, analyse
+    from .pipeline import analyse
 
     _check_folder(out, [*export_names(TABLES, formats), *(files or [])])
     result = _run(
@@ -415,8 +416,8 @@ def reduce(
     Example: ektp-qual reduce -t interviews/ -c codebook.yaml -o reduced/
     """
     transcripts = _corpus(transcripts, survey)
+    from .model.results import REDUCTION_TABLES
     from .outputs import render
-    from .pipeline import REDUCTION_TABLES
     from .pipeline import reduce as reduce_step
 
     _check_out(out, REDUCTION_TABLES)
@@ -453,8 +454,8 @@ def display(
     Example: ektp-qual display -t interviews/ -c codebook.yaml
     """
     transcripts = _corpus(transcripts, survey)
+    from .model.results import DISPLAY_TABLES
     from .outputs import render
-    from .pipeline import DISPLAY_TABLES
     from .pipeline import display as display_step
     from .pipeline import reduce as reduce_step
 
@@ -501,9 +502,10 @@ def conclude(
     Example: ektp-qual conclude --check
     """
     transcripts = _corpus(transcripts, survey)
+    from .model.results import CONCLUSION_TABLES
     from .outputs import render
-    from .pipeline import CONCLUSION_TABLES, load
     from .pipeline import conclude as conclude_step
+    from .pipeline import load
     from .pipeline import reduce as reduce_step
 
     _check_out(out, CONCLUSION_TABLES)
@@ -720,8 +722,8 @@ def agree(
     """
     transcripts = _corpus(transcripts, survey)
     from .analysis.agreement import FORMULAS
-    from .loop.intercoder import agree as agree_step
     from .outputs import render
+    from .pipeline import agree as agree_step
 
     _check_out(out, ("agreement", "disagreements", "detection", "verdicts"))
     result = _run(
@@ -780,7 +782,8 @@ def import_(
     transcripts = _corpus(transcripts, survey)
     from .outputs import render
     from .outputs.export import csv_bytes
-    from .refi.importer import import_project, review_text
+    from .pipeline import import_project
+    from .refi.importer import review_text
 
     result = _run(
         import_project, project, transcripts, codebook, coder=coder, personal_data=personal_data

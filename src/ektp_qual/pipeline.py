@@ -12,9 +12,6 @@ it the thesis's findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import pandas as pd
 
 from .analysis import conclusion as concl
@@ -23,113 +20,21 @@ from .analysis import reduction as red
 from .coding.coder import Coder, CodingResult
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
-from .inputs.review_file import ReviewFile, ReviewOutcome, apply_review, read_review
+from .inputs.review_file import ReviewFile, apply_review, read_review
 from .inputs.sample import sample_codebook, sample_findings, sample_transcripts
 from .inputs.transcripts import read_corpus
+from .loop.intercoder import Agreement, agreement_of, check_coders, study_of
 from .loop.validation import deciding_role_notices
-from .model import Codebook, Corpus, Findings, Notice
+from .model import Codebook, Corpus, Findings, Notice, PathLike
 from .model.errors import InputError
 from .model.privacy import Masker
-
-PathLike = str | Path
-
-#: The tables each step exports, by name (``codings`` is written as ``codings.csv``).
-REDUCTION_TABLES = ("informants", "segments", "codings", "stances")
-DISPLAY_TABLES = ("checklist_matrix", "role_matrix", "evidence", "segments_by_code")
-CONCLUSION_TABLES = ("conclusions", "overall", "triangulation", "negative_evidence", "comparison")
-TABLES = REDUCTION_TABLES + DISPLAY_TABLES + CONCLUSION_TABLES
-
-
-@dataclass
-class Reduction:
-    """Data reduction: segments, codings, each informant's stance, and quotes."""
-
-    corpus: Corpus
-    codebook: Codebook
-    segments: pd.DataFrame
-    codings: pd.DataFrame
-    stances: pd.DataFrame
-    quotes: pd.DataFrame
-    informants: pd.DataFrame
-    notices: list[Notice] = field(default_factory=list)
-    review: ReviewOutcome | None = None  # what a researcher's review file changed
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        tables = (self.informants, self.segments, self.codings, self.stances)
-        return dict(zip(REDUCTION_TABLES, tables, strict=True))
-
-
-@dataclass
-class Display:
-    """Data display: the matrices."""
-
-    checklist_matrix: pd.DataFrame
-    role_matrix: pd.DataFrame
-    clustered_matrix: pd.DataFrame
-    segments_by_code: pd.DataFrame
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        tables = (
-            self.checklist_matrix,
-            self.role_matrix,
-            self.clustered_matrix,
-            self.segments_by_code,
-        )
-        return dict(zip(DISPLAY_TABLES, tables, strict=True))
-
-
-@dataclass
-class Conclusion:
-    """Conclusion drawing and verification."""
-
-    conclusions: pd.DataFrame
-    overall: pd.DataFrame
-    triangulation: pd.DataFrame
-    negative_evidence: pd.DataFrame
-    comparison: pd.DataFrame | None = None
-    findings: Findings | None = None
-
-    @property
-    def reproduces_findings(self) -> bool | None:
-        """True when every expected verdict was reached; None without findings."""
-        if self.comparison is None:
-            return None
-        return bool(self.comparison["matches"].dropna().all())
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        tables = (
-            self.conclusions,
-            self.overall,
-            self.triangulation,
-            self.negative_evidence,
-            self.comparison,
-        )
-        return {
-            name: table
-            for name, table in zip(CONCLUSION_TABLES, tables, strict=True)
-            if table is not None
-        }
-
-
-@dataclass
-class Analysis:
-    """All three Miles and Huberman steps on one corpus and codebook."""
-
-    reduction: Reduction
-    display: Display
-    conclusion: Conclusion
-
-    @property
-    def corpus(self) -> Corpus:
-        return self.reduction.corpus
-
-    @property
-    def codebook(self) -> Codebook:
-        return self.reduction.codebook
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by its export name (``codings`` is written as ``codings.csv``)."""
-        return {**self.reduction.tables(), **self.display.tables(), **self.conclusion.tables()}
+from .model.results import (
+    Analysis,
+    Conclusion,
+    Display,
+    Reduction,
+)
+from .refi.importer import ImportResult, read_qdpx, to_review
 
 
 def load(
@@ -326,3 +231,57 @@ def analyse(
     corpus, book, expected = load(transcripts, codebook, findings)
     reduction = _reduce(corpus, book, personal_data, review)
     return Analysis(reduction, display(reduction), conclude(reduction, expected))
+
+
+def agree(
+    coders: list[PathLike],
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    whole_corpus: bool = False,
+    personal_data: bool = False,
+) -> Agreement:
+    """Agreement between coders' files (or ``"auto"``, the automatic coder): ``ektp-qual
+    agree``.
+
+    Without transcripts and codebook, coders' files inside a study folder
+    (``codebook.yaml`` and ``transcripts/`` beside them) are read against that study,
+    and other files against the sample. ``whole_corpus``: every coder coded every
+    interview, so what a file does not mention is absent, not missing.
+    """
+    check_coders(coders)
+    if transcripts is None and codebook is None:
+        transcripts, codebook = study_of(coders) or (None, None)
+    corpus, book, _ = load(transcripts, codebook, None)
+    reduction = _reduce(corpus, book, personal_data)
+    return agreement_of(coders, reduction, whole_corpus=whole_corpus)
+
+
+def import_project(
+    path: PathLike,
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    coder: str | None = None,
+    personal_data: bool = False,
+) -> ImportResult:
+    """Another tool's codings (a REFI-QDA project) mapped onto a corpus: ``ektp-qual
+    import``.
+
+    Unless ``personal_data``, informants' names, NIK and phone numbers in the imported
+    texts are masked, as in every other table.
+    """
+    project = read_qdpx(path)
+    reduction = reduce(transcripts, codebook, personal_data=personal_data)
+    result = to_review(project, reduction, coder=coder)
+    if not personal_data:
+        mask = Masker(t.name for t in reduction.corpus.transcripts)
+        result.codings = result.codings.assign(
+            text=result.codings["text"].map(
+                lambda text: mask(text) if isinstance(text, str) else text
+            ),
+            name=result.codings["name"].map(
+                lambda text: mask(text) if isinstance(text, str) else text
+            ),
+        )
+    return result

@@ -37,7 +37,7 @@ from ..model import PHRASE_SEPARATOR, POLARITIES, Codebook
 from ..model.privacy import Masker
 
 if TYPE_CHECKING:
-    from ..pipeline import Reduction
+    from ..model.results import Reduction
 
 KWIC_COLUMNS = [
     "informant",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..model import CODING_COLUMNS, POLARITIES, Codebook, Notice
 from ..model.errors import InputError
+from ..model.results import ReviewOutcome
 from .textfile import read_utf8
 
 #: The columns of a review file, in the order the tool writes them.
@@ -209,18 +210,6 @@ def decision_row(
         "note": note,
         "decided_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-
-
-@dataclass
-class ReviewOutcome:
-    """Codings after review, with what the review changed."""
-
-    codings: pd.DataFrame
-    accepted: int = 0
-    rejected: int = 0
-    added: int = 0
-    coders: tuple[str, ...] = ()
-    notices: list[Notice] = field(default_factory=list)
 
 
 def latest_decisions(decisions: pd.DataFrame) -> pd.DataFrame:

@@ -40,9 +40,9 @@ from ..analysis.conclusion import overall_verdict
 from ..analysis.conclusion import verdicts as verdicts_of
 from ..analysis.reduction import stances as stances_of
 from ..inputs.review_file import ReviewFile, apply_review, check_criteria, read_review
-from ..model import Codebook, Corpus, Notice
+from ..model import Codebook, Corpus, Notice, PathLike
 from ..model.errors import InputError
-from ..pipeline import PathLike, Reduction, load, reduce
+from ..model.results import Reduction
 
 AUTO = "auto"
 #: What each unit is and which values it takes, as the reports say it.
@@ -103,26 +103,24 @@ class Agreement:
         return tables
 
 
-def agree(
-    coders: list[PathLike],
-    transcripts: PathLike | Corpus | None = None,
-    codebook: PathLike | Codebook | None = None,
-    *,
-    whole_corpus: bool = False,
-    personal_data: bool = False,
+def check_coders(coders: list[PathLike]) -> None:
+    """Agreement needs two coders; say so before any work."""
+    if len(coders) < 2:
+        raise InputError("agree", "give at least two coders (files, or 'auto')")
+
+
+def agreement_of(
+    coders: list[PathLike], reduction: Reduction, *, whole_corpus: bool = False
 ) -> Agreement:
-    """Agreement between coders' files (or ``"auto"``, the automatic coder) on a corpus.
+    """Agreement between coders' files (or ``"auto"``, the automatic coding of
+    ``reduction``) on the reduction's corpus.
 
     ``whole_corpus``: every coder coded every interview, so what a file does not mention
     is absent, not missing.
     """
-    if len(coders) < 2:
-        raise InputError("agree", "give at least two coders (files, or 'auto')")
-    if transcripts is None and codebook is None:
-        transcripts, codebook = study_of(coders) or (None, None)
-    corpus, book, _ = load(transcripts, codebook, None)
-    reduction = reduce(corpus, book, personal_data=personal_data)
-    everyone = frozenset(corpus.informants) if whole_corpus else None
+    check_coders(coders)
+    book = reduction.codebook
+    everyone = frozenset(reduction.corpus.informants) if whole_corpus else None
     notices: list[Notice] = []
     codings = [
         _coding(name, given, reduction, notices, everyone)

@@ -21,8 +21,8 @@ from rich.text import Text
 
 from ..inputs.review_file import decision_row, latest_decisions, read_review
 from ..model import PHRASE_SEPARATOR, Codebook
+from ..model.results import Reduction
 from ..outputs.export import write_review
-from ..pipeline import Reduction
 
 KEYS_HELP = (
     "[a]ccept  [r]eject  [f]lip polarity  [c]riterion: recode  [n]ew coding  "

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: A file or folder given by its path, as text or as a ``Path``.
+PathLike = str | Path
+
 #: One row per sentence of an informant (interviewer turns are context, never segments).
 #: ``start``/``end`` are 0-based code-point offsets into the transcript body (the text after
 #: the front matter, BOM removed, line ends normalised to ``\n``): ``body[start:end] == text``.

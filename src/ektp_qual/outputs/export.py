@@ -26,7 +26,7 @@ from ..inputs.review_file import ReviewFile
 from ..model.errors import InputError
 
 if TYPE_CHECKING:
-    from ..pipeline import Analysis
+    from ..model.results import Analysis
 
 MANIFEST = ".ektp-qual-manifest.json"
 

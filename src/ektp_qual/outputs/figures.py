@@ -49,7 +49,7 @@ from ..analysis.display import STANCE_SYMBOLS
 from ..model import STANCES, Codebook
 
 if TYPE_CHECKING:
-    from ..pipeline import Analysis
+    from ..model.results import Analysis
 
 CM = 1 / 2.54  # inches per centimetre
 WIDTH = 16 * CM

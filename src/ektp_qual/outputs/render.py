@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..analysis.display import STANCE_SYMBOLS
 from ..model import Codebook, Notice
-from ..pipeline import Conclusion, Display, Reduction
+from ..model.results import Conclusion, Display, Reduction
 from .terminal import SafeConsole
 
 STANCE_STYLES = {"positive": "green", "negative": "red", "mixed": "yellow", "none": "dim"}

@@ -35,7 +35,7 @@ from ..model.privacy import MaskedText, Masker
 
 if TYPE_CHECKING:
     from ..model import Codebook, Criterion, Transcript
-    from ..pipeline import Analysis
+    from ..model.results import Analysis
 
 #: Quotes shown per side and criterion before the rest are folded away, and the most
 #: folded ones (a million-word corpus would otherwise put thousands on the page).

@@ -43,7 +43,7 @@ from openpyxl.utils import get_column_letter
 from .. import __version__
 from ..analysis.display import STANCE_SYMBOLS
 from ..model import Codebook
-from ..pipeline import Analysis
+from ..model.results import Analysis
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet

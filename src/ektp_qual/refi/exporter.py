@@ -83,7 +83,7 @@ from ..model import POLARITIES, Codebook, Criterion, Transcript
 from ..model.privacy import MaskedText, Masker
 
 if TYPE_CHECKING:
-    from ..pipeline import Analysis
+    from ..model.results import Analysis
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"

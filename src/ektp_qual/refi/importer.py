@@ -57,7 +57,7 @@ from ..model import Criterion, Notice, Transcript
 from ..model.errors import InputError
 
 if TYPE_CHECKING:
-    from ..pipeline import Reduction
+    from ..model.results import Reduction
 
 #: The most bytes read from one archive (the .qde and the text sources), uncompressed.
 MAX_TOTAL_SIZE = 512 * 1024 * 1024
@@ -1443,38 +1443,6 @@ def _import_notices(
     return [Notice(where, None, message) for message in messages]
 
 
-def import_project(
-    path: str | Path,
-    transcripts: str | Path | None = None,
-    codebook: str | Path | None = None,
-    *,
-    coder: str | None = None,
-    personal_data: bool = False,
-) -> ImportResult:
-    """``ektp-qual import``: a project's codings mapped onto a corpus (the sample by default).
-
-    Unless ``personal_data``, informants' names, NIK and phone numbers in the imported
-    texts are masked, as in every other table.
-    """
-    from ..model.privacy import Masker
-    from ..pipeline import reduce
-
-    project = read_qdpx(path)
-    reduction = reduce(transcripts, codebook, personal_data=personal_data)
-    result = to_review(project, reduction, coder=coder)
-    if not personal_data:
-        mask = Masker(t.name for t in reduction.corpus.transcripts)
-        result.codings = result.codings.assign(
-            text=result.codings["text"].map(
-                lambda text: mask(text) if isinstance(text, str) else text
-            ),
-            name=result.codings["name"].map(
-                lambda text: mask(text) if isinstance(text, str) else text
-            ),
-        )
-    return result
-
-
 def review_text(result: ImportResult, *, coder: str | None = None) -> str:
     """The CSV text of a review file with the imported rows (of one coder, if given).
 
@@ -1504,7 +1472,6 @@ __all__ = [
     "QdaProject",
     "QdaSource",
     "code_meaning",
-    "import_project",
     "origin_convention",
     "read_qdpx",
     "review_text",
