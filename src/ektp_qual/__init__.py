@@ -11,6 +11,7 @@ The names below are loaded on first use, so that ``ektp-qual --help`` stays fast
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -44,11 +45,58 @@ _EXPORTS = {
     "InputError": "model.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "Analysis",
+    "Coder",
+    "Conclusion",
+    "Display",
+    "InputError",
+    "Reduction",
+    "__version__",
+    "agree",
+    "analyse",
+    "check_examples",
+    "code_corpus",
+    "conclude",
+    "display",
+    "import_project",
+    "load",
+    "parse_codebook",
+    "parse_transcript",
+    "read_codebook",
+    "read_corpus",
+    "read_findings",
+    "read_survey",
+    "read_transcript",
+    "reduce",
+    "sample_codebook",
+    "sample_findings",
+    "sample_transcripts",
+    "validate",
+    "write_tables",
+]
+
+if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run time
+    from .coding.coder import Coder, code_corpus
+    from .inputs.codebook import parse_codebook, read_codebook
+    from .inputs.findings import read_findings
+    from .inputs.readers import read_survey
+    from .inputs.sample import sample_codebook, sample_findings, sample_transcripts
+    from .inputs.transcripts import parse_transcript, read_corpus, read_transcript
+    from .loop.examples import check_examples
+    from .loop.validation import validate
+    from .model.errors import InputError
+    from .model.results import Analysis, Conclusion, Display, Reduction
+    from .outputs.export import write_tables
+    from .pipeline import agree, analyse, conclude, display, import_project, load, reduce
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _EXPORTS:
         module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -1,0 +1,38 @@
+"""The public API as a notebook and an editor see it: every name listed, loadable, and
+typed; and importing the package stays cheap."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import ektp_qual
+
+
+def test_every_public_name_loads_and_is_listed():
+    assert set(ektp_qual.__all__) == {"__version__", *ektp_qual._EXPORTS}
+    for name in ektp_qual.__all__:
+        assert getattr(ektp_qual, name) is not None, name
+    assert set(ektp_qual.__all__) <= set(dir(ektp_qual))
+
+
+def test_every_public_call_says_what_it_is_for():
+    for name in ektp_qual.__all__:
+        value = getattr(ektp_qual, name)
+        if callable(value):
+            assert (value.__doc__ or "").strip(), name
+
+
+def test_the_package_declares_its_types():
+    assert (Path(ektp_qual.__file__).parent / "py.typed").is_file()
+
+
+def test_importing_the_package_loads_nothing_heavy():
+    heavy = "{'pandas', 'spacy', 'rich', 'matplotlib'}"
+    loaded_roots = "{m.split('.')[0] for m in sys.modules}"
+    code = f"import sys, ektp_qual; print(sorted({loaded_roots} & {heavy}))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
