@@ -35,9 +35,8 @@ from .textfile import read_utf8
 REVIEW_COLUMNS = ["segment_id", "criterion", "polarity", "decision", "coder", "note", "decided_at"]
 REQUIRED_COLUMNS = ("segment_id", "criterion", "polarity", "decision")
 DECISIONS = ("accept", "reject", "add")
-#: Where a coding came from, in the ``source`` column of the reviewed codings.
-SOURCES = ("auto", "accepted", "added")
-#: The codings table after review: the coder's columns and the provenance of the decision.
+#: The codings table after review: the coder's columns and the provenance of the decision
+#: (``source``: "auto" when nobody decided, "accepted" or "added" by a researcher).
 REVIEWED_CODING_COLUMNS = [*CODING_COLUMNS, "source", "coder", "note"]
 #: The file the CLI reads and writes when no ``--review`` is given.
 DEFAULT_REVIEW_FILE = Path("review.csv")

@@ -51,7 +51,6 @@ UNIT = (
     "(both in the sentence) or absent (not coded); missing where a coder did not code "
     "the interview"
 )
-VALUES = ("positive", "negative", "mixed", "absent")
 DISAGREEMENT_COLUMNS = ["segment_id", "informant", "role", "criterion", "text"]
 #: One row per criterion (and ``overall``) for each automatic coder against each human one.
 VERDICT_COLUMNS = [
