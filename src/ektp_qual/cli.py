@@ -146,36 +146,59 @@ def _run(step, *args, **kwargs):
         _fail(error)
 
 
-def _check_out(out: Path | None, names) -> None:
+def _check_out(out: Path | None, names, command: str) -> None:
     """Refuse an output folder for these tables before the analysis, not after it."""
     if out is not None:
-        _check_folder(out, [f"{name}.csv" for name in names])
+        _check_folder(out, [f"{name}.csv" for name in names], command)
 
 
-def _check_folder(out: Path, files: list[str]) -> None:
+def _check_folder(out: Path, files: list[str], command: str) -> None:
     from .export import check_writable
 
-    _run(check_writable, out, files)
+    _run(check_writable, out, files, command)
 
 
-def _write(tables, out: Path, console) -> None:
+def _write(tables, out: Path, console, command: str) -> None:
     from .export import csv_bytes
 
-    _write_files({f"{name}.csv": csv_bytes(table) for name, table in tables.items()}, out, console)
+    files = {f"{name}.csv": csv_bytes(table) for name, table in tables.items()}
+    _write_files(files, out, console, command)
 
 
-def _write_files(files: dict[str, bytes], out: Path, console) -> None:
-    from .export import write_files
+def _write_files(files: dict[str, bytes], out: Path, console, command: str) -> None:
+    """Write one run of ``command``, replacing what its previous run wrote there."""
+    from .export import write_run
 
     try:
-        paths = _run(write_files, files, out)
+        run = _run(write_run, files, out, command)
     except OSError as error:
         _fail(OSError(f"{out}: cannot write the files: {error.strerror or error}"))
     console.print(
-        f"Wrote {len(paths)} files to {out}/: " + ", ".join(p.name for p in paths),
+        f"Wrote {len(run.written)} files to {out}/: " + ", ".join(p.name for p in run.written),
         soft_wrap=True,
         markup=False,
     )
+    if run.removed:
+        console.print(
+            f"Removed what an earlier '{run.command}' wrote there and this one does not: "
+            + ", ".join(p.name for p in run.removed),
+            soft_wrap=True,
+            markup=False,
+        )
+    if run.kept:
+        from . import render
+
+        render.notices(
+            render.make_console(stderr=True),
+            [
+                _notice(
+                    str(path),
+                    f"left in place: an earlier '{run.command}' wrote it, "
+                    "it was edited since, and this run does not write it",
+                )
+                for path in run.kept
+            ],
+        )
 
 
 def _formats(values: list[str] | None) -> list[str]:
@@ -206,13 +229,16 @@ def _analyse_for(
     no_review,
     personal,
     files: list[str] | None = None,
+    *,
+    command: str,
 ):
     """Check the output folder, then run the whole analysis and print its input warnings."""
     from . import render
     from .export import export_names
     from .pipeline import TABLES, analyse
 
-    _check_folder(out, [*export_names(TABLES, formats), *(files or [])])
+    tables = _tables_to_write(TABLES, transcripts, codebook, findings)
+    _check_folder(out, [*export_names(tables, formats), *(files or [])], command)
     result = _run(
         analyse,
         transcripts,
@@ -225,7 +251,16 @@ def _analyse_for(
     return result
 
 
-def _export(result, formats: list[str], out: Path, console, personal_data: bool) -> None:
+def _tables_to_write(tables, transcripts, codebook, findings) -> list[str]:
+    """The tables a run will write: a comparison only with expected findings (the sample
+    brings the thesis's), so that an old, edited comparison.csv does not stop a run."""
+    with_findings = findings is not None or (transcripts is None and codebook is None)
+    return [name for name in tables if with_findings or name != "comparison"]
+
+
+def _export(
+    result, formats: list[str], out: Path, console, personal_data: bool, command: str
+) -> None:
     """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
     from . import render
     from .export import export_files
@@ -238,7 +273,7 @@ def _export(result, formats: list[str], out: Path, console, personal_data: bool)
             render.make_console(stderr=True),
             [Notice("REFI-QDA export", None, loss) for loss in export_losses(result)],
         )
-    _write_files(export_files(result, formats, personal_data=personal_data), out, console)
+    _write_files(export_files(result, formats, personal_data=personal_data), out, console, command)
 
 
 _SURVEY_KEYS = {
@@ -343,7 +378,15 @@ def code(
 
     formats = ["csv", *_formats(output_format)]
     result = _analyse_for(
-        out, formats, transcripts, codebook, findings, review, no_review, personal_data
+        out,
+        formats,
+        transcripts,
+        codebook,
+        findings,
+        review,
+        no_review,
+        personal_data,
+        command="code",
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)
@@ -353,7 +396,7 @@ def code(
     render.triangulation(console, result.conclusion, result.codebook)
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
-    _export(result, formats, out, console, personal_data)
+    _export(result, formats, out, console, personal_data, "code")
     _check_findings(result.conclusion, check)
 
 
@@ -389,9 +432,17 @@ def export(
 
     formats = _formats(output_format) or ["xlsx"]
     result = _analyse_for(
-        out, formats, transcripts, codebook, findings, review, no_review, personal_data
+        out,
+        formats,
+        transcripts,
+        codebook,
+        findings,
+        review,
+        no_review,
+        personal_data,
+        command="export",
     )
-    _export(result, formats, out, render.make_console(quiet), personal_data)
+    _export(result, formats, out, render.make_console(quiet), personal_data, "export")
 
 
 @app.command()
@@ -419,7 +470,7 @@ def reduce(
     from .pipeline import REDUCTION_TABLES
     from .pipeline import reduce as reduce_step
 
-    _check_out(out, REDUCTION_TABLES)
+    _check_out(out, REDUCTION_TABLES, "reduce")
     result = _run(
         reduce_step,
         transcripts,
@@ -432,7 +483,7 @@ def reduce(
     render.reduction_summary(console, result)
     render.stances(console, result)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, "reduce")
 
 
 @app.command()
@@ -458,7 +509,7 @@ def display(
     from .pipeline import display as display_step
     from .pipeline import reduce as reduce_step
 
-    _check_out(out, DISPLAY_TABLES)
+    _check_out(out, DISPLAY_TABLES, "display")
     reduction = _run(
         reduce_step,
         transcripts,
@@ -473,7 +524,7 @@ def display(
     render.role_matrix(console, result, reduction.codebook)
     render.evidence(console, reduction, reduction.codebook)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, "display")
 
 
 @app.command()
@@ -506,7 +557,9 @@ def conclude(
     from .pipeline import conclude as conclude_step
     from .pipeline import reduce as reduce_step
 
-    _check_out(out, CONCLUSION_TABLES)
+    _check_out(
+        out, _tables_to_write(CONCLUSION_TABLES, transcripts, codebook, findings), "conclude"
+    )
     corpus, book, expected = _run(load, transcripts, codebook, findings)
     reduction = _run(
         reduce_step,
@@ -522,7 +575,7 @@ def conclude(
     render.negative_evidence(console, result, book)
     render.conclusions(console, result, book)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, "conclude")
     _check_findings(result, check)
 
 
@@ -723,7 +776,7 @@ def agree(
     from .analysis.agreement import FORMULAS
     from .intercoder import agree as agree_step
 
-    _check_out(out, ("agreement", "disagreements", "detection", "verdicts"))
+    _check_out(out, ("agreement", "disagreements", "detection", "verdicts"), "agree")
     result = _run(
         agree_step,
         coders,
@@ -735,7 +788,7 @@ def agree(
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.agreement(console, result, FORMULAS)
-    _write(result.tables(), out, console)
+    _write(result.tables(), out, console, "agree")
 
 
 @app.command("import")
@@ -787,7 +840,7 @@ def import_(
     )
     coders = result.coders if by_coder else ()
     names = _coder_files(coders) or {"review-imported.csv": None}
-    _check_folder(out, [*names, "imported_codings.csv"])
+    _check_folder(out, [*names, "imported_codings.csv"], "import")
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.import_summary(console, result)
@@ -796,7 +849,7 @@ def import_(
             console.print(f"{file}: coder {who!r}", markup=False)
     files = {name: review_text(result, coder=who).encode("utf-8") for name, who in names.items()}
     files["imported_codings.csv"] = csv_bytes(result.codings)
-    _write_files(files, out, console)
+    _write_files(files, out, console, "import")
 
 
 def _slug(name: str) -> str:
@@ -868,9 +921,10 @@ def report(
         no_review,
         personal_data,
         [out.name],
+        command="report",
     )
     page = report_html(result, personal_data=personal_data, transcripts=not no_transcripts)
-    _write_files({out.name: page.encode("utf-8")}, out.parent, render.make_console(quiet))
+    _write_files({out.name: page.encode("utf-8")}, out.parent, render.make_console(quiet), "report")
 
 
 @app.command()
@@ -917,9 +971,11 @@ def figures(
     formats = _choices(image_format, ("png", "svg", "pdf"), "--format") or ["png", "svg"]
     language = _language(language)
     names = [f"{name}.{fmt}" for name in ("checklist_heatmap", "role_contrast") for fmt in formats]
-    result = _analyse_for(out, [], transcripts, codebook, None, review, no_review, False, names)
+    result = _analyse_for(
+        out, [], transcripts, codebook, None, review, no_review, False, names, command="figures"
+    )
     files = figure_files(analysis_figures(result, language=language), formats=formats, dpi=dpi)
-    _write_files(files, out, render.make_console(quiet))
+    _write_files(files, out, render.make_console(quiet), "figures")
 
 
 def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False):
@@ -988,7 +1044,7 @@ def kwic(
     from .export import csv_bytes
 
     if out is not None:
-        _check_folder(out.parent, [out.name])
+        _check_folder(out.parent, [out.name], "kwic")
     reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
     try:
         table = concordance(reduction, phrase, width=width)
@@ -997,7 +1053,7 @@ def kwic(
     console = render.make_console(quiet)
     render.concordance(console, table, phrase)
     if out is not None:
-        _write_files({out.name: csv_bytes(table)}, out.parent, console)
+        _write_files({out.name: csv_bytes(table)}, out.parent, console, "kwic")
 
 
 @app.command()
@@ -1034,7 +1090,7 @@ def cooccur(
     from .explore import cooccurrence, cooccurrence_matrix
 
     unit = (_choices([unit], ("segment", "informant"), "--unit") or ["segment"])[0]
-    _check_out(out, ["cooccurrence"])
+    _check_out(out, ["cooccurrence"], "cooccur")
     reduction = _reduce_for(transcripts, codebook, review, no_review)
     book = reduction.codebook
     pairs = cooccurrence(reduction.codings, book, unit=unit, polarity=polarity)
@@ -1042,7 +1098,7 @@ def cooccur(
     console = render.make_console(quiet)
     render.cooccurrence(console, matrix, pairs, unit, book)
     if out is not None:
-        _write({"cooccurrence": pairs}, out, console)
+        _write({"cooccurrence": pairs}, out, console, "cooccur")
 
 
 @app.command()
@@ -1089,7 +1145,7 @@ def saturation(
     what = (_choices([what], ("codes", "phrases"), "--what") or ["codes"])[0]
     language = _language(language)
     if out is not None:
-        _check_folder(out, ["saturation.csv", "saturation.png", "saturation.svg"])
+        _check_folder(out, ["saturation.csv", "saturation.png", "saturation.svg"], "saturation")
     reduction = _reduce_for(transcripts, codebook, review, no_review)
     table = saturation_table(reduction, what=what, orders=orders, seed=seed)
     console = render.make_console(quiet)
@@ -1100,7 +1156,7 @@ def saturation(
         figure = saturation_curve(table, language=language, codebook=reduction.codebook)
         files = {"saturation.csv": csv_bytes(table)}
         files.update(figure_files({"saturation": figure}))
-        _write_files(files, out, console)
+        _write_files(files, out, console, "saturation")
 
 
 codebook_app = typer.Typer(

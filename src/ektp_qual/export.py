@@ -1,10 +1,13 @@
 """Writing tables to disk: all or nothing, and never over a researcher's own file.
 
-The output folder holds a manifest (``.ektp-qual-manifest.json``) with the checksum of
-every file the tool wrote. A file already in the folder is replaced only when the
-manifest says the tool wrote it and its checksum shows nobody edited it since; otherwise
-the whole export stops before anything is written. Files are written to temporary
-names first and renamed into place once all of them are complete.
+The output folder holds a manifest (``.ektp-qual-manifest.json``) that records, for
+every file the tool wrote, its checksum and the run (command and time) that wrote it.
+A file already in the folder is replaced only when the manifest says the tool wrote it
+and its checksum shows nobody edited it since; otherwise the whole export stops before
+anything is written. A run of a command also removes the files an earlier run of the
+same command wrote there and this run does not write (an old ``comparison.csv``), unless
+they were edited since. Files are written to temporary names first and renamed into
+place once all of them are complete.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
     from .pipeline import Analysis
 
 MANIFEST = ".ektp-qual-manifest.json"
+#: The command recorded for files written through the Python API.
+PYTHON_API = "python"
 
 
 def _sha256(data: bytes) -> str:
@@ -42,74 +50,169 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _read_manifest(folder: Path) -> dict[str, str]:
+def _damaged(folder: Path) -> InputError:
+    return InputError(
+        folder / MANIFEST,
+        "the tool's manifest is damaged; remove it or choose another output folder",
+    )
+
+
+def _read_record(folder: Path) -> dict:
+    """The manifest as stored, with every file's entry as a mapping.
+
+    Manifests of earlier versions map each name to its checksum alone; their files are
+    read as written by no particular command.
+    """
     path = folder / MANIFEST
     if not path.exists():
-        return {}
+        return {"files": {}}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        files = data["files"]
-        if not isinstance(files, dict):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        files = record["files"]
+        if not isinstance(record, dict) or not isinstance(files, dict):
             raise TypeError
-        return {str(k): str(v) for k, v in files.items()}
+        entries = {}
+        for name, entry in files.items():
+            if isinstance(entry, str):
+                entry = {"sha256": entry}
+            if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+                raise TypeError
+            entries[str(name)] = entry
+        record["files"] = entries
+        return record
     except (ValueError, KeyError, TypeError):
-        raise InputError(
-            path, "the tool's manifest is damaged; remove it or choose another output folder"
-        ) from None
+        raise _damaged(folder) from None
 
 
-def check_writable(folder: str | Path, names: Iterable[str]) -> dict[str, str]:
+def _who(command: str | None) -> str:
+    if command == PYTHON_API:
+        return "the Python API"
+    return f"'ektp-qual {command}'"
+
+
+def check_writable(
+    folder: str | Path, names: Iterable[str], command: str = PYTHON_API
+) -> dict[str, str]:
     """Stop before any work when writing ``names`` into ``folder`` would be refused.
 
-    Returns the folder's manifest (empty for a new folder).
+    Returns the checksums the folder's manifest records (empty for a new folder).
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(folder, "the output path exists and is not a folder")
-    manifest = _read_manifest(folder) if folder.exists() else {}
+    entries = _read_record(folder)["files"] if folder.exists() else {}
     for name in names:
         target = folder / name
         if not target.exists():
             continue
-        if name not in manifest:
+        entry = entries.get(name)
+        if entry is None:
             raise InputError(
                 target,
                 "already exists and was not written by ektp-qual; it was left untouched "
                 "and nothing was written (move it, or choose another --out)",
             )
-        if _sha256(target.read_bytes()) != manifest[name]:
+        if _sha256(target.read_bytes()) != entry["sha256"]:
             raise InputError(
                 target,
                 "was edited since ektp-qual wrote it; it was left untouched and nothing "
                 "was written (move it, or choose another --out)",
             )
-    return manifest
+    return {name: entry["sha256"] for name, entry in entries.items()}
 
 
-def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
-    """Write named files into ``folder`` atomically; returns the paths written."""
+@dataclass
+class Run:
+    """What one run did in its output folder."""
+
+    command: str
+    run: str
+    written: list[Path] = field(default_factory=list)
+    #: Files an earlier run of the same command wrote that this run removed.
+    removed: list[Path] = field(default_factory=list)
+    #: Files an earlier run of the same command wrote, edited since, so left in place.
+    kept: list[Path] = field(default_factory=list)
+
+
+def _run_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def _current_sha(path: Path) -> str | None:
+    try:
+        return _sha256(path.read_bytes())
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def write_run(
+    files: dict[str, bytes], folder: str | Path, command: str, *, prune: bool = True
+) -> Run:
+    """Write the files of one run of ``command`` into ``folder`` atomically.
+
+    With ``prune``, the files an earlier run of the same command wrote into the folder and
+    this run does not write are removed (unless edited since, when they are kept), so the
+    folder never mixes the tables of two runs. The manifest records the command and the
+    run that wrote each file.
+    """
     folder = Path(folder)
-    manifest = check_writable(folder, files)
+    check_writable(folder, files, command)
+    record = _read_record(folder) if folder.exists() else {"files": {}}
+    entries: dict[str, dict] = record["files"]
     folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    result = Run(command=command, run=_run_id(now))
+    stale: list[str] = []
+    if prune:
+        for name, entry in entries.items():
+            if name in files or entry.get("command") != command:
+                continue
+            current = _current_sha(folder / name)
+            if current == entry["sha256"]:
+                stale.append(name)
+            elif current is not None:
+                result.kept.append(folder / name)
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
             staged.append((name, _stage(folder, data)))
         for name, data in files.items():
-            manifest[name] = _sha256(data)
-        record = {
-            "tool": "ektp-qual",
-            "version": __version__,
-            "files": dict(sorted(manifest.items())),
-        }
-        staged.append((MANIFEST, _stage(folder, (json.dumps(record, indent=2) + "\n").encode())))
+            entries[name] = {
+                "sha256": _sha256(data),
+                "command": command,
+                "run": result.run,
+                "written": now.isoformat(timespec="seconds"),
+            }
+        for name in stale:
+            del entries[name]
+        staged.append((MANIFEST, _stage(folder, _manifest_bytes(entries))))
         for name, tmp in staged:
             os.replace(tmp, folder / name)
+        for name in stale:
+            with contextlib.suppress(FileNotFoundError):
+                (folder / name).unlink()
+            result.removed.append(folder / name)
     finally:
         for _, tmp in staged:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
-    return [folder / name for name in files]
+    result.written = [folder / name for name in files]
+    return result
+
+
+def _manifest_bytes(entries: dict[str, dict]) -> bytes:
+    record = {"tool": "ektp-qual", "version": __version__, "files": dict(sorted(entries.items()))}
+    return (json.dumps(record, indent=2) + "\n").encode()
+
+
+def write_files(
+    files: dict[str, bytes], folder: str | Path, *, command: str = PYTHON_API
+) -> list[Path]:
+    """Write named files into ``folder`` atomically; returns the paths written.
+
+    Files the folder already holds are kept (see ``write_run`` to replace a whole run).
+    """
+    return write_run(files, folder, command, prune=False).written
 
 
 def _stage(folder: Path, data: bytes) -> Path:
