@@ -113,3 +113,17 @@ def test_agree_removes_its_own_old_detection_table(study, tmp_path):
     humans = runner.invoke(app, ["agree", str(ana), str(budi), *common])
     assert humans.exit_code == 0, humans.output
     assert names(out) == {"agreement.csv", "disagreements.csv"}
+
+
+def test_a_command_never_replaces_the_result_of_another(study, tmp_path):
+    corpus, book, _ = study
+    out = tmp_path / "results"
+    reduced = runner.invoke(
+        app, ["reduce", "-q", "-t", str(corpus), "-c", str(book), "-o", str(out)]
+    )
+    assert reduced.exit_code == 0, reduced.output
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    refused = code(study, out)
+    assert refused.exit_code == 2
+    assert "'ektp-qual reduce'" in refused.output and "another command" in refused.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -95,6 +95,9 @@ def check_writable(
 ) -> dict[str, str]:
     """Stop before any work when writing ``names`` into ``folder`` would be refused.
 
+    Refused: a file the tool did not write, one edited since, and one another command
+    wrote (a command's result is replaced only by a later run of the same command).
+
     Returns the checksums the folder's manifest records (empty for a new folder).
     """
     folder = Path(folder)
@@ -111,6 +114,13 @@ def check_writable(
                 target,
                 "already exists and was not written by ektp-qual; it was left untouched "
                 "and nothing was written (move it, or choose another --out)",
+            )
+        if entry.get("command") not in (None, command):
+            raise InputError(
+                target,
+                f"holds the result of {_who(entry['command'])} (run {entry.get('run')}); "
+                f"{_who(command)} never replaces another command's result, so nothing was "
+                "written (choose another --out, or move it)",
             )
         if _sha256(target.read_bytes()) != entry["sha256"]:
             raise InputError(
