@@ -127,3 +127,20 @@ def test_a_command_never_replaces_the_result_of_another(study, tmp_path):
     assert refused.exit_code == 2
     assert "'ektp-qual reduce'" in refused.output and "another command" in refused.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_options_that_take_a_file_also_take_a_folder(study, tmp_path):
+    corpus, book, _ = study
+    out = tmp_path / "results"
+    assert code(study, out).exit_code == 0
+    inputs = ["-t", str(corpus), "-c", str(book)]
+    report = runner.invoke(app, ["report", "-q", *inputs, "-o", f"{out}/"])
+    assert report.exit_code == 0, report.output
+    assert (out / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    kwic = runner.invoke(app, ["kwic", "ramah", "-q", *inputs, "-o", str(out)])
+    assert kwic.exit_code == 0, kwic.output
+    assert (out / "kwic.csv").read_text(encoding="utf-8").startswith("informant")
+    named = runner.invoke(app, ["kwic", "ramah", "-q", *inputs, "-o", str(tmp_path / "k.csv")])
+    assert named.exit_code == 0 and (tmp_path / "k.csv").is_file()
+    help_text = runner.invoke(app, ["report", "--help"], terminal_width=200).output
+    assert "or a folder to write report.html into" in help_text

@@ -158,6 +158,16 @@ def _check_folder(out: Path, files: list[str], command: str) -> None:
     _run(check_writable, out, files, command)
 
 
+def _file_in(out: Path, default_name: str) -> tuple[Path, str]:
+    """The folder and name an option that takes a file writes to: a path with the file's
+    suffix is the file itself; a folder (or a path without that suffix) gets the default
+    file name inside it."""
+    suffix = Path(default_name).suffix.lower()
+    if out.is_dir() or out.suffix.lower() != suffix:
+        return out, default_name
+    return out.parent, out.name
+
+
 def _write(tables, out: Path, console, command: str) -> None:
     from .export import csv_bytes
 
@@ -880,9 +890,15 @@ def report(
     codebook: CodebookOpt = None,
     survey: SurveyOpt = None,
     findings: FindingsOpt = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
-        "report.html"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The HTML file to write (a name ending in .html), or a folder to write "
+            "report.html into.",
+        ),
+    ] = Path("report.html"),
     no_transcripts: Annotated[
         bool,
         typer.Option(
@@ -911,8 +927,9 @@ def report(
     from . import render
     from .report import report_html
 
+    folder, name = _file_in(out, "report.html")
     result = _analyse_for(
-        out.parent,
+        folder,
         [],
         transcripts,
         codebook,
@@ -920,11 +937,11 @@ def report(
         review,
         no_review,
         personal_data,
-        [out.name],
+        [name],
         command="report",
     )
     page = report_html(result, personal_data=personal_data, transcripts=not no_transcripts)
-    _write_files({out.name: page.encode("utf-8")}, out.parent, render.make_console(quiet), "report")
+    _write_files({name: page.encode("utf-8")}, folder, render.make_console(quiet), "report")
 
 
 @app.command()
@@ -1019,7 +1036,13 @@ def kwic(
         int, typer.Option("--width", min=5, max=200, help="Characters of context each side.")
     ] = 40,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Also write the concordance to this CSV.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Also write the concordance to this CSV file (a name ending in .csv), or "
+            "to kwic.csv in this folder.",
+        ),
     ] = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
@@ -1043,8 +1066,9 @@ def kwic(
     from .explore import kwic as concordance
     from .export import csv_bytes
 
-    if out is not None:
-        _check_folder(out.parent, [out.name], "kwic")
+    folder, name = _file_in(out, "kwic.csv") if out is not None else (None, "")
+    if folder is not None:
+        _check_folder(folder, [name], "kwic")
     reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
     try:
         table = concordance(reduction, phrase, width=width)
@@ -1052,8 +1076,8 @@ def kwic(
         _fail(error)
     console = render.make_console(quiet)
     render.concordance(console, table, phrase)
-    if out is not None:
-        _write_files({out.name: csv_bytes(table)}, out.parent, console, "kwic")
+    if folder is not None:
+        _write_files({name: csv_bytes(table)}, folder, console, "kwic")
 
 
 @app.command()

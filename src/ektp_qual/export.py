@@ -108,6 +108,10 @@ def check_writable(
         target = folder / name
         if not target.exists():
             continue
+        if target.is_dir():
+            raise InputError(
+                target, "is a folder where a file was to be written; nothing was written"
+            )
         entry = entries.get(name)
         if entry is None:
             raise InputError(
