@@ -144,3 +144,34 @@ def test_options_that_take_a_file_also_take_a_folder(study, tmp_path):
     assert named.exit_code == 0 and (tmp_path / "k.csv").is_file()
     help_text = runner.invoke(app, ["report", "--help"], terminal_width=200).output
     assert "or a folder to write report.html into" in help_text
+
+
+def test_every_command_writes_under_its_own_default_folder(study, tmp_path, monkeypatch):
+    corpus, book, _ = study
+    monkeypatch.chdir(tmp_path)
+    inputs = ["-q", "-t", str(corpus), "-c", str(book)]
+    assert runner.invoke(app, ["code", *inputs]).exit_code == 0
+    segment = (tmp_path / "ektp-qual-output/code/segments.csv").read_text().splitlines()[1]
+    ana = tmp_path / "ana.csv"
+    ana.write_text(f"segment_id,criterion,polarity\n{segment.split(',')[0]},attitude,positive\n")
+    agreed = runner.invoke(app, ["agree", "auto", str(ana), *inputs])
+    assert agreed.exit_code == 0, agreed.output
+    report = runner.invoke(app, ["report", *inputs, "--no-transcripts"])
+    assert report.exit_code == 0, report.output
+    output = tmp_path / "ektp-qual-output"
+    assert sorted(p.name for p in output.iterdir()) == ["agree", "code", "report"]
+    assert "conclusions.csv" in names(output / "code")
+    assert names(output / "agree") == {
+        "agreement.csv",
+        "disagreements.csv",
+        "detection.csv",
+        "verdicts.csv",
+    }
+    assert names(output / "report") == {"report.html"}
+    assert names(tmp_path) == {
+        "ana.csv",
+        "corpus",
+        "codebook.yaml",
+        "expected.yaml",
+        "ektp-qual-output",
+    }

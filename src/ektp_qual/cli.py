@@ -16,6 +16,8 @@ from . import __version__
 
 EXIT_CHECK_FAILED = 1
 EXIT_INPUT_ERROR = 2
+#: Every command that writes files writes them into DEFAULT_OUT/<command>/ unless --out
+#: names another place, so that the results of two commands never meet in one folder.
 DEFAULT_OUT = Path("ektp-qual-output")
 
 app = typer.Typer(
@@ -25,7 +27,10 @@ app = typer.Typer(
         "data reduction, data display and conclusion drawing.\n\n"
         "Without --transcripts and --codebook, every command works on the embedded "
         "sample: 19 reconstructed interviews on the e-KTP service in Kecamatan Tanjung "
-        "Karang Timur, coded against Gronroos' six criteria."
+        "Karang Timur, coded against Gronroos' six criteria.\n\n"
+        "Every command that writes files writes them into ektp-qual-output/<command>/ "
+        "unless --out names another folder; the commands that print (reduce, display, "
+        "conclude, kwic, cooccur, saturation) write only with --out."
     ),
     epilog=(
         "Examples:\n\n"
@@ -361,7 +366,7 @@ def code(
     survey: SurveyOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the CSV tables (created if needed).")
-    ] = DEFAULT_OUT,
+    ] = DEFAULT_OUT / "code",
     check: Check = False,
     findings: FindingsOpt = None,
     output_format: FormatOpt = None,
@@ -418,7 +423,7 @@ def export(
     output_format: FormatOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the files (created if needed).")
-    ] = DEFAULT_OUT,
+    ] = DEFAULT_OUT / "export",
     findings: FindingsOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
@@ -754,7 +759,7 @@ def agree(
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Folder for agreement.csv and disagreements.csv."),
-    ] = DEFAULT_OUT,
+    ] = DEFAULT_OUT / "agree",
     whole_corpus: Annotated[
         bool,
         typer.Option(
@@ -812,7 +817,7 @@ def import_(
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Folder for the review file(s) and the codings table."),
-    ] = DEFAULT_OUT,
+    ] = DEFAULT_OUT / "import",
     coder: Annotated[
         str | None,
         typer.Option("--coder", help="Credit every imported coding to this coder."),
@@ -898,7 +903,7 @@ def report(
             help="The HTML file to write (a name ending in .html), or a folder to write "
             "report.html into.",
         ),
-    ] = Path("report.html"),
+    ] = DEFAULT_OUT / "report",
     no_transcripts: Annotated[
         bool,
         typer.Option(
@@ -951,7 +956,7 @@ def figures(
     survey: SurveyOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the figures (created if needed).")
-    ] = Path("figures"),
+    ] = DEFAULT_OUT / "figures",
     language: Annotated[
         str,
         typer.Option(
