@@ -6,14 +6,20 @@ researcher would run them twice into one folder.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from ektp_qual.cli import app
-from ektp_qual.export import MANIFEST
+from ektp_qual.export import MANIFEST, recover
 
 runner = CliRunner()
 
@@ -53,6 +59,10 @@ def code(study, out: Path, *extra: str):
 
 def manifest(folder: Path) -> dict:
     return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+
+def tables(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.glob("*.csv")}
 
 
 def names(folder: Path) -> set[str]:
@@ -175,3 +185,105 @@ def test_every_command_writes_under_its_own_default_folder(study, tmp_path, monk
         "expected.yaml",
         "ektp-qual-output",
     }
+
+
+def test_a_crash_between_renames_is_finished_by_the_next_run(study, tmp_path, monkeypatch):
+    corpus, _, findings = study
+    out = tmp_path / "results"
+    assert code(study, out, "-f", str(findings)).exit_code == 0
+    (corpus / "M3.txt").write_text(
+        "---\ninformant: M3\nrole: masyarakat\n---\nP: Bagaimana sikap petugas?\n"
+        "M3: Petugasnya sopan.\n",
+        encoding="utf-8",
+    )
+    clean = tmp_path / "clean"
+    assert code(study, clean).exit_code == 0
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def crash_after_the_first_table(src, dst):
+        calls["n"] += 1
+        if calls["n"] > 2:  # the manifest of the pending run, then one table
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_after_the_first_table)
+    crashed = code(study, out)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert crashed.exit_code == 2 and "No space left" in crashed.output
+    mixed = tables(out)
+    assert mixed != tables(clean) and any(
+        mixed[name] == data for name, data in tables(clean).items()
+    )
+
+    rerun = runner.invoke(
+        app, ["code", "-t", str(corpus), "-c", str(study[1]), "-o", str(out)], terminal_width=200
+    )
+    assert rerun.exit_code == 0, rerun.output
+    assert "finished the run" in rerun.output
+    assert tables(out) == tables(clean)
+    assert not list(out.glob(".ektp-qual-*.tmp"))
+    record = manifest(out)
+    assert "pending" not in record and set(record["files"]) == set(tables(clean))
+    for name, entry in record["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kills a process with SIGKILL")
+@pytest.mark.parametrize("killed_in", ["os.replace", "os.fsync"])
+def test_a_killed_run_is_finished_or_cleaned_up_by_the_next(study, tmp_path, killed_in):
+    """A real kill, between renames (os.replace) or while staging the files (os.fsync)."""
+    corpus, book, findings = study
+    out = tmp_path / "results"
+    assert code(study, out, "-f", str(findings)).exit_code == 0
+    before = tables(out)
+    killer = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        from ektp_qual.cli import app
+        real, calls = {killed_in}, []
+        def dying(*args):
+            calls.append(args)
+            if len(calls) > 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args)
+        {killed_in} = dying
+        app(["code", "-q", "-t", sys.argv[1], "-c", sys.argv[2], "-o", sys.argv[3]])
+        """
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", killer, str(corpus), str(book), str(out)], capture_output=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert list(out.glob(".ektp-qual-*.tmp"))
+    pending = "pending" in manifest(out)
+    after_kill = tables(out)
+    rerun = runner.invoke(
+        app, ["code", "-t", str(corpus), "-c", str(book), "-o", str(out)], terminal_width=200
+    )
+    assert rerun.exit_code == 0, rerun.output
+    assert not list(out.glob(".ektp-qual-*.tmp"))
+    assert "comparison.csv" not in names(out)
+    if killed_in == "os.replace":
+        assert pending and "finished the run" in rerun.output
+    else:
+        assert not pending and after_kill == before
+        assert "removed 3 temporary files" in rerun.output
+
+
+def test_temporary_files_of_runs_no_longer_running_are_removed(study, tmp_path):
+    out = tmp_path / "results"
+    assert code(study, out).exit_code == 0
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    big = out / f".ektp-qual-{ended.pid}-x1y2.tmp"
+    with big.open("wb") as handle:
+        handle.truncate(117_000_000)  # sparse: the size of the one in the report
+    old_version = out / ".ektp-qual-k3j4.tmp"
+    old_version.write_bytes(b"x")
+    running = out / ".ektp-qual-1-a1b2.tmp"  # process 1 always runs
+    running.write_bytes(b"x")
+    assert recover(out) == [
+        "removed 2 temporary files (117.0 MB) left by a run that was killed or failed"
+    ]
+    assert sorted(out.glob(".ektp-qual-*.tmp")) == [running]

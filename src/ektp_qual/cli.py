@@ -158,9 +158,16 @@ def _check_out(out: Path | None, names, command: str) -> None:
 
 
 def _check_folder(out: Path, files: list[str], command: str) -> None:
-    from .export import check_writable
+    """Finish what an interrupted run left in the folder, then refuse it if need be."""
+    from . import render
+    from .export import check_writable, recover
 
-    _run(check_writable, out, files, command)
+    try:
+        done = _run(recover, out)
+        render.notices(render.make_console(stderr=True), [_notice(str(out), d) for d in done])
+        _run(check_writable, out, files, command)
+    except OSError as error:
+        _fail(OSError(f"{out}: cannot prepare the output folder: {error.strerror or error}"))
 
 
 def _file_in(out: Path, default_name: str) -> tuple[Path, str]:

@@ -7,7 +7,8 @@ and its checksum shows nobody edited it since; otherwise the whole export stops 
 anything is written. A run of a command also removes the files an earlier run of the
 same command wrote there and this run does not write (an old ``comparison.csv``), unless
 they were edited since. Files are written to temporary names first and renamed into
-place once all of them are complete.
+place once all of them are complete; the manifest records the run as pending before the
+renames, so that a run stopped between them is finished by the next (``recover``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -77,11 +80,40 @@ def _read_record(folder: Path) -> dict:
                 entry = {"sha256": entry}
             if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
                 raise TypeError
-            entries[str(name)] = entry
+            entries[_plain(name)] = entry
         record["files"] = entries
+        if "pending" in record:
+            _check_pending(record["pending"])
         return record
     except (ValueError, KeyError, TypeError):
         raise _damaged(folder) from None
+
+
+def _plain(name: object) -> str:
+    """A file name of the folder itself: a manifest never names a file elsewhere."""
+    if not isinstance(name, str) or name in ("", ".", "..") or Path(name).name != name:
+        raise TypeError
+    return name
+
+
+def _check_pending(pending: object) -> None:
+    """A pending run names its command, run, time, staged files and files to remove."""
+    if not isinstance(pending, dict):
+        raise TypeError
+    for key in ("command", "run", "written"):
+        if not isinstance(pending[key], str):
+            raise TypeError
+    if not isinstance(pending["write"], dict) or not isinstance(pending["remove"], dict):
+        raise TypeError
+    for name, intended in pending["write"].items():
+        _plain(name)
+        staged = _plain(intended["staged"])
+        if not isinstance(intended["sha256"], str) or not _STAGED.fullmatch(staged):
+            raise TypeError
+    for name, sha in pending["remove"].items():
+        _plain(name)
+        if not isinstance(sha, str):
+            raise TypeError
 
 
 def _who(command: str | None) -> str:
@@ -98,11 +130,13 @@ def check_writable(
     Refused: a file the tool did not write, one edited since, and one another command
     wrote (a command's result is replaced only by a later run of the same command).
 
+    A run that an earlier one left unfinished is finished first (see ``recover``).
     Returns the checksums the folder's manifest records (empty for a new folder).
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(folder, "the output path exists and is not a folder")
+    recover(folder)
     entries = _read_record(folder)["files"] if folder.exists() else {}
     for name in names:
         target = folder / name
@@ -162,12 +196,18 @@ def _current_sha(path: Path) -> str | None:
 def write_run(
     files: dict[str, bytes], folder: str | Path, command: str, *, prune: bool = True
 ) -> Run:
-    """Write the files of one run of ``command`` into ``folder`` atomically.
+    """Write the files of one run of ``command`` into ``folder`` as one set.
 
     With ``prune``, the files an earlier run of the same command wrote into the folder and
     this run does not write are removed (unless edited since, when they are kept), so the
     folder never mixes the tables of two runs. The manifest records the command and the
     run that wrote each file.
+
+    The set switches at once: every file is staged under a temporary name, then the
+    manifest records the run as pending (the files to put in place, with their checksums,
+    and the files to remove), then the renames happen, then the manifest records the
+    run as done. A run stopped between the two manifests is finished by the next one
+    (see ``recover``).
     """
     folder = Path(folder)
     check_writable(folder, files, command)
@@ -176,47 +216,152 @@ def write_run(
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     result = Run(command=command, run=_run_id(now))
-    stale: list[str] = []
+    stale: dict[str, str] = {}
     if prune:
         for name, entry in entries.items():
             if name in files or entry.get("command") != command:
                 continue
             current = _current_sha(folder / name)
             if current == entry["sha256"]:
-                stale.append(name)
+                stale[name] = current
             elif current is not None:
                 result.kept.append(folder / name)
-    staged: list[tuple[str, Path]] = []
+    staged: dict[str, Path] = {}
     try:
         for name, data in files.items():
-            staged.append((name, _stage(folder, data)))
-        for name, data in files.items():
-            entries[name] = {
-                "sha256": _sha256(data),
-                "command": command,
-                "run": result.run,
-                "written": now.isoformat(timespec="seconds"),
-            }
-        for name in stale:
-            del entries[name]
-        staged.append((MANIFEST, _stage(folder, _manifest_bytes(entries))))
-        for name, tmp in staged:
-            os.replace(tmp, folder / name)
-        for name in stale:
-            with contextlib.suppress(FileNotFoundError):
-                (folder / name).unlink()
-            result.removed.append(folder / name)
-    finally:
-        for _, tmp in staged:
+            staged[name] = _stage(folder, data)
+        record["pending"] = {
+            "command": command,
+            "run": result.run,
+            "written": now.isoformat(timespec="seconds"),
+            "write": {
+                name: {"sha256": _sha256(data), "staged": staged[name].name}
+                for name, data in files.items()
+            },
+            "remove": stale,
+        }
+        _save_record(folder, record)
+    except BaseException:
+        for tmp in staged.values():
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+        raise
+    result.removed = [folder / name for name in _finish(folder, record, verify=False)]
     result.written = [folder / name for name in files]
     return result
 
 
-def _manifest_bytes(entries: dict[str, dict]) -> bytes:
-    record = {"tool": "ektp-qual", "version": __version__, "files": dict(sorted(entries.items()))}
-    return (json.dumps(record, indent=2) + "\n").encode()
+def _finish(folder: Path, record: dict, *, verify: bool) -> list[str]:
+    """Put the pending run's staged files in place, remove its stale files, and record it
+    as done; returns the names removed.
+
+    ``verify`` (when finishing a run another process began) renames a staged file only
+    over the file the manifest still describes, and removes only unedited files.
+    """
+    pending = record.pop("pending")
+    entries: dict[str, dict] = record["files"]
+    stamp = {key: pending[key] for key in ("command", "run", "written")}
+    for name, intended in pending["write"].items():
+        target, staged = folder / name, folder / intended["staged"]
+        if verify:
+            previous = entries.get(name, {}).get("sha256")
+            if staged.is_file() and _current_sha(target) in (None, previous):
+                os.replace(staged, target)
+            if _current_sha(target) != intended["sha256"]:
+                continue
+        else:
+            os.replace(staged, target)
+        entries[name] = {"sha256": intended["sha256"], **stamp}
+    removed = []
+    for name, sha in pending["remove"].items():
+        target = folder / name
+        if _current_sha(target) == sha:
+            target.unlink()
+        if not target.exists():
+            entries.pop(name, None)
+            removed.append(name)
+    _save_record(folder, record)
+    return removed
+
+
+def recover(folder: str | Path) -> list[str]:
+    """Finish a run that stopped between its renames, and remove the temporary files that
+    killed or failed runs left; returns what was done, in words.
+
+    A run killed or failed after recording itself as pending left some new files in place
+    and some old ones: its staged files are put in place now, so the folder holds the
+    whole set of that run. Temporary files (``.ektp-qual-*.tmp``) of runs that are no
+    longer running are removed, however large.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    done: list[str] = []
+    record = _read_record(folder)
+    if "pending" in record:
+        pending = record["pending"]
+        _finish(folder, record, verify=True)
+        done.append(
+            f"finished the run {pending['run']} of {_who(pending['command'])}, which stopped "
+            "before all its files were in place"
+        )
+    leftovers = [path for path in folder.glob(".ektp-qual-*.tmp") if _abandoned(path)]
+    size = 0
+    for path in leftovers:
+        with contextlib.suppress(FileNotFoundError):
+            size += path.stat().st_size
+            path.unlink()
+    if leftovers:
+        done.append(
+            f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) != 1)} "
+            f"({size / 1e6:.1f} MB) left by a run that was killed or failed"
+        )
+    return done
+
+
+_STAGED = re.compile(r"\.ektp-qual-(\d+)-[^/]*\.tmp")
+#: A temporary file this old is abandoned, whatever process has its number now.
+_ABANDONED_AFTER = 24 * 3600
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether a temporary file belongs to no running ektp-qual: its process (named in
+    the file's name) has ended, or it is a day old, or an earlier version wrote it."""
+    match = _STAGED.fullmatch(path.name)
+    if match is None:
+        return True
+    with contextlib.suppress(FileNotFoundError):
+        if time.time() - path.stat().st_mtime > _ABANDONED_AFTER:
+            return True
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
+
+
+def _save_record(folder: Path, record: dict) -> None:
+    """Replace the manifest in one step."""
+    data = {
+        "tool": "ektp-qual",
+        "version": __version__,
+        "files": dict(sorted(record["files"].items())),
+    }
+    if "pending" in record:
+        data["pending"] = record["pending"]
+    tmp = _stage(folder, (json.dumps(data, indent=2) + "\n").encode())
+    try:
+        os.replace(tmp, folder / MANIFEST)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
 
 
 def write_files(
@@ -231,7 +376,7 @@ def write_files(
 
 def _stage(folder: Path, data: bytes) -> Path:
     """The data in a temporary file beside its target, with the permissions of a new file."""
-    handle, name = tempfile.mkstemp(dir=folder, prefix=".ektp-qual-", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=folder, prefix=f".ektp-qual-{os.getpid()}-", suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
         out.flush()
