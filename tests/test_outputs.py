@@ -16,10 +16,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from ektp_qual import InputError
 from ektp_qual.cli import app
-from ektp_qual.export import MANIFEST, recover
+from ektp_qual.export import MANIFEST, recover, write_run
 
 runner = CliRunner()
 
@@ -287,3 +290,63 @@ def test_temporary_files_of_runs_no_longer_running_are_removed(study, tmp_path):
         "removed 2 temporary files (117.0 MB) left by a run that was killed or failed"
     ]
     assert sorted(out.glob(".ektp-qual-*.tmp")) == [running]
+
+
+KEEP = hashlib.sha256(b"keep\n").hexdigest()
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+ENTRY = st.fixed_dictionaries(
+    {"sha256": st.text(max_size=4)},
+    optional={"command": JSON, "run": JSON},
+)
+PENDING = st.fixed_dictionaries(
+    {},
+    optional={
+        "command": JSON,
+        "run": JSON,
+        "written": JSON,
+        "write": st.dictionaries(st.text(max_size=12), JSON | ENTRY, max_size=2),
+        "remove": st.dictionaries(st.text(max_size=12), JSON, max_size=2),
+    },
+)
+MANIFESTS = JSON | st.fixed_dictionaries(
+    {"files": st.dictionaries(st.text(max_size=12), JSON | ENTRY, max_size=3) | JSON},
+    optional={"pending": PENDING | JSON},
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(record=MANIFESTS)
+@example(record={"files": {"../outside.csv": {"sha256": KEEP, "command": "code"}}})
+@example(
+    record={
+        "files": {},
+        "pending": {
+            "command": "code",
+            "run": "r",
+            "written": "t",
+            "write": {},
+            "remove": {"../outside.csv": KEEP},
+        },
+    }
+)
+def test_any_manifest_is_read_or_refused_in_one_line(tmp_path_factory, record):
+    """A manifest edited or damaged by hand never gives a traceback, nor reaches outside
+    its folder: the run goes on or stops with the one error naming the manifest."""
+    base = tmp_path_factory.mktemp("m")
+    folder = base / "out"
+    folder.mkdir()
+    (base / "outside.csv").write_text("keep\n")
+    (folder / MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+    try:
+        write_run({"a.csv": b"x\n"}, folder, "code")
+    except InputError as error:
+        assert Path(error.source).parent == folder, error
+    assert (base / "outside.csv").read_text() == "keep\n"
