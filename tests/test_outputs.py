@@ -284,12 +284,16 @@ def test_temporary_files_of_runs_no_longer_running_are_removed(study, tmp_path):
         handle.truncate(117_000_000)  # sparse: the size of the one in the report
     old_version = out / ".ektp-qual-k3j4.tmp"
     old_version.write_bytes(b"x")
+    no_such_process = out / ".ektp-qual-99999999999999999999-z9.tmp"
+    no_such_process.write_bytes(b"x")
     running = out / ".ektp-qual-1-a1b2.tmp"  # process 1 always runs
     running.write_bytes(b"x")
+    folder = out / ".ektp-qual-notes.tmp"  # a folder is not a temporary file of the tool
+    folder.mkdir()
     assert recover(out) == [
-        "removed 2 temporary files (117.0 MB) left by a run that was killed or failed"
+        "removed 3 temporary files (117.0 MB) left by a run that was killed or failed"
     ]
-    assert sorted(out.glob(".ektp-qual-*.tmp")) == [running]
+    assert sorted(out.glob(".ektp-qual-*.tmp")) == [running, folder]
 
 
 KEEP = hashlib.sha256(b"keep\n").hexdigest()

@@ -305,7 +305,11 @@ def recover(folder: str | Path) -> list[str]:
             f"finished the run {pending['run']} of {_who(pending['command'])}, which stopped "
             "before all its files were in place"
         )
-    leftovers = [path for path in folder.glob(".ektp-qual-*.tmp") if _abandoned(path)]
+    leftovers = [
+        path
+        for path in folder.glob(".ektp-qual-*.tmp")
+        if path.is_file() and not path.is_symlink() and _abandoned(path)
+    ]
     size = 0
     for path in leftovers:
         with contextlib.suppress(FileNotFoundError):
@@ -340,9 +344,9 @@ def _abandoned(path: Path) -> bool:
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process (or no such number)
         return True
-    except (PermissionError, OverflowError):
+    except PermissionError:  # another user's process
         return False
     return False
 
