@@ -354,3 +354,23 @@ def test_any_manifest_is_read_or_refused_in_one_line(tmp_path_factory, record):
     except InputError as error:
         assert Path(error.source).parent == folder, error
     assert (base / "outside.csv").read_text() == "keep\n"
+
+
+def test_a_run_still_writing_is_left_to_finish(tmp_path):
+    """Another process writing into the folder at this moment is not raced."""
+    out = tmp_path / "results"
+    write_run({"a.csv": b"old\n"}, out, "code")
+    staged = out / ".ektp-qual-1-a1b2.tmp"  # staged by process 1, which always runs
+    staged.write_bytes(b"new\n")
+    record = manifest(out)
+    record["pending"] = {
+        "command": "code",
+        "run": "20261130T000000Z-000000",
+        "written": "2026-11-30T00:00:00+00:00",
+        "write": {"a.csv": {"sha256": hashlib.sha256(b"new\n").hexdigest(), "staged": staged.name}},
+        "remove": {},
+    }
+    (out / MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+    assert recover(out) == []
+    assert (out / "a.csv").read_bytes() == b"old\n" and staged.exists()
+    assert "pending" in manifest(out)

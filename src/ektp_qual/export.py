@@ -290,16 +290,18 @@ def recover(folder: str | Path) -> list[str]:
 
     A run killed or failed after recording itself as pending left some new files in place
     and some old ones: its staged files are put in place now, so the folder holds the
-    whole set of that run. Temporary files (``.ektp-qual-*.tmp``) of runs that are no
-    longer running are removed, however large.
+    whole set of that run. A pending run whose process still runs is left to finish.
+    Temporary files (``.ektp-qual-*.tmp``) of runs that are no longer running are
+    removed, however large.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return []
     done: list[str] = []
     record = _read_record(folder)
-    if "pending" in record:
-        pending = record["pending"]
+    pending = record.get("pending")
+    staged = [folder / intended["staged"] for intended in (pending or {}).get("write", {}).values()]
+    if pending and not any(path.exists() and not _abandoned(path) for path in staged):
         _finish(folder, record, verify=True)
         done.append(
             f"finished the run {pending['run']} of {_who(pending['command'])}, which stopped "
