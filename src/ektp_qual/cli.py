@@ -16,6 +16,8 @@ from . import __version__
 
 EXIT_CHECK_FAILED = 1
 EXIT_INPUT_ERROR = 2
+#: Every command that writes files writes them into DEFAULT_OUT/<command>/ unless --out
+#: names another place, so that the results of two commands never meet in one folder.
 DEFAULT_OUT = Path("ektp-qual-output")
 
 app = typer.Typer(
@@ -25,7 +27,10 @@ app = typer.Typer(
         "data reduction, data display and conclusion drawing.\n\n"
         "Without --transcripts and --codebook, every command works on the embedded "
         "sample: 19 reconstructed interviews on the e-KTP service in Kecamatan Tanjung "
-        "Karang Timur, coded against Gronroos' six criteria."
+        "Karang Timur, coded against Gronroos' six criteria.\n\n"
+        "Every command that writes files writes them into ektp-qual-output/<command>/ "
+        "unless --out names another folder; the commands that print (reduce, display, "
+        "conclude, kwic, cooccur, saturation) write only with --out."
     ),
     epilog=(
         "Examples:\n\n"
@@ -146,36 +151,76 @@ def _run(step, *args, **kwargs):
         _fail(error)
 
 
-def _check_out(out: Path | None, names) -> None:
+def _check_out(out: Path | None, names, command: str) -> None:
     """Refuse an output folder for these tables before the analysis, not after it."""
     if out is not None:
-        _check_folder(out, [f"{name}.csv" for name in names])
+        _check_folder(out, [f"{name}.csv" for name in names], command)
 
 
-def _check_folder(out: Path, files: list[str]) -> None:
-    from .outputs.export import check_writable
-
-    _run(check_writable, out, files)
-
-
-def _write(tables, out: Path, console) -> None:
-    from .outputs.export import csv_bytes
-
-    _write_files({f"{name}.csv": csv_bytes(table) for name, table in tables.items()}, out, console)
-
-
-def _write_files(files: dict[str, bytes], out: Path, console) -> None:
-    from .outputs.export import write_files
+def _check_folder(out: Path, files: list[str], command: str) -> None:
+    """Finish what an interrupted run left in the folder, then refuse it if need be."""
+    from .outputs import render
+    from .outputs.export import check_writable, recover
 
     try:
-        paths = _run(write_files, files, out)
+        done = _run(recover, out)
+        render.notices(render.make_console(stderr=True), [_notice(str(out), d) for d in done])
+        _run(check_writable, out, files, command)
+    except OSError as error:
+        _fail(OSError(f"{out}: cannot prepare the output folder: {error.strerror or error}"))
+
+
+def _file_in(out: Path, default_name: str) -> tuple[Path, str]:
+    """The folder and name an option that takes a file writes to: a path with the file's
+    suffix is the file itself; a folder (or a path without that suffix) gets the default
+    file name inside it."""
+    suffix = Path(default_name).suffix.lower()
+    if out.is_dir() or out.suffix.lower() != suffix:
+        return out, default_name
+    return out.parent, out.name
+
+
+def _write(tables, out: Path, console, command: str) -> None:
+    from .outputs.export import csv_bytes
+
+    files = {f"{name}.csv": csv_bytes(table) for name, table in tables.items()}
+    _write_files(files, out, console, command)
+
+
+def _write_files(files: dict[str, bytes], out: Path, console, command: str) -> None:
+    """Write one run of ``command``, replacing what its previous run wrote there."""
+    from .outputs.export import write_run
+
+    try:
+        run = _run(write_run, files, out, command)
     except OSError as error:
         _fail(OSError(f"{out}: cannot write the files: {error.strerror or error}"))
     console.print(
-        f"Wrote {len(paths)} files to {out}/: " + ", ".join(p.name for p in paths),
+        f"Wrote {len(run.written)} files to {out}/: " + ", ".join(p.name for p in run.written),
         soft_wrap=True,
         markup=False,
     )
+    if run.removed:
+        console.print(
+            f"Removed what an earlier '{run.command}' wrote there and this one does not: "
+            + ", ".join(p.name for p in run.removed),
+            soft_wrap=True,
+            markup=False,
+        )
+    if run.kept:
+        from .outputs import render
+
+        render.notices(
+            render.make_console(stderr=True),
+            [
+                _notice(
+                    str(path),
+                    f"left in place: an earlier '{run.command}' wrote it, "
+                    "it was edited since, and this run does not write it",
+                )
+                for path in run.kept
+            ],
+        )
 
 
 def _formats(values: list[str] | None) -> list[str]:
@@ -206,6 +251,8 @@ def _analyse_for(
     no_review,
     personal,
     files: list[str] | None = None,
+    *,
+    command: str,
 ):
     """Check the output folder, then run the whole analysis and print its input warnings."""
     from .model.results import TABLES
@@ -213,7 +260,8 @@ def _analyse_for(
     from .outputs.export import export_names
     from .pipeline import analyse
 
-    _check_folder(out, [*export_names(TABLES, formats), *(files or [])])
+    tables = _tables_to_write(TABLES, transcripts, codebook, findings)
+    _check_folder(out, [*export_names(tables, formats), *(files or [])], command)
     result = _run(
         analyse,
         transcripts,
@@ -226,7 +274,16 @@ def _analyse_for(
     return result
 
 
-def _export(result, formats: list[str], out: Path, console, personal_data: bool) -> None:
+def _tables_to_write(tables, transcripts, codebook, findings) -> list[str]:
+    """The tables a run will write: a comparison only with expected findings (the sample
+    brings the thesis's), so that an old, edited comparison.csv does not stop a run."""
+    with_findings = findings is not None or (transcripts is None and codebook is None)
+    return [name for name in tables if with_findings or name != "comparison"]
+
+
+def _export(
+    result, formats: list[str], out: Path, console, personal_data: bool, command: str
+) -> None:
     """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
     from .outputs import render
     from .outputs.export import export_files
@@ -239,7 +296,7 @@ def _export(result, formats: list[str], out: Path, console, personal_data: bool)
             render.make_console(stderr=True),
             [Notice("REFI-QDA export", None, loss) for loss in export_losses(result)],
         )
-    _write_files(export_files(result, formats, personal_data=personal_data), out, console)
+    _write_files(export_files(result, formats, personal_data=personal_data), out, console, command)
 
 
 _SURVEY_KEYS = {
@@ -317,7 +374,7 @@ def code(
     survey: SurveyOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the CSV tables (created if needed).")
-    ] = DEFAULT_OUT,
+    ] = DEFAULT_OUT / "code",
     check: Check = False,
     findings: FindingsOpt = None,
     output_format: FormatOpt = None,
@@ -344,7 +401,15 @@ def code(
 
     formats = ["csv", *_formats(output_format)]
     result = _analyse_for(
-        out, formats, transcripts, codebook, findings, review, no_review, personal_data
+        out,
+        formats,
+        transcripts,
+        codebook,
+        findings,
+        review,
+        no_review,
+        personal_data,
+        command="code",
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)
@@ -354,7 +419,7 @@ def code(
     render.triangulation(console, result.conclusion, result.codebook)
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
-    _export(result, formats, out, console, personal_data)
+    _export(result, formats, out, console, personal_data, "code")
     _check_findings(result.conclusion, check)
 
 
@@ -366,7 +431,7 @@ def export(
     output_format: FormatOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the files (created if needed).")
-    ] = DEFAULT_OUT,
+    ] = DEFAULT_OUT / "export",
     findings: FindingsOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
@@ -390,9 +455,17 @@ def export(
 
     formats = _formats(output_format) or ["xlsx"]
     result = _analyse_for(
-        out, formats, transcripts, codebook, findings, review, no_review, personal_data
+        out,
+        formats,
+        transcripts,
+        codebook,
+        findings,
+        review,
+        no_review,
+        personal_data,
+        command="export",
     )
-    _export(result, formats, out, render.make_console(quiet), personal_data)
+    _export(result, formats, out, render.make_console(quiet), personal_data, "export")
 
 
 @app.command()
@@ -420,7 +493,7 @@ def reduce(
     from .outputs import render
     from .pipeline import reduce as reduce_step
 
-    _check_out(out, REDUCTION_TABLES)
+    _check_out(out, REDUCTION_TABLES, "reduce")
     result = _run(
         reduce_step,
         transcripts,
@@ -433,7 +506,7 @@ def reduce(
     render.reduction_summary(console, result)
     render.stances(console, result)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, "reduce")
 
 
 @app.command()
@@ -459,7 +532,7 @@ def display(
     from .pipeline import display as display_step
     from .pipeline import reduce as reduce_step
 
-    _check_out(out, DISPLAY_TABLES)
+    _check_out(out, DISPLAY_TABLES, "display")
     reduction = _run(
         reduce_step,
         transcripts,
@@ -474,7 +547,7 @@ def display(
     render.role_matrix(console, result, reduction.codebook)
     render.evidence(console, reduction, reduction.codebook)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, "display")
 
 
 @app.command()
@@ -508,7 +581,9 @@ def conclude(
     from .pipeline import load
     from .pipeline import reduce as reduce_step
 
-    _check_out(out, CONCLUSION_TABLES)
+    _check_out(
+        out, _tables_to_write(CONCLUSION_TABLES, transcripts, codebook, findings), "conclude"
+    )
     corpus, book, expected = _run(load, transcripts, codebook, findings)
     reduction = _run(
         reduce_step,
@@ -524,7 +599,7 @@ def conclude(
     render.negative_evidence(console, result, book)
     render.conclusions(console, result, book)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, "conclude")
     _check_findings(result, check)
 
 
@@ -693,7 +768,7 @@ def agree(
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Folder for agreement.csv and disagreements.csv."),
-    ] = DEFAULT_OUT,
+    ] = DEFAULT_OUT / "agree",
     whole_corpus: Annotated[
         bool,
         typer.Option(
@@ -725,7 +800,7 @@ def agree(
     from .outputs import render
     from .pipeline import agree as agree_step
 
-    _check_out(out, ("agreement", "disagreements", "detection", "verdicts"))
+    _check_out(out, ("agreement", "disagreements", "detection", "verdicts"), "agree")
     result = _run(
         agree_step,
         coders,
@@ -737,7 +812,7 @@ def agree(
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.agreement(console, result, FORMULAS)
-    _write(result.tables(), out, console)
+    _write(result.tables(), out, console, "agree")
 
 
 @app.command("import")
@@ -751,7 +826,7 @@ def import_(
     out: Annotated[
         Path,
         typer.Option("--out", "-o", help="Folder for the review file(s) and the codings table."),
-    ] = DEFAULT_OUT,
+    ] = DEFAULT_OUT / "import",
     coder: Annotated[
         str | None,
         typer.Option("--coder", help="Credit every imported coding to this coder."),
@@ -790,7 +865,7 @@ def import_(
     )
     coders = result.coders if by_coder else ()
     names = _coder_files(coders) or {"review-imported.csv": None}
-    _check_folder(out, [*names, "imported_codings.csv"])
+    _check_folder(out, [*names, "imported_codings.csv"], "import")
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.import_summary(console, result)
@@ -799,7 +874,7 @@ def import_(
             console.print(f"{file}: coder {who!r}", markup=False)
     files = {name: review_text(result, coder=who).encode("utf-8") for name, who in names.items()}
     files["imported_codings.csv"] = csv_bytes(result.codings)
-    _write_files(files, out, console)
+    _write_files(files, out, console, "import")
 
 
 def _slug(name: str) -> str:
@@ -830,9 +905,15 @@ def report(
     codebook: CodebookOpt = None,
     survey: SurveyOpt = None,
     findings: FindingsOpt = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
-        "report.html"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The HTML file to write (a name ending in .html), or a folder to write "
+            "report.html into.",
+        ),
+    ] = DEFAULT_OUT / "report",
     no_transcripts: Annotated[
         bool,
         typer.Option(
@@ -861,8 +942,9 @@ def report(
     from .outputs import render
     from .outputs.report import report_html
 
+    folder, name = _file_in(out, "report.html")
     result = _analyse_for(
-        out.parent,
+        folder,
         [],
         transcripts,
         codebook,
@@ -870,10 +952,11 @@ def report(
         review,
         no_review,
         personal_data,
-        [out.name],
+        [name],
+        command="report",
     )
     page = report_html(result, personal_data=personal_data, transcripts=not no_transcripts)
-    _write_files({out.name: page.encode("utf-8")}, out.parent, render.make_console(quiet))
+    _write_files({name: page.encode("utf-8")}, folder, render.make_console(quiet), "report")
 
 
 @app.command()
@@ -883,7 +966,7 @@ def figures(
     survey: SurveyOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the figures (created if needed).")
-    ] = Path("figures"),
+    ] = DEFAULT_OUT / "figures",
     language: Annotated[
         str,
         typer.Option(
@@ -920,9 +1003,11 @@ def figures(
     formats = _choices(image_format, ("png", "svg", "pdf"), "--format") or ["png", "svg"]
     language = _language(language)
     names = [f"{name}.{fmt}" for name in ("checklist_heatmap", "role_contrast") for fmt in formats]
-    result = _analyse_for(out, [], transcripts, codebook, None, review, no_review, False, names)
+    result = _analyse_for(
+        out, [], transcripts, codebook, None, review, no_review, False, names, command="figures"
+    )
     files = figure_files(analysis_figures(result, language=language), formats=formats, dpi=dpi)
-    _write_files(files, out, render.make_console(quiet))
+    _write_files(files, out, render.make_console(quiet), "figures")
 
 
 def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False):
@@ -966,7 +1051,13 @@ def kwic(
         int, typer.Option("--width", min=5, max=200, help="Characters of context each side.")
     ] = 40,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Also write the concordance to this CSV.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Also write the concordance to this CSV file (a name ending in .csv), or "
+            "to kwic.csv in this folder.",
+        ),
     ] = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
@@ -990,8 +1081,9 @@ def kwic(
     from .outputs import render
     from .outputs.export import csv_bytes
 
-    if out is not None:
-        _check_folder(out.parent, [out.name])
+    folder, name = _file_in(out, "kwic.csv") if out is not None else (None, "")
+    if folder is not None:
+        _check_folder(folder, [name], "kwic")
     reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
     try:
         table = concordance(reduction, phrase, width=width)
@@ -999,8 +1091,8 @@ def kwic(
         _fail(error)
     console = render.make_console(quiet)
     render.concordance(console, table, phrase)
-    if out is not None:
-        _write_files({out.name: csv_bytes(table)}, out.parent, console)
+    if folder is not None:
+        _write_files({name: csv_bytes(table)}, folder, console, "kwic")
 
 
 @app.command()
@@ -1037,7 +1129,7 @@ def cooccur(
     from .outputs import render
 
     unit = (_choices([unit], ("segment", "informant"), "--unit") or ["segment"])[0]
-    _check_out(out, ["cooccurrence"])
+    _check_out(out, ["cooccurrence"], "cooccur")
     reduction = _reduce_for(transcripts, codebook, review, no_review)
     book = reduction.codebook
     pairs = cooccurrence(reduction.codings, book, unit=unit, polarity=polarity)
@@ -1045,7 +1137,7 @@ def cooccur(
     console = render.make_console(quiet)
     render.cooccurrence(console, matrix, pairs, unit, book)
     if out is not None:
-        _write({"cooccurrence": pairs}, out, console)
+        _write({"cooccurrence": pairs}, out, console, "cooccur")
 
 
 @app.command()
@@ -1092,7 +1184,7 @@ def saturation(
     what = (_choices([what], ("codes", "phrases"), "--what") or ["codes"])[0]
     language = _language(language)
     if out is not None:
-        _check_folder(out, ["saturation.csv", "saturation.png", "saturation.svg"])
+        _check_folder(out, ["saturation.csv", "saturation.png", "saturation.svg"], "saturation")
     reduction = _reduce_for(transcripts, codebook, review, no_review)
     table = saturation_table(reduction, what=what, orders=orders, seed=seed)
     console = render.make_console(quiet)
@@ -1103,7 +1195,7 @@ def saturation(
         figure = saturation_curve(table, language=language, codebook=reduction.codebook)
         files = {"saturation.csv": csv_bytes(table)}
         files.update(figure_files({"saturation": figure}))
-        _write_files(files, out, console)
+        _write_files(files, out, console, "saturation")
 
 
 codebook_app = typer.Typer(

@@ -1,10 +1,14 @@
 """Writing tables to disk: all or nothing, and never over a researcher's own file.
 
-The output folder holds a manifest (``.ektp-qual-manifest.json``) with the checksum of
-every file the tool wrote. A file already in the folder is replaced only when the
-manifest says the tool wrote it and its checksum shows nobody edited it since; otherwise
-the whole export stops before anything is written. Files are written to temporary
-names first and renamed into place once all of them are complete.
+The output folder holds a manifest (``.ektp-qual-manifest.json``) that records, for
+every file the tool wrote, its checksum and the run (command and time) that wrote it.
+A file already in the folder is replaced only when the manifest says the tool wrote it
+and its checksum shows nobody edited it since; otherwise the whole export stops before
+anything is written. A run of a command also removes the files an earlier run of the
+same command wrote there and this run does not write (an old ``comparison.csv``), unless
+they were edited since. Files are written to temporary names first and renamed into
+place once all of them are complete; the manifest records the run as pending before the
+renames, so that a run stopped between them is finished by the next (``recover``).
 """
 
 from __future__ import annotations
@@ -14,8 +18,13 @@ import hashlib
 import io
 import json
 import os
+import re
+import secrets
 import tempfile
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +38,8 @@ if TYPE_CHECKING:
     from ..model.results import Analysis
 
 MANIFEST = ".ektp-qual-manifest.json"
+#: The command recorded for files written through the Python API.
+PYTHON_API = "python"
 
 
 def _sha256(data: bytes) -> str:
@@ -42,79 +53,336 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _read_manifest(folder: Path) -> dict[str, str]:
+def _damaged(folder: Path) -> InputError:
+    return InputError(
+        folder / MANIFEST,
+        "the tool's manifest is damaged; remove it or choose another output folder",
+    )
+
+
+def _read_record(folder: Path) -> dict:
+    """The manifest as stored, with every file's entry as a mapping.
+
+    Manifests of earlier versions map each name to its checksum alone; their files are
+    read as written by no particular command.
+    """
     path = folder / MANIFEST
     if not path.exists():
-        return {}
+        return {"files": {}}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        files = data["files"]
-        if not isinstance(files, dict):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        files = record["files"]
+        if not isinstance(record, dict) or not isinstance(files, dict):
             raise TypeError
-        return {str(k): str(v) for k, v in files.items()}
+        entries = {}
+        for name, entry in files.items():
+            if isinstance(entry, str):
+                entry = {"sha256": entry}
+            if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+                raise TypeError
+            entries[_plain(name)] = entry
+        record["files"] = entries
+        if "pending" in record:
+            _check_pending(record["pending"])
+        return record
     except (ValueError, KeyError, TypeError):
-        raise InputError(
-            path, "the tool's manifest is damaged; remove it or choose another output folder"
-        ) from None
+        raise _damaged(folder) from None
 
 
-def check_writable(folder: str | Path, names: Iterable[str]) -> dict[str, str]:
+def _plain(name: object) -> str:
+    """A file name of the folder itself: a manifest never names a file elsewhere."""
+    if not isinstance(name, str) or name in ("", ".", "..") or Path(name).name != name:
+        raise TypeError
+    return name
+
+
+def _check_pending(pending: object) -> None:
+    """A pending run names its command, run, time, staged files and files to remove."""
+    if not isinstance(pending, dict):
+        raise TypeError
+    for key in ("command", "run", "written"):
+        if not isinstance(pending[key], str):
+            raise TypeError
+    if not isinstance(pending["write"], dict) or not isinstance(pending["remove"], dict):
+        raise TypeError
+    for name, intended in pending["write"].items():
+        _plain(name)
+        staged = _plain(intended["staged"])
+        if not isinstance(intended["sha256"], str) or not _STAGED.fullmatch(staged):
+            raise TypeError
+    for name, sha in pending["remove"].items():
+        _plain(name)
+        if not isinstance(sha, str):
+            raise TypeError
+
+
+def _who(command: str | None) -> str:
+    if command == PYTHON_API:
+        return "the Python API"
+    return f"'ektp-qual {command}'"
+
+
+def check_writable(
+    folder: str | Path, names: Iterable[str], command: str = PYTHON_API
+) -> dict[str, str]:
     """Stop before any work when writing ``names`` into ``folder`` would be refused.
 
-    Returns the folder's manifest (empty for a new folder).
+    Refused: a file the tool did not write, one edited since, and one another command
+    wrote (a command's result is replaced only by a later run of the same command).
+
+    A run that an earlier one left unfinished is finished first (see ``recover``).
+    Returns the checksums the folder's manifest records (empty for a new folder).
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(folder, "the output path exists and is not a folder")
-    manifest = _read_manifest(folder) if folder.exists() else {}
+    recover(folder)
+    entries = _read_record(folder)["files"] if folder.exists() else {}
     for name in names:
         target = folder / name
         if not target.exists():
             continue
-        if name not in manifest:
+        if target.is_dir():
+            raise InputError(
+                target, "is a folder where a file was to be written; nothing was written"
+            )
+        entry = entries.get(name)
+        if entry is None:
             raise InputError(
                 target,
                 "already exists and was not written by ektp-qual; it was left untouched "
                 "and nothing was written (move it, or choose another --out)",
             )
-        if _sha256(target.read_bytes()) != manifest[name]:
+        if entry.get("command") not in (None, command):
+            raise InputError(
+                target,
+                f"holds the result of {_who(entry['command'])} (run {entry.get('run')}); "
+                f"{_who(command)} never replaces another command's result, so nothing was "
+                "written (choose another --out, or move it)",
+            )
+        if _sha256(target.read_bytes()) != entry["sha256"]:
             raise InputError(
                 target,
                 "was edited since ektp-qual wrote it; it was left untouched and nothing "
                 "was written (move it, or choose another --out)",
             )
-    return manifest
+    return {name: entry["sha256"] for name, entry in entries.items()}
 
 
-def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
-    """Write named files into ``folder`` atomically; returns the paths written."""
+@dataclass
+class Run:
+    """What one run did in its output folder."""
+
+    command: str
+    run: str
+    written: list[Path] = field(default_factory=list)
+    #: Files an earlier run of the same command wrote that this run removed.
+    removed: list[Path] = field(default_factory=list)
+    #: Files an earlier run of the same command wrote, edited since, so left in place.
+    kept: list[Path] = field(default_factory=list)
+
+
+def _run_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def _current_sha(path: Path) -> str | None:
+    try:
+        return _sha256(path.read_bytes())
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def write_run(
+    files: dict[str, bytes], folder: str | Path, command: str, *, prune: bool = True
+) -> Run:
+    """Write the files of one run of ``command`` into ``folder`` as one set.
+
+    With ``prune``, the files an earlier run of the same command wrote into the folder and
+    this run does not write are removed (unless edited since, when they are kept), so the
+    folder never mixes the tables of two runs. The manifest records the command and the
+    run that wrote each file.
+
+    The set switches at once: every file is staged under a temporary name, then the
+    manifest records the run as pending (the files to put in place, with their checksums,
+    and the files to remove), then the renames happen, then the manifest records the
+    run as done. A run stopped between the two manifests is finished by the next one
+    (see ``recover``).
+    """
     folder = Path(folder)
-    manifest = check_writable(folder, files)
+    check_writable(folder, files, command)
+    record = _read_record(folder) if folder.exists() else {"files": {}}
+    entries: dict[str, dict] = record["files"]
     folder.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+    now = datetime.now(UTC)
+    result = Run(command=command, run=_run_id(now))
+    stale: dict[str, str] = {}
+    if prune:
+        for name, entry in entries.items():
+            if name in files or entry.get("command") != command:
+                continue
+            current = _current_sha(folder / name)
+            if current == entry["sha256"]:
+                stale[name] = current
+            elif current is not None:
+                result.kept.append(folder / name)
+    staged: dict[str, Path] = {}
     try:
         for name, data in files.items():
-            staged.append((name, _stage(folder, data)))
-        for name, data in files.items():
-            manifest[name] = _sha256(data)
-        record = {
-            "tool": "ektp-qual",
-            "version": __version__,
-            "files": dict(sorted(manifest.items())),
+            staged[name] = _stage(folder, data)
+        record["pending"] = {
+            "command": command,
+            "run": result.run,
+            "written": now.isoformat(timespec="seconds"),
+            "write": {
+                name: {"sha256": _sha256(data), "staged": staged[name].name}
+                for name, data in files.items()
+            },
+            "remove": stale,
         }
-        staged.append((MANIFEST, _stage(folder, (json.dumps(record, indent=2) + "\n").encode())))
-        for name, tmp in staged:
-            os.replace(tmp, folder / name)
-    finally:
-        for _, tmp in staged:
+        _save_record(folder, record)
+    except BaseException:
+        for tmp in staged.values():
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
-    return [folder / name for name in files]
+        raise
+    result.removed = [folder / name for name in _finish(folder, record, verify=False)]
+    result.written = [folder / name for name in files]
+    return result
+
+
+def _finish(folder: Path, record: dict, *, verify: bool) -> list[str]:
+    """Put the pending run's staged files in place, remove its stale files, and record it
+    as done; returns the names removed.
+
+    ``verify`` (when finishing a run another process began) renames a staged file only
+    over the file the manifest still describes, and removes only unedited files.
+    """
+    pending = record.pop("pending")
+    entries: dict[str, dict] = record["files"]
+    stamp = {key: pending[key] for key in ("command", "run", "written")}
+    for name, intended in pending["write"].items():
+        target, staged = folder / name, folder / intended["staged"]
+        if verify:
+            previous = entries.get(name, {}).get("sha256")
+            if staged.is_file() and _current_sha(target) in (None, previous):
+                os.replace(staged, target)
+            if _current_sha(target) != intended["sha256"]:
+                continue
+        else:
+            os.replace(staged, target)
+        entries[name] = {"sha256": intended["sha256"], **stamp}
+    removed = []
+    for name, sha in pending["remove"].items():
+        target = folder / name
+        if _current_sha(target) == sha:
+            target.unlink()
+        if not target.exists():
+            entries.pop(name, None)
+            removed.append(name)
+    _save_record(folder, record)
+    return removed
+
+
+def recover(folder: str | Path) -> list[str]:
+    """Finish a run that stopped between its renames, and remove the temporary files that
+    killed or failed runs left; returns what was done, in words.
+
+    A run killed or failed after recording itself as pending left some new files in place
+    and some old ones: its staged files are put in place now, so the folder holds the
+    whole set of that run. A pending run whose process still runs is left to finish.
+    Temporary files (``.ektp-qual-*.tmp``) of runs that are no longer running are
+    removed, however large.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    done: list[str] = []
+    record = _read_record(folder)
+    pending = record.get("pending")
+    staged = [folder / intended["staged"] for intended in (pending or {}).get("write", {}).values()]
+    if pending and not any(path.exists() and not _abandoned(path) for path in staged):
+        _finish(folder, record, verify=True)
+        done.append(
+            f"finished the run {pending['run']} of {_who(pending['command'])}, which stopped "
+            "before all its files were in place"
+        )
+    leftovers = [
+        path
+        for path in folder.glob(".ektp-qual-*.tmp")
+        if path.is_file() and not path.is_symlink() and _abandoned(path)
+    ]
+    size = 0
+    for path in leftovers:
+        with contextlib.suppress(FileNotFoundError):
+            size += path.stat().st_size
+            path.unlink()
+    if leftovers:
+        done.append(
+            f"removed {len(leftovers)} temporary file{'s' * (len(leftovers) != 1)} "
+            f"({size / 1e6:.1f} MB) left by a run that was killed or failed"
+        )
+    return done
+
+
+_STAGED = re.compile(r"\.ektp-qual-(\d+)-[^/]*\.tmp")
+#: A temporary file this old is abandoned, whatever process has its number now.
+_ABANDONED_AFTER = 24 * 3600
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether a temporary file belongs to no running ektp-qual: its process (named in
+    the file's name) has ended, or it is a day old, or an earlier version wrote it."""
+    match = _STAGED.fullmatch(path.name)
+    if match is None:
+        return True
+    with contextlib.suppress(FileNotFoundError):
+        if time.time() - path.stat().st_mtime > _ABANDONED_AFTER:
+            return True
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # no such process (or no such number)
+        return True
+    except PermissionError:  # another user's process
+        return False
+    return False
+
+
+def _save_record(folder: Path, record: dict) -> None:
+    """Replace the manifest in one step."""
+    data = {
+        "tool": "ektp-qual",
+        "version": __version__,
+        "files": dict(sorted(record["files"].items())),
+    }
+    if "pending" in record:
+        data["pending"] = record["pending"]
+    tmp = _stage(folder, (json.dumps(data, indent=2) + "\n").encode())
+    try:
+        os.replace(tmp, folder / MANIFEST)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_files(
+    files: dict[str, bytes], folder: str | Path, *, command: str = PYTHON_API
+) -> list[Path]:
+    """Write named files into ``folder`` atomically; returns the paths written.
+
+    Files the folder already holds are kept (see ``write_run`` to replace a whole run).
+    """
+    return write_run(files, folder, command, prune=False).written
 
 
 def _stage(folder: Path, data: bytes) -> Path:
     """The data in a temporary file beside its target, with the permissions of a new file."""
-    handle, name = tempfile.mkstemp(dir=folder, prefix=".ektp-qual-", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=folder, prefix=f".ektp-qual-{os.getpid()}-", suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
         out.flush()
