@@ -103,6 +103,16 @@ NoReview = Annotated[
     bool,
     typer.Option("--no-review", help="Ignore any review file: the automatic coding alone."),
 ]
+CsvOpt = Annotated[
+    str,
+    typer.Option(
+        "--csv",
+        metavar="safe|raw",
+        help="safe (default): a text cell that a spreadsheet would run as a formula (it "
+        "begins with =, +, -, @) gets a leading ' and quotes; raw: the text as it is, for "
+        "R and pandas. Review files are always safe.",
+    ),
+]
 Check = Annotated[
     bool,
     typer.Option(
@@ -158,10 +168,16 @@ def _check_folder(out: Path, files: list[str]) -> None:
     _run(check_writable, out, files)
 
 
-def _write(tables, out: Path, console) -> None:
+def _write(tables, out: Path, console, safe: bool = True) -> None:
     from .export import csv_bytes
 
-    _write_files({f"{name}.csv": csv_bytes(table) for name, table in tables.items()}, out, console)
+    files = {f"{name}.csv": csv_bytes(table, safe=safe) for name, table in tables.items()}
+    _write_files(files, out, console)
+
+
+def _safe_csv(value: str) -> bool:
+    """Whether --csv asks for spreadsheet-safe CSV (the default) or raw text."""
+    return _choices([value], ("safe", "raw"), "--csv") != ["raw"]
 
 
 def _write_files(files: dict[str, bytes], out: Path, console) -> None:
@@ -225,7 +241,9 @@ def _analyse_for(
     return result
 
 
-def _export(result, formats: list[str], out: Path, console, personal_data: bool) -> None:
+def _export(
+    result, formats: list[str], out: Path, console, personal_data: bool, safe: bool = True
+) -> None:
     """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
     from . import render
     from .export import export_files
@@ -238,7 +256,8 @@ def _export(result, formats: list[str], out: Path, console, personal_data: bool)
             render.make_console(stderr=True),
             [Notice("REFI-QDA export", None, loss) for loss in export_losses(result)],
         )
-    _write_files(export_files(result, formats, personal_data=personal_data), out, console)
+    files = export_files(result, formats, personal_data=personal_data, safe_csv=safe)
+    _write_files(files, out, console)
 
 
 _SURVEY_KEYS = {
@@ -320,6 +339,7 @@ def code(
     check: Check = False,
     findings: FindingsOpt = None,
     output_format: FormatOpt = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -341,6 +361,7 @@ def code(
     transcripts = _corpus(transcripts, survey)
     from . import render
 
+    safe = _safe_csv(csv)
     formats = ["csv", *_formats(output_format)]
     result = _analyse_for(
         out, formats, transcripts, codebook, findings, review, no_review, personal_data
@@ -353,7 +374,7 @@ def code(
     render.triangulation(console, result.conclusion, result.codebook)
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
-    _export(result, formats, out, console, personal_data)
+    _export(result, formats, out, console, personal_data, safe)
     _check_findings(result.conclusion, check)
 
 
@@ -366,6 +387,7 @@ def export(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the files (created if needed).")
     ] = DEFAULT_OUT,
+    csv: CsvOpt = "safe",
     findings: FindingsOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
@@ -387,11 +409,12 @@ def export(
     transcripts = _corpus(transcripts, survey)
     from . import render
 
+    safe = _safe_csv(csv)
     formats = _formats(output_format) or ["xlsx"]
     result = _analyse_for(
         out, formats, transcripts, codebook, findings, review, no_review, personal_data
     )
-    _export(result, formats, out, render.make_console(quiet), personal_data)
+    _export(result, formats, out, render.make_console(quiet), personal_data, safe)
 
 
 @app.command()
@@ -405,6 +428,7 @@ def reduce(
             "--out", "-o", help="Also write informants, segments, codings and stances as CSV here."
         ),
     ] = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -419,6 +443,7 @@ def reduce(
     from .pipeline import REDUCTION_TABLES
     from .pipeline import reduce as reduce_step
 
+    safe = _safe_csv(csv)
     _check_out(out, REDUCTION_TABLES)
     result = _run(
         reduce_step,
@@ -432,7 +457,7 @@ def reduce(
     render.reduction_summary(console, result)
     render.stances(console, result)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, safe)
 
 
 @app.command()
@@ -443,6 +468,7 @@ def display(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the matrices as CSV here.")
     ] = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -458,6 +484,7 @@ def display(
     from .pipeline import display as display_step
     from .pipeline import reduce as reduce_step
 
+    safe = _safe_csv(csv)
     _check_out(out, DISPLAY_TABLES)
     reduction = _run(
         reduce_step,
@@ -473,7 +500,7 @@ def display(
     render.role_matrix(console, result, reduction.codebook)
     render.evidence(console, reduction, reduction.codebook)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, safe)
 
 
 @app.command()
@@ -490,6 +517,7 @@ def conclude(
             help="Also write conclusions, triangulation and negative evidence as CSV here.",
         ),
     ] = None,
+    csv: CsvOpt = "safe",
     check: Check = False,
     review: ReviewOpt = None,
     no_review: NoReview = False,
@@ -506,6 +534,7 @@ def conclude(
     from .pipeline import conclude as conclude_step
     from .pipeline import reduce as reduce_step
 
+    safe = _safe_csv(csv)
     _check_out(out, CONCLUSION_TABLES)
     corpus, book, expected = _run(load, transcripts, codebook, findings)
     reduction = _run(
@@ -522,7 +551,7 @@ def conclude(
     render.negative_evidence(console, result, book)
     render.conclusions(console, result, book)
     if out is not None:
-        _write(result.tables(), out, console)
+        _write(result.tables(), out, console, safe)
     _check_findings(result, check)
 
 
@@ -692,6 +721,7 @@ def agree(
         Path,
         typer.Option("--out", "-o", help="Folder for agreement.csv and disagreements.csv."),
     ] = DEFAULT_OUT,
+    csv: CsvOpt = "safe",
     whole_corpus: Annotated[
         bool,
         typer.Option(
@@ -723,6 +753,7 @@ def agree(
     from .analysis.agreement import FORMULAS
     from .intercoder import agree as agree_step
 
+    safe = _safe_csv(csv)
     _check_out(out, ("agreement", "disagreements", "detection", "verdicts"))
     result = _run(
         agree_step,
@@ -735,7 +766,7 @@ def agree(
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.agreement(console, result, FORMULAS)
-    _write(result.tables(), out, console)
+    _write(result.tables(), out, console, safe)
 
 
 @app.command("import")
@@ -758,6 +789,7 @@ def import_(
         bool,
         typer.Option("--by-coder", help="One review file per coder of the project, for 'agree'."),
     ] = False,
+    csv: CsvOpt = "safe",
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -782,6 +814,7 @@ def import_(
     from .export import csv_bytes
     from .refi_import import import_project, review_text
 
+    safe = _safe_csv(csv)
     result = _run(
         import_project, project, transcripts, codebook, coder=coder, personal_data=personal_data
     )
@@ -795,7 +828,7 @@ def import_(
         if who is not None:
             console.print(f"{file}: coder {who!r}", markup=False)
     files = {name: review_text(result, coder=who).encode("utf-8") for name, who in names.items()}
-    files["imported_codings.csv"] = csv_bytes(result.codings)
+    files["imported_codings.csv"] = csv_bytes(result.codings, safe=safe)
     _write_files(files, out, console)
 
 
@@ -965,6 +998,7 @@ def kwic(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the concordance to this CSV.")
     ] = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -987,6 +1021,7 @@ def kwic(
     from .explore import kwic as concordance
     from .export import csv_bytes
 
+    safe = _safe_csv(csv)
     if out is not None:
         _check_folder(out.parent, [out.name])
     reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
@@ -997,7 +1032,7 @@ def kwic(
     console = render.make_console(quiet)
     render.concordance(console, table, phrase)
     if out is not None:
-        _write_files({out.name: csv_bytes(table)}, out.parent, console)
+        _write_files({out.name: csv_bytes(table, safe=safe)}, out.parent, console)
 
 
 @app.command()
@@ -1015,6 +1050,7 @@ def cooccur(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write cooccurrence.csv here.")
     ] = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -1034,6 +1070,7 @@ def cooccur(
     from .explore import cooccurrence, cooccurrence_matrix
 
     unit = (_choices([unit], ("segment", "informant"), "--unit") or ["segment"])[0]
+    safe = _safe_csv(csv)
     _check_out(out, ["cooccurrence"])
     reduction = _reduce_for(transcripts, codebook, review, no_review)
     book = reduction.codebook
@@ -1042,7 +1079,7 @@ def cooccur(
     console = render.make_console(quiet)
     render.cooccurrence(console, matrix, pairs, unit, book)
     if out is not None:
-        _write({"cooccurrence": pairs}, out, console)
+        _write({"cooccurrence": pairs}, out, console, safe)
 
 
 @app.command()
@@ -1062,6 +1099,7 @@ def saturation(
         Path | None,
         typer.Option("--out", "-o", help="Also write saturation.csv and the figure here."),
     ] = None,
+    csv: CsvOpt = "safe",
     language: Annotated[
         str, typer.Option("--language", "--lang", help="Figure labels: 'codebook' or 'en'.")
     ] = "codebook",
@@ -1087,6 +1125,7 @@ def saturation(
     from .figures import figure_files, saturation_curve
 
     what = (_choices([what], ("codes", "phrases"), "--what") or ["codes"])[0]
+    safe = _safe_csv(csv)
     language = _language(language)
     if out is not None:
         _check_folder(out, ["saturation.csv", "saturation.png", "saturation.svg"])
@@ -1098,7 +1137,7 @@ def saturation(
         from .export import csv_bytes
 
         figure = saturation_curve(table, language=language, codebook=reduction.codebook)
-        files = {"saturation.csv": csv_bytes(table)}
+        files = {"saturation.csv": csv_bytes(table, safe=safe)}
         files.update(figure_files({"saturation": figure}))
         _write_files(files, out, console)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -24,6 +23,7 @@ import pandas as pd
 from . import __version__
 from .errors import InputError
 from .review import ReviewFile
+from .spreadsheet import table_csv_text
 
 if TYPE_CHECKING:
     from .pipeline import Analysis
@@ -35,11 +35,14 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8 CSV without index or BOM; pandas, R and spreadsheets read it as is."""
-    buffer = io.StringIO()
-    table.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+def csv_bytes(table: pd.DataFrame, *, safe: bool = True) -> bytes:
+    """UTF-8 CSV without index or BOM; pandas, R and spreadsheets read it as is.
+
+    ``safe`` (the default) quotes text cells a spreadsheet would run as a formula, the
+    OWASP way (see ``spreadsheet``); ``safe=False`` writes every cell's text as it is,
+    for R and pandas. Numbers are formatted by pandas either way.
+    """
+    return table_csv_text(table, safe=safe).encode("utf-8")
 
 
 def _read_manifest(folder: Path) -> dict[str, str]:
@@ -159,14 +162,24 @@ EXPORT_FORMATS = {
 
 
 def export_files(
-    analysis: Analysis, formats: Iterable[str], *, personal_data: bool = False
+    analysis: Analysis,
+    formats: Iterable[str],
+    *,
+    personal_data: bool = False,
+    safe_csv: bool = True,
 ) -> dict[str, bytes]:
-    """The files of each requested format, by name, ready for ``write_files``."""
+    """The files of each requested format, by name, ready for ``write_files``.
+
+    ``safe_csv=False`` writes the CSV tables' text raw (see ``csv_bytes``).
+    """
     files: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "csv":
             files.update(
-                {f"{name}.csv": csv_bytes(table) for name, table in analysis.tables().items()}
+                {
+                    f"{name}.csv": csv_bytes(table, safe=safe_csv)
+                    for name, table in analysis.tables().items()
+                }
             )
         elif fmt == "xlsx":
             from .xlsx import workbook_bytes
@@ -196,6 +209,12 @@ def export_names(analysis_tables: Iterable[str], formats: Iterable[str]) -> list
     return names
 
 
-def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
-    """Write each table as ``<name>.csv`` into ``folder`` (see the module's rules)."""
-    return write_files({f"{name}.csv": csv_bytes(table) for name, table in tables.items()}, folder)
+def write_tables(
+    tables: dict[str, pd.DataFrame], folder: str | Path, *, safe: bool = True
+) -> list[Path]:
+    """Write each table as ``<name>.csv`` into ``folder`` (see the module's rules).
+
+    ``safe=False`` writes text cells raw instead of safe for spreadsheets (``csv_bytes``).
+    """
+    files = {f"{name}.csv": csv_bytes(table, safe=safe) for name, table in tables.items()}
+    return write_files(files, folder)
