@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,8 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputError
-from .review import ReviewFile
+from .locking import locked
+from .review import ReviewFile, read_review
 from .spreadsheet import table_csv_text
 
 if TYPE_CHECKING:
@@ -150,6 +151,16 @@ def write_review(review: ReviewFile) -> Path:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+def update_review(path: str | Path, change: Callable[[ReviewFile], ReviewFile]) -> Path:
+    """Read a review file, change it and save it, holding the file's lock throughout.
+
+    Two sessions saving to one file at once then take turns, and each reads the other's
+    decisions before adding its own: none is written away.
+    """
+    with locked(path):
+        return write_review(change(read_review(path)))
 
 
 #: The export formats and the file each writes (csv writes one file per table).
