@@ -672,7 +672,7 @@ def review(
         read_key=_key_reader(),
     )
     try:
-        session.run()
+        _run(session.run)
     except OSError as error:
         _fail(OSError(f"{review_file}: cannot save the decision: {error.strerror or error}"))
 

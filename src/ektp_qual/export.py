@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -23,7 +24,7 @@ import pandas as pd
 from . import __version__
 from .errors import InputError
 from .locking import locked
-from .review import ReviewFile, read_review
+from .review import ReviewFile, read_review, review_target
 from .spreadsheet import table_csv_text
 
 if TYPE_CHECKING:
@@ -116,13 +117,14 @@ def write_files(files: dict[str, bytes], folder: str | Path) -> list[Path]:
     return [folder / name for name in files]
 
 
-def _stage(folder: Path, data: bytes) -> Path:
-    """The data in a temporary file beside its target, with the permissions of a new file."""
+def _stage(folder: Path, data: bytes, mode: int | None = None) -> Path:
+    """The data in a temporary file beside its target, with the permissions of a new file
+    (or ``mode``, the permissions of the file it will replace)."""
     handle, name = tempfile.mkstemp(dir=folder, prefix=".ektp-qual-", suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
         out.flush()
-        os.fchmod(out.fileno(), 0o666 & ~_umask())
+        os.fchmod(out.fileno(), 0o666 & ~_umask() if mode is None else mode)
         os.fsync(out.fileno())
     return Path(name)
 
@@ -138,13 +140,16 @@ def write_review(review: ReviewFile) -> Path:
     """Save a review file in one step: a killed process leaves the old file or the new one.
 
     The review file is the researcher's own: ``ReviewFile`` keeps every row and column
-    they wrote, so saving it only ever adds or removes the tool's decisions.
+    they wrote, so saving it only ever adds or removes the tool's decisions, keeps its
+    permissions (a file only its owner may read stays so), and, through a symbolic
+    link, saves into the file the link points to.
     """
     if review.path is None:
         raise ValueError("the review file has no path")
-    path = Path(review.path)
+    path = review_target(review.path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _stage(path.parent, review.to_text().encode("utf-8"))
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    tmp = _stage(path.parent, review.to_text().encode("utf-8"), mode)
     try:
         os.replace(tmp, path)
     finally:
@@ -159,7 +164,7 @@ def update_review(path: str | Path, change: Callable[[ReviewFile], ReviewFile]) 
     Two sessions saving to one file at once then take turns, and each reads the other's
     decisions before adding its own: none is written away.
     """
-    with locked(path):
+    with locked(review_target(path)):
         return write_review(change(read_review(path)))
 
 

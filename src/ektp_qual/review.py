@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,6 +122,26 @@ class ReviewFile:
         return ("\ufeff" if self.bom else "") + text
 
 
+def review_target(path: str | Path) -> Path:
+    """The file a review path stands for: a symbolic link is followed to its file.
+
+    The review file is the researcher's own, so a link to it (to a shared folder, say)
+    is meant: decisions go into the file it points to, and the link stays a link. A link
+    that leads back to itself is an error.
+    """
+    path = Path(path)
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if target.is_symlink():
+        raise InputError(
+            path,
+            "is a symbolic link that never reaches a file (the links form a loop); "
+            "point it at a review file, or remove it",
+        )
+    return target
+
+
 def read_review(path: str | Path, *, codings: bool = False) -> ReviewFile:
     """Read and check a review file; a missing file is an empty review.
 
@@ -128,6 +149,7 @@ def read_review(path: str | Path, *, codings: bool = False) -> ReviewFile:
     coding (an ``add``): a ``codings.csv``, or a coder's own coding made elsewhere.
     """
     path = Path(path)
+    review_target(path)
     if not path.exists():
         if codings:
             raise InputError(path, "no such file")
