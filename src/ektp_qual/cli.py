@@ -108,6 +108,16 @@ NoReview = Annotated[
     bool,
     typer.Option("--no-review", help="Ignore any review file: the automatic coding alone."),
 ]
+CsvOpt = Annotated[
+    str,
+    typer.Option(
+        "--csv",
+        metavar="safe|raw",
+        help="safe (default): a text cell that a spreadsheet would run as a formula (it "
+        "begins with =, +, -, @) gets a leading ' and quotes; raw: the text as it is, for "
+        "R and pandas. Review files are always safe.",
+    ),
+]
 Check = Annotated[
     bool,
     typer.Option(
@@ -180,11 +190,16 @@ def _file_in(out: Path, default_name: str) -> tuple[Path, str]:
     return out.parent, out.name
 
 
-def _write(tables, out: Path, console, command: str) -> None:
+def _write(tables, out: Path, console, command: str, safe: bool = True) -> None:
     from .outputs.export import csv_bytes
 
-    files = {f"{name}.csv": csv_bytes(table) for name, table in tables.items()}
+    files = {f"{name}.csv": csv_bytes(table, safe=safe) for name, table in tables.items()}
     _write_files(files, out, console, command)
+
+
+def _safe_csv(value: str) -> bool:
+    """Whether --csv asks for spreadsheet-safe CSV (the default) or raw text."""
+    return _choices([value], ("safe", "raw"), "--csv") != ["raw"]
 
 
 def _write_files(files: dict[str, bytes], out: Path, console, command: str) -> None:
@@ -282,7 +297,13 @@ def _tables_to_write(tables, transcripts, codebook, findings) -> list[str]:
 
 
 def _export(
-    result, formats: list[str], out: Path, console, personal_data: bool, command: str
+    result,
+    formats: list[str],
+    out: Path,
+    console,
+    personal_data: bool,
+    command: str,
+    safe: bool = True,
 ) -> None:
     """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
     from .outputs import render
@@ -296,7 +317,8 @@ def _export(
             render.make_console(stderr=True),
             [Notice("REFI-QDA export", None, loss) for loss in export_losses(result)],
         )
-    _write_files(export_files(result, formats, personal_data=personal_data), out, console, command)
+    files = export_files(result, formats, personal_data=personal_data, safe_csv=safe)
+    _write_files(files, out, console, command)
 
 
 _SURVEY_KEYS = {
@@ -378,6 +400,7 @@ def code(
     check: Check = False,
     findings: FindingsOpt = None,
     output_format: FormatOpt = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -399,6 +422,7 @@ def code(
     transcripts = _corpus(transcripts, survey)
     from .outputs import render
 
+    safe = _safe_csv(csv)
     formats = ["csv", *_formats(output_format)]
     result = _analyse_for(
         out,
@@ -419,7 +443,7 @@ def code(
     render.triangulation(console, result.conclusion, result.codebook)
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
-    _export(result, formats, out, console, personal_data, "code")
+    _export(result, formats, out, console, personal_data, "code", safe)
     _check_findings(result.conclusion, check)
 
 
@@ -432,6 +456,7 @@ def export(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the files (created if needed).")
     ] = DEFAULT_OUT / "export",
+    csv: CsvOpt = "safe",
     findings: FindingsOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
@@ -453,6 +478,7 @@ def export(
     transcripts = _corpus(transcripts, survey)
     from .outputs import render
 
+    safe = _safe_csv(csv)
     formats = _formats(output_format) or ["xlsx"]
     result = _analyse_for(
         out,
@@ -465,7 +491,7 @@ def export(
         personal_data,
         command="export",
     )
-    _export(result, formats, out, render.make_console(quiet), personal_data, "export")
+    _export(result, formats, out, render.make_console(quiet), personal_data, "export", safe)
 
 
 @app.command()
@@ -479,6 +505,7 @@ def reduce(
             "--out", "-o", help="Also write informants, segments, codings and stances as CSV here."
         ),
     ] = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -493,6 +520,7 @@ def reduce(
     from .outputs import render
     from .pipeline import reduce as reduce_step
 
+    safe = _safe_csv(csv)
     _check_out(out, REDUCTION_TABLES, "reduce")
     result = _run(
         reduce_step,
@@ -506,7 +534,7 @@ def reduce(
     render.reduction_summary(console, result)
     render.stances(console, result)
     if out is not None:
-        _write(result.tables(), out, console, "reduce")
+        _write(result.tables(), out, console, "reduce", safe)
 
 
 @app.command()
@@ -517,6 +545,7 @@ def display(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the matrices as CSV here.")
     ] = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -532,6 +561,7 @@ def display(
     from .pipeline import display as display_step
     from .pipeline import reduce as reduce_step
 
+    safe = _safe_csv(csv)
     _check_out(out, DISPLAY_TABLES, "display")
     reduction = _run(
         reduce_step,
@@ -547,7 +577,7 @@ def display(
     render.role_matrix(console, result, reduction.codebook)
     render.evidence(console, reduction, reduction.codebook)
     if out is not None:
-        _write(result.tables(), out, console, "display")
+        _write(result.tables(), out, console, "display", safe)
 
 
 @app.command()
@@ -564,6 +594,7 @@ def conclude(
             help="Also write conclusions, triangulation and negative evidence as CSV here.",
         ),
     ] = None,
+    csv: CsvOpt = "safe",
     check: Check = False,
     review: ReviewOpt = None,
     no_review: NoReview = False,
@@ -581,6 +612,7 @@ def conclude(
     from .pipeline import load
     from .pipeline import reduce as reduce_step
 
+    safe = _safe_csv(csv)
     _check_out(
         out, _tables_to_write(CONCLUSION_TABLES, transcripts, codebook, findings), "conclude"
     )
@@ -599,7 +631,7 @@ def conclude(
     render.negative_evidence(console, result, book)
     render.conclusions(console, result, book)
     if out is not None:
-        _write(result.tables(), out, console, "conclude")
+        _write(result.tables(), out, console, "conclude", safe)
     _check_findings(result, check)
 
 
@@ -720,7 +752,7 @@ def review(
         read_key=_key_reader(),
     )
     try:
-        session.run()
+        _run(session.run)
     except OSError as error:
         _fail(OSError(f"{review_file}: cannot save the decision: {error.strerror or error}"))
 
@@ -769,6 +801,7 @@ def agree(
         Path,
         typer.Option("--out", "-o", help="Folder for agreement.csv and disagreements.csv."),
     ] = DEFAULT_OUT / "agree",
+    csv: CsvOpt = "safe",
     whole_corpus: Annotated[
         bool,
         typer.Option(
@@ -800,6 +833,7 @@ def agree(
     from .outputs import render
     from .pipeline import agree as agree_step
 
+    safe = _safe_csv(csv)
     _check_out(out, ("agreement", "disagreements", "detection", "verdicts"), "agree")
     result = _run(
         agree_step,
@@ -812,7 +846,7 @@ def agree(
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.agreement(console, result, FORMULAS)
-    _write(result.tables(), out, console, "agree")
+    _write(result.tables(), out, console, "agree", safe)
 
 
 @app.command("import")
@@ -835,6 +869,7 @@ def import_(
         bool,
         typer.Option("--by-coder", help="One review file per coder of the project, for 'agree'."),
     ] = False,
+    csv: CsvOpt = "safe",
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -860,6 +895,7 @@ def import_(
     from .pipeline import import_project
     from .refi.importer import review_text
 
+    safe = _safe_csv(csv)
     result = _run(
         import_project, project, transcripts, codebook, coder=coder, personal_data=personal_data
     )
@@ -873,7 +909,7 @@ def import_(
         if who is not None:
             console.print(f"{file}: coder {who!r}", markup=False)
     files = {name: review_text(result, coder=who).encode("utf-8") for name, who in names.items()}
-    files["imported_codings.csv"] = csv_bytes(result.codings)
+    files["imported_codings.csv"] = csv_bytes(result.codings, safe=safe)
     _write_files(files, out, console, "import")
 
 
@@ -1059,6 +1095,7 @@ def kwic(
             "to kwic.csv in this folder.",
         ),
     ] = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -1081,6 +1118,7 @@ def kwic(
     from .outputs import render
     from .outputs.export import csv_bytes
 
+    safe = _safe_csv(csv)
     folder, name = _file_in(out, "kwic.csv") if out is not None else (None, "")
     if folder is not None:
         _check_folder(folder, [name], "kwic")
@@ -1092,7 +1130,7 @@ def kwic(
     console = render.make_console(quiet)
     render.concordance(console, table, phrase)
     if folder is not None:
-        _write_files({name: csv_bytes(table)}, folder, console, "kwic")
+        _write_files({name: csv_bytes(table, safe=safe)}, folder, console, "kwic")
 
 
 @app.command()
@@ -1110,6 +1148,7 @@ def cooccur(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write cooccurrence.csv here.")
     ] = None,
+    csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
@@ -1129,6 +1168,7 @@ def cooccur(
     from .outputs import render
 
     unit = (_choices([unit], ("segment", "informant"), "--unit") or ["segment"])[0]
+    safe = _safe_csv(csv)
     _check_out(out, ["cooccurrence"], "cooccur")
     reduction = _reduce_for(transcripts, codebook, review, no_review)
     book = reduction.codebook
@@ -1137,7 +1177,7 @@ def cooccur(
     console = render.make_console(quiet)
     render.cooccurrence(console, matrix, pairs, unit, book)
     if out is not None:
-        _write({"cooccurrence": pairs}, out, console, "cooccur")
+        _write({"cooccurrence": pairs}, out, console, "cooccur", safe)
 
 
 @app.command()
@@ -1157,6 +1197,7 @@ def saturation(
         Path | None,
         typer.Option("--out", "-o", help="Also write saturation.csv and the figure here."),
     ] = None,
+    csv: CsvOpt = "safe",
     language: Annotated[
         str, typer.Option("--language", "--lang", help="Figure labels: 'codebook' or 'en'.")
     ] = "codebook",
@@ -1182,6 +1223,7 @@ def saturation(
     from .outputs.figures import figure_files, saturation_curve
 
     what = (_choices([what], ("codes", "phrases"), "--what") or ["codes"])[0]
+    safe = _safe_csv(csv)
     language = _language(language)
     if out is not None:
         _check_folder(out, ["saturation.csv", "saturation.png", "saturation.svg"], "saturation")
@@ -1193,7 +1235,7 @@ def saturation(
         from .outputs.export import csv_bytes
 
         figure = saturation_curve(table, language=language, codebook=reduction.codebook)
-        files = {"saturation.csv": csv_bytes(table)}
+        files = {"saturation.csv": csv_bytes(table, safe=safe)}
         files.update(figure_files({"saturation": figure}))
         _write_files(files, out, console, "saturation")
 

@@ -13,13 +13,16 @@ words, not from row order, so decisions survive re-coding and codebook changes.
 
 Files written by hand may use ``;`` or tab as the separator (as spreadsheets in many
 locales do), a BOM, CRLF line ends, extra columns and blank rows: all of it is kept
-when the tool adds a row.
+when the tool adds a row. A cell that a spreadsheet would run as a formula is written
+with a leading quote and read without it (see ``spreadsheet``), whatever ``--csv`` says:
+the tool reads this file back, so the quote must mean the same thing every time.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +32,7 @@ import pandas as pd
 from ..model import CODING_COLUMNS, POLARITIES, Codebook, Notice
 from ..model.errors import InputError
 from ..model.results import ReviewOutcome
+from .spreadsheet import csv_rows_text, escape_cell, unescape_cell
 from .textfile import read_utf8
 
 #: The columns of a review file, in the order the tool writes them.
@@ -107,12 +111,35 @@ class ReviewFile:
         return replace(self, rows=tuple(rows), lines=tuple(lines))
 
     def to_text(self) -> str:
-        """The file's text: its own separator, line ends and BOM."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator=self.newline)
-        writer.writerow(self.header)
-        writer.writerows(self.rows)
-        return ("\ufeff" if self.bom else "") + buffer.getvalue()
+        """The file's text: its own separator, line ends and BOM.
+
+        Always safe for spreadsheets (a cell that would run as a formula gets a leading
+        quote, which ``parse_review`` takes off), since the file is both opened in
+        spreadsheets and read back by the tool.
+        """
+        rows = ([escape_cell(cell) for cell in row] for row in (self.header, *self.rows))
+        text = csv_rows_text(rows, delimiter=self.delimiter, newline=self.newline)
+        return ("\ufeff" if self.bom else "") + text
+
+
+def review_target(path: str | Path) -> Path:
+    """The file a review path stands for: a symbolic link is followed to its file.
+
+    The review file is the researcher's own, so a link to it (to a shared folder, say)
+    is meant: decisions go into the file it points to, and the link stays a link. A link
+    that leads back to itself is an error.
+    """
+    path = Path(path)
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if target.is_symlink():
+        raise InputError(
+            path,
+            "is a symbolic link that never reaches a file (the links form a loop); "
+            "point it at a review file, or remove it",
+        )
+    return target
 
 
 def read_review(path: str | Path, *, codings: bool = False) -> ReviewFile:
@@ -122,6 +149,7 @@ def read_review(path: str | Path, *, codings: bool = False) -> ReviewFile:
     coding (an ``add``): a ``codings.csv``, or a coder's own coding made elsewhere.
     """
     path = Path(path)
+    review_target(path)
     if not path.exists():
         if codings:
             raise InputError(path, "no such file")
@@ -135,18 +163,19 @@ def parse_review(text: str, path: str | Path | None = None, *, codings: bool = F
     source = path if path is not None else "<review>"
     bom = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
-    newline = "\r\n" if "\r\n" in text else "\n"
     first = text.split("\n", 1)[0]
+    newline = "\r\n" if first.endswith("\r") else "\n"  # a note may hold either
     delimiter = max(_DELIMITERS, key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
         if header is None:
             return ReviewFile(path=Path(path) if path else None, delimiter=",", bom=bom)
+        header = [unescape_cell(cell) for cell in header]
         rows, lines = [], []
         line = reader.line_num + 1
         for row in reader:
-            rows.append(tuple(row))
+            rows.append(tuple(unescape_cell(cell) for cell in row))
             lines.append(line)
             line = reader.line_num + 1
     except csv.Error as exc:

@@ -1,8 +1,9 @@
 """The interactive review: one proposed coding at a time, one key per decision.
 
-Every decision is saved to the review file the moment it is made (``export.write_review``
-replaces the file in one step), and the file is read again before each save, so a
-killed session loses nothing and edits made to the file meanwhile are kept. Starting
+Every decision is saved to the review file the moment it is made (``export.update_review``
+replaces the file in one step), and the file is read again before each save, under a
+lock, so a killed session loses nothing, edits made to the file meanwhile are kept, and
+two sessions on one file keep each other's decisions. Starting
 again resumes at the first coding without a decision.
 
 The session reads keys through a function it is given, so it runs the same in a real
@@ -19,10 +20,10 @@ import pandas as pd
 from rich.console import Console
 from rich.text import Text
 
-from ..inputs.review_file import decision_row, latest_decisions, read_review
+from ..inputs.review_file import decision_row, latest_decisions
 from ..model import PHRASE_SEPARATOR, Codebook
 from ..model.results import Reduction
-from ..outputs.export import write_review
+from ..outputs.export import update_review
 
 KEYS_HELP = (
     "[a]ccept  [r]eject  [f]lip polarity  [c]riterion: recode  [n]ew coding  "
@@ -251,8 +252,12 @@ class ReviewSession:
         return previous
 
     def _save(self, rows: list[dict[str, str]], remove: bool) -> None:
-        current = read_review(self.path)
-        write_review(current.without_decisions(rows) if remove else current.with_decisions(rows))
+        update_review(
+            self.path,
+            lambda current: (
+                current.without_decisions(rows) if remove else current.with_decisions(rows)
+            ),
+        )
 
     @staticmethod
     def _describe(rows: list[dict[str, str]]) -> str:

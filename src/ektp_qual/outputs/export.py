@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import re
 import secrets
+import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import __version__
-from ..inputs.review_file import ReviewFile
+from ..inputs.locking import locked
+from ..inputs.review_file import ReviewFile, read_review, review_target
+from ..inputs.spreadsheet import table_csv_text
 from ..model.errors import InputError
 
 if TYPE_CHECKING:
@@ -46,11 +48,14 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8 CSV without index or BOM; pandas, R and spreadsheets read it as is."""
-    buffer = io.StringIO()
-    table.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+def csv_bytes(table: pd.DataFrame, *, safe: bool = True) -> bytes:
+    """UTF-8 CSV without index or BOM; pandas, R and spreadsheets read it as is.
+
+    ``safe`` (the default) quotes text cells a spreadsheet would run as a formula, the
+    OWASP way (see ``spreadsheet``); ``safe=False`` writes every cell's text as it is,
+    for R and pandas. Numbers are formatted by pandas either way.
+    """
+    return table_csv_text(table, safe=safe).encode("utf-8")
 
 
 def _damaged(folder: Path) -> InputError:
@@ -380,13 +385,14 @@ def write_files(
     return write_run(files, folder, command, prune=False).written
 
 
-def _stage(folder: Path, data: bytes) -> Path:
-    """The data in a temporary file beside its target, with the permissions of a new file."""
+def _stage(folder: Path, data: bytes, mode: int | None = None) -> Path:
+    """The data in a temporary file beside its target, with the permissions of a new file
+    (or ``mode``, the permissions of the file it will replace)."""
     handle, name = tempfile.mkstemp(dir=folder, prefix=f".ektp-qual-{os.getpid()}-", suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
         out.flush()
-        os.fchmod(out.fileno(), 0o666 & ~_umask())
+        os.fchmod(out.fileno(), 0o666 & ~_umask() if mode is None else mode)
         os.fsync(out.fileno())
     return Path(name)
 
@@ -402,19 +408,32 @@ def write_review(review: ReviewFile) -> Path:
     """Save a review file in one step: a killed process leaves the old file or the new one.
 
     The review file is the researcher's own: ``ReviewFile`` keeps every row and column
-    they wrote, so saving it only ever adds or removes the tool's decisions.
+    they wrote, so saving it only ever adds or removes the tool's decisions, keeps its
+    permissions (a file only its owner may read stays so), and, through a symbolic
+    link, saves into the file the link points to.
     """
     if review.path is None:
         raise ValueError("the review file has no path")
-    path = Path(review.path)
+    path = review_target(review.path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _stage(path.parent, review.to_text().encode("utf-8"))
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    tmp = _stage(path.parent, review.to_text().encode("utf-8"), mode)
     try:
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+def update_review(path: str | Path, change: Callable[[ReviewFile], ReviewFile]) -> Path:
+    """Read a review file, change it and save it, holding the file's lock throughout.
+
+    Two sessions saving to one file at once then take turns, and each reads the other's
+    decisions before adding its own: none is written away.
+    """
+    with locked(review_target(path)):
+        return write_review(change(read_review(path)))
 
 
 #: The export formats and the file each writes (csv writes one file per table).
@@ -427,14 +446,24 @@ EXPORT_FORMATS = {
 
 
 def export_files(
-    analysis: Analysis, formats: Iterable[str], *, personal_data: bool = False
+    analysis: Analysis,
+    formats: Iterable[str],
+    *,
+    personal_data: bool = False,
+    safe_csv: bool = True,
 ) -> dict[str, bytes]:
-    """The files of each requested format, by name, ready for ``write_files``."""
+    """The files of each requested format, by name, ready for ``write_files``.
+
+    ``safe_csv=False`` writes the CSV tables' text raw (see ``csv_bytes``).
+    """
     files: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "csv":
             files.update(
-                {f"{name}.csv": csv_bytes(table) for name, table in analysis.tables().items()}
+                {
+                    f"{name}.csv": csv_bytes(table, safe=safe_csv)
+                    for name, table in analysis.tables().items()
+                }
             )
         elif fmt == "xlsx":
             from .xlsx import workbook_bytes
@@ -464,6 +493,12 @@ def export_names(analysis_tables: Iterable[str], formats: Iterable[str]) -> list
     return names
 
 
-def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
-    """Write each table as ``<name>.csv`` into ``folder`` (see the module's rules)."""
-    return write_files({f"{name}.csv": csv_bytes(table) for name, table in tables.items()}, folder)
+def write_tables(
+    tables: dict[str, pd.DataFrame], folder: str | Path, *, safe: bool = True
+) -> list[Path]:
+    """Write each table as ``<name>.csv`` into ``folder`` (see the module's rules).
+
+    ``safe=False`` writes text cells raw instead of safe for spreadsheets (``csv_bytes``).
+    """
+    files = {f"{name}.csv": csv_bytes(table, safe=safe) for name, table in tables.items()}
+    return write_files(files, folder)

@@ -1,0 +1,105 @@
+"""CSV text that a spreadsheet shows as text and never runs as a formula (CWE-1236).
+
+Excel, LibreOffice and Google Sheets treat a cell that begins with ``=``, ``+``, ``-``
+or ``@`` (or a tab or carriage return before one) as a formula, so an informant's
+answer such as ``=HYPERLINK("http://...")`` would run when a researcher opens a table.
+OWASP's remedy is applied to text cells: a single quote before the cell, and the field
+quoted. Numbers (``-0.5``) are left alone.
+
+ektp-qual's own readers take the quote off again (``unescape_cell``), so writing and
+reading back is lossless: a cell that began with quotes before such a character gets
+one more quote when written, and loses exactly one when read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+#: The first characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_STARTS = "=+-@\t\r"
+_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def escape_cell(text: str) -> str:
+    """The text as a spreadsheet-safe cell: a quote before a would-be formula."""
+    if _NEEDS_QUOTE.match(text) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """The text a cell written by ``escape_cell`` had: the added quote taken off."""
+    return text[1:] if _ESCAPED.match(text) else text
+
+
+def table_csv_text(table: pd.DataFrame, *, safe: bool = True) -> str:
+    """The table as CSV text without index, its text cells escaped when ``safe``.
+
+    pandas writes the file and formats the numbers. A cell it cannot be asked to quote,
+    an escaped one or one with a carriage return (which a reader takes for a line end),
+    goes through pandas as a token and is put back quoted.
+    """
+    special: dict[tuple[int, int], str] = {}  # (column, row; -1 the header): quoted cell
+    for n, name in enumerate(table.columns):
+        _mark(special, n, -1, str(name), safe)
+        values = table.iloc[:, n]
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype):
+            for i, cell in enumerate(values.astype(object).tolist()):
+                if isinstance(cell, str) and (cell[:1] in _ATTENTION or "\r" in cell):
+                    _mark(special, n, i, cell, safe)
+    if not special:
+        return table.to_csv(index=False, lineterminator="\n")
+    quoted = list(special.values())
+    for code in range(0xE000, 0xF900):  # a private-use character no cell holds
+        token = chr(code)
+        out = table.copy()
+        header = [str(name) for name in table.columns]
+        columns: dict[int, np.ndarray] = {}
+        for k, (n, i) in enumerate(special):
+            if i < 0:
+                header[n] = f"{token}{k}{token}"
+            else:
+                if n not in columns:
+                    columns[n] = table.iloc[:, n].astype(object).to_numpy(copy=True)
+                columns[n][i] = f"{token}{k}{token}"
+        for n, cells in columns.items():
+            out.isetitem(n, cells)
+        out.columns = header
+        text = out.to_csv(index=False, lineterminator="\n")
+        if text.count(token) == 2 * len(special):
+            return re.sub(f"{token}(\\d+){token}", lambda m: quoted[int(m[1])], text)
+    raise ValueError("every private-use character occurs in the table")
+
+
+_ATTENTION = frozenset("'" + FORMULA_STARTS)
+
+
+def _mark(special: dict[tuple[int, int], str], n: int, i: int, cell: str, safe: bool) -> None:
+    """Note the cell if it must be written quoted by hand (see ``table_csv_text``)."""
+    if safe:
+        cell = escape_cell(cell)
+    if _ESCAPED.match(cell) or "\r" in cell:
+        special[n, i] = '"' + cell.replace('"', '""') + '"'
+
+
+def csv_rows_text(rows: Iterable[Sequence[str]], delimiter: str = ",", newline: str = "\n") -> str:
+    """Rows of cells (already escaped) as CSV text, every escaped cell quoted.
+
+    The other cells are quoted only where CSV needs it, as Python's ``csv`` module does.
+    """
+    special = re.compile(f'^{_ESCAPED.pattern}|[{re.escape(delimiter)}"\r\n]')
+
+    def field(cell: str) -> str:
+        return '"' + cell.replace('"', '""') + '"' if special.search(cell) else cell
+
+    lines = []
+    for row in rows:
+        line = delimiter.join(map(field, row))
+        lines.append(line if line or len(row) != 1 else '""')
+    return newline.join(lines) + newline if lines else ""
