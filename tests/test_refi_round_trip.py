@@ -162,3 +162,48 @@ def test_import_by_coder_keeps_coders_whose_names_read_alike_apart(tmp_path, wri
     assert {frozenset(c) for c in by_file.values()} >= {frozenset({name}) for name in coders}
     for name in coders:
         assert f"coder {name!r}" in result.output
+
+
+def repeating_corpus(folder: Path) -> Path:
+    """An informant who says the same sentences twice and names someone, as people do."""
+    folder.mkdir()
+    (folder / "M1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Sri Wahyuni\n---\n"
+        "P: Bagaimana sikap petugas saat melayani?\n"
+        "M1: Petugasnya ramah. Kata Bu Sri petugasnya judes. Antriannya panjang.\n"
+        "P: Terus?\n"
+        "M1: Petugasnya ramah. Antriannya panjang. Sri bilang lama sekali.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_masked_export_comes_back_whole_with_repeated_and_masked_sentences(tmp_path, write):
+    corpus = repeating_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    result = ektp_qual.analyse(corpus, book)
+    archive = tmp_path / "project.qdpx"
+    archive.write_bytes(project_qdpx(result))
+    imported = to_review(read_qdpx(archive), result.reduction)
+    assert set(imported.codings["status"]) == {"imported"}
+    keys = ["segment_id", "criterion", "polarity"]
+    codings = result.reduction.codings.drop_duplicates(keys)
+    back = imported.review[keys].sort_values(keys).reset_index(drop=True)
+    assert back.equals(codings[keys].sort_values(keys).reset_index(drop=True))
+    assert len(back) == 6
+
+
+def test_repeated_sentences_of_an_edited_transcript_are_placed_by_their_order(tmp_path, write):
+    corpus = repeating_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    archive = tmp_path / "project.qdpx"
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book), personal_data=True))
+    path = corpus / "M1.txt"
+    path.write_text(path.read_text().replace("P: Terus?", "P: Lalu bagaimana lagi?"))
+    result = ektp_qual.analyse(corpus, book)
+    imported = to_review(read_qdpx(archive), result.reduction)
+    assert set(imported.codings["status"]) == {"imported"}
+    placed = imported.codings.set_index("body_start")["segment_ids"]
+    segments = result.reduction.segments.set_index("start")["segment_id"]
+    assert all(segments[start] == ids for start, ids in placed.items())
+    assert placed.is_unique and len(placed) == 6

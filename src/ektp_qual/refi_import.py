@@ -32,7 +32,6 @@ are never read from the disk: their sources are reported as missing.
 from __future__ import annotations
 
 import codecs
-import itertools
 import posixpath
 import re
 import zipfile
@@ -53,6 +52,7 @@ from defusedxml import ElementTree as SafeET
 
 from .errors import InputError
 from .model import Criterion, Notice, Transcript
+from .privacy import MaskedText, Masker
 from .review import REVIEW_COLUMNS, ReviewFile
 from .textfile import normalise
 
@@ -1174,11 +1174,18 @@ def _match_sources(
 
 
 class _Placement:
-    """Offsets in a source's text to offsets in a transcript body."""
+    """Offsets in a source's text to offsets in a transcript body.
 
-    def __init__(self, source: str, body: str) -> None:
+    The same text (perhaps with other leading or trailing blank space) maps by a shift;
+    the body with personal data masked (``masker``), as ektp-qual's own export writes it,
+    maps around the masks; any other text is searched for each passage's words.
+    """
+
+    def __init__(self, source: str, body: str, masker: Masker | None = None) -> None:
+        self.source = source
         self.body = body
         self.shift: int | None = None  # None: the texts differ; passages are looked up
+        self.masked: MaskedText | None = None  # the body as masked into the source
         lead_source = len(source) - len(source.lstrip())
         lead_body = len(body) - len(body.lstrip())
         stripped_source, stripped_body = source.strip(), body.strip()
@@ -1190,22 +1197,53 @@ class _Placement:
             self.shift = lead_body - source.index(stripped_body)
         elif stripped_source and body.count(stripped_source) == 1:
             self.shift = body.index(stripped_source) - lead_source
+        elif masker is not None:
+            masked = masker.mask_with_offsets(body)
+            if masked.spans and masked.text == source:
+                self.masked = masked
+
+    @property
+    def looked_up(self) -> bool:
+        """Whether passages are found by their text (the texts differ beyond masks)."""
+        return self.shift is None and self.masked is None
 
     def place(self, start: int, end: int, text: str) -> tuple[int, int] | None:
-        """Body offsets of a passage: shifted, or where its text occurs exactly once."""
+        """Body offsets of a passage: shifted, unmasked, or found by its text and order."""
         if self.shift is not None:
             size = len(self.body)
             return min(max(start + self.shift, 0), size), min(max(end + self.shift, 0), size)
+        if self.masked is not None:
+            return _unmasked(self.masked, start, end=False), _unmasked(self.masked, end, end=True)
         needle = text.strip()
         if not needle:
             return None
+        at = start + len(text) - len(text.lstrip())  # where the needle starts in the source
         for pattern in (re.escape(needle), r"\s+".join(map(re.escape, needle.split()))):
-            matches = list(itertools.islice(re.finditer(pattern, self.body), 2))
-            if len(matches) == 1:
-                return matches[0].start(), matches[0].end()
-            if matches:
-                return None  # more than once: ambiguous
+            found = list(re.finditer(pattern, self.body))
+            if len(found) == 1:
+                return found[0].span()
+            if found:
+                # A passage that occurs several times is the same occurrence in both texts,
+                # when both have it as often.
+                order = [m.start() for m in re.finditer(pattern, self.source)]
+                if len(order) == len(found) and at in order:
+                    return found[order.index(at)].span()
+                return None
         return None
+
+
+def _unmasked(masked: MaskedText, offset: int, *, end: bool) -> int:
+    """Where an offset into masked text lands in the original: an offset inside a mask
+    moves to the start of what it masks, or with ``end`` to its end."""
+    shift = 0
+    for start, stop, replacement in masked.spans:
+        begin = start + shift
+        if offset <= begin:
+            break
+        if offset < begin + len(replacement):
+            return stop if end else start
+        shift += len(replacement) - (stop - start)
+    return offset - shift
 
 
 @dataclass
@@ -1249,7 +1287,10 @@ def to_review(
 
     Sources match transcripts by name (informant id, file name or stem, any case) or else
     by identical text; codes mean criteria and polarities by ``code_meaning``; a selection
-    adds its code to every segment it overlaps by a non-space character. ``coder``
+    adds its code to every segment it overlaps by a non-space character. A source that is
+    its transcript with personal data masked (ektp-qual's own export) is mapped around
+    the masks; in a source that differs otherwise, a passage is found by its text, and
+    one that occurs several times by its order among the occurrences. ``coder``
     replaces the coders the project names (and names the coder where it names none).
     Every coding, imported or not, is in ``codings`` with a ``status`` (``STATUSES``).
     """
@@ -1261,6 +1302,7 @@ def to_review(
         for guid in project.codes
     }
     sentences = _sentences(reduction.segments)
+    masker = Masker(t.name for t in reduction.corpus.transcripts)
     placements: dict[str, _Placement] = {}
     origin = project.origin or project.name or "a REFI-QDA project"
     rows, review = [], []
@@ -1275,7 +1317,7 @@ def to_review(
             row["informant"] = transcript.informant
         if transcript is not None and source.text is not None:
             if guid not in placements:
-                placements[guid] = _Placement(source.text, transcript.body)
+                placements[guid] = _Placement(source.text, transcript.body, masker)
             start, end = int(record["start"]), int(record["end"])
             placed = placements[guid].place(start, end, record["text"])
             if start == end:
@@ -1398,7 +1440,7 @@ def _import_notices(
         if guid in matched:
             placement = placements.get(guid)
             lost = int(((codings["source_guid"] == guid) & (status == "not placed")).sum())
-            if placement is not None and placement.shift is None:
+            if placement is not None and placement.looked_up:
                 message = (
                     f"source {source.name!r} differs from transcript "
                     f"{matched[guid].informant}'s text: its coded passages were looked up by "
@@ -1457,7 +1499,6 @@ def import_project(
     texts are masked, as in every other table.
     """
     from .pipeline import reduce
-    from .privacy import Masker
 
     project = read_qdpx(path)
     reduction = reduce(transcripts, codebook, personal_data=personal_data)
