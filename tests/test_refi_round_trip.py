@@ -207,3 +207,56 @@ def test_repeated_sentences_of_an_edited_transcript_are_placed_by_their_order(tm
     segments = result.reduction.segments.set_index("start")["segment_id"]
     assert all(segments[start] == ids for start, ids in placed.items())
     assert placed.is_unique and len(placed) == 6
+
+
+def test_utf16_offsets_round_trip_with_emoji(tmp_path, write):
+    corpus = awkward_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    export = tmp_path / "for-nvivo"
+    base = ["-t", str(corpus), "-c", str(book)]
+    done = runner.invoke(
+        app, ["export", *base, "-q", "-F", "qdpx", "--offsets", "utf16", "-o", str(export)]
+    )
+    assert done.exit_code == 0, done.output
+    archive = export / "project.qdpx"
+    for offsets, folder in (("utf16", "a"), (None, "b")):
+        args = ["import", str(archive), *base, "-o", str(tmp_path / folder)]
+        result = runner.invoke(app, args + (["--offsets", offsets] if offsets else []))
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(tmp_path / folder / "imported_codings.csv")
+        assert set(table["status"]) == {"imported"}
+        assert (table["text"] == table["name"]).all()
+        agreement = agree(["auto", tmp_path / folder / "review-imported.csv"], corpus, book)
+        overall = agreement.agreement.set_index("criterion").loc["overall"]
+        assert overall["krippendorff_alpha"] == 1.0
+    misread = runner.invoke(
+        app, ["import", str(archive), *base, "-o", str(tmp_path / "c"), "--offsets", "codepoints"]
+    )
+    assert misread.exit_code == 0, misread.output
+    table = pd.read_csv(tmp_path / "c" / "imported_codings.csv")
+    assert not (table["text"] == table["name"]).all()  # emoji shift the later codings
+    wrong = runner.invoke(app, ["import", str(archive), "--offsets", "bytes"])
+    assert wrong.exit_code == 2 and "--offsets" in wrong.output
+
+
+def test_cases_and_dates_survive_the_round_trip(tmp_path, write):
+    corpus = awkward_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    first = ektp_qual.analyse(corpus, book)
+    segment = first.reduction.segments["segment_id"].iloc[0]
+    review = write(
+        "review.csv",
+        "segment_id,criterion,polarity,decision,coder,note,decided_at\n"
+        f"{segment},reliability,positive,add,Dewi,,2024-02-03T04:05:06Z\n",
+    )
+    archive = tmp_path / "p.qdpx"
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book, review=review)))
+    project = read_qdpx(archive)
+    assert {case.name: len(case.sources) for case in project.cases} == {"M1": 1, "M2": 1}
+    for case in project.cases:
+        assert project.sources[case.sources[0]].name == f"{case.name}.txt"
+    assert "Cases" not in {code.name for code in project.codes.values()}
+    imported = to_review(project, first.reduction)
+    assert set(imported.codings["status"]) == {"imported"}
+    added = imported.review[imported.review["coder"] == "Dewi"]
+    assert list(added["decided_at"]) == ["2024-02-03T04:05:06Z"]

@@ -91,6 +91,15 @@ FormatOpt = Annotated[
         "or comma-separated.",
     ),
 ]
+OffsetsOpt = Annotated[
+    str,
+    typer.Option(
+        "--offsets",
+        metavar="codepoints|utf16",
+        help="How REFI-QDA selection offsets count characters: codepoints (the standard; "
+        "QualCoder, ATLAS.ti, MAXQDA) or utf16 (NVivo, where an emoji counts 2).",
+    ),
+]
 ReviewOpt = Annotated[
     Path | None,
     typer.Option(
@@ -225,7 +234,9 @@ def _analyse_for(
     return result
 
 
-def _export(result, formats: list[str], out: Path, console, personal_data: bool) -> None:
+def _export(
+    result, formats: list[str], out: Path, console, personal_data: bool, offsets: str = "codepoints"
+) -> None:
     """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
     from . import render
     from .export import export_files
@@ -234,11 +245,13 @@ def _export(result, formats: list[str], out: Path, console, personal_data: bool)
         from .model import Notice
         from .refi_export import export_losses
 
+        losses = export_losses(result, personal_data=personal_data, offsets=offsets)
         render.notices(
             render.make_console(stderr=True),
-            [Notice("REFI-QDA export", None, loss) for loss in export_losses(result)],
+            [Notice("REFI-QDA export", None, loss) for loss in losses],
         )
-    _write_files(export_files(result, formats, personal_data=personal_data), out, console)
+    files = export_files(result, formats, personal_data=personal_data, offsets=offsets)
+    _write_files(files, out, console)
 
 
 _SURVEY_KEYS = {
@@ -369,6 +382,7 @@ def export(
     findings: FindingsOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    offsets: OffsetsOpt = "codepoints",
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -377,21 +391,35 @@ def export(
     Formats: xlsx (analysis.xlsx: a sheet per table, the codebook, colours), qdpx
     (project.qdpx: transcripts, codes, codings, cases and coders for NVivo, ATLAS.ti,
     MAXQDA or QualCoder), qdc (codebook.qdc), csv (the tables). Default: xlsx.
+    For NVivo, add --offsets utf16 when transcripts hold emoji.
 
     Examples:
 
       ektp-qual export --format xlsx
 
       ektp-qual export -t interviews/ -c codebook.yaml --format qdpx,qdc -o for-nvivo/
+
+      ektp-qual export --format qdpx --offsets utf16 -o for-nvivo/
     """
     transcripts = _corpus(transcripts, survey)
     from . import render
 
     formats = _formats(output_format) or ["xlsx"]
+    offsets = _offsets(offsets)
     result = _analyse_for(
         out, formats, transcripts, codebook, findings, review, no_review, personal_data
     )
-    _export(result, formats, out, render.make_console(quiet), personal_data)
+    _export(result, formats, out, render.make_console(quiet), personal_data, offsets)
+
+
+def _offsets(value: str) -> str:
+    """The --offsets value, checked before any work."""
+    from .refi_export import OFFSETS
+
+    chosen = value.strip().lower().replace("-", "")
+    if chosen not in OFFSETS:
+        _fail(ValueError(f"--offsets: use {' or '.join(OFFSETS)}, not {value!r}"))
+    return chosen
 
 
 @app.command()
@@ -758,6 +786,15 @@ def import_(
         bool,
         typer.Option("--by-coder", help="One review file per coder of the project, for 'agree'."),
     ] = False,
+    offsets: Annotated[
+        str | None,
+        typer.Option(
+            "--offsets",
+            metavar="codepoints|utf16",
+            help="How the project counts selection offsets. Default: found from the "
+            "producing tool and checked against the quoted text.",
+        ),
+    ] = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -782,8 +819,15 @@ def import_(
     from .export import csv_bytes
     from .refi_import import import_project, review_text
 
+    offsets = _offsets(offsets) if offsets is not None else None
     result = _run(
-        import_project, project, transcripts, codebook, coder=coder, personal_data=personal_data
+        import_project,
+        project,
+        transcripts,
+        codebook,
+        coder=coder,
+        personal_data=personal_data,
+        offsets=offsets,
     )
     coders = result.coders if by_coder else ()
     names = _coder_files(coders) or {"review-imported.csv": None}

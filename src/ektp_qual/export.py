@@ -159,9 +159,16 @@ EXPORT_FORMATS = {
 
 
 def export_files(
-    analysis: Analysis, formats: Iterable[str], *, personal_data: bool = False
+    analysis: Analysis,
+    formats: Iterable[str],
+    *,
+    personal_data: bool = False,
+    offsets: str = "codepoints",
 ) -> dict[str, bytes]:
-    """The files of each requested format, by name, ready for ``write_files``."""
+    """The files of each requested format, by name, ready for ``write_files``.
+
+    ``offsets`` is how the qdpx counts selection offsets (``refi_export.OFFSETS``).
+    """
     files: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "csv":
@@ -175,7 +182,9 @@ def export_files(
         elif fmt == "qdpx":
             from .refi_export import project_qdpx
 
-            files[EXPORT_FORMATS[fmt]] = project_qdpx(analysis, personal_data=personal_data)
+            files[EXPORT_FORMATS[fmt]] = project_qdpx(
+                analysis, personal_data=personal_data, offsets=offsets
+            )
         elif fmt == "qdc":
             from .refi_export import codebook_qdc
 

@@ -39,7 +39,7 @@ import zlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -146,10 +146,11 @@ def origin_convention(origin: str) -> Convention | None:
     """The convention a producing tool is known to use, or None when the tool is unknown.
 
     NVivo (Windows and Mac): UTF-16 units with CRLF = 2; ATLAS.ti: code points with a line
-    break = 1; QualCoder, MAXQDA, ektp-qual: code points of the text as stored.
+    break = 1; QualCoder, MAXQDA, ektp-qual: code points of the text as stored, unless the
+    origin says "UTF-16 units" (ektp-qual's export with ``--offsets utf16``).
     """
     text = origin.casefold()
-    if "nvivo" in text:
+    if "nvivo" in text or "utf-16 units" in text:
         return UTF16_UNITS
     if "atlas" in text:
         return CODE_POINTS_LINE_BREAK_1
@@ -504,12 +505,20 @@ def _position(value: str | None) -> int | None:
 # -- reading ---------------------------------------------------------------------------
 
 
-def read_qdpx(path: str | Path) -> QdaProject:
+#: ``read_qdpx``'s ``offsets``: the convention a researcher names for a file.
+OFFSET_CONVENTIONS = {"codepoints": CODE_POINTS, "utf16": UTF16_UNITS}
+
+
+def read_qdpx(path: str | Path, *, offsets: str | None = None) -> QdaProject:
     """Read a REFI-QDA project archive (``.qdpx``); bad or hostile files are an InputError.
 
     The selections' offsets are converted to 0-based code points, end-exclusive, into each
     source's text as returned (see ``origin_convention`` and the module docstring).
+    ``offsets`` (``"codepoints"`` or ``"utf16"``) says how the file counts them, instead
+    of finding out from its origin and its selection names.
     """
+    if offsets is not None and offsets not in OFFSET_CONVENTIONS:
+        raise ValueError(f"offsets must be one of {', '.join(OFFSET_CONVENTIONS)}, not {offsets!r}")
     path = Path(path)
     with _Archive(path) as archive:
         info = archive.project_file()
@@ -526,13 +535,22 @@ def read_qdpx(path: str | Path) -> QdaProject:
                 f"not a REFI-QDA project: {info.filename} has the root element "
                 f"<{_local(root.tag)}>, not <Project>",
             )
-        return _Reader(path, archive, root, info.filename).project()
+        forced = OFFSET_CONVENTIONS[offsets] if offsets is not None else None
+        return _Reader(path, archive, root, info.filename, forced).project()
 
 
 class _Reader:
     """Reads one project document; collects notices on the way."""
 
-    def __init__(self, path: Path, archive: _Archive, root: Element, qde: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        archive: _Archive,
+        root: Element,
+        qde: str,
+        forced: Convention | None = None,
+    ) -> None:
+        self.forced = forced
         self.path = path
         self.archive = archive
         self.root = root
@@ -573,7 +591,7 @@ class _Reader:
             "VideoSource",
         ):
             self._source(element)
-        cases = [self._case(case) for case in _kids(_kid(root, "Cases"), "Case")]
+        cases = self._case_codes([self._case(case) for case in _kids(_kid(root, "Cases"), "Case")])
         convention = self._convention()
         selections = self._selections(convention)
         self._report()
@@ -643,6 +661,34 @@ class _Reader:
             selections=tuple(_guid(s.get("targetGUID")) for s in _kids(element, "SelectionRef")),
             description=_kid_text(element, "Description"),
         )
+
+    def _case_codes(self, cases: list[QdaCase]) -> list[QdaCase]:
+        """Cases linked to sources through codes of their own GUID (as NVivo and ektp-qual
+        write them, and QualCoder reads them): those codes and codings are links, not
+        coding, so they leave the code tree and the selections."""
+        guids = {case.guid for case in cases if case.guid in self.codes}
+        if not guids:
+            return cases
+        linked: dict[str, list[str]] = {}
+        kept = []
+        for record in self.records:
+            if record["code_guid"] in guids:
+                sources = linked.setdefault(record["code_guid"], [])
+                if record["source_guid"] not in sources:
+                    sources.append(record["source_guid"])
+            else:
+                kept.append(record)
+        self.records = kept
+        parents = {self.codes[guid].parent for guid in guids} - {None}
+        for guid in guids:
+            del self.codes[guid]
+        for guid in parents:  # a folder that held only case codes goes too
+            if not any(c.parent == guid for c in self.codes.values()):
+                self.codes.pop(guid, None)
+        return [
+            replace(case, sources=tuple(dict.fromkeys([*case.sources, *linked.get(case.guid, [])])))
+            for case in cases
+        ]
 
     def _note(self, element: Element) -> str:
         """The selection's Description and the text of the notes it refers to."""
@@ -822,7 +868,12 @@ class _Reader:
         return first, last, problems
 
     def _convention(self) -> Convention:
-        """The convention of the origin, checked against (or found from) selection names."""
+        """The convention of the origin, checked against (or found from) selection names;
+        or the one the researcher named."""
+        if self.forced is not None:
+            if any(r["scope"] == "selection" for r in self.records):
+                self.notice(f"selection offsets read as {self.forced.name}, as asked")
+            return self.forced
         expected = origin_convention(self.origin)
         order = [expected, *(c for c in CONVENTIONS if c != expected)] if expected else CONVENTIONS
         named = {}
@@ -1492,15 +1543,16 @@ def import_project(
     *,
     coder: str | None = None,
     personal_data: bool = False,
+    offsets: str | None = None,
 ) -> ImportResult:
     """``ektp-qual import``: a project's codings mapped onto a corpus (the sample by default).
 
     Unless ``personal_data``, informants' names, NIK and phone numbers in the imported
-    texts are masked, as in every other table.
+    texts are masked, as in every other table. ``offsets``: see ``read_qdpx``.
     """
     from .pipeline import reduce
 
-    project = read_qdpx(path)
+    project = read_qdpx(path, offsets=offsets)
     reduction = reduce(transcripts, codebook, personal_data=personal_data)
     result = to_review(project, reduction, coder=coder)
     if not personal_data:

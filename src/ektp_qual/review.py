@@ -221,6 +221,9 @@ class ReviewOutcome:
     added: int = 0
     coders: tuple[str, ...] = ()
     notices: list[Notice] = field(default_factory=list)
+    #: (segment_id, criterion, polarity) -> decided_at of the decision in force, as
+    #: written (exports date the codings a researcher decided by it).
+    decided_at: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 def latest_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -293,6 +296,15 @@ def apply_review(
         added=len(added),
         coders=tuple(sorted({c for c in latest["coder"] if c})),
         notices=notices,
+        decided_at={
+            (s, c, p): str(d)
+            for s, c, p, d in zip(
+                *(latest[k] for k in keys),
+                latest.get("decided_at", pd.Series("", index=latest.index)),
+                strict=True,
+            )
+            if isinstance(d, str) and d
+        },
     )
 
 
