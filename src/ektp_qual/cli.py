@@ -87,7 +87,8 @@ FormatOpt = Annotated[
         "--format",
         "-F",
         help="Also write this format: xlsx (one workbook), qdpx (REFI-QDA project for "
-        "NVivo, ATLAS.ti, MAXQDA, QualCoder), qdc (REFI-QDA codebook), csv. Repeatable, "
+        "NVivo, ATLAS.ti, MAXQDA, QualCoder), qdc (REFI-QDA codebook), taguette "
+        "(codebook.csv, the codebook as Taguette imports it), csv. Repeatable, "
         "or comma-separated.",
     ),
 ]
@@ -390,7 +391,8 @@ def export(
 
     Formats: xlsx (analysis.xlsx: a sheet per table, the codebook, colours), qdpx
     (project.qdpx: transcripts, codes, codings, cases and coders for NVivo, ATLAS.ti,
-    MAXQDA or QualCoder), qdc (codebook.qdc), csv (the tables). Default: xlsx.
+    MAXQDA or QualCoder), qdc (codebook.qdc), taguette (codebook.csv, which Taguette's
+    "Import codebook" reads), csv (the tables). Default: xlsx.
     For NVivo, add --offsets utf16 when transcripts hold emoji.
 
     Examples:
@@ -1148,7 +1150,7 @@ def saturation(
 
 
 codebook_app = typer.Typer(
-    help="Work with a codebook: test its examples.",
+    help="Work with a codebook: test its examples, or start one from another tool's.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -1181,6 +1183,62 @@ def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
     render.example_results(render.make_console(quiet), results, book.source)
     if not results["passed"].all():
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@codebook_app.command("import")
+def codebook_import(
+    qdc: Annotated[
+        Path,
+        typer.Argument(
+            help="A REFI-QDA codebook (.qdc) from Taguette, NVivo, ATLAS.ti, MAXQDA, "
+            "QualCoder or ektp-qual."
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The YAML codebook to write (never over an existing file). "
+            "Default: the .qdc's name with .yaml, in the current folder.",
+        ),
+    ] = None,
+    language: Annotated[
+        str,
+        typer.Option("--language", "--lang", help="spaCy code of the interviews' language."),
+    ] = "en",
+    quiet: Quiet = False,
+) -> None:
+    """Start a YAML codebook from another tool's REFI-QDA codebook.
+
+    Each code becomes a criterion with an id, the code's name as label and its
+    description as definition; the code tree is kept as comments. Add the phrases
+    that are evidence for each criterion, then check it with 'ektp-qual validate'.
+
+    Example: ektp-qual codebook import taguette-codebook.qdc -o my_codebook.yaml
+    """
+    from . import render
+    from .codebook_exchange import codebook_skeleton, write_skeleton
+
+    target = out if out is not None else Path(qdc.with_suffix(".yaml").name)
+    if out is not None and out.is_dir():
+        target = out / qdc.with_suffix(".yaml").name
+    if target.exists() or target.is_symlink():  # before any work; write_skeleton checks too
+        from .errors import InputError
+
+        _fail(InputError(target, "already exists; it was left untouched (choose another --out)"))
+    text = _run(codebook_skeleton, qdc, language=language)
+    try:
+        written = _run(write_skeleton, text, target)
+    except OSError as error:
+        _fail(OSError(f"{target}: cannot write the codebook: {error.strerror or error}"))
+    count = sum(1 for line in text.splitlines() if line.startswith("  - id: "))
+    render.make_console(quiet).print(
+        f"Wrote {written}: {count} criteria to give phrases, then run "
+        f"'ektp-qual validate -c {written}'.",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _notice(source: str, message: str):

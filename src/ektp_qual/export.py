@@ -155,6 +155,7 @@ EXPORT_FORMATS = {
     "xlsx": "analysis.xlsx",
     "qdpx": "project.qdpx",
     "qdc": "codebook.qdc",
+    "taguette": "codebook.csv",
 }
 
 
@@ -189,6 +190,10 @@ def export_files(
             from .refi_export import codebook_qdc
 
             files[EXPORT_FORMATS[fmt]] = codebook_qdc(analysis.codebook)
+        elif fmt == "taguette":
+            from .codebook_exchange import taguette_csv
+
+            files[EXPORT_FORMATS[fmt]] = taguette_csv(analysis.codebook)
         else:
             raise ValueError(f"unknown format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     return files
