@@ -560,6 +560,7 @@ def test_cases_are_linked_the_way_qualcoder_and_nvivo_read_them(schemas, sample,
         assert selection.get("startPosition") == "0"
         assert int(selection.get("endPosition")) == len(sample_export.texts[source.get("guid")])
     assert len(links) == len(sample_export.elements("Case")) == 19
+    assert "QualCoder links cases to text only that way" in " ".join(export_losses(sample))
 
 
 def test_codings_and_selections_carry_their_creator_and_date(small, tmp_path):

@@ -227,6 +227,9 @@ ALWAYS_LOST = (
     "ektp-qual's tables (file lines) do not match the exported text's lines. The front "
     "matter's attributes are case variables; interviewer labels are not carried.",
     "Input notices (warnings about the transcripts or the codebook) are not carried.",
+    f"Each informant's case is also a code of the case's GUID (below '{CASES_CODE}') coding "
+    "the whole transcript, because QualCoder links cases to text only that way; ATLAS.ti "
+    "and MAXQDA show these as codes of whole documents.",
     "REFI-QDA is a migration format: work done on the export in another tool can only come "
     "back by mapping codes by name ('<criterion> +' / '<criterion> -').",
 )
