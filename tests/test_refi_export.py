@@ -20,6 +20,7 @@ from ektp_qual.inputs.review_file import REVIEW_COLUMNS
 from ektp_qual.model.privacy import NAME_MASK, MaskedText, Masker
 from ektp_qual.refi.exporter import (
     AUTOMATIC_CODER,
+    CASES_CODE,
     CODEBOOK_NAMESPACE,
     NAME_LENGTH,
     ORIGIN,
@@ -80,12 +81,29 @@ class Qdpx:
     def guids(self, tag: str) -> dict[str, ET.Element]:
         return {e.get("guid"): e for e in self.elements(tag)}
 
+    def case_selections(self) -> list[ET.Element]:
+        """The selections that link a case to its whole text (coded with a case code)."""
+        cases = self.guids("Case")
+        return [
+            selection
+            for selection in self.elements("PlainTextSelection")
+            if selection.find(q("Coding")).find(q("CodeRef")).get("targetGUID") in cases
+        ]
+
+    def coded_selections(self) -> list[ET.Element]:
+        """The selections of coded sentences."""
+        links = set(map(id, self.case_selections()))
+        return [s for s in self.elements("PlainTextSelection") if id(s) not in links]
+
     def selections(self) -> dict[str, tuple[str, ET.Element]]:
-        """Selection guid -> (the text it covers, the element)."""
+        """Selection guid -> (the text it covers, the element), for coded sentences."""
         found = {}
+        coded = set(map(id, self.coded_selections()))
         for source in self.elements("TextSource"):
             text = self.texts[source.get("guid")]
             for selection in source.iter(q("PlainTextSelection")):
+                if id(selection) not in coded:
+                    continue
                 start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
                 assert 0 <= start <= end <= len(text)
                 found[selection.get("guid")] = (text[start:end], selection)
@@ -110,7 +128,14 @@ def check_integrity(export: Qdpx) -> None:
     """What the schema cannot check: references, GUID spelling, ZIP entries, no empty lists."""
     root = export.root
     guids = [e.get("guid") for e in root.iter() if e.get("guid") is not None]
-    assert len(guids) == len(set(guids)), "duplicate GUIDs"
+    # A case shares its GUID with its case code, as QualCoder reads cases; nothing else.
+    shared = sorted(
+        (e.get("guid"), e.tag) for e in root.iter() if e.get("guid") in set(export.guids("Case"))
+    )
+    assert shared == sorted(
+        (g, q(tag)) for g in export.guids("Case") for tag in ("Case", "Code")
+    ), "a case without its case code"
+    assert len(guids) - len(shared) // 2 == len(set(guids)), "duplicate GUIDs"
     assert all(GUID.fullmatch(g) for g in guids), "GUIDs must be lower-case, without braces"
     targets = {
         "CodeRef": export.guids("Code"),
@@ -147,7 +172,7 @@ def coding_keys(export: Qdpx) -> set[tuple[str, str]]:
     """(selection guid, code guid) of every Coding."""
     return {
         (selection.get("guid"), coding.find(q("CodeRef")).get("targetGUID"))
-        for selection in export.elements("PlainTextSelection")
+        for selection in export.coded_selections()
         for coding in selection.iter(q("Coding"))
     }
 
@@ -177,7 +202,8 @@ def assert_offsets_exact(export: Qdpx, analysis) -> None:
         )
     assert len(selections) == codings["segment_id"].nunique()
     assert coding_keys(export) == expected_keys(analysis)
-    assert len(export.elements("Coding")) == len(expected_keys(analysis))
+    codings = [c for s in export.coded_selections() for c in s.iter(q("Coding"))]
+    assert len(codings) == len(expected_keys(analysis))
 
 
 # --- fixtures ---------------------------------------------------------------------------
@@ -265,7 +291,7 @@ def test_every_coding_slices_its_segment_text(sample, sample_export):
 
 def test_codes_follow_the_naming_scheme(sample, sample_export):
     book = sample.codebook
-    codes = sample_export.root.find(q("CodeBook")).find(q("Codes"))
+    codes = sample_export.root.find(q("CodeBook")).find(q("Codes"))[: len(book.criteria)]
     assert len(codes) == len(book.criteria)
     for element, criterion in zip(codes, book.criteria, strict=True):
         assert element.get("name") == f"{criterion.id}: {criterion.label}"
@@ -297,7 +323,9 @@ def test_the_codebook_file_has_the_projects_codes(sample, sample_export):
             for c in root.iter(f"{{{ns}}}Code")
         ]
 
-    assert codes(qdc, CODEBOOK_NAMESPACE) == codes(sample_export.root, PROJECT_NAMESPACE)
+    cases = set(sample_export.guids("Case")) | {code_guid(sample.codebook, CASES_CODE)}
+    project = [c for c in codes(sample_export.root, PROJECT_NAMESPACE) if c[0] not in cases]
+    assert codes(qdc, CODEBOOK_NAMESPACE) == project
 
 
 def test_informants_are_cases_with_typed_variables(sample, sample_export):
@@ -507,3 +535,74 @@ def test_masking_with_offsets_is_masking(text):
         if i not in inside:
             assert masked.text[masked.position(i)] == char
             assert masked.position(i + 1, end=True) == masked.position(i) + 1
+
+
+def test_cases_are_linked_the_way_qualcoder_and_nvivo_read_them(schemas, sample, sample_export):
+    """QualCoder ignores a named Case's SourceRef; it links a case to the text coded with a
+    code of the Case's GUID. Each case has such a code and one selection over its text."""
+    assert validate(schemas[0], sample_export.qde) == []
+    codes = sample_export.guids("Code")
+    folder = codes[code_guid(sample.codebook, CASES_CODE)]
+    assert folder.get("isCodable") == "false"
+    links = {}
+    for selection in sample_export.case_selections():
+        (coding,) = selection.findall(q("Coding"))
+        links[coding.find(q("CodeRef")).get("targetGUID")] = selection
+    sources = sample_export.guids("TextSource")
+    for case in sample_export.elements("Case"):
+        code = codes[case.get("guid")]
+        assert code.get("name") == case.get("name") and code.get("isCodable") == "true"
+        assert code in list(folder)
+        selection = links[case.get("guid")]
+        (ref,) = case.findall(q("SourceRef"))
+        source = sources[ref.get("targetGUID")]
+        assert selection in list(source)
+        assert selection.get("startPosition") == "0"
+        assert int(selection.get("endPosition")) == len(sample_export.texts[source.get("guid")])
+    assert len(links) == len(sample_export.elements("Case")) == 19
+    assert "QualCoder links cases to text only that way" in " ".join(export_losses(sample))
+
+
+def test_codings_and_selections_carry_their_creator_and_date(small, tmp_path):
+    corpus, book = small
+    segments = ektp_qual.analyse(corpus, book).reduction.segments
+    sopan = segments.loc[segments["text"].str.startswith("NIK saya"), "segment_id"].iloc[0]
+    review = tmp_path / "review.csv"
+    review.write_text(
+        ",".join(REVIEW_COLUMNS)
+        + f"\n{sopan},reliability,negative,add,ana,,2024-02-03T04:05:06+07:00\n",
+        encoding="utf-8",
+    )
+    analysis = ektp_qual.analyse(corpus, book, review=review)
+    export = Qdpx.read(project_qdpx(analysis, created=FIXED))
+    added = code_guid(analysis.codebook, "reliability", "negative")
+    for selection in export.elements("PlainTextSelection"):
+        assert selection.get("creatingUser") in export.guids("User")
+        for coding in selection.findall(q("Coding")):
+            assert coding.get("creatingUser") in export.guids("User")
+            if coding.find(q("CodeRef")).get("targetGUID") == added:
+                assert coding.get("creationDateTime") == "2024-02-02T21:05:06Z"
+                assert selection.get("creationDateTime") == "2024-02-02T21:05:06Z"
+            else:
+                assert coding.get("creationDateTime") == "2024-05-01T12:30:00Z"
+
+
+def test_utf16_offsets_count_emoji_as_nvivo_does(schemas, small):
+    corpus, book = small
+    analysis = ektp_qual.analyse(corpus, book)
+    export = Qdpx.read(project_qdpx(analysis, offsets="utf16"))
+    assert validate(schemas[0], export.qde) == []
+    assert export.root.get("origin") == f"{ORIGIN} (offsets in UTF-16 units)"
+    by_name = {s.get("name"): s for s in export.elements("TextSource")}
+    texts = {export.texts[s.get("guid")] for s in by_name.values()}
+    assert any(ch > "\uffff" for text in texts for ch in text)
+    for source in by_name.values():
+        units = export.texts[source.get("guid")].encode("utf-16-le")
+        for selection in source.findall(q("PlainTextSelection")):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            quoted = units[2 * start : 2 * end].decode("utf-16-le")
+            name = selection.get("name")
+            assert " ".join(quoted.split()) == name or name.startswith("Case ")
+        assert int(selection.get("endPosition")) == len(units) // 2  # the case: whole text
+    with pytest.raises(ValueError, match="utf16"):
+        project_qdpx(analysis, offsets="utf-8")

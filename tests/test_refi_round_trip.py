@@ -162,3 +162,101 @@ def test_import_by_coder_keeps_coders_whose_names_read_alike_apart(tmp_path, wri
     assert {frozenset(c) for c in by_file.values()} >= {frozenset({name}) for name in coders}
     for name in coders:
         assert f"coder {name!r}" in result.output
+
+
+def repeating_corpus(folder: Path) -> Path:
+    """An informant who says the same sentences twice and names someone, as people do."""
+    folder.mkdir()
+    (folder / "M1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Sri Wahyuni\n---\n"
+        "P: Bagaimana sikap petugas saat melayani?\n"
+        "M1: Petugasnya ramah. Kata Bu Sri petugasnya judes. Antriannya panjang.\n"
+        "P: Terus?\n"
+        "M1: Petugasnya ramah. Antriannya panjang. Sri bilang lama sekali.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_masked_export_comes_back_whole_with_repeated_and_masked_sentences(tmp_path, write):
+    corpus = repeating_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    result = ektp_qual.analyse(corpus, book)
+    archive = tmp_path / "project.qdpx"
+    archive.write_bytes(project_qdpx(result))
+    imported = to_review(read_qdpx(archive), result.reduction)
+    assert set(imported.codings["status"]) == {"imported"}
+    keys = ["segment_id", "criterion", "polarity"]
+    codings = result.reduction.codings.drop_duplicates(keys)
+    back = imported.review[keys].sort_values(keys).reset_index(drop=True)
+    assert back.equals(codings[keys].sort_values(keys).reset_index(drop=True))
+    assert len(back) == 6
+
+
+def test_repeated_sentences_of_an_edited_transcript_are_placed_by_their_order(tmp_path, write):
+    corpus = repeating_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    archive = tmp_path / "project.qdpx"
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book), personal_data=True))
+    path = corpus / "M1.txt"
+    path.write_text(path.read_text().replace("P: Terus?", "P: Lalu bagaimana lagi?"))
+    result = ektp_qual.analyse(corpus, book)
+    imported = to_review(read_qdpx(archive), result.reduction)
+    assert set(imported.codings["status"]) == {"imported"}
+    placed = imported.codings.set_index("body_start")["segment_ids"]
+    segments = result.reduction.segments.set_index("start")["segment_id"]
+    assert all(segments[start] == ids for start, ids in placed.items())
+    assert placed.is_unique and len(placed) == 6
+
+
+def test_utf16_offsets_round_trip_with_emoji(tmp_path, write):
+    corpus = awkward_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    export = tmp_path / "for-nvivo"
+    base = ["-t", str(corpus), "-c", str(book)]
+    done = runner.invoke(
+        app, ["export", *base, "-q", "-F", "qdpx", "--offsets", "utf16", "-o", str(export)]
+    )
+    assert done.exit_code == 0, done.output
+    archive = export / "project.qdpx"
+    for offsets, folder in (("utf16", "a"), (None, "b")):
+        args = ["import", str(archive), *base, "-o", str(tmp_path / folder)]
+        result = runner.invoke(app, args + (["--offsets", offsets] if offsets else []))
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(tmp_path / folder / "imported_codings.csv")
+        assert set(table["status"]) == {"imported"}
+        assert (table["text"] == table["name"]).all()
+        agreement = agree(["auto", tmp_path / folder / "review-imported.csv"], corpus, book)
+        overall = agreement.agreement.set_index("criterion").loc["overall"]
+        assert overall["krippendorff_alpha"] == 1.0
+    misread = runner.invoke(
+        app, ["import", str(archive), *base, "-o", str(tmp_path / "c"), "--offsets", "codepoints"]
+    )
+    assert misread.exit_code == 0, misread.output
+    table = pd.read_csv(tmp_path / "c" / "imported_codings.csv")
+    assert not (table["text"] == table["name"]).all()  # emoji shift the later codings
+    wrong = runner.invoke(app, ["import", str(archive), "--offsets", "bytes"])
+    assert wrong.exit_code == 2 and "--offsets" in wrong.output
+
+
+def test_cases_and_dates_survive_the_round_trip(tmp_path, write):
+    corpus = awkward_corpus(tmp_path / "corpus")
+    book = write("codebook.yaml", MINI_CODEBOOK)
+    first = ektp_qual.analyse(corpus, book)
+    segment = first.reduction.segments["segment_id"].iloc[0]
+    review = write(
+        "review.csv",
+        "segment_id,criterion,polarity,decision,coder,note,decided_at\n"
+        f"{segment},reliability,positive,add,Dewi,,2024-02-03T04:05:06Z\n",
+    )
+    archive = tmp_path / "p.qdpx"
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book, review=review)))
+    project = read_qdpx(archive)
+    assert {case.name: len(case.sources) for case in project.cases} == {"M1": 1, "M2": 1}
+    for case in project.cases:
+        assert project.sources[case.sources[0]].name == f"{case.name}.txt"
+    assert "Cases" not in {code.name for code in project.codes.values()}
+    imported = to_review(project, first.reduction)
+    assert set(imported.codings["status"]) == {"imported"}
+    added = imported.review[imported.review["coder"] == "Dewi"]
+    assert list(added["decided_at"]) == ["2024-02-03T04:05:06Z"]

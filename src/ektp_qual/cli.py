@@ -92,8 +92,18 @@ FormatOpt = Annotated[
         "--format",
         "-F",
         help="Also write this format: xlsx (one workbook), qdpx (REFI-QDA project for "
-        "NVivo, ATLAS.ti, MAXQDA, QualCoder), qdc (REFI-QDA codebook), csv. Repeatable, "
+        "NVivo, ATLAS.ti, MAXQDA, QualCoder), qdc (REFI-QDA codebook), taguette "
+        "(codebook.csv, the codebook as Taguette imports it), csv. Repeatable, "
         "or comma-separated.",
+    ),
+]
+OffsetsOpt = Annotated[
+    str,
+    typer.Option(
+        "--offsets",
+        metavar="codepoints|utf16",
+        help="How REFI-QDA selection offsets count characters: codepoints (the standard; "
+        "QualCoder, ATLAS.ti, MAXQDA) or utf16 (NVivo, where an emoji counts 2).",
     ),
 ]
 ReviewOpt = Annotated[
@@ -304,6 +314,7 @@ def _export(
     personal_data: bool,
     command: str,
     safe: bool = True,
+    offsets: str = "codepoints",
 ) -> None:
     """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
     from .outputs import render
@@ -313,11 +324,14 @@ def _export(
         from .model import Notice
         from .refi.exporter import export_losses
 
+        losses = export_losses(result, personal_data=personal_data, offsets=offsets)
         render.notices(
             render.make_console(stderr=True),
-            [Notice("REFI-QDA export", None, loss) for loss in export_losses(result)],
+            [Notice("REFI-QDA export", None, loss) for loss in losses],
         )
-    files = export_files(result, formats, personal_data=personal_data, safe_csv=safe)
+    files = export_files(
+        result, formats, personal_data=personal_data, safe_csv=safe, offsets=offsets
+    )
     _write_files(files, out, console, command)
 
 
@@ -460,6 +474,7 @@ def export(
     findings: FindingsOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    offsets: OffsetsOpt = "codepoints",
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -467,19 +482,24 @@ def export(
 
     Formats: xlsx (analysis.xlsx: a sheet per table, the codebook, colours), qdpx
     (project.qdpx: transcripts, codes, codings, cases and coders for NVivo, ATLAS.ti,
-    MAXQDA or QualCoder), qdc (codebook.qdc), csv (the tables). Default: xlsx.
+    MAXQDA or QualCoder), qdc (codebook.qdc), taguette (codebook.csv, which Taguette's
+    "Import codebook" reads), csv (the tables). Default: xlsx.
+    For NVivo, add --offsets utf16 when transcripts hold emoji.
 
     Examples:
 
       ektp-qual export --format xlsx
 
       ektp-qual export -t interviews/ -c codebook.yaml --format qdpx,qdc -o for-nvivo/
+
+      ektp-qual export --format qdpx --offsets utf16 -o for-nvivo/
     """
     transcripts = _corpus(transcripts, survey)
     from .outputs import render
 
     safe = _safe_csv(csv)
     formats = _formats(output_format) or ["xlsx"]
+    offsets = _offsets(offsets)
     result = _analyse_for(
         out,
         formats,
@@ -491,7 +511,19 @@ def export(
         personal_data,
         command="export",
     )
-    _export(result, formats, out, render.make_console(quiet), personal_data, "export", safe)
+    _export(
+        result, formats, out, render.make_console(quiet), personal_data, "export", safe, offsets
+    )
+
+
+def _offsets(value: str) -> str:
+    """The --offsets value, checked before any work."""
+    from .refi.exporter import OFFSETS
+
+    chosen = value.strip().lower().replace("-", "")
+    if chosen not in OFFSETS:
+        _fail(ValueError(f"--offsets: use {' or '.join(OFFSETS)}, not {value!r}"))
+    return chosen
 
 
 @app.command()
@@ -870,6 +902,15 @@ def import_(
         typer.Option("--by-coder", help="One review file per coder of the project, for 'agree'."),
     ] = False,
     csv: CsvOpt = "safe",
+    offsets: Annotated[
+        str | None,
+        typer.Option(
+            "--offsets",
+            metavar="codepoints|utf16",
+            help="How the project counts selection offsets. Default: found from the "
+            "producing tool and checked against the quoted text.",
+        ),
+    ] = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -896,8 +937,15 @@ def import_(
     from .refi.importer import review_text
 
     safe = _safe_csv(csv)
+    offsets = _offsets(offsets) if offsets is not None else None
     result = _run(
-        import_project, project, transcripts, codebook, coder=coder, personal_data=personal_data
+        import_project,
+        project,
+        transcripts,
+        codebook,
+        coder=coder,
+        personal_data=personal_data,
+        offsets=offsets,
     )
     coders = result.coders if by_coder else ()
     names = _coder_files(coders) or {"review-imported.csv": None}
@@ -1241,7 +1289,7 @@ def saturation(
 
 
 codebook_app = typer.Typer(
-    help="Work with a codebook: test its examples.",
+    help="Work with a codebook: test its examples, or start one from another tool's.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -1274,6 +1322,62 @@ def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
     render.example_results(render.make_console(quiet), results, book.source)
     if not results["passed"].all():
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@codebook_app.command("import")
+def codebook_import(
+    qdc: Annotated[
+        Path,
+        typer.Argument(
+            help="A REFI-QDA codebook (.qdc) from Taguette, NVivo, ATLAS.ti, MAXQDA, "
+            "QualCoder or ektp-qual."
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The YAML codebook to write (never over an existing file). "
+            "Default: the .qdc's name with .yaml, in the current folder.",
+        ),
+    ] = None,
+    language: Annotated[
+        str,
+        typer.Option("--language", "--lang", help="spaCy code of the interviews' language."),
+    ] = "en",
+    quiet: Quiet = False,
+) -> None:
+    """Start a YAML codebook from another tool's REFI-QDA codebook.
+
+    Each code becomes a criterion with an id, the code's name as label and its
+    description as definition; the code tree is kept as comments. Add the phrases
+    that are evidence for each criterion, then check it with 'ektp-qual validate'.
+
+    Example: ektp-qual codebook import taguette-codebook.qdc -o my_codebook.yaml
+    """
+    from .outputs import render
+    from .refi.codebooks import codebook_skeleton, write_skeleton
+
+    target = out if out is not None else Path(qdc.with_suffix(".yaml").name)
+    if out is not None and out.is_dir():
+        target = out / qdc.with_suffix(".yaml").name
+    if target.exists() or target.is_symlink():  # before any work; write_skeleton checks too
+        from .model.errors import InputError
+
+        _fail(InputError(target, "already exists; it was left untouched (choose another --out)"))
+    text = _run(codebook_skeleton, qdc, language=language)
+    try:
+        written = _run(write_skeleton, text, target)
+    except OSError as error:
+        _fail(OSError(f"{target}: cannot write the codebook: {error.strerror or error}"))
+    count = sum(1 for line in text.splitlines() if line.startswith("  - id: "))
+    render.make_console(quiet).print(
+        f"Wrote {written}: {count} criteria to give phrases, then run "
+        f"'ektp-qual validate -c {written}'.",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _notice(source: str, message: str):

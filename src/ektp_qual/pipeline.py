@@ -264,14 +264,16 @@ def import_project(
     *,
     coder: str | None = None,
     personal_data: bool = False,
+    offsets: str | None = None,
 ) -> ImportResult:
     """Another tool's codings (a REFI-QDA project) mapped onto a corpus: ``ektp-qual
     import``.
 
     Unless ``personal_data``, informants' names, NIK and phone numbers in the imported
-    texts are masked, as in every other table.
+    texts are masked, as in every other table. ``offsets``: how the project counts
+    selection offsets (see ``refi.importer.read_qdpx``); found from the tool by default.
     """
-    project = read_qdpx(path)
+    project = read_qdpx(path, offsets=offsets)
     reduction = reduce(transcripts, codebook, personal_data=personal_data)
     result = to_review(project, reduction, coder=coder)
     if not personal_data:

@@ -310,6 +310,15 @@ def apply_review(
         added=len(added),
         coders=tuple(sorted({c for c in latest["coder"] if c})),
         notices=notices,
+        decided_at={
+            (s, c, p): str(d)
+            for s, c, p, d in zip(
+                *(latest[k] for k in keys),
+                latest.get("decided_at", pd.Series("", index=latest.index)),
+                strict=True,
+            )
+            if isinstance(d, str) and d
+        },
     )
 
 

@@ -30,6 +30,9 @@ class ReviewOutcome:
     added: int = 0
     coders: tuple[str, ...] = ()
     notices: list[Notice] = field(default_factory=list)
+    #: (segment_id, criterion, polarity) -> decided_at of the decision in force, as
+    #: written (exports date the codings a researcher decided by it).
+    decided_at: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 @dataclass

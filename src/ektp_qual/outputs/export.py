@@ -442,6 +442,7 @@ EXPORT_FORMATS = {
     "xlsx": "analysis.xlsx",
     "qdpx": "project.qdpx",
     "qdc": "codebook.qdc",
+    "taguette": "codebook.csv",
 }
 
 
@@ -451,10 +452,12 @@ def export_files(
     *,
     personal_data: bool = False,
     safe_csv: bool = True,
+    offsets: str = "codepoints",
 ) -> dict[str, bytes]:
     """The files of each requested format, by name, ready for ``write_files``.
 
-    ``safe_csv=False`` writes the CSV tables' text raw (see ``csv_bytes``).
+    ``safe_csv=False`` writes the CSV tables' text raw (see ``csv_bytes``); ``offsets``
+    is how the qdpx counts selection offsets (``refi.exporter.OFFSETS``).
     """
     files: dict[str, bytes] = {}
     for fmt in formats:
@@ -472,11 +475,17 @@ def export_files(
         elif fmt == "qdpx":
             from ..refi.exporter import project_qdpx
 
-            files[EXPORT_FORMATS[fmt]] = project_qdpx(analysis, personal_data=personal_data)
+            files[EXPORT_FORMATS[fmt]] = project_qdpx(
+                analysis, personal_data=personal_data, offsets=offsets
+            )
         elif fmt == "qdc":
             from ..refi.exporter import codebook_qdc
 
             files[EXPORT_FORMATS[fmt]] = codebook_qdc(analysis.codebook)
+        elif fmt == "taguette":
+            from ..refi.codebooks import taguette_csv
+
+            files[EXPORT_FORMATS[fmt]] = taguette_csv(analysis.codebook)
         else:
             raise ValueError(f"unknown format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     return files

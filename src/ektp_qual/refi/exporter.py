@@ -34,9 +34,14 @@ The rest of the project
 * Variables and Cases: one Case per informant (name = informant id) with a SourceRef to
   their transcript and a VariableValue for ``role`` and every front-matter attribute
   (typed Integer, Float, Boolean, Date, DateTime or Text from the values; a missing value
-  has no VariableValue). The informant's ``name`` is exported only with
-  ``personal_data=True``; other attribute values are exported as written (as in
-  ``informants.csv``), not masked.
+  has no VariableValue). QualCoder ignores a named Case's SourceRef: it links a case to
+  the text coded with a code of the Case's own GUID, as NVivo writes cases. So each
+  informant also has a codable code of that GUID (named after the informant, below a
+  non-codable ``Cases`` code) and one PlainTextSelection over the whole source text
+  coded with it; QualCoder turns these into case links and drops the codes, other tools
+  show them as codes of whole documents, and ektp-qual's importer reads them as links.
+  The informant's ``name`` is exported only with ``personal_data=True``; other attribute
+  values are exported as written (as in ``informants.csv``), not masked.
 * Sources: one TextSource per transcript, ``plainTextPath="internal://<guid>.txt"``, the
   text being the transcript body (after the front matter) as UTF-8 without BOM with
   ``\\n`` line ends, not otherwise normalised (no NFC: the offsets are ektp-qual's own).
@@ -49,8 +54,13 @@ The rest of the project
   CodeRef) per criterion and polarity, created by the coder who made or decided it
   (``creatingUser``); a selection's ``creatingUser`` is the automatic coder when any of
   its codings is credited to it, else the creator of its first coding (in codebook
-  order). Selections and codings carry no dates: ektp-qual does not know when a coding
-  was made.
+  order). A coding's ``creationDateTime`` is when its review decision was made
+  (``decided_at``), or the export's time for an automatic coding; a selection's is the
+  earliest of its codings'.
+* Offsets: ``offsets="utf16"`` writes ``startPosition``/``endPosition`` in UTF-16 code
+  units (a character outside the Basic Multilingual Plane, such as an emoji, counts 2),
+  as NVivo reads them, and adds ``(offsets in UTF-16 units)`` to the ``origin``; the
+  default is code points.
 * Personal data: unless ``personal_data=True`` the texts are masked with
   ``privacy.Masker`` (names, NIKs, phone numbers); masks change lengths, so every offset
   is mapped through ``Masker.mask_with_offsets`` and the selection still covers exactly
@@ -70,6 +80,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -156,14 +167,17 @@ def project_qdpx(
     personal_data: bool = False,
     name: str | None = None,
     created: dt.datetime | None = None,
+    offsets: str = "codepoints",
 ) -> bytes:
     """The analysis as a REFI-QDA project (``.qdpx``: a ZIP; see the module's docstring).
 
     ``name`` is the project's name (default: the codebook's title); ``created`` its
-    ``creationDateTime`` (default: now, UTC).
+    ``creationDateTime`` and that of the automatic codings (default: now, UTC).
+    ``offsets`` is how selections count characters (``OFFSETS``): ``"codepoints"`` as the
+    standard says, or ``"utf16"`` (UTF-16 code units) as NVivo counts them.
     """
-    project = _Project(analysis, personal_data)
-    qde = project.document(name, created)
+    project = _Project(analysis, personal_data, offsets)
+    qde = project.document(name, _timestamp(created))
     entries = [("project.qde", qde)]
     entries += [(f"sources/{s.guid}.txt", s.text.encode("utf-8")) for s in project.sources]
     return _zip(entries)
@@ -177,6 +191,14 @@ def codebook_qdc(codebook: Codebook) -> bytes:
         raise ValueError(f"codebook {codebook.id!r} has no criteria to export")
     root.append(codes)
     return _serialise(root)
+
+
+#: How selection offsets may count: the standard's code points, or NVivo's UTF-16 units.
+OFFSETS = ("codepoints", "utf16")
+#: Added to ``origin`` when offsets count UTF-16 units, so that a reader can tell.
+UTF16_ORIGIN = "(offsets in UTF-16 units)"
+#: The parent code of the case codes (see ``_case_codes``).
+CASES_CODE = "Cases"
 
 
 #: What a REFI-QDA export never carries (``export_losses`` adds what depends on the data).
@@ -196,7 +218,8 @@ ALWAYS_LOST = (
     "Review decisions are carried only through their result: rejected proposals are absent, "
     "accepted codings are credited to the reviewer who accepted them (their description "
     "says the automatic coder proposed them), added codings to the reviewer who added "
-    "them. Decision times are not carried, and codings and selections have no creation date.",
+    "them, dated when they decided (decided_at); automatic codings are dated with the "
+    "export.",
     "Only coded sentences become selections: the segmentation into turns and sentences, "
     "the question each sentence answers and its topic are not carried (a selection's "
     "description names its segment id, turn and sentence).",
@@ -204,14 +227,19 @@ ALWAYS_LOST = (
     "ektp-qual's tables (file lines) do not match the exported text's lines. The front "
     "matter's attributes are case variables; interviewer labels are not carried.",
     "Input notices (warnings about the transcripts or the codebook) are not carried.",
+    f"Each informant's case is also a code of the case's GUID (below '{CASES_CODE}') coding "
+    "the whole transcript, because QualCoder links cases to text only that way; ATLAS.ti "
+    "and MAXQDA show these as codes of whole documents.",
     "REFI-QDA is a migration format: work done on the export in another tool can only come "
     "back by mapping codes by name ('<criterion> +' / '<criterion> -').",
 )
 
 
-def export_losses(analysis: Analysis, *, personal_data: bool = False) -> list[str]:
+def export_losses(
+    analysis: Analysis, *, personal_data: bool = False, offsets: str = "codepoints"
+) -> list[str]:
     """What the export of ``analysis`` loses or changes, one sentence each."""
-    return _losses(_Project(analysis, personal_data))
+    return _losses(_Project(analysis, personal_data, offsets))
 
 
 def _losses(project: _Project) -> list[str]:
@@ -257,11 +285,18 @@ def _data_losses(project: _Project) -> list[str]:
         )
     wide = [s.name for s in project.sources if any(ord(ch) > 0xFFFF for ch in s.text)]
     if wide:
+        which = (
+            "Offsets are UTF-16 units, as NVivo counts them (--offsets utf16); QualCoder, "
+            "ATLAS.ti and MAXQDA count code points and show codings after such characters "
+            "shifted."
+            if project.utf16
+            else "Offsets are code points, as the standard says; NVivo counts UTF-16 units "
+            "and shows codings after such characters shifted (export for NVivo with "
+            "--offsets utf16)."
+        )
         losses.append(
             f"{len(wide)} source(s) contain characters outside Unicode's basic plane (such as "
-            f"emoji): {', '.join(wide[:5])}{', ...' if len(wide) > 5 else ''}. Offsets are "
-            "code points, as the standard says; NVivo for Windows counts UTF-16 units and "
-            "shows codings after such characters shifted."
+            f"emoji): {', '.join(wide[:5])}{', ...' if len(wide) > 5 else ''}. {which}"
         )
     replaced = sum(s.replaced for s in project.sources)
     if replaced:
@@ -314,7 +349,10 @@ class _Variable:
 class _Project:
     """Everything the project document needs, computed once."""
 
-    def __init__(self, analysis: Analysis, personal_data: bool) -> None:
+    def __init__(self, analysis: Analysis, personal_data: bool, offsets: str) -> None:
+        if offsets not in OFFSETS:
+            raise ValueError(f"offsets must be one of {', '.join(OFFSETS)}, not {offsets!r}")
+        self.utf16 = offsets == "utf16"
         self.analysis = analysis
         self.codebook = analysis.codebook
         corpus = analysis.corpus
@@ -449,20 +487,23 @@ class _Project:
 
     # -- the document --
 
-    def document(self, name: str | None, created: dt.datetime | None) -> bytes:
+    def document(self, name: str | None, created: str) -> bytes:
         book = self.codebook
+        self.created = created
         root = ET.Element(
             "Project",
             xmlns=PROJECT_NAMESPACE,
             name=_clean(name or book.title or book.id),
-            origin=ORIGIN,
+            origin=f"{ORIGIN} {UTF16_ORIGIN}" if self.utf16 else ORIGIN,
             creatingUserGUID=_user_guid(AUTOMATIC_CODER),
-            creationDateTime=_timestamp(created),
+            creationDateTime=created,
         )
         users = _sub(root, "Users")
         for user in self.users:
             _sub(users, "User", guid=_user_guid(user), name=user)
         codes = _codes(book)
+        if self.sources:
+            codes.append(self._case_codes())
         if len(codes):
             _sub(root, "CodeBook").append(codes)
         if self.variables:
@@ -492,6 +533,63 @@ class _Project:
         _sub(root, "Description", text=self._project_description())
         return _serialise(root)
 
+    def _case_codes(self) -> ET.Element:
+        """A code per informant with its Case's GUID, under a folder code: QualCoder reads
+        a named Case's text from the selections coded with such a code (NVivo writes its
+        cases so), and ignores the Case's SourceRef."""
+        parent = ET.Element(
+            "Code", guid=make_guid("code", self.codebook.id, CASES_CODE), name=CASES_CODE
+        )
+        parent.set("isCodable", "false")
+        _sub(
+            parent,
+            "Description",
+            text="The informants as cases: each code has its case's GUID and codes the "
+            "whole transcript of that informant.",
+        )
+        taken = set(self.code_names)
+        for source in self.sources:
+            informant = source.transcript.informant
+            name = informant if informant not in taken else f"case {informant}"
+            _sub(
+                parent,
+                "Code",
+                guid=make_guid("case", informant),
+                name=name,
+                isCodable="true",
+            )
+        return parent
+
+    @property
+    def code_names(self) -> list[str]:
+        book = self.codebook
+        return [
+            name
+            for criterion in book.criteria
+            for name in (
+                criterion_code_name(criterion),
+                *(polarity_code_name(criterion.id, p) for p in POLARITIES),
+            )
+        ]
+
+    def _units(self, source: _Source) -> Callable[[int], int]:
+        """Code-point offsets into the source's text as the export counts them."""
+        if not self.utf16:
+            return lambda offset: offset
+        wide = [i for i, ch in enumerate(source.text) if ord(ch) > 0xFFFF]
+        return lambda offset: offset + bisect_left(wide, offset)
+
+    def _coding_date(self, selection: _Selection, coding: _Coding) -> str:
+        """When a coding was made: its review decision's time, else the export's."""
+        review = self.analysis.reduction.review
+        decided = (
+            review.decided_at.get((selection.segment_id, coding.criterion, coding.polarity))
+            if review is not None
+            else None
+        )
+        moment = _parse(dt.datetime.fromisoformat, decided) if decided else None
+        return _timestamp(moment) if isinstance(moment, dt.datetime) else self.created
+
     def _text_source(self, parent: ET.Element, source: _Source) -> None:
         t = source.transcript
         element = _sub(
@@ -512,21 +610,24 @@ class _Project:
             text=f"Interview with informant {t.informant} ({t.role}): the "
             f"transcript after its front matter; {privacy}.",
         )
+        units = self._units(source)
         for selection in source.selections:
             codings = _codings(selection, self.codebook)
             creators = [self._coder(c.rows) for c in codings]
             creator = AUTOMATIC_CODER if AUTOMATIC_CODER in creators else creators[0]
+            dates = [self._coding_date(selection, c) for c in codings]
             element_selection = _sub(
                 element,
                 "PlainTextSelection",
                 guid=make_guid("selection", selection.segment_id),
                 name=_shorten(source.text[selection.start : selection.end]),
-                startPosition=str(selection.start),
-                endPosition=str(selection.end),
+                startPosition=str(units(selection.start)),
+                endPosition=str(units(selection.end)),
                 creatingUser=_user_guid(creator),
+                creationDateTime=min(dates),
             )
             _sub(element_selection, "Description", text=self._evidence(selection, codings))
-            for coding in codings:
+            for coding, date in zip(codings, dates, strict=True):
                 element_coding = _sub(
                     element_selection,
                     "Coding",
@@ -538,12 +639,39 @@ class _Project:
                         coding.polarity,
                     ),
                     creatingUser=_user_guid(self._coder(coding.rows)),
+                    creationDateTime=date,
                 )
                 _sub(
                     element_coding,
                     "CodeRef",
                     targetGUID=code_guid(self.codebook, coding.criterion, coding.polarity),
                 )
+        self._case_selection(element, source, units)
+
+    def _case_selection(
+        self, parent: ET.Element, source: _Source, units: Callable[[int], int]
+    ) -> None:
+        """The whole text coded with the informant's case code (see ``_case_codes``)."""
+        informant = source.transcript.informant
+        automatic = _user_guid(AUTOMATIC_CODER)
+        selection = _sub(
+            parent,
+            "PlainTextSelection",
+            guid=make_guid("case-selection", informant),
+            name=f"Case {informant}",
+            startPosition="0",
+            endPosition=str(units(len(source.text))),
+            creatingUser=automatic,
+            creationDateTime=self.created,
+        )
+        coding = _sub(
+            selection,
+            "Coding",
+            guid=make_guid("case-coding", informant),
+            creatingUser=automatic,
+            creationDateTime=self.created,
+        )
+        _sub(coding, "CodeRef", targetGUID=make_guid("case", informant))
 
     def _evidence(self, selection: _Selection, codings: list[_Coding]) -> str:
         first = selection.rows[0]
@@ -573,8 +701,11 @@ class _Project:
             "Codes: one non-codable code per criterion, named '<criterion id>: <label>', with "
             "two codable children '<criterion id> +' (positive evidence) and '<criterion id> -' "
             "(negative evidence).",
-            "Selections: one per coded informant sentence; offsets are 0-based Unicode code "
-            "points, end-exclusive, into the UTF-8 text (no BOM, \\n line ends).",
+            "Selections: one per coded informant sentence; offsets are 0-based "
+            + ("UTF-16 code units" if self.utf16 else "Unicode code points")
+            + ", end-exclusive, into the UTF-8 text (no BOM, \\n line ends).",
+            f"Cases: one per informant, linked to the transcript by a SourceRef and by a code "
+            f"of the same GUID (below '{CASES_CODE}') that codes the whole text.",
             f"Personal data: {masked}.",
             "What this export does not carry, or changes:",
             *(f"- {loss}" for loss in _losses(self)),

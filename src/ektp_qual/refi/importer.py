@@ -32,7 +32,6 @@ are never read from the disk: their sources are reported as missing.
 from __future__ import annotations
 
 import codecs
-import itertools
 import posixpath
 import re
 import zipfile
@@ -40,7 +39,7 @@ import zlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +54,7 @@ from ..inputs.review_file import REVIEW_COLUMNS, ReviewFile
 from ..inputs.textfile import normalise
 from ..model import Criterion, Notice, Transcript
 from ..model.errors import InputError
+from ..model.privacy import MaskedText, Masker
 
 if TYPE_CHECKING:
     from ..model.results import Reduction
@@ -146,10 +146,11 @@ def origin_convention(origin: str) -> Convention | None:
     """The convention a producing tool is known to use, or None when the tool is unknown.
 
     NVivo (Windows and Mac): UTF-16 units with CRLF = 2; ATLAS.ti: code points with a line
-    break = 1; QualCoder, MAXQDA, ektp-qual: code points of the text as stored.
+    break = 1; QualCoder, MAXQDA, ektp-qual: code points of the text as stored, unless the
+    origin says "UTF-16 units" (ektp-qual's export with ``--offsets utf16``).
     """
     text = origin.casefold()
-    if "nvivo" in text:
+    if "nvivo" in text or "utf-16 units" in text:
         return UTF16_UNITS
     if "atlas" in text:
         return CODE_POINTS_LINE_BREAK_1
@@ -504,12 +505,20 @@ def _position(value: str | None) -> int | None:
 # -- reading ---------------------------------------------------------------------------
 
 
-def read_qdpx(path: str | Path) -> QdaProject:
+#: ``read_qdpx``'s ``offsets``: the convention a researcher names for a file.
+OFFSET_CONVENTIONS = {"codepoints": CODE_POINTS, "utf16": UTF16_UNITS}
+
+
+def read_qdpx(path: str | Path, *, offsets: str | None = None) -> QdaProject:
     """Read a REFI-QDA project archive (``.qdpx``); bad or hostile files are an InputError.
 
     The selections' offsets are converted to 0-based code points, end-exclusive, into each
     source's text as returned (see ``origin_convention`` and the module docstring).
+    ``offsets`` (``"codepoints"`` or ``"utf16"``) says how the file counts them, instead
+    of finding out from its origin and its selection names.
     """
+    if offsets is not None and offsets not in OFFSET_CONVENTIONS:
+        raise ValueError(f"offsets must be one of {', '.join(OFFSET_CONVENTIONS)}, not {offsets!r}")
     path = Path(path)
     with _Archive(path) as archive:
         info = archive.project_file()
@@ -526,13 +535,22 @@ def read_qdpx(path: str | Path) -> QdaProject:
                 f"not a REFI-QDA project: {info.filename} has the root element "
                 f"<{_local(root.tag)}>, not <Project>",
             )
-        return _Reader(path, archive, root, info.filename).project()
+        forced = OFFSET_CONVENTIONS[offsets] if offsets is not None else None
+        return _Reader(path, archive, root, info.filename, forced).project()
 
 
 class _Reader:
     """Reads one project document; collects notices on the way."""
 
-    def __init__(self, path: Path, archive: _Archive, root: Element, qde: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        archive: _Archive,
+        root: Element,
+        qde: str,
+        forced: Convention | None = None,
+    ) -> None:
+        self.forced = forced
         self.path = path
         self.archive = archive
         self.root = root
@@ -573,7 +591,7 @@ class _Reader:
             "VideoSource",
         ):
             self._source(element)
-        cases = [self._case(case) for case in _kids(_kid(root, "Cases"), "Case")]
+        cases = self._case_codes([self._case(case) for case in _kids(_kid(root, "Cases"), "Case")])
         convention = self._convention()
         selections = self._selections(convention)
         self._report()
@@ -643,6 +661,34 @@ class _Reader:
             selections=tuple(_guid(s.get("targetGUID")) for s in _kids(element, "SelectionRef")),
             description=_kid_text(element, "Description"),
         )
+
+    def _case_codes(self, cases: list[QdaCase]) -> list[QdaCase]:
+        """Cases linked to sources through codes of their own GUID (as NVivo and ektp-qual
+        write them, and QualCoder reads them): those codes and codings are links, not
+        coding, so they leave the code tree and the selections."""
+        guids = {case.guid for case in cases if case.guid in self.codes}
+        if not guids:
+            return cases
+        linked: dict[str, list[str]] = {}
+        kept = []
+        for record in self.records:
+            if record["code_guid"] in guids:
+                sources = linked.setdefault(record["code_guid"], [])
+                if record["source_guid"] not in sources:
+                    sources.append(record["source_guid"])
+            else:
+                kept.append(record)
+        self.records = kept
+        parents = {self.codes[guid].parent for guid in guids} - {None}
+        for guid in guids:
+            del self.codes[guid]
+        for guid in parents:  # a folder that held only case codes goes too
+            if not any(c.parent == guid for c in self.codes.values()):
+                self.codes.pop(guid, None)
+        return [
+            replace(case, sources=tuple(dict.fromkeys([*case.sources, *linked.get(case.guid, [])])))
+            for case in cases
+        ]
 
     def _note(self, element: Element) -> str:
         """The selection's Description and the text of the notes it refers to."""
@@ -822,7 +868,12 @@ class _Reader:
         return first, last, problems
 
     def _convention(self) -> Convention:
-        """The convention of the origin, checked against (or found from) selection names."""
+        """The convention of the origin, checked against (or found from) selection names;
+        or the one the researcher named."""
+        if self.forced is not None:
+            if any(r["scope"] == "selection" for r in self.records):
+                self.notice(f"selection offsets read as {self.forced.name}, as asked")
+            return self.forced
         expected = origin_convention(self.origin)
         order = [expected, *(c for c in CONVENTIONS if c != expected)] if expected else CONVENTIONS
         named = {}
@@ -1174,11 +1225,18 @@ def _match_sources(
 
 
 class _Placement:
-    """Offsets in a source's text to offsets in a transcript body."""
+    """Offsets in a source's text to offsets in a transcript body.
 
-    def __init__(self, source: str, body: str) -> None:
+    The same text (perhaps with other leading or trailing blank space) maps by a shift;
+    the body with personal data masked (``masker``), as ektp-qual's own export writes it,
+    maps around the masks; any other text is searched for each passage's words.
+    """
+
+    def __init__(self, source: str, body: str, masker: Masker | None = None) -> None:
+        self.source = source
         self.body = body
         self.shift: int | None = None  # None: the texts differ; passages are looked up
+        self.masked: MaskedText | None = None  # the body as masked into the source
         lead_source = len(source) - len(source.lstrip())
         lead_body = len(body) - len(body.lstrip())
         stripped_source, stripped_body = source.strip(), body.strip()
@@ -1190,22 +1248,53 @@ class _Placement:
             self.shift = lead_body - source.index(stripped_body)
         elif stripped_source and body.count(stripped_source) == 1:
             self.shift = body.index(stripped_source) - lead_source
+        elif masker is not None:
+            masked = masker.mask_with_offsets(body)
+            if masked.spans and masked.text == source:
+                self.masked = masked
+
+    @property
+    def looked_up(self) -> bool:
+        """Whether passages are found by their text (the texts differ beyond masks)."""
+        return self.shift is None and self.masked is None
 
     def place(self, start: int, end: int, text: str) -> tuple[int, int] | None:
-        """Body offsets of a passage: shifted, or where its text occurs exactly once."""
+        """Body offsets of a passage: shifted, unmasked, or found by its text and order."""
         if self.shift is not None:
             size = len(self.body)
             return min(max(start + self.shift, 0), size), min(max(end + self.shift, 0), size)
+        if self.masked is not None:
+            return _unmasked(self.masked, start, end=False), _unmasked(self.masked, end, end=True)
         needle = text.strip()
         if not needle:
             return None
+        at = start + len(text) - len(text.lstrip())  # where the needle starts in the source
         for pattern in (re.escape(needle), r"\s+".join(map(re.escape, needle.split()))):
-            matches = list(itertools.islice(re.finditer(pattern, self.body), 2))
-            if len(matches) == 1:
-                return matches[0].start(), matches[0].end()
-            if matches:
-                return None  # more than once: ambiguous
+            found = list(re.finditer(pattern, self.body))
+            if len(found) == 1:
+                return found[0].span()
+            if found:
+                # A passage that occurs several times is the same occurrence in both texts,
+                # when both have it as often.
+                order = [m.start() for m in re.finditer(pattern, self.source)]
+                if len(order) == len(found) and at in order:
+                    return found[order.index(at)].span()
+                return None
         return None
+
+
+def _unmasked(masked: MaskedText, offset: int, *, end: bool) -> int:
+    """Where an offset into masked text lands in the original: an offset inside a mask
+    moves to the start of what it masks, or with ``end`` to its end."""
+    shift = 0
+    for start, stop, replacement in masked.spans:
+        begin = start + shift
+        if offset <= begin:
+            break
+        if offset < begin + len(replacement):
+            return stop if end else start
+        shift += len(replacement) - (stop - start)
+    return offset - shift
 
 
 @dataclass
@@ -1249,7 +1338,10 @@ def to_review(
 
     Sources match transcripts by name (informant id, file name or stem, any case) or else
     by identical text; codes mean criteria and polarities by ``code_meaning``; a selection
-    adds its code to every segment it overlaps by a non-space character. ``coder``
+    adds its code to every segment it overlaps by a non-space character. A source that is
+    its transcript with personal data masked (ektp-qual's own export) is mapped around
+    the masks; in a source that differs otherwise, a passage is found by its text, and
+    one that occurs several times by its order among the occurrences. ``coder``
     replaces the coders the project names (and names the coder where it names none).
     Every coding, imported or not, is in ``codings`` with a ``status`` (``STATUSES``).
     """
@@ -1261,6 +1353,7 @@ def to_review(
         for guid in project.codes
     }
     sentences = _sentences(reduction.segments)
+    masker = Masker(t.name for t in reduction.corpus.transcripts)
     placements: dict[str, _Placement] = {}
     origin = project.origin or project.name or "a REFI-QDA project"
     rows, review = [], []
@@ -1275,7 +1368,7 @@ def to_review(
             row["informant"] = transcript.informant
         if transcript is not None and source.text is not None:
             if guid not in placements:
-                placements[guid] = _Placement(source.text, transcript.body)
+                placements[guid] = _Placement(source.text, transcript.body, masker)
             start, end = int(record["start"]), int(record["end"])
             placed = placements[guid].place(start, end, record["text"])
             if start == end:
@@ -1398,7 +1491,7 @@ def _import_notices(
         if guid in matched:
             placement = placements.get(guid)
             lost = int(((codings["source_guid"] == guid) & (status == "not placed")).sum())
-            if placement is not None and placement.shift is None:
+            if placement is not None and placement.looked_up:
                 message = (
                     f"source {source.name!r} differs from transcript "
                     f"{matched[guid].informant}'s text: its coded passages were looked up by "
