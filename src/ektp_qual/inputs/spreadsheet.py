@@ -1,8 +1,8 @@
 """CSV text that a spreadsheet shows as text and never runs as a formula (CWE-1236).
 
-Excel, LibreOffice and Google Sheets treat a cell that begins with ``=``, ``+``, ``-``
-or ``@`` (or a tab or carriage return before one) as a formula, so an informant's
-answer such as ``=HYPERLINK("http://...")`` would run when a researcher opens a table.
+Excel, LibreOffice and Google Sheets may treat a cell that begins with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return as a formula, so an informant's answer such as
+``=HYPERLINK("http://...")`` would run when a researcher opens a table.
 OWASP's remedy is applied to text cells: a single quote before the cell, and the field
 quoted. Numbers (``-0.5``) are left alone.
 
