@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import ektp_qual
-from ektp_qual import refi_import
+from ektp_qual import limits, refi_import
 from ektp_qual.errors import InputError
 from ektp_qual.refi_import import code_meaning, read_qdpx, review_text, to_review
 from ektp_qual.review import REVIEW_COLUMNS, parse_review
@@ -465,17 +465,37 @@ def test_pdf_representation_is_text_and_pictures_are_reported(tmp_path):
     assert any("1 coding(s) of pictures" in n.message for n in project.notices)
 
 
-def test_deeply_nested_codes_do_not_exhaust_the_stack(tmp_path):
-    depth = 5000
+def _nested_codes(depth: int, name: str = "c") -> bytes:
     codes = "".join(
-        f'<Code guid="{uuid.UUID(int=i)}" name="c{i}" isCodable="true">' for i in range(depth)
+        f'<Code guid="{uuid.UUID(int=i)}" name="{name}{i}" isCodable="true">' for i in range(depth)
     )
     qde = f'<Project xmlns="{NS}" name="deep"><CodeBook><Codes>{codes}{"</Code>" * depth}'
-    qde += "</Codes></CodeBook></Project>"
-    project = read_qdpx(write_qdpx(tmp_path / "p.qdpx", {"project.qde": qde}))
+    return (qde + "</Codes></CodeBook></Project>").encode()
+
+
+def test_deeply_nested_codes_within_the_limit_are_read(tmp_path):
+    depth = limits.MAX_XML_DEPTH - 3  # Project, CodeBook and Codes hold the tree
+    project = read_qdpx(write_qdpx(tmp_path / "p.qdpx", {"project.qde": _nested_codes(depth)}))
     assert len(project.codes) == depth
     assert max(c.depth for c in project.codes.values()) == depth
     assert len(project.lineage(str(uuid.UUID(int=depth - 1)))) == depth
+
+
+def test_codes_nested_beyond_the_limit_are_refused_while_parsing(tmp_path):
+    """Nested codes make the code paths quadratic: refused as the XML is read."""
+    qde = _nested_codes(1000)
+    path = write_qdpx(tmp_path / "p.qdpx", {"project.qde": qde})
+    with pytest.raises(InputError, match=r"project.qde nests elements more than 256 deep"):
+        read_qdpx(path)
+
+
+def test_long_code_names_nested_cannot_multiply_into_the_paths(tmp_path, monkeypatch):
+    """Each code's path repeats its ancestors' names: their total is bounded too."""
+    monkeypatch.setattr(limits, "MAX_XML_PART_SIZE", 4_000_000)
+    qde = _nested_codes(200, name="n" * 10_000)  # 2 MB of names, 200 MB of paths
+    path = write_qdpx(tmp_path / "p.qdpx", {"project.qde": qde})
+    with pytest.raises(InputError, match=r"code paths .* more than 4,000,000 characters"):
+        read_qdpx(path)
 
 
 # -- mapping onto a corpus and codebook --------------------------------------------------

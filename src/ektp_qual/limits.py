@@ -14,3 +14,13 @@ from __future__ import annotations
 MAX_YAML_SIZE = 1024 * 1024
 #: The deepest nesting of lists and mappings in a YAML document.
 MAX_YAML_DEPTH = 50
+
+#: The most bytes of one XML part (a .docx part, a .qdpx's project.qde), uncompressed.
+MAX_XML_PART_SIZE = 64 * 1024 * 1024
+#: The most elements in one XML part.
+MAX_XML_ELEMENTS = 500_000
+#: The deepest nesting of elements in an XML part.
+MAX_XML_DEPTH = 256
+
+#: The most bytes a Word document may hold uncompressed (text, styles and pictures).
+MAX_DOCX_SIZE = 256 * 1024 * 1024

@@ -42,10 +42,13 @@ import difflib
 import html
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import limits, safexml
 from .corpus import Header, parse_header, parse_transcript
 from .errors import InputError
 from .model import Corpus, Notice, Transcript, Turn
@@ -151,6 +154,7 @@ def _open_docx(path: Path):
             "not a Word .docx document (a .docx file is a zip archive, this file is not): "
             "save it from Word as 'Word Document (*.docx)'",
         )
+    _check_docx_size(path)
     import docx
 
     try:
@@ -162,6 +166,48 @@ def _open_docx(path: Path):
             f"a damaged or unsupported Word document ({reason}): open it in Word and "
             "save it again as 'Word Document (*.docx)'",
         ) from None
+
+
+def _check_docx_size(path: Path) -> None:
+    """Refuse a document that would inflate beyond ``ektp_qual.limits`` when read.
+
+    python-docx inflates every part into memory and parses the XML ones whole, so the
+    archive's sizes are checked first (they bound what is read: a part that holds more
+    than its header says fails its check) and every XML part is parsed incrementally,
+    within the element and depth limits and without a DTD (Word never writes one; an
+    entity such as ``&xxe;`` would silently cut the rest of its paragraph).
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return  # python-docx names the damage
+    with archive:
+        parts = [info for info in archive.infolist() if not info.is_dir()]
+        total = sum(info.file_size for info in parts)
+        if total > limits.MAX_DOCX_SIZE:
+            raise InputError(
+                path,
+                f"refused: the Word document holds {total / 1024 / 1024:.1f} MiB uncompressed, "
+                f"more than the {limits.MAX_DOCX_SIZE / 1024 / 1024:.1f} MiB accepted (a size "
+                "limit against ZIP bombs; ektp_qual.limits.MAX_DOCX_SIZE)",
+            )
+        for info in parts:
+            if _is_xml_part(archive, info):
+                safexml.parse_member(
+                    archive, info, path, producers="Word documents", keep=False, syntax_errors=False
+                )
+
+
+def _is_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """A part whose first bytes are XML's (pictures and other binary parts are not)."""
+    if info.file_size > limits.MAX_XML_PART_SIZE:
+        return True  # refused by its size alone, whatever it holds
+    try:
+        with archive.open(info) as stream:
+            head = stream.read(64)
+    except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        return False  # python-docx names the damage
+    return head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").startswith(b"<")
 
 
 def _docx_text(document) -> _Document:
