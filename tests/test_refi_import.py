@@ -4,6 +4,7 @@ the mapping onto a corpus and codebook, and hostile files."""
 from __future__ import annotations
 
 import io
+import re
 import struct
 import tempfile
 import uuid
@@ -11,6 +12,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -868,6 +870,58 @@ def test_too_many_entries(tmp_path, monkeypatch):
     entries = {"project.qde": MINIMAL, **{f"sources/{i}.txt": b"x" for i in range(3)}}
     with pytest.raises(InputError, match="4 entries, more than the 3"):
         read_qdpx(write_qdpx(tmp_path / "p.qdpx", entries))
+
+
+def _offset_project(tmp_path: Path, start: str) -> Path:
+    """One coded selection of "Halo dunia." whose startPosition is written as ``start``."""
+    code = Code("c")
+    source = Src("s", [Sel(0, 4, [code.guid], guid=str(uuid.UUID(int=7)))], inline="Halo dunia.")
+    qde = project_xml(origin="QualCoder 3.6", codes=[code], sources=[source])
+    qde = qde.replace(b'startPosition="0"', f"startPosition={quoteattr(start)}".encode())
+    return write_qdpx(tmp_path / "offsets.qdpx", {"project.qde": qde})
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("999999999999999999999999", "startPosition=999999999999999999999999, beyond any text"),
+        ("-9223372036854775809", "startPosition=-9223372036854775809, beyond any text"),
+        ("9" * 5000, "startPosition=999999999999...999999 (5000 digits), beyond any text"),
+        ("\u0661\u0662", "startPosition='\u0661\u0662', not written in the digits 0-9"),
+        ("1_0", "startPosition='1_0', not written in the digits 0-9"),
+        ("\uff10", "startPosition='\uff10', not written in the digits 0-9"),
+    ],
+)
+def test_offsets_no_tool_writes_are_refused(tmp_path, written, problem):
+    """An OverflowError once escaped; other digits and '_' were read as numbers."""
+    with pytest.raises(InputError) as caught:
+        read_qdpx(_offset_project(tmp_path, written))
+    path = tmp_path / "offsets.qdpx"
+    assert str(caught.value).startswith(
+        f"{path}: refused: selection {uuid.UUID(int=7)} has {problem}"
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.integers(-(2**70), 2**70).map(str),
+        st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=8),
+    )
+)
+def test_an_offset_is_read_as_its_ascii_decimal_value_or_not_at_all(tmp_path, written):
+    """Whatever is written, no offset is read as a number other than its 0-9 meaning."""
+    try:
+        project = read_qdpx(_offset_project(tmp_path, written))
+    except InputError as error:
+        assert "refused: selection" in str(error)
+        return
+    raw = list(project.selections["raw_start"])
+    if raw:
+        assert re.fullmatch(r"\s*[-+]?[0-9]+\s*", written, re.ASCII)
+        assert raw == [int(written)]
 
 
 def test_xxe_discloses_nothing(tmp_path):

@@ -471,11 +471,40 @@ def _guid(value: str | None) -> str:
     return (value or "").strip().strip("{}").strip().lower()
 
 
-def _position(value: str | None) -> int | None:
+_DECIMAL = re.compile(r"[-+]?[0-9]+", re.ASCII)
+#: Offsets are stored as 64-bit integers: REFI-QDA's xs:integer as every tool writes it.
+_INT64 = range(-(2**63), 2**63)
+
+
+def _position(value: str | None, path: Path, attribute: str, selection: str) -> int | None:
+    """A selection offset in the digits 0-9; None when it is no number at all.
+
+    Python's ``int`` also reads Arabic-Indic and other digits and ``_`` between digits,
+    which no tool writes: such a value, or one beyond 64 bits, is refused rather than
+    read as a number the producing tool did not mean.
+    """
+    text = (value or "").strip()
+    if _DECIMAL.fullmatch(text):
+        if len(text.lstrip("+-0")) < 20 and int(text) in _INT64:
+            return int(text)
+        raise InputError(
+            path,
+            f"refused: selection {selection} has {attribute}={_shown(text)}, beyond any text "
+            "(a corrupt or hostile file)",
+        )
     try:
-        return int((value or "").strip())
+        int(text)
     except ValueError:
         return None
+    raise InputError(
+        path,
+        f"refused: selection {selection} has {attribute}={text!r}, not written in the digits "
+        "0-9 as REFI-QDA offsets are",
+    )
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 30 else f"{text[:12]}...{text[-6:]} ({len(text)} digits)"
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -736,11 +765,12 @@ class _Reader:
     # -- selections
 
     def _selection(self, source: QdaSource, element: Element) -> None:
-        start = _position(element.get("startPosition"))
-        end = _position(element.get("endPosition"))
         guid = _guid(element.get("guid"))
+        shown = guid or "(no guid)"
+        start = _position(element.get("startPosition"), self.path, "startPosition", shown)
+        end = _position(element.get("endPosition"), self.path, "endPosition", shown)
         if start is None or end is None:
-            self.bad_positions.append(guid or "(no guid)")
+            self.bad_positions.append(shown)
             return
         codings = list(_kids(element, "Coding"))
         if not codings:

@@ -107,3 +107,18 @@ def test_qdpx_with_200000_nested_codes_is_refused(tmp_path: Path):
     )
     result = run_limited(tmp_path, "import", "deep.qdpx")
     assert_refused(result, "deep.qdpx", "nests elements more than 256 deep")
+
+
+def test_qdpx_offset_beyond_64_bits_is_an_error_not_a_traceback(tmp_path: Path):
+    source = (
+        '<Sources><TextSource guid="00000000-0000-0000-0000-000000000002" name="s">'
+        "<PlainTextContent>Halo dunia.</PlainTextContent>"
+        '<PlainTextSelection guid="00000000-0000-0000-0000-000000000003" '
+        'startPosition="0" endPosition="999999999999999999999999">'
+        '<Coding guid="00000000-0000-0000-0000-000000000004">'
+        '<CodeRef targetGUID="00000000-0000-0000-0000-000000000001"/></Coding>'
+        "</PlainTextSelection></TextSource></Sources>"
+    )
+    _qdpx(tmp_path / "offset.qdpx", source.encode(), 1)
+    result = run_limited(tmp_path, "import", "offset.qdpx")
+    assert_refused(result, "offset.qdpx", "endPosition=999999999999999999999999, beyond any text")
