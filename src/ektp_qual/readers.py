@@ -527,6 +527,7 @@ def _timing_lines(lines: list[str], vtt: bool, path: Path) -> list[tuple[int, in
                 f"cannot read the cue timing {line.strip()!r} (write e.g. {example})",
                 index + 1,
             )
+        _check_timing(line, index + 1, path, example)
         if not vtt and (index == 0 or not lines[index - 1].strip().isdigit()):
             raise InputError(
                 path,
@@ -536,6 +537,36 @@ def _timing_lines(lines: list[str], vtt: bool, path: Path) -> list[tuple[int, in
             )
         found.append((index + 1, probe[0].start_time.in_milliseconds()))
     return found
+
+
+_TIME = re.compile(r"(?:(\d+):)?(\d+):(\d+)[.,](\d+)", re.ASCII)
+
+
+def _check_timing(line: str, number: int, path: Path, example: str) -> None:
+    """Minutes and seconds within 00-59, and a cue that ends no earlier than it starts.
+
+    webvtt-py reads 00:61:75,000 as 01:02:15 and keeps a cue that ends before it starts;
+    either is a slip of the tool or of a hand edit, and would misplace the turn's time.
+    """
+    matches = list(_TIME.finditer(line))[:2]
+    times = []
+    for match in matches:
+        hours, minutes, seconds, millis = match.groups()
+        if int(minutes) > 59 or int(seconds) > 59:
+            raise InputError(
+                path,
+                f"cue time {match.group().strip()!r}: minutes and seconds run from 00 to 59 "
+                f"(write e.g. {example})",
+                number,
+            )
+        times.append(
+            ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis[:3])
+        )
+    if len(times) == 2 and times[1] < times[0]:
+        start, end = (match.group() for match in matches)
+        raise InputError(
+            path, f"the cue ends ({end}) before it starts ({start}): {line.strip()!r}", number
+        )
 
 
 def _check_vtt_blocks(lines: list[str], path: Path) -> None:
