@@ -20,6 +20,8 @@ import pytest
 import webvtt
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import ektp_qual
@@ -524,6 +526,48 @@ def test_malformed_subtitle_files(tmp_path: Path):
     # not UTF-8
     (tmp_path / "d.vtt").write_bytes(text.replace("Halo", "Caf\xe9").encode("latin-1"))
     check_error(raised(read_transcript, tmp_path / "d.vtt"), tmp_path / "d.vtt", 4, "UTF-8")
+
+
+def test_impossible_cue_times_are_refused(tmp_path: Path):
+    """webvtt-py kept a cue ending before it starts, and read 00:61:75 as 01:02:15."""
+    (tmp_path / "e.yaml").write_text(FRONT_MATTER, encoding="utf-8")
+    (tmp_path / "f.yaml").write_text(FRONT_MATTER, encoding="utf-8")
+    vtt = tmp_path / "e.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:05.000 --> 00:00:03.000\nM11: Halo.\n", encoding="utf-8")
+    check_error(
+        raised(read_transcript, vtt), vtt, 3, "ends (00:00:03.000) before it starts (00:00:05.000)"
+    )
+    srt = tmp_path / "f.srt"
+    srt.write_text("1\n00:61:75,000 --> 01:02:20,000\nM11: Halo.\n", encoding="utf-8")
+    check_error(raised(read_transcript, srt), srt, 2, "'00:61:75,000'", "from 00 to 59")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    hours=st.integers(0, 98),
+    minutes=st.integers(0, 99),
+    seconds=st.integers(0, 99),
+    millis=st.integers(0, 999),
+    vtt=st.booleans(),
+)
+def test_a_cue_time_is_read_only_when_the_clock_has_it(
+    tmp_path: Path, hours: int, minutes: int, seconds: int, millis: int, vtt: bool
+):
+    dot = "." if vtt else ","
+    start = f"{hours:02d}:{minutes:02d}:{seconds:02d}{dot}{millis:03d}"
+    timing = f"{start} --> {hours + 1:02d}:00:00{dot}000"
+    path = tmp_path / ("g.vtt" if vtt else "g.srt")
+    (tmp_path / "g.yaml").write_text(FRONT_MATTER, encoding="utf-8")
+    path.write_text(("WEBVTT\n\n" if vtt else "1\n") + f"{timing}\nM11: Halo.\n", "utf-8")
+    if minutes > 59 or seconds > 59:
+        error = raised(read_transcript, path)
+        assert error.line == (3 if vtt else 2)
+        assert "00 to 59" in error.problem or "cannot read the cue timing" in error.problem
+    else:
+        turn = read_transcript(path).turns[0]
+        assert turn.timestamp == f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
 def test_subtitle_front_matter_errors_name_the_yaml(tmp_path: Path):

@@ -4,6 +4,7 @@ the mapping onto a corpus and codebook, and hostile files."""
 from __future__ import annotations
 
 import io
+import re
 import struct
 import tempfile
 import uuid
@@ -11,6 +12,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import ektp_qual
+from ektp_qual.inputs import limits
 from ektp_qual.inputs.review_file import REVIEW_COLUMNS, parse_review
 from ektp_qual.model.errors import InputError
 from ektp_qual.refi import importer as refi_import
@@ -465,17 +468,37 @@ def test_pdf_representation_is_text_and_pictures_are_reported(tmp_path):
     assert any("1 coding(s) of pictures" in n.message for n in project.notices)
 
 
-def test_deeply_nested_codes_do_not_exhaust_the_stack(tmp_path):
-    depth = 5000
+def _nested_codes(depth: int, name: str = "c") -> bytes:
     codes = "".join(
-        f'<Code guid="{uuid.UUID(int=i)}" name="c{i}" isCodable="true">' for i in range(depth)
+        f'<Code guid="{uuid.UUID(int=i)}" name="{name}{i}" isCodable="true">' for i in range(depth)
     )
     qde = f'<Project xmlns="{NS}" name="deep"><CodeBook><Codes>{codes}{"</Code>" * depth}'
-    qde += "</Codes></CodeBook></Project>"
-    project = read_qdpx(write_qdpx(tmp_path / "p.qdpx", {"project.qde": qde}))
+    return (qde + "</Codes></CodeBook></Project>").encode()
+
+
+def test_deeply_nested_codes_within_the_limit_are_read(tmp_path):
+    depth = limits.MAX_XML_DEPTH - 3  # Project, CodeBook and Codes hold the tree
+    project = read_qdpx(write_qdpx(tmp_path / "p.qdpx", {"project.qde": _nested_codes(depth)}))
     assert len(project.codes) == depth
     assert max(c.depth for c in project.codes.values()) == depth
     assert len(project.lineage(str(uuid.UUID(int=depth - 1)))) == depth
+
+
+def test_codes_nested_beyond_the_limit_are_refused_while_parsing(tmp_path):
+    """Nested codes make the code paths quadratic: refused as the XML is read."""
+    qde = _nested_codes(1000)
+    path = write_qdpx(tmp_path / "p.qdpx", {"project.qde": qde})
+    with pytest.raises(InputError, match=r"project.qde nests elements more than 256 deep"):
+        read_qdpx(path)
+
+
+def test_long_code_names_nested_cannot_multiply_into_the_paths(tmp_path, monkeypatch):
+    """Each code's path repeats its ancestors' names: their total is bounded too."""
+    monkeypatch.setattr(limits, "MAX_XML_PART_SIZE", 4_000_000)
+    qde = _nested_codes(200, name="n" * 10_000)  # 2 MB of names, 200 MB of paths
+    path = write_qdpx(tmp_path / "p.qdpx", {"project.qde": qde})
+    with pytest.raises(InputError, match=r"code paths .* more than 4,000,000 characters"):
+        read_qdpx(path)
 
 
 # -- mapping onto a corpus and codebook --------------------------------------------------
@@ -848,6 +871,58 @@ def test_too_many_entries(tmp_path, monkeypatch):
     entries = {"project.qde": MINIMAL, **{f"sources/{i}.txt": b"x" for i in range(3)}}
     with pytest.raises(InputError, match="4 entries, more than the 3"):
         read_qdpx(write_qdpx(tmp_path / "p.qdpx", entries))
+
+
+def _offset_project(tmp_path: Path, start: str) -> Path:
+    """One coded selection of "Halo dunia." whose startPosition is written as ``start``."""
+    code = Code("c")
+    source = Src("s", [Sel(0, 4, [code.guid], guid=str(uuid.UUID(int=7)))], inline="Halo dunia.")
+    qde = project_xml(origin="QualCoder 3.6", codes=[code], sources=[source])
+    qde = qde.replace(b'startPosition="0"', f"startPosition={quoteattr(start)}".encode())
+    return write_qdpx(tmp_path / "offsets.qdpx", {"project.qde": qde})
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("999999999999999999999999", "startPosition=999999999999999999999999, beyond any text"),
+        ("-9223372036854775809", "startPosition=-9223372036854775809, beyond any text"),
+        ("9" * 5000, "startPosition=999999999999...999999 (5000 digits), beyond any text"),
+        ("\u0661\u0662", "startPosition='\u0661\u0662', not written in the digits 0-9"),
+        ("1_0", "startPosition='1_0', not written in the digits 0-9"),
+        ("\uff10", "startPosition='\uff10', not written in the digits 0-9"),
+    ],
+)
+def test_offsets_no_tool_writes_are_refused(tmp_path, written, problem):
+    """An OverflowError once escaped; other digits and '_' were read as numbers."""
+    with pytest.raises(InputError) as caught:
+        read_qdpx(_offset_project(tmp_path, written))
+    path = tmp_path / "offsets.qdpx"
+    assert str(caught.value).startswith(
+        f"{path}: refused: selection {uuid.UUID(int=7)} has {problem}"
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.integers(-(2**70), 2**70).map(str),
+        st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=8),
+    )
+)
+def test_an_offset_is_read_as_its_ascii_decimal_value_or_not_at_all(tmp_path, written):
+    """Whatever is written, no offset is read as a number other than its 0-9 meaning."""
+    try:
+        project = read_qdpx(_offset_project(tmp_path, written))
+    except InputError as error:
+        assert "refused: selection" in str(error)
+        return
+    raw = list(project.selections["raw_start"])
+    if raw:
+        assert re.fullmatch(r"\s*[-+]?[0-9]+\s*", written, re.ASCII)
+        assert raw == [int(written)]
 
 
 def test_xxe_discloses_nothing(tmp_path):

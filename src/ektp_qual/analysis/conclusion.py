@@ -33,12 +33,10 @@ def _deciding(stances: pd.DataFrame, rule: DecisionRule) -> pd.DataFrame:
 def verdicts(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """One row per criterion with its verdict and the counts it rests on."""
     rule = codebook.decision
-    deciding = _deciding(stances, rule)
+    counted = _counts(_deciding(stances, rule), ["criterion"])
     rows = []
     for c in codebook.criteria:
-        s = deciding[deciding["criterion"] == c.id]
-        positive = int((s["stance"] == "positive").sum())
-        with_stance = int((s["stance"] != "none").sum())
+        positive, with_stance = counted.get(c.id, (0, 0))
         rows.append(
             {
                 "criterion": c.id,
@@ -84,14 +82,13 @@ def triangulation(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """
     rule = codebook.decision
     roles = list(dict.fromkeys(stances["role"]))
+    counted = _counts(stances, ["criterion", "role"])
     rows = []
     for cid in codebook.criterion_ids:
         row: dict[str, object] = {"criterion": cid}
         found = set()
         for role in roles:
-            s = stances[(stances["criterion"] == cid) & (stances["role"] == role)]
-            positive = int((s["stance"] == "positive").sum())
-            with_stance = int((s["stance"] != "none").sum())
+            positive, with_stance = counted.get((cid, role), (0, 0))
             verdict = verdict_for(positive, with_stance, rule)
             row[f"{role}_positive"] = positive
             row[f"{role}_with_stance"] = with_stance
@@ -102,6 +99,27 @@ def triangulation(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         row["agreement"] = "agree" if len(found) <= 1 else "disagree"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _counts(stances: pd.DataFrame, keys: list[str]) -> dict[object, tuple[int, int]]:
+    """(positive, with a stance) informants per key, in one grouping.
+
+    A filter per criterion made 2,000 criteria cost a minute (quadratic).
+    """
+    flags = pd.DataFrame(
+        {
+            **{key: stances[key] for key in keys},
+            "positive": stances["stance"] == "positive",
+            "with_stance": stances["stance"] != "none",
+        }
+    )
+    sums = flags.groupby(keys, sort=False)[["positive", "with_stance"]].sum()
+    return {
+        key: (int(positive), int(with_stance))
+        for key, positive, with_stance in zip(
+            sums.index, sums["positive"], sums["with_stance"], strict=True
+        )
+    }
 
 
 def negative_evidence(

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..model import POLARITIES, STANCES, Codebook
@@ -30,18 +31,23 @@ def checklist_matrix(
     order = list(dict.fromkeys(stances["informant"]))
     roles = stances.drop_duplicates("informant").set_index("informant")["role"]
     matrix = stances.pivot(index="informant", columns="criterion", values="stance")
-    matrix = matrix.reindex(index=order, columns=ids)
     counts = stances.assign(
         counts="+" + stances["n_positive"].astype(str) + "/-" + stances["n_negative"].astype(str)
     ).pivot(index="informant", columns="criterion", values="counts")
     best = _stance_quotes(stances, quotes)
-    table = pd.DataFrame({"informant": order, "role": roles.reindex(order).to_numpy()})
-    for cid in ids:
-        table[cid] = matrix[cid].to_numpy()
-    for cid in ids:
-        table[f"{cid}_counts"] = counts.reindex(index=order)[cid].to_numpy()
-    for cid in ids:
-        table[f"{cid}_quote"] = [best.get((inf, cid), "") for inf in order]
+    quoted = pd.Series(list(best.values()), index=pd.MultiIndex.from_tuples(best), dtype=object)
+    # Whole blocks, each reindexed once: a reindex per criterion is quadratic.
+    columns = {"informant": order, "role": roles.reindex(order).to_numpy()}
+    for wide, suffix, fill in (
+        (matrix, "", None),
+        (counts, "_counts", None),
+        (quoted.unstack() if best else pd.DataFrame(index=order), "_quote", ""),
+    ):
+        values = wide.reindex(index=order, columns=ids).astype(object)
+        if fill is not None:
+            values = values.where(values.notna(), fill)
+        columns.update(zip([f"{cid}{suffix}" for cid in ids], values.to_numpy().T, strict=True))
+    table = pd.DataFrame(columns)
     role_order = {role: i for i, role in enumerate(dict.fromkeys(table["role"]))}
     table = table.sort_values("role", key=lambda s: s.map(role_order), kind="stable")
     return table.reset_index(drop=True)
@@ -139,13 +145,12 @@ def segments_by_code(
     table = segments[["segment_id", "informant", "role", "line", "start", "end", "text"]]
     columns = [f"{cid}_{polarity}" for cid in codebook.criterion_ids for polarity in POLARITIES]
     coded = codings.assign(code=codings["criterion"] + "_" + codings["polarity"])
-    coded = coded.drop_duplicates(["segment_id", "code"])
-    flags = (
-        coded.groupby(["segment_id", "code"])
-        .size()
-        .unstack(fill_value=0)
-        .reindex(columns=columns, fill_value=0)
-    )
-    table = table.join(flags, on="segment_id")
-    table[columns] = table[columns].fillna(0).astype(int)
-    return table
+    # One 0/1 matrix filled at once: assigning thousands of columns is slow.
+    rows = pd.Index(table["segment_id"]).get_indexer(coded["segment_id"])
+    cols = pd.Index(columns).get_indexer(coded["code"])
+    found = (rows >= 0) & (cols >= 0)
+    flags = np.zeros((len(table), len(columns)), dtype=int)
+    flags[rows[found], cols[found]] = 1
+    return pd.concat(
+        [table.reset_index(drop=True), pd.DataFrame(flags, columns=columns)], axis=1
+    ).set_axis(table.index)

@@ -42,12 +42,15 @@ import difflib
 import html
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model import Corpus, Notice, Transcript, Turn
 from ..model.errors import InputError
+from . import limits, safexml
 from .textfile import normalise, read_text, read_utf8
 from .transcripts import Header, parse_header, parse_transcript
 
@@ -151,6 +154,7 @@ def _open_docx(path: Path):
             "not a Word .docx document (a .docx file is a zip archive, this file is not): "
             "save it from Word as 'Word Document (*.docx)'",
         )
+    _check_docx_size(path)
     import docx
 
     try:
@@ -162,6 +166,48 @@ def _open_docx(path: Path):
             f"a damaged or unsupported Word document ({reason}): open it in Word and "
             "save it again as 'Word Document (*.docx)'",
         ) from None
+
+
+def _check_docx_size(path: Path) -> None:
+    """Refuse a document that would inflate beyond ``ektp_qual.limits`` when read.
+
+    python-docx inflates every part into memory and parses the XML ones whole, so the
+    archive's sizes are checked first (they bound what is read: a part that holds more
+    than its header says fails its check) and every XML part is parsed incrementally,
+    within the element and depth limits and without a DTD (Word never writes one; an
+    entity such as ``&xxe;`` would silently cut the rest of its paragraph).
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return  # python-docx names the damage
+    with archive:
+        parts = [info for info in archive.infolist() if not info.is_dir()]
+        total = sum(info.file_size for info in parts)
+        if total > limits.MAX_DOCX_SIZE:
+            raise InputError(
+                path,
+                f"refused: the Word document holds {total / 1024 / 1024:.1f} MiB uncompressed, "
+                f"more than the {limits.MAX_DOCX_SIZE / 1024 / 1024:.1f} MiB accepted (a size "
+                "limit against ZIP bombs; ektp_qual.limits.MAX_DOCX_SIZE)",
+            )
+        for info in parts:
+            if _is_xml_part(archive, info):
+                safexml.parse_member(
+                    archive, info, path, producers="Word documents", keep=False, syntax_errors=False
+                )
+
+
+def _is_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """A part whose first bytes are XML's (pictures and other binary parts are not)."""
+    if info.file_size > limits.MAX_XML_PART_SIZE:
+        return True  # refused by its size alone, whatever it holds
+    try:
+        with archive.open(info) as stream:
+            head = stream.read(64)
+    except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        return False  # python-docx names the damage
+    return head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").startswith(b"<")
 
 
 def _docx_text(document) -> _Document:
@@ -481,6 +527,7 @@ def _timing_lines(lines: list[str], vtt: bool, path: Path) -> list[tuple[int, in
                 f"cannot read the cue timing {line.strip()!r} (write e.g. {example})",
                 index + 1,
             )
+        _check_timing(line, index + 1, path, example)
         if not vtt and (index == 0 or not lines[index - 1].strip().isdigit()):
             raise InputError(
                 path,
@@ -490,6 +537,36 @@ def _timing_lines(lines: list[str], vtt: bool, path: Path) -> list[tuple[int, in
             )
         found.append((index + 1, probe[0].start_time.in_milliseconds()))
     return found
+
+
+_TIME = re.compile(r"(?:(\d+):)?(\d+):(\d+)[.,](\d+)", re.ASCII)
+
+
+def _check_timing(line: str, number: int, path: Path, example: str) -> None:
+    """Minutes and seconds within 00-59, and a cue that ends no earlier than it starts.
+
+    webvtt-py reads 00:61:75,000 as 01:02:15 and keeps a cue that ends before it starts;
+    either is a slip of the tool or of a hand edit, and would misplace the turn's time.
+    """
+    matches = list(_TIME.finditer(line))[:2]
+    times = []
+    for match in matches:
+        hours, minutes, seconds, millis = match.groups()
+        if int(minutes) > 59 or int(seconds) > 59:
+            raise InputError(
+                path,
+                f"cue time {match.group().strip()!r}: minutes and seconds run from 00 to 59 "
+                f"(write e.g. {example})",
+                number,
+            )
+        times.append(
+            ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis[:3])
+        )
+    if len(times) == 2 and times[1] < times[0]:
+        start, end = (match.group() for match in matches)
+        raise InputError(
+            path, f"the cue ends ({end}) before it starts ({start}): {line.strip()!r}", number
+        )
 
 
 def _check_vtt_blocks(lines: list[str], path: Path) -> None:

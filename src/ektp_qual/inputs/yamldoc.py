@@ -2,6 +2,9 @@
 
 ``yaml.compose`` builds only the node tree (no Python objects), so it is as safe as
 ``yaml.safe_load``; it also lets us reject duplicate keys, which YAML drops silently.
+Before any of that, ``check_bounded`` refuses aliases (``*name``: a few lines of anchors
+that refer to each other expand into gigabytes), nesting deeper than
+``limits.MAX_YAML_DEPTH`` and documents longer than ``limits.MAX_YAML_SIZE``.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import yaml
 
 from ..model.errors import InputError
+from . import limits
 
 _QUOTING_HINT = "put quotes around text that contains ':', '#', '?', ',' or brackets"
 
@@ -22,6 +26,7 @@ def safe_load(text: str, source: object, first_line: int = 1, what: str = "") ->
     part of the file in messages ("front matter").
     """
     subject = f"{what} is " if what else ""
+    check_bounded(text, source, first_line, what)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -52,6 +57,7 @@ def load_with_nodes(
     Many small documents (a corpus's front matter) are parsed on libyaml's fast path;
     on any failure the text is read again by ``safe_load`` for its message and line.
     """
+    check_bounded(text, source, first_line, what)
     loader = _FAST_SAFE_LOADER(text)
     try:
         root = loader.get_single_node()
@@ -62,6 +68,59 @@ def load_with_nodes(
         loader.dispose()
     value = safe_load(text, source, first_line, what)
     return value, yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def check_bounded(text: str, source: object, first_line: int = 1, what: str = "") -> None:
+    """Refuse YAML whose reading could take unbounded memory or time, before reading it.
+
+    The events are scanned without building anything: an alias (``*name``, merge keys
+    included) is refused wherever it is, since anchors that refer to each other grow
+    exponentially when expanded and the expanded values are copied into every table row.
+    Syntax errors are left to the reader, which names them better; text libyaml refuses
+    is scanned again by PyYAML's own parser, which the reader may fall back on.
+    """
+    prefix = f"{what}: " if what else ""
+    if len(text) > limits.MAX_YAML_SIZE:
+        raise InputError(
+            source,
+            f"{prefix}YAML of {len(text):,} characters is longer than the "
+            f"{limits.MAX_YAML_SIZE:,} accepted (ektp_qual.limits.MAX_YAML_SIZE)",
+            first_line,
+        )
+    for loader_class in dict.fromkeys((_FAST_SAFE_LOADER, yaml.SafeLoader)):
+        loader = loader_class(text)
+        try:
+            _scan_events(loader, source, first_line, prefix)
+            return
+        except yaml.YAMLError:
+            continue  # libyaml refuses some text the reader accepts: scan it again
+        finally:
+            loader.dispose()
+
+
+def _scan_events(loader: yaml.BaseLoader, source: object, first_line: int, prefix: str) -> None:
+    depth = 0
+    while loader.check_event():
+        event = loader.get_event()
+        line = event.start_mark.line + first_line if event.start_mark else first_line
+        if isinstance(event, yaml.AliasEvent):
+            raise InputError(
+                source,
+                f"{prefix}YAML aliases ('*{event.anchor}') are not accepted: write the "
+                "value out in full (aliases can expand a few lines into gigabytes)",
+                line,
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.MAX_YAML_DEPTH:
+                raise InputError(
+                    source,
+                    f"{prefix}YAML nested more than {limits.MAX_YAML_DEPTH} levels deep "
+                    "(ektp_qual.limits.MAX_YAML_DEPTH)",
+                    line,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _unbuildable_line(text: str) -> int | None:
@@ -91,6 +150,7 @@ class YamlDocument:
 
     def __init__(self, text: str, source: object) -> None:
         self.source = source
+        check_bounded(text, source)
         try:
             self.root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:

@@ -20,7 +20,8 @@ Two steps:
 Nothing is lost silently: what cannot be mapped stays in ``ImportResult.codings`` with a
 ``status`` saying why, and is reported in the notices.
 
-Hostile files are refused with one ``InputError`` naming the file: the XML is parsed with
+Hostile files are refused with one ``InputError`` naming the file: the project XML is
+parsed as it is inflated, within ``ektp_qual.limits`` (size, elements, depth), with
 ``defusedxml`` (no DTD, hence no entity expansion and no external entities), the archive
 is read in memory and never extracted, entry names that are absolute or contain ``..``
 are refused, and at most ``MAX_ENTRIES`` entries and ``MAX_TOTAL_SIZE`` bytes (what is
@@ -44,12 +45,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
 import pandas as pd
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
-from defusedxml import ElementTree as SafeET
 
+from ..inputs import limits, safexml
 from ..inputs.review_file import REVIEW_COLUMNS, ReviewFile
 from ..inputs.textfile import normalise
 from ..model import Criterion, Notice, Transcript
@@ -425,6 +425,15 @@ class _Archive:
         self.remaining -= len(data)
         return data
 
+    def parse(self, info: zipfile.ZipInfo) -> Element:
+        """An XML entry's root, parsed as it is inflated, within the size budget."""
+        if info.file_size > self.remaining:
+            raise self._too_large(info)
+        root = safexml.parse_member(self.zip, info, self.path, producers=_PRODUCERS)
+        assert root is not None  # kept: parse_member returns the root
+        self.remaining -= info.file_size
+        return root
+
     def _too_large(self, info: zipfile.ZipInfo) -> InputError:
         return InputError(
             self.path,
@@ -436,39 +445,7 @@ class _Archive:
 
 # -- XML -------------------------------------------------------------------------------
 
-
-def _parse_xml(data: bytes, path: Path, member: str) -> Element:
-    """The document's root, parsed safely: any DTD (hence any entity) is refused."""
-    try:
-        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DTDForbidden:
-        raise InputError(path, _dtd_problem(data, member)) from None
-    except EntitiesForbidden:
-        raise InputError(
-            path, f"refused: {member} declares XML entities, which REFI-QDA files never need"
-        ) from None
-    except DefusedXmlException as exc:
-        raise InputError(path, f"refused: {member} is unsafe XML ({exc})") from None
-    except ParseError as exc:
-        raise InputError(path, f"{member} is not well-formed XML: {exc}") from None
-    except (ValueError, LookupError) as exc:
-        raise InputError(path, f"{member} cannot be read as XML: {exc}") from None
-
-
-def _dtd_problem(data: bytes, member: str) -> str:
-    head = data[:65536].replace(b"\x00", b"")
-    dtd = "REFI-QDA files never contain one"
-    if re.search(rb"<!ENTITY[^>]*\b(?:SYSTEM|PUBLIC)\b", head):
-        return (
-            f"refused: {member} declares an external entity (<!ENTITY ... SYSTEM ...>), which "
-            f"could make a reader disclose files of this computer (XXE); it has a DTD and {dtd}"
-        )
-    if b"<!ENTITY" in head:
-        return (
-            f"refused: {member} declares XML entities in a DTD, which can expand to gigabytes "
-            f"(a 'billion laughs' attack); {dtd}"
-        )
-    return f"refused: {member} has a document type declaration (<!DOCTYPE>); {dtd}"
+_PRODUCERS = "REFI-QDA files"
 
 
 def _local(tag: object) -> str:
@@ -495,11 +472,40 @@ def _guid(value: str | None) -> str:
     return (value or "").strip().strip("{}").strip().lower()
 
 
-def _position(value: str | None) -> int | None:
+_DECIMAL = re.compile(r"[-+]?[0-9]+", re.ASCII)
+#: Offsets are stored as 64-bit integers: REFI-QDA's xs:integer as every tool writes it.
+_INT64 = range(-(2**63), 2**63)
+
+
+def _position(value: str | None, path: Path, attribute: str, selection: str) -> int | None:
+    """A selection offset in the digits 0-9; None when it is no number at all.
+
+    Python's ``int`` also reads Arabic-Indic and other digits and ``_`` between digits,
+    which no tool writes: such a value, or one beyond 64 bits, is refused rather than
+    read as a number the producing tool did not mean.
+    """
+    text = (value or "").strip()
+    if _DECIMAL.fullmatch(text):
+        if len(text.lstrip("+-0")) < 20 and int(text) in _INT64:
+            return int(text)
+        raise InputError(
+            path,
+            f"refused: selection {selection} has {attribute}={_shown(text)}, beyond any text "
+            "(a corrupt or hostile file)",
+        )
     try:
-        return int((value or "").strip())
+        int(text)
     except ValueError:
         return None
+    raise InputError(
+        path,
+        f"refused: selection {selection} has {attribute}={text!r}, not written in the digits "
+        "0-9 as REFI-QDA offsets are",
+    )
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 30 else f"{text[:12]}...{text[-6:]} ({len(text)} digits)"
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -522,7 +528,7 @@ def read_qdpx(path: str | Path, *, offsets: str | None = None) -> QdaProject:
     path = Path(path)
     with _Archive(path) as archive:
         info = archive.project_file()
-        root = _parse_xml(archive.read(info), path, info.filename)
+        root = archive.parse(info)
         if _local(root.tag) != "Project":
             if _local(root.tag) == "CodeBook":
                 raise InputError(
@@ -618,11 +624,20 @@ class _Reader:
         stack: list[tuple[Element, str | None, str, int]] = [
             (element, None, "", 1) for element in reversed(list(_kids(codes, "Code")))
         ]
+        spelled = 0  # characters of every path: long names nested repeat in each
         while stack:
             element, parent, prefix, depth = stack.pop()
             guid = _guid(element.get("guid")) or f"~code{len(self.codes) + 1}"
             name = element.get("name") or ""
             path = f"{prefix}/{name}" if prefix else name
+            spelled += len(path)
+            if spelled > limits.MAX_XML_PART_SIZE:
+                raise InputError(
+                    self.path,
+                    f"refused: the code paths of {self.qde} (each code's name after its "
+                    f"parents') take more than {limits.MAX_XML_PART_SIZE:,} characters "
+                    "(ektp_qual.limits.MAX_XML_PART_SIZE)",
+                )
             if guid in self.codes:
                 self.notice(f"code GUID {guid} is used twice ({path!r}); the first is kept")
             else:
@@ -796,11 +811,12 @@ class _Reader:
     # -- selections
 
     def _selection(self, source: QdaSource, element: Element) -> None:
-        start = _position(element.get("startPosition"))
-        end = _position(element.get("endPosition"))
         guid = _guid(element.get("guid"))
+        shown = guid or "(no guid)"
+        start = _position(element.get("startPosition"), self.path, "startPosition", shown)
+        end = _position(element.get("endPosition"), self.path, "endPosition", shown)
         if start is None or end is None:
-            self.bad_positions.append(guid or "(no guid)")
+            self.bad_positions.append(shown)
             return
         codings = list(_kids(element, "Coding"))
         if not codings:
