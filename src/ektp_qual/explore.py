@@ -117,7 +117,7 @@ def kwic(reduction: Reduction, phrase: str, *, width: int = 40) -> pd.DataFrame:
     ]
     found = Coder(reduction.codebook).find(phrase, real)
     codes = _segment_codes(reduction.codings, reduction.codebook)
-    masker = Masker(t.name for t in reduction.corpus.transcripts)
+    masker = Masker.for_study(reduction.corpus, reduction.codebook)
     rows = []
     for segment, sentence, spans in zip(segments.itertuples(), real, found, strict=True):
         if not spans:

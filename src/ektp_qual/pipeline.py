@@ -220,7 +220,7 @@ def _reduce(
     outcome = apply_review(result.codings, segments, decisions or ReviewFile(), book)
     codings = outcome.codings
     if not personal_data:
-        mask = Masker(t.name for t in corpus.transcripts)
+        mask = Masker.for_study(corpus, book)
         masked: dict[str, str] = {}  # a coding's text is its sentence's: masked once
         segments = segments.assign(
             text=_masked(segments["text"], mask, masked),

@@ -2,27 +2,52 @@
 
 Names from the front matter, national ID numbers (NIK: 16 digits) and phone numbers are
 masked in every quoted text unless the researcher asks for personal data.
+
+Phone numbers are found twice over: by the Indonesian forms written out below, and by
+Google's libphonenumber (the ``phonenumbers`` package, region ``ID``, numbers it finds
+valid), which knows every operator's and area's numbering and the ways numbers are
+written. It is imported only when a text has enough digits to hold a phone number.
+Names are found with the clitics the coder strips (``Sumarninya``), by the coder's own
+word keys, so that a root such as ``masalah`` never reads as the name ``Masa`` + ``-lah``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from .language import WordKeys
+    from .model import Codebook, Corpus
 
 NIK_MASK = "[NIK]"
 PHONE_MASK = "[PHONE]"
 NAME_MASK = "[NAME]"
 
-# 16 digits, alone or in groups separated by single spaces, dots or dashes. The first
-# digit comes before the look-behind so that the regex engine can skip to digits.
-_NIK = re.compile(r"\d(?<!\d\d)(?:[ .-]?\d){15}(?!\d)")
-# Indonesian mobile (08.., +628.., 628..) and landline with area code ((0721) 123456).
+# What separates groups of digits: a space, a dot, a hyphen, an en dash or an em dash.
+_SEPARATOR = "[ .\\-\u2013\u2014]"
+# 16 digits, alone or in groups separated by single separators. The first digit comes
+# before the look-behind so that the regex engine can skip to digits.
+_NIK = re.compile(rf"\d(?<!\d\d)(?:{_SEPARATOR}?\d){{15}}(?!\d)")
+# Indonesian mobile (08.., (08..), +628.., 62 8..) and landline with area code
+# ((0721) 123456); libphonenumber finds the rest.
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+62[ .-]?|62|0)8\d{1,3}(?:[ .-]?\d{2,5}){2,3}(?!\d)"
+    rf"(?<![\w+])(?:\+62{_SEPARATOR}?|62{_SEPARATOR}?|0|\(0)8\d{{1,3}}\)?"
+    rf"(?:{_SEPARATOR}?\d{{2,5}}){{2,3}}(?!\d)"
     r"|\(0\d{2,3}\)[ ]?\d{5,8}(?!\d)"
 )
+# Seven digits or more with at most a few separators between them: what a text needs
+# before libphonenumber is asked (the shortest Indonesian numbers have seven digits).
+_MAY_HOLD_PHONE = re.compile(r"\d(?:[^\S\n]{0,2}[-\u2013\u2014./()]?[^\S\n]{0,2}\(?\d){6}")
 _DIGIT = re.compile(r"\d")
+#: The region whose national forms libphonenumber reads (``0812 ...``: an Indonesian mobile).
+PHONE_REGION = "ID"
+# A name word stands between letters it is not part of: digits, "_" and punctuation
+# end it (so that "Bambang_Hartono_Z02.txt" shows its name words).
+_NOT_AFTER_LETTER = r"(?<![^\W\d_])"
+_NOT_BEFORE_LETTER = r"(?![^\W\d_])"
 _HONORIFICS = {
     "pak",
     "bapak",
@@ -114,25 +139,75 @@ class _Piece(NamedTuple):
 
 
 class Masker:
-    """Masks NIKs, phone numbers and the given name words in text."""
+    """Masks NIKs, phone numbers and the given name words in text.
 
-    def __init__(self, names: Iterable[str | None] = ()) -> None:
+    ``keys``: the coder's word keys (``Masker.for_study`` takes the codebook's), so that a
+    name carrying a clitic (``Sumarninya``, ``Bambang-lah``) is masked as the name.
+    """
+
+    def __init__(self, names: Iterable[str | None] = (), keys: WordKeys | None = None) -> None:
         words = name_words(names)
+        self._keys = keys
+        self._name_forms = {w.lower() for w in words}
+        clitics = keys.clitics if keys is not None else ()
+        if keys is not None:
+            self._name_forms |= {keys.base(w.lower()) for w in words}
+        suffix = "(?:-?(?:" + "|".join(map(re.escape, clitics)) + ")){0,2}" if clitics else ""
         self._names = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
+            re.compile(
+                _NOT_AFTER_LETTER
+                + "(?:"
+                + "|".join(map(re.escape, words))
+                + ")"
+                + suffix
+                + _NOT_BEFORE_LETTER,
+                re.IGNORECASE,
+            )
             if words
             else None
         )
+        # In a file name a name may be run together with others ("BambangHartono"): long
+        # name words are found anywhere in it.
+        long_words = [w for w in words if len(w) >= 4]
+        self._names_anywhere = (
+            re.compile("|".join(map(re.escape, long_words)), re.IGNORECASE) if long_words else None
+        )
+
+    @classmethod
+    def for_study(cls, corpus: Corpus, codebook: Codebook | None = None) -> Masker:
+        """The masker for a corpus: its informants' names, read with the codebook's word keys."""
+        keys = None
+        if codebook is not None:
+            from .language import WordKeys
+
+            keys = WordKeys(codebook.morphology)
+        return cls((t.name for t in corpus.transcripts), keys)
 
     def __call__(self, text: str) -> str:
         if not isinstance(text, str) or not text:
             return text
-        if _DIGIT.search(text):  # NIKs and phone numbers need digits: most texts skip both
-            text = _NIK.sub(NIK_MASK, text)
-            text = _PHONE.sub(PHONE_MASK, text)
-        if self._names is not None:
-            text = self._names.sub(NAME_MASK, text)
+        for find, mask in self._passes(text):
+            spans = [(start, end) for start, end in find(text) if end > start]
+            if spans:
+                kept = [0, *(i for span in spans for i in span), len(text)]
+                parts = [text[kept[i] : kept[i + 1]] for i in range(0, len(kept), 2)]
+                text = mask.join(parts)
         return text
+
+    def value(self, value: object) -> object:
+        """A case attribute's value masked like text; a number or date it leaves alone
+        unless its digits are a NIK or a phone number (``nik: 3171012345678999``)."""
+        if value is None or isinstance(value, bool):
+            return value
+        text = value if isinstance(value, str) else str(value)
+        masked = self(text)
+        return value if masked == text else masked
+
+    def file_name(self, name: str) -> str:
+        """A file name with every name word, NIK and phone number in it masked."""
+        if self._names_anywhere is not None:
+            name = self._names_anywhere.sub(NAME_MASK, name)
+        return self(name)
 
     def mask_with_offsets(self, text: str) -> MaskedText:
         """Mask like calling the masker, and report where the masks are.
@@ -143,24 +218,81 @@ class Masker:
         """
         if not text:
             return MaskedText(text)
-        passes = [(_NIK, NIK_MASK), (_PHONE, PHONE_MASK)]
-        if self._names is not None:
-            passes.append((self._names, NAME_MASK))
         pieces = [_Piece(0, len(text), text, False)]
-        for pattern, mask in passes:
-            pieces = _substitute(pieces, pattern, mask)
+        for find, mask in self._passes(text):
+            pieces = _substitute(pieces, find, mask)
         spans = tuple((p.start, p.end, p.text) for p in pieces if p.masked)
         return MaskedText("".join(p.text for p in pieces), spans)
 
+    def _passes(self, text: str) -> list[tuple[Callable[[str], list[tuple[int, int]]], str]]:
+        """What to look for in the text, in order, and the mask for each."""
+        passes: list[tuple[Callable[[str], list[tuple[int, int]]], str]] = []
+        if _DIGIT.search(text):  # NIKs and phone numbers need digits: most texts skip both
+            passes += [(_find_niks, NIK_MASK), (_phone_numbers, PHONE_MASK)]
+        if self._names is not None:
+            passes.append((self._find_names, NAME_MASK))
+        return passes
 
-def _substitute(pieces: list[_Piece], pattern: re.Pattern[str], mask: str) -> list[_Piece]:
-    """``pattern.sub(mask, text)`` on the text the pieces spell, keeping track of origins.
+    def _find_names(self, text: str) -> list[tuple[int, int]]:
+        """Name words, alone or with clitics the coder would strip from them."""
+        assert self._names is not None
+        found = []
+        for match in self._names.finditer(text):
+            word = match.group().lower()
+            if (
+                word in self._name_forms
+                or self._keys is None
+                or self._keys.base(word) in self._name_forms
+            ):
+                found.append(match.span())
+        return found
+
+
+def _find_niks(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _NIK.finditer(text)]
+
+
+def _phone_numbers(text: str) -> list[tuple[int, int]]:
+    """Phone numbers by the Indonesian forms and by libphonenumber, overlaps merged."""
+    spans = [m.span() for m in _PHONE.finditer(text)]
+    if _MAY_HOLD_PHONE.search(text):
+        spans += _libphonenumber(text)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _libphonenumber(text: str) -> list[tuple[int, int]]:
+    phonenumbers = _phonenumbers_module()
+    matcher = phonenumbers.PhoneNumberMatcher(
+        text, PHONE_REGION, leniency=phonenumbers.Leniency.VALID
+    )
+    return [(match.start, match.end) for match in matcher]
+
+
+@cache
+def _phonenumbers_module():
+    """libphonenumber, loaded the first time a text may hold a phone number."""
+    import phonenumbers
+
+    return phonenumbers
+
+
+def _substitute(
+    pieces: list[_Piece], find: Callable[[str], list[tuple[int, int]]], mask: str
+) -> list[_Piece]:
+    """Each stretch ``find`` finds in the text the pieces spell replaced by ``mask``,
+    keeping track of origins (sorted, disjoint stretches: like ``pattern.sub``).
 
     A match that overlaps an earlier replacement absorbs all of it, so that every masked
     piece still maps to one stretch of the original.
     """
     current = "".join(p.text for p in pieces)
-    matches = [m.span() for m in pattern.finditer(current) if m.end() > m.start()]
+    matches = [(start, end) for start, end in find(current) if end > start]
     if not matches:
         return pieces
     bounds = [0]

@@ -318,7 +318,7 @@ class _Project:
         self.analysis = analysis
         self.codebook = analysis.codebook
         corpus = analysis.corpus
-        self.masker = None if personal_data else Masker(t.name for t in corpus.transcripts)
+        self.masker = None if personal_data else Masker.for_study(corpus, self.codebook)
         table = analysis.reduction.segments
         columns = ["segment_id", "turn", "sentence"]
         self.segments = (

@@ -1463,7 +1463,7 @@ def import_project(
     reduction = reduce(transcripts, codebook, personal_data=personal_data)
     result = to_review(project, reduction, coder=coder)
     if not personal_data:
-        mask = Masker(t.name for t in reduction.corpus.transcripts)
+        mask = Masker.for_study(reduction.corpus, reduction.codebook)
         result.codings = result.codings.assign(
             text=result.codings["text"].map(
                 lambda text: mask(text) if isinstance(text, str) else text

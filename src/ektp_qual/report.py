@@ -191,7 +191,7 @@ class _Texts:
     def __init__(self, analysis: Analysis, personal_data: bool) -> None:
         self.personal = personal_data
         self.language = analysis.codebook.language or "und"  # the interviews' language
-        self.mask = Masker(t.name for t in analysis.corpus.transcripts)
+        self.mask = Masker.for_study(analysis.corpus, analysis.codebook)
         self._analysis = analysis
         self._where: dict[str, tuple[str, int, int]] | None = None
         self._bodies = {t.informant: t.body for t in analysis.corpus.transcripts}

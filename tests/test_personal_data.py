@@ -1,0 +1,167 @@
+"""Personal data in the forms people write it: phone numbers, NIKs and names with clitics."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ektp_qual
+from ektp_qual.language import WordKeys
+from ektp_qual.privacy import NAME_MASK, NIK_MASK, PHONE_MASK, Masker
+from ektp_qual.sample import sample_codebook
+
+# Prefixes of Indonesian mobile operators (Telkomsel, Indosat, XL, Axis, Smartfren, Tri).
+_OPERATORS = [
+    "811", "812", "813", "814", "815", "816", "817", "818", "819", "821", "822", "823",
+    "851", "852", "853", "855", "856", "857", "858", "859", "877", "878", "881", "882",
+    "883", "884", "885", "886", "887", "888", "889", "895", "896", "897", "898", "899",
+]  # fmt: skip
+# Area codes from Jakarta (21) to Bandar Lampung (721) and Manokwari (986).
+_AREAS = ["21", "22", "24", "31", "61", "274", "361", "411", "721", "778", "986"]
+_SEPARATORS = st.sampled_from(["", " ", "-", "\u2013", "."])
+
+
+@st.composite
+def _groups(draw, digits: str) -> str:
+    """The digits in two or three groups, each joined by a separator of its own."""
+    cuts = sorted(draw(st.sets(st.integers(3, len(digits) - 3), min_size=1, max_size=2)))
+    cuts = [c for i, c in enumerate(cuts) if i == 0 or c - cuts[i - 1] >= 2]
+    pieces = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
+    return "".join(p + draw(_SEPARATORS) for p in pieces[:-1]) + pieces[-1]
+
+
+@st.composite
+def mobile_numbers(draw) -> str:
+    """An Indonesian mobile number as people write it: 0812..., (0812)..., +62 812..., 62..."""
+    operator = draw(st.sampled_from(_OPERATORS))
+    subscriber = draw(st.text(alphabet="0123456789", min_size=6, max_size=8))
+    rest = draw(_groups(subscriber))
+    separator = draw(_SEPARATORS)
+    prefix = draw(
+        st.sampled_from(
+            [
+                "0" + operator + separator,
+                f"(0{operator}) ",
+                f"(0{operator})",
+                "+62" + draw(_SEPARATORS) + operator + separator,
+                "62" + draw(st.sampled_from(["", " "])) + operator + separator,
+            ]
+        )
+    )
+    return prefix + rest
+
+
+@st.composite
+def landline_numbers(draw) -> str:
+    """An Indonesian landline with its area code: 021-5551234, (0721) 123 4567, +62 21 ..."""
+    area = draw(st.sampled_from(_AREAS))
+    first = draw(st.sampled_from("23456789"))
+    subscriber = first + draw(st.text(alphabet="0123456789", min_size=6, max_size=7))
+    rest = draw(st.one_of(st.just(subscriber), _groups(subscriber)))
+    separator = draw(st.sampled_from([" ", "-", "\u2013"]))
+    prefix = draw(st.sampled_from([f"0{area}{separator}", f"(0{area}) ", f"+62 {area}{separator}"]))
+    return prefix + rest
+
+
+_DIGITS = re.compile(r"\d")
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["62 812 3456 7891", "(0812) 3456-7893", "0812\u20133456\u20137895", "0812.3456.7890"],
+)
+def test_masks_the_phone_forms_of_the_attack(number):
+    assert Masker()(f"HP saya {number}, Bu.") == f"HP saya {PHONE_MASK}, Bu."
+
+
+@settings(max_examples=300, deadline=None)
+@given(mobile_numbers(), st.sampled_from(["HP saya {} ya.", "{}", "WA: {}, Mas", "({})"]))
+def test_masks_every_written_form_of_a_mobile_number(number, sentence):
+    text = sentence.format(number)
+    masked = Masker()(text)
+    assert PHONE_MASK in masked
+    assert not _DIGITS.search(masked), (text, masked)
+    spans = Masker().mask_with_offsets(text)
+    assert spans.text == masked
+
+
+@settings(max_examples=200, deadline=None)
+@given(landline_numbers(), st.sampled_from(["Telepon kantor {} ya.", "{}", "Hubungi {}, Pak"]))
+def test_masks_landlines_with_their_area_code(number, sentence):
+    text = sentence.format(number)
+    masked = Masker()(text)
+    assert PHONE_MASK in masked
+    assert not _DIGITS.search(masked), (text, masked)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="0123456789", min_size=16, max_size=16),
+    st.lists(st.sampled_from(["", " ", ".", "-", "\u2013"]), min_size=3, max_size=3),
+)
+def test_masks_a_nik_written_in_groups_of_four(nik, separators):
+    written = "".join(nik[i : i + 4] + s for i, s in zip(range(0, 12, 4), separators, strict=True))
+    written += nik[12:]
+    assert Masker()(f"NIK saya {written} ya.") == f"NIK saya {NIK_MASK} ya."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nomor antrian 150, jam 07.30 sampai 14.00.",
+        "Biayanya Rp 150.000, tanggal 18-04-2013.",
+        "Tahun 2013 bulan 4, umur 45.",
+    ],
+)
+def test_leaves_prices_dates_and_times_alone(text):
+    assert Masker()(text) == text
+
+
+_NAMES = ["Sumarni", "Bambang", "Hartono", "Ratna", "Wahyuni"]
+
+
+@cache
+def _sample_keys_masker(names: tuple[str, ...]) -> Masker:
+    """A masker reading names with the Gronroos codebook's Indonesian word keys."""
+    book = ektp_qual.read_codebook(sample_codebook())
+    return Masker([f"Bu {name}" for name in names], WordKeys(book.morphology))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(_NAMES),
+    st.sampled_from(["nya", "lah", "kah", "pun", "-nya", "nyalah", ""]),
+    st.sampled_from(["{} yang bilang.", "Kata {}, sudah.", "Itu {}!", "({})"]),
+)
+def test_masks_a_name_with_the_clitics_the_coder_strips(name, clitic, sentence):
+    mask = _sample_keys_masker(tuple(_NAMES))
+    for written in (name, name.lower(), name.upper()):
+        text = sentence.format(written + clitic)
+        assert mask(text) == sentence.format(NAME_MASK), text
+
+
+def test_a_root_that_ends_like_a_clitic_is_not_a_name():
+    mask = _sample_keys_masker(("Masa",))
+    assert mask("Masalahnya di blangko, kata Masa.") == f"Masalahnya di blangko, kata {NAME_MASK}."
+    assert mask("Masanya sudah habis.") == f"{NAME_MASK} sudah habis."
+
+
+def test_tables_mask_names_with_clitics_and_phone_forms(tmp_path, mini_codebook):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "M1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Bu Sumarni\n---\n"
+        "P: Bagaimana sikap petugas?\n"
+        "M1: Petugasnya ramah, kata Sumarninya. HP saya 62 812 3456 7891 atau "
+        "(0812) 3456-7893 atau 0812\u20133456\u20137895.\n",
+        encoding="utf-8",
+    )
+    result = ektp_qual.analyse(folder, mini_codebook)
+    texts = " ".join(result.reduction.segments["text"])
+    assert "Sumarni" not in texts
+    assert not _DIGITS.search(texts), texts
+    assert result.reduction.codings["text"].tolist() == [f"Petugasnya ramah, kata {NAME_MASK}."]
