@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .language import WordKeys
-    from .model import Codebook, Corpus
+    from .model import Codebook, Corpus, Morphology
 
 NIK_MASK = "[NIK]"
 PHONE_MASK = "[PHONE]"
@@ -38,9 +38,10 @@ _PHONE = re.compile(
     rf"(?:{_SEPARATOR}?\d{{2,5}}){{2,3}}(?!\d)"
     r"|\(0\d{2,3}\)[ ]?\d{5,8}(?!\d)"
 )
-# Seven digits or more with at most a few separators between them: what a text needs
-# before libphonenumber is asked (the shortest Indonesian numbers have seven digits).
-_MAY_HOLD_PHONE = re.compile(r"\d(?:[^\S\n]{0,2}[-\u2013\u2014./()]?[^\S\n]{0,2}\(?\d){6}")
+# Nine digits or more with at most a few separators between them: what a text needs
+# before libphonenumber is asked (an Indonesian number with its area code has nine or
+# more; a time span such as 07.30-14.00 has eight).
+_MAY_HOLD_PHONE = re.compile(r"\d(?:[^\S\n]{0,2}[-\u2013\u2014./()]?[^\S\n]{0,2}\(?\d){8}")
 _DIGIT = re.compile(r"\d")
 #: The region whose national forms libphonenumber reads (``0812 ...``: an Indonesian mobile).
 PHONE_REGION = "ID"
@@ -176,11 +177,7 @@ class Masker:
     @classmethod
     def for_study(cls, corpus: Corpus, codebook: Codebook | None = None) -> Masker:
         """The masker for a corpus: its informants' names, read with the codebook's word keys."""
-        keys = None
-        if codebook is not None:
-            from .language import WordKeys
-
-            keys = WordKeys(codebook.morphology)
+        keys = _word_keys(codebook.morphology) if codebook is not None else None
         return cls((t.name for t in corpus.transcripts), keys)
 
     def __call__(self, text: str) -> str:
@@ -246,6 +243,14 @@ class Masker:
             ):
                 found.append(match.span())
         return found
+
+
+@cache
+def _word_keys(morphology: Morphology) -> WordKeys:
+    """One set of word keys per morphology: loading the stemmer's dictionary takes time."""
+    from .language import WordKeys
+
+    return WordKeys(morphology)
 
 
 def _find_niks(text: str) -> list[tuple[int, int]]:
