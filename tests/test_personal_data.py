@@ -165,3 +165,200 @@ def test_tables_mask_names_with_clitics_and_phone_forms(tmp_path, mini_codebook)
     assert "Sumarni" not in texts
     assert not _DIGITS.search(texts), texts
     assert result.reduction.codings["text"].tolist() == [f"Petugasnya ramah, kata {NAME_MASK}."]
+
+
+# -- case attributes and file names ---------------------------------------------------------
+
+_PERSONAL = ("Bambang", "Hartono", "3171012345678999", "0812 1111 2222", "Sumarni")
+
+
+def _informant_corpus(folder, private: str = "") -> None:
+    """Two interviews whose front matter and file names carry personal data."""
+    folder.mkdir()
+    (folder / "Bambang_Hartono_Z02.txt").write_text(
+        "---\ninformant: Z02\nrole: masyarakat\nname: Pak Bambang Hartono\n"
+        'nik: "3171012345678999"\ntelepon: 0812 1111 2222\n'
+        "alamat: Jl. Melati 3, rumah Bambang\nkelurahan: Sawah Lama\nage: 45\n"
+        f"{private}---\nP: Bagaimana sikap petugas?\nZ02: Petugasnya ramah.\n",
+        encoding="utf-8",
+    )
+    (folder / "SumarniM1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Bu Sumarni\nnik: 3171012345678998\n---\n"
+        "Catatan wawancara, hubungi 0812 1111 2222.\n"
+        "P: Bagaimana sikap petugas?\nM1: Petugasnya judes.\n",
+        encoding="utf-8",
+    )
+
+
+def _leaks(data: bytes | str, private: tuple[str, ...] = ()) -> list[str]:
+    """The personal data (and the private attribute values) the text still holds."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    return [word for word in (*_PERSONAL, *private) if word.lower() in text.lower()]
+
+
+def _written(folder) -> dict[str, bytes]:
+    """Every file under a folder, with the parts of .xlsx and .qdpx archives opened."""
+    import zipfile
+
+    found = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix in (".xlsx", ".qdpx"):
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    found[f"{path.name}/{member}"] = archive.read(member)
+        else:
+            found[path.name] = path.read_bytes()
+    return found
+
+
+def test_attributes_and_file_names_are_masked_in_every_table(tmp_path, mini_codebook):
+    folder = tmp_path / "c"
+    _informant_corpus(folder)
+    result = ektp_qual.analyse(folder, mini_codebook)
+    for name, table in result.tables().items():
+        assert not _leaks(table.to_csv()), (name, _leaks(table.to_csv()))
+    row = result.reduction.informants.set_index("informant").loc["Z02"]
+    assert row["nik"] == NIK_MASK and row["telepon"] == PHONE_MASK
+    assert row["alamat"] == f"Jl. Melati 3, rumah {NAME_MASK}"
+    assert row["source"] == f"{NAME_MASK}_{NAME_MASK}_Z02.txt"
+    assert row["age"] == 45 and row["kelurahan"] == "Sawah Lama"
+    assert result.reduction.informants.set_index("informant").loc["M1", "source"] == (
+        f"{NAME_MASK}M1.txt"
+    )
+    personal = ektp_qual.analyse(folder, mini_codebook, personal_data=True)
+    row = personal.reduction.informants.set_index("informant").loc["Z02"]
+    assert row["nik"] == "3171012345678999" and row["source"] == "Bambang_Hartono_Z02.txt"
+
+
+def test_private_attributes_are_never_exported(tmp_path, mini_codebook):
+    folder = tmp_path / "c"
+    _informant_corpus(folder, private="private_attributes: [telepon]\n")
+    book = tmp_path / "private.yaml"
+    book.write_text(
+        mini_codebook.read_text(encoding="utf-8") + "private_attributes: [alamat, NIK]\n",
+        encoding="utf-8",
+    )
+    for personal_data in (False, True):
+        result = ektp_qual.analyse(folder, book, personal_data=personal_data)
+        for table in result.tables().values():
+            assert not {"nik", "telepon", "alamat", "private_attributes"} & set(table.columns)
+            text = table.to_csv()
+            assert "Melati" not in text and "1111" not in text and "31710123" not in text
+    assert ektp_qual.read_codebook(book).sha256 == ektp_qual.read_codebook(mini_codebook).sha256
+
+
+def test_no_export_carries_personal_data(tmp_path, mini_codebook):
+    from typer.testing import CliRunner
+
+    from ektp_qual.cli import app
+
+    folder = tmp_path / "c"
+    _informant_corpus(folder, private="private_attributes: [alamat]\n")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    common = ["-t", str(folder), "-c", str(mini_codebook)]
+    runs = [
+        ["code", *common, "-o", str(out / "code")],
+        ["export", *common, "--format", "xlsx", "--format", "qdpx", "-o", str(out / "export")],
+        ["report", *common, "-o", str(out / "report.html")],
+        ["kwic", "petugas", *common, "-o", str(out / "kwic.csv")],
+    ]
+    for args in runs:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert not _leaks(result.output, ("Melati",)), (args[0], result.output)
+    for name, data in _written(out).items():
+        assert not _leaks(data, ("Melati",)), (name, _leaks(data, ("Melati",)))
+    project = _written(out / "export")["project.qdpx/project.qde"].decode("utf-8")
+    assert f'name="{NAME_MASK}_{NAME_MASK}_Z02.txt"' in project
+    assert 'name="alamat"' not in project and 'name="telepon"' in project
+
+
+def test_imported_codings_never_name_the_informant(tmp_path, mini_codebook):
+    from typer.testing import CliRunner
+
+    from ektp_qual.cli import app
+
+    folder = tmp_path / "c"
+    _informant_corpus(folder)
+    runner = CliRunner()
+    common = ["-t", str(folder), "-c", str(mini_codebook)]
+    exported = tmp_path / "export"
+    result = runner.invoke(
+        app, ["export", *common, "--format", "qdpx", "--personal-data", "-o", str(exported)]
+    )
+    assert result.exit_code == 0, result.output
+    assert b"Bambang_Hartono_Z02.txt" in _written(exported)["project.qdpx/project.qde"]
+    out = tmp_path / "imported"
+    result = runner.invoke(app, ["import", str(exported / "project.qdpx"), *common, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert not _leaks(result.output), result.output
+    table = (out / "imported_codings.csv").read_text(encoding="utf-8")
+    assert "Z02" in table and not _leaks(table), _leaks(table)
+
+
+def test_warnings_on_the_terminal_are_masked(tmp_path, mini_codebook):
+    folder = tmp_path / "c"
+    _informant_corpus(folder)
+    result = ektp_qual.analyse(folder, mini_codebook)
+    shown = "\n".join(map(str, result.reduction.notices))
+    assert f"{NAME_MASK}M1.txt:7: text before the first speaker turn" in shown
+    assert f"hubungi {PHONE_MASK}." in shown
+    assert not _leaks(shown), shown
+    personal = ektp_qual.analyse(folder, mini_codebook, personal_data=True)
+    assert "SumarniM1.txt:7" in "\n".join(map(str, personal.reduction.notices))
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "problem"),
+    [
+        ("private_attributes: [telpon]\n", "'telpon', which this front matter does not have"),
+        ("private_attributes: {nik: yes}\n", "must list keys of this front matter"),
+    ],
+)
+def test_a_private_attribute_the_front_matter_lacks_is_an_error(
+    tmp_path, mini_codebook, front_matter, problem
+):
+    from typer.testing import CliRunner
+
+    from ektp_qual.cli import app
+
+    folder = tmp_path / "c"
+    _informant_corpus(folder, private=front_matter)
+    result = CliRunner().invoke(app, ["code", "-t", str(folder), "-c", str(mini_codebook)])
+    assert result.exit_code == 2
+    assert problem in result.output and "Bambang_Hartono_Z02.txt:10" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_codebook_private_attributes_must_be_keys(write, mini_codebook):
+    book = write("bad.yaml", mini_codebook.read_text(encoding="utf-8") + "private_attributes: 3\n")
+    with pytest.raises(ektp_qual.InputError, match="'private_attributes' must be a list"):
+        ektp_qual.read_codebook(book)
+
+
+def test_warns_of_a_codebook_private_attribute_no_transcript_has(tmp_path, mini_codebook):
+    folder = tmp_path / "c"
+    _informant_corpus(folder)
+    book = tmp_path / "private.yaml"
+    book.write_text(
+        mini_codebook.read_text(encoding="utf-8") + "private_attributes: [telpon, nik]\n",
+        encoding="utf-8",
+    )
+    notices = [str(n) for n in ektp_qual.analyse(folder, book).reduction.notices]
+    assert [n for n in notices if "private_attributes" in n] == [
+        f"{book}: private_attributes names 'telpon', which no transcript has: check the "
+        "spelling against the front matter"
+    ]
+
+
+def test_validate_shows_no_personal_data(tmp_path, mini_codebook):
+    from typer.testing import CliRunner
+
+    from ektp_qual.cli import app
+
+    folder = tmp_path / "c"
+    _informant_corpus(folder)
+    result = CliRunner().invoke(app, ["validate", "-t", str(folder), "-c", str(mini_codebook)])
+    assert f"{NAME_MASK}M1.txt" in result.output and PHONE_MASK in result.output
+    assert not _leaks(result.output), result.output

@@ -26,7 +26,13 @@ from .corpus import read_corpus
 from .errors import InputError
 from .findings import read_findings
 from .model import Codebook, Corpus, Findings, Notice
-from .privacy import Masker
+from .privacy import (
+    Masker,
+    shared_attributes,
+    shared_file_name,
+    shared_notices,
+    unused_private_attributes,
+)
 from .review import ReviewFile, ReviewOutcome, apply_review, read_review
 from .sample import sample_codebook, sample_findings, sample_transcripts
 
@@ -168,15 +174,22 @@ def _expected(findings: PathLike | Findings | None, book: Codebook) -> Findings 
     return expected
 
 
-def informants_table(corpus: Corpus, personal_data: bool = False) -> pd.DataFrame:
-    """One row per informant with the case attributes of the front matter."""
+def informants_table(
+    corpus: Corpus, personal_data: bool = False, codebook: Codebook | None = None
+) -> pd.DataFrame:
+    """One row per informant with the case attributes of the front matter.
+
+    Private attributes (the codebook's or the front matter's ``private_attributes``) are
+    left out; unless ``personal_data``, the others and the file name are masked like text.
+    """
+    masker = None if personal_data else Masker.for_study(corpus, codebook)
     rows = []
     for t in corpus.transcripts:
         row: dict[str, object] = {"informant": t.informant, "role": t.role}
         if personal_data:
             row["name"] = t.name or ""
-        row.update(t.attributes)
-        row["source"] = t.path.name if t.path else ""
+        row.update(shared_attributes(t, codebook, masker))
+        row["source"] = shared_file_name(t, masker)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -219,15 +232,15 @@ def _reduce(
         decisions = review if isinstance(review, ReviewFile) else read_review(review)
     outcome = apply_review(result.codings, segments, decisions or ReviewFile(), book)
     codings = outcome.codings
-    if not personal_data:
-        mask = Masker.for_study(corpus, book)
+    mask = None if personal_data else Masker.for_study(corpus, book)
+    if mask is not None:
         masked: dict[str, str] = {}  # a coding's text is its sentence's: masked once
         segments = segments.assign(
             text=_masked(segments["text"], mask, masked),
             question=_masked(segments["question"], mask, masked),
         )
         codings = codings.assign(text=_masked(codings["text"], mask, masked))
-    informants = informants_table(corpus, personal_data)
+    informants = informants_table(corpus, personal_data, book)
     stances = red.stances(codings, corpus, book)
     return Reduction(
         corpus=corpus,
@@ -237,7 +250,15 @@ def _reduce(
         stances=_with_attributes(stances, informants),
         quotes=red.quotes(codings),
         informants=informants,
-        notices=[*corpus.notices, *_unmatched_notice(result), *outcome.notices],
+        notices=shared_notices(
+            [
+                *corpus.notices,
+                *_private_notice(corpus, book),
+                *_unmatched_notice(result),
+                *outcome.notices,
+            ],
+            mask,
+        ),
         review=outcome if decisions is not None else None,
     )
 
@@ -247,6 +268,21 @@ def _masked(column: pd.Series, mask: Masker, masked: dict[str, str]) -> pd.Serie
     new = [text for text in column.unique() if text not in masked]
     masked.update(zip(new, map(mask, new), strict=True))
     return column.map(masked)
+
+
+def _private_notice(corpus: Corpus, book: Codebook) -> list[Notice]:
+    """A warning on private attributes no transcript has (a misspelt key exports the data)."""
+    unused = unused_private_attributes(corpus, book)
+    if not unused:
+        return []
+    return [
+        Notice(
+            book.source,
+            None,
+            f"private_attributes names {', '.join(map(repr, unused))}, which no transcript "
+            "has: check the spelling against the front matter",
+        )
+    ]
 
 
 def _unmatched_notice(result: CodingResult) -> list[Notice]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .language import WordKeys
-    from .model import Codebook, Corpus, Morphology
+    from .model import Codebook, Corpus, Morphology, Notice, Transcript
 
 NIK_MASK = "[NIK]"
 PHONE_MASK = "[PHONE]"
@@ -99,6 +99,55 @@ def name_words(names: Iterable[str | None]) -> list[str]:
             if len(word) > 1 and word.lower().strip(".") not in _HONORIFICS:
                 words.add(word)
     return sorted(words, key=len, reverse=True)
+
+
+def private_attributes(transcript: Transcript, codebook: Codebook | None = None) -> set[str]:
+    """The case attributes of a transcript that never leave the tool, as written in its
+    front matter: those its ``private_attributes`` or the codebook's name (any case)."""
+    private = {key.casefold() for key in transcript.private_attributes}
+    if codebook is not None:
+        private |= {key.casefold() for key in codebook.private_attributes}
+    return {str(key) for key in transcript.attributes if str(key).casefold() in private}
+
+
+def unused_private_attributes(corpus: Corpus, codebook: Codebook) -> list[str]:
+    """The codebook's private attributes no transcript has: likely misspelt, so that the
+    attribute meant is exported."""
+    present = {str(key).casefold() for t in corpus.transcripts for key in t.attributes}
+    return [key for key in codebook.private_attributes if key.casefold() not in present]
+
+
+def shared_attributes(
+    transcript: Transcript, codebook: Codebook | None, masker: Masker | None
+) -> dict[str, object]:
+    """The case attributes as they may be exported: private ones left out, the others
+    masked like text (``masker``; None when the researcher asked for personal data)."""
+    private = private_attributes(transcript, codebook)
+    return {
+        key: value if masker is None else masker.value(value)
+        for key, value in transcript.attributes.items()
+        if str(key) not in private and str(key).casefold() != "name"
+    }
+
+
+def shared_file_name(transcript: Transcript, masker: Masker | None) -> str:
+    """The transcript's file name as it may be exported: name words, NIKs and phone
+    numbers masked (``Bambang_Hartono_Z02.txt`` -> ``[NAME]_[NAME]_Z02.txt``)."""
+    name = transcript.path.name if transcript.path else ""
+    return name if masker is None or not name else masker.file_name(name)
+
+
+def shared_notices(notices: Iterable[Notice], masker: Masker | None) -> list[Notice]:
+    """Warnings as the terminal may show them: the file they name and what they quote
+    masked (a preamble may hold a phone number; a file may be named after an informant)."""
+    from .model import Notice
+
+    if masker is None:
+        return list(notices)
+    return [
+        Notice(masker.file_name(notice.source), notice.line, masker(notice.message))
+        for notice in notices
+    ]
 
 
 class MaskedText(NamedTuple):

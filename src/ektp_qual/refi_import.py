@@ -1454,24 +1454,28 @@ def import_project(
     """``ektp-qual import``: a project's codings mapped onto a corpus (the sample by default).
 
     Unless ``personal_data``, informants' names, NIK and phone numbers in the imported
-    texts are masked, as in every other table.
+    texts, notes and source names (often a file named after the informant) and in the
+    notices are masked, as in every other table.
     """
     from .pipeline import reduce
-    from .privacy import Masker
+    from .privacy import Masker, shared_notices
 
     project = read_qdpx(path)
     reduction = reduce(transcripts, codebook, personal_data=personal_data)
     result = to_review(project, reduction, coder=coder)
     if not personal_data:
         mask = Masker.for_study(reduction.corpus, reduction.codebook)
+
+        def masked(column: str, how) -> pd.Series:
+            return result.codings[column].map(lambda v: how(v) if isinstance(v, str) else v)
+
         result.codings = result.codings.assign(
-            text=result.codings["text"].map(
-                lambda text: mask(text) if isinstance(text, str) else text
-            ),
-            name=result.codings["name"].map(
-                lambda text: mask(text) if isinstance(text, str) else text
-            ),
+            source=masked("source", mask.file_name),
+            text=masked("text", mask),
+            name=masked("name", mask),
+            note=masked("note", mask),
         )
+        result.notices = shared_notices(result.notices, mask)
     return result
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .coding import Coder, CodingResult
 from .model import Codebook, Corpus
+from .privacy import Masker
 
 ISSUE_COLUMNS = ["level", "check", "source", "line", "message"]
 #: How each kind of change reads in a note.
@@ -61,7 +62,12 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
                 )
             )
     rows += context_notes(result)
-    return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    table = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    # Shown on the screen: file names and quoted text keep no informant's personal data.
+    mask = Masker.for_study(corpus, codebook)
+    return table.assign(
+        source=table["source"].map(mask.file_name), message=table["message"].map(mask)
+    )
 
 
 def context_notes(result: CodingResult) -> list[tuple]:
