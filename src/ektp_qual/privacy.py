@@ -38,10 +38,10 @@ _PHONE = re.compile(
     rf"(?:{_SEPARATOR}?\d{{2,5}}){{2,3}}(?!\d)"
     r"|\(0\d{2,3}\)[ ]?\d{5,8}(?!\d)"
 )
-# Nine digits or more with at most a few separators between them: what a text needs
-# before libphonenumber is asked (an Indonesian number with its area code has nine or
+# Nine digits or more in a run of digits and separators: what a text needs before
+# libphonenumber is asked (an Indonesian number with its area code has nine or
 # more; a time span such as 07.30-14.00 has eight).
-_MAY_HOLD_PHONE = re.compile(r"\d(?:[^\S\n]{0,2}[-\u2013\u2014./()]?[^\S\n]{0,2}\(?\d){8}")
+_NUMBER_LIKE = re.compile(r"[\d(+][\d \t().\-\u2013\u2014]{8,}")
 _DIGIT = re.compile(r"\d")
 #: The region whose national forms libphonenumber reads (``0812 ...``: an Indonesian mobile).
 PHONE_REGION = "ID"
@@ -309,7 +309,7 @@ def _find_niks(text: str) -> list[tuple[int, int]]:
 def _phone_numbers(text: str) -> list[tuple[int, int]]:
     """Phone numbers by the Indonesian forms and by libphonenumber, overlaps merged."""
     spans = [m.span() for m in _PHONE.finditer(text)]
-    if _MAY_HOLD_PHONE.search(text):
+    if any(sum(c.isdigit() for c in m.group()) >= 9 for m in _NUMBER_LIKE.finditer(text)):
         spans += _libphonenumber(text)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
