@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import ektp_qual
 from ektp_qual import InputError, write_tables
-from ektp_qual.model.privacy import NIK_MASK, Masker, name_words
+from ektp_qual.language.privacy import NIK_MASK, Masker, name_words
 from ektp_qual.outputs.export import MANIFEST
 
 

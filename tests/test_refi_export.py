@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import ektp_qual
 from ektp_qual.inputs.review_file import REVIEW_COLUMNS
-from ektp_qual.model.privacy import NAME_MASK, MaskedText, Masker
+from ektp_qual.language.privacy import NAME_MASK, MaskedText, Masker
 from ektp_qual.refi.exporter import (
     AUTOMATIC_CODER,
     CASES_CODE,

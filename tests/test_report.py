@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import ektp_qual
-from ektp_qual.model.privacy import Masker
+from ektp_qual.language.privacy import Masker
 from ektp_qual.outputs.report import _Positions, anchor, report_html
 
 from .conftest import MINI_CODEBOOK, transcript_text

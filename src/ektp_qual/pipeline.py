@@ -23,11 +23,17 @@ from .inputs.findings import read_findings
 from .inputs.review_file import ReviewFile, apply_review, read_review
 from .inputs.sample import sample_codebook, sample_findings, sample_transcripts
 from .inputs.transcripts import read_corpus
+from .language.privacy import (
+    Masker,
+    shared_attributes,
+    shared_file_name,
+    shared_notices,
+    unused_private_attributes,
+)
 from .loop.intercoder import Agreement, agreement_of, check_coders, study_of
 from .loop.validation import deciding_role_notices
 from .model import Codebook, Corpus, Findings, Notice, PathLike
 from .model.errors import InputError
-from .model.privacy import Masker
 from .model.results import (
     Analysis,
     Conclusion,
@@ -75,15 +81,22 @@ def _expected(findings: PathLike | Findings | None, book: Codebook) -> Findings 
     return expected
 
 
-def informants_table(corpus: Corpus, personal_data: bool = False) -> pd.DataFrame:
-    """One row per informant with the case attributes of the front matter."""
+def informants_table(
+    corpus: Corpus, personal_data: bool = False, codebook: Codebook | None = None
+) -> pd.DataFrame:
+    """One row per informant with the case attributes of the front matter.
+
+    Private attributes (the codebook's or the front matter's ``private_attributes``) are
+    left out; unless ``personal_data``, the others and the file name are masked like text.
+    """
+    masker = None if personal_data else Masker.for_study(corpus, codebook)
     rows = []
     for t in corpus.transcripts:
         row: dict[str, object] = {"informant": t.informant, "role": t.role}
         if personal_data:
             row["name"] = t.name or ""
-        row.update(t.attributes)
-        row["source"] = t.path.name if t.path else ""
+        row.update(shared_attributes(t, codebook, masker))
+        row["source"] = shared_file_name(t, masker)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -126,15 +139,15 @@ def _reduce(
         decisions = review if isinstance(review, ReviewFile) else read_review(review)
     outcome = apply_review(result.codings, segments, decisions or ReviewFile(), book)
     codings = outcome.codings
-    if not personal_data:
-        mask = Masker(t.name for t in corpus.transcripts)
+    mask = None if personal_data else Masker.for_study(corpus, book)
+    if mask is not None:
         masked: dict[str, str] = {}  # a coding's text is its sentence's: masked once
         segments = segments.assign(
             text=_masked(segments["text"], mask, masked),
             question=_masked(segments["question"], mask, masked),
         )
         codings = codings.assign(text=_masked(codings["text"], mask, masked))
-    informants = informants_table(corpus, personal_data)
+    informants = informants_table(corpus, personal_data, book)
     stances = red.stances(codings, corpus, book)
     return Reduction(
         corpus=corpus,
@@ -144,12 +157,16 @@ def _reduce(
         stances=_with_attributes(stances, informants),
         quotes=red.quotes(codings),
         informants=informants,
-        notices=[
-            *corpus.notices,
-            *deciding_role_notices(corpus, book),
-            *_unmatched_notice(result),
-            *outcome.notices,
-        ],
+        notices=shared_notices(
+            [
+                *corpus.notices,
+                *deciding_role_notices(corpus, book),
+                *_private_notice(corpus, book),
+                *_unmatched_notice(result),
+                *outcome.notices,
+            ],
+            mask,
+        ),
         review=outcome if decisions is not None else None,
     )
 
@@ -159,6 +176,21 @@ def _masked(column: pd.Series, mask: Masker, masked: dict[str, str]) -> pd.Serie
     new = [text for text in column.unique() if text not in masked]
     masked.update(zip(new, map(mask, new), strict=True))
     return column.map(masked)
+
+
+def _private_notice(corpus: Corpus, book: Codebook) -> list[Notice]:
+    """A warning on private attributes no transcript has (a misspelt key exports the data)."""
+    unused = unused_private_attributes(corpus, book)
+    if not unused:
+        return []
+    return [
+        Notice(
+            book.source,
+            None,
+            f"private_attributes names {', '.join(map(repr, unused))}, which no transcript "
+            "has: check the spelling against the front matter",
+        )
+    ]
 
 
 def _unmatched_notice(result: CodingResult) -> list[Notice]:
@@ -270,20 +302,24 @@ def import_project(
     import``.
 
     Unless ``personal_data``, informants' names, NIK and phone numbers in the imported
-    texts are masked, as in every other table. ``offsets``: how the project counts
+    texts, notes and source names (often a file named after the informant) and in the
+    notices are masked, as in every other table. ``offsets``: how the project counts
     selection offsets (see ``refi.importer.read_qdpx``); found from the tool by default.
     """
     project = read_qdpx(path, offsets=offsets)
     reduction = reduce(transcripts, codebook, personal_data=personal_data)
     result = to_review(project, reduction, coder=coder)
     if not personal_data:
-        mask = Masker(t.name for t in reduction.corpus.transcripts)
+        mask = Masker.for_study(reduction.corpus, reduction.codebook)
+
+        def masked(column: str, how) -> pd.Series:
+            return result.codings[column].map(lambda v: how(v) if isinstance(v, str) else v)
+
         result.codings = result.codings.assign(
-            text=result.codings["text"].map(
-                lambda text: mask(text) if isinstance(text, str) else text
-            ),
-            name=result.codings["name"].map(
-                lambda text: mask(text) if isinstance(text, str) else text
-            ),
+            source=masked("source", mask.file_name),
+            text=masked("text", mask),
+            name=masked("name", mask),
+            note=masked("note", mask),
         )
+        result.notices = shared_notices(result.notices, mask)
     return result

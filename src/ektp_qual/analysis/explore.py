@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from ..coding.coder import Coder
+from ..language.privacy import Masker
 from ..model import PHRASE_SEPARATOR, POLARITIES, Codebook
-from ..model.privacy import Masker
 
 if TYPE_CHECKING:
     from ..model.results import Reduction
@@ -117,7 +117,7 @@ def kwic(reduction: Reduction, phrase: str, *, width: int = 40) -> pd.DataFrame:
     ]
     found = Coder(reduction.codebook).find(phrase, real)
     codes = _segment_codes(reduction.codings, reduction.codebook)
-    masker = Masker(t.name for t in reduction.corpus.transcripts)
+    masker = Masker.for_study(reduction.corpus, reduction.codebook)
     rows = []
     for segment, sentence, spans in zip(segments.itertuples(), real, found, strict=True):
         if not spans:

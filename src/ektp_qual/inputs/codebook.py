@@ -51,6 +51,7 @@ TOP_KEYS = {
     "morphology": "word normalisation settings",
     "decision": "the decision rule",
     "criteria": "the list of criteria",
+    "private_attributes": "case attributes that are never exported (for example nik)",
 }
 CRITERION_KEYS = (
     "id",
@@ -207,7 +208,29 @@ def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
     digest = hashlib.sha256(
         json.dumps(_canonical(fields), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
-    return Codebook(**fields, sha256=digest, path=Path(path) if path is not None else None)
+    return Codebook(
+        **fields,
+        private_attributes=_attribute_names(doc, data.get("private_attributes")),
+        sha256=digest,
+        path=Path(path) if path is not None else None,
+    )
+
+
+def _attribute_names(doc: YamlDocument, value: object) -> tuple[str, ...]:
+    """``private_attributes``: front-matter keys, kept out of the checksum since they
+    change what is exported, never how anything is coded."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(
+        isinstance(item, str) and item.strip() for item in items
+    ):
+        raise doc.error(
+            "'private_attributes' must be a list of front-matter keys (for example "
+            "[nik, telepon, alamat])",
+            "private_attributes",
+        )
+    return tuple(item.strip() for item in items)
 
 
 def _canonical(value: object) -> object:

@@ -414,6 +414,7 @@ def read_subtitles(path: str | Path) -> tuple[Transcript, list[Notice]]:
         turns=turns,
         attributes=header.attributes,
         name=header.name,
+        private_attributes=header.private_attributes,
         interviewer_labels=labels,
         preamble="",
         informant_line=header.informant_line,

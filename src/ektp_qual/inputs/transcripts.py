@@ -27,7 +27,7 @@ TRANSCRIPT_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".vtt", ".srt")
 #: them, and ``read_corpus`` names those in a folder in a warning instead of skipping
 #: them silently (a PDF in a corpus folder is more often a consent form: not named).
 UNREADABLE_SUFFIXES = (".doc", ".odt", ".rtf", ".pages")
-RESERVED_KEYS = ("informant", "role", "interviewer", "name")
+RESERVED_KEYS = ("informant", "role", "interviewer", "name", "private_attributes")
 
 _ID = re.compile(r"[A-Za-z0-9_-]+")
 # A label has no spaces and is followed by whitespace, so "https://..." or "10:30" are text.
@@ -63,6 +63,7 @@ class Header:
     name: str | None
     attributes: dict[str, object]
     informant_line: int
+    private_attributes: tuple[str, ...]
     key_lines: dict[str, int]  # file line of each key, for error messages
 
 
@@ -97,6 +98,12 @@ def parse_header(raw: str, source: object, first_line: int = 2) -> Header:
         for key, value in meta.items()
         if key not in RESERVED_KEYS
     }
+    private = _private_attributes(
+        meta.get("private_attributes"),
+        attributes,
+        source,
+        key_lines.get("private_attributes", first_line),
+    )
     return Header(
         informant=informant,
         role=str(role).strip(),
@@ -105,7 +112,40 @@ def parse_header(raw: str, source: object, first_line: int = 2) -> Header:
         attributes=attributes,
         informant_line=key_lines.get("informant", first_line),
         key_lines=key_lines,
+        private_attributes=private,
     )
+
+
+def _private_attributes(
+    value: object, attributes: dict[str, object], source: object, line: int
+) -> tuple[str, ...]:
+    """The front matter's ``private_attributes``: keys of this front matter never exported.
+
+    A key it does not have is an error: a misspelt key would export what it means to hide.
+    """
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(
+        isinstance(item, str) and item.strip() for item in items
+    ):
+        raise InputError(
+            source,
+            "'private_attributes' must list keys of this front matter (for example "
+            "[nik, telepon, alamat])",
+            line,
+        )
+    keys = {str(key) for key in attributes} | {"name"}
+    unknown = [item.strip() for item in items if item.strip() not in keys]
+    if unknown:
+        have = ", ".join(str(key) for key in attributes) or "none"
+        raise InputError(
+            source,
+            f"'private_attributes' names {', '.join(map(repr, unknown))}, which this front "
+            f"matter does not have (its attributes: {have})",
+            line,
+        )
+    return tuple(item.strip() for item in items)
 
 
 def parse_transcript(text: str, path: str | Path | None = None) -> Transcript:
@@ -134,6 +174,7 @@ def parse_transcript(text: str, path: str | Path | None = None) -> Transcript:
         turns=turns,
         attributes=header.attributes,
         name=header.name,
+        private_attributes=header.private_attributes,
         interviewer_labels=interviewer,
         preamble=preamble,
         informant_line=header.informant_line,

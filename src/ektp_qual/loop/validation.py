@@ -16,6 +16,7 @@ from collections import defaultdict
 import pandas as pd
 
 from ..coding.coder import Coder, CodingResult
+from ..language.privacy import Masker
 from ..model import Codebook, Corpus, Notice
 from ..model.errors import InputError
 
@@ -63,7 +64,12 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
                 )
             )
     rows += context_notes(result)
-    return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    table = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    # Shown on the screen: file names and quoted text keep no informant's personal data.
+    mask = Masker.for_study(corpus, codebook)
+    return table.assign(
+        source=table["source"].map(mask.file_name), message=table["message"].map(mask)
+    )
 
 
 def deciding_role_notices(corpus: Corpus, codebook: Codebook) -> list[Notice]:

@@ -110,6 +110,7 @@ class Transcript:
     turns: list[Turn]
     attributes: dict[str, object] = field(default_factory=dict)
     name: str | None = None  # personal data: never exported unless asked for
+    private_attributes: tuple[str, ...] = ()  # front-matter keys never exported
     interviewer_labels: tuple[str, ...] = ()
     preamble: str = ""
     informant_line: int = 2  # file line of the 'informant:' key, for error messages
@@ -234,6 +235,7 @@ class Codebook:
     irrealis: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     discourse: Discourse = Discourse()
+    private_attributes: tuple[str, ...] = ()  # case attributes never exported
     sha256: str = ""
     path: Path | None = None
 

@@ -30,8 +30,8 @@ import pandas as pd
 from .. import __version__
 from ..analysis.display import STANCE_SYMBOLS
 from ..analysis.reduction import strongest_quotes
+from ..language.privacy import MaskedText, Masker, shared_attributes
 from ..model import STANCES
-from ..model.privacy import MaskedText, Masker
 
 if TYPE_CHECKING:
     from ..model import Codebook, Criterion, Transcript
@@ -191,7 +191,8 @@ class _Texts:
     def __init__(self, analysis: Analysis, personal_data: bool) -> None:
         self.personal = personal_data
         self.language = analysis.codebook.language or "und"  # the interviews' language
-        self.mask = Masker(t.name for t in analysis.corpus.transcripts)
+        self.codebook = analysis.codebook
+        self.mask = Masker.for_study(analysis.corpus, analysis.codebook)
         self._analysis = analysis
         self._where: dict[str, tuple[str, int, int]] | None = None
         self._bodies = {t.informant: t.body for t in analysis.corpus.transcripts}
@@ -940,8 +941,7 @@ def _transcript(
     position = _Positions(masked)
     attributes = "".join(
         f"<dt>{_e(key)}</dt><dd>{_e(texts(value))}</dd>"
-        for key, value in t.attributes.items()
-        if str(key).lower() != "name"
+        for key, value in shared_attributes(t, texts.codebook, None).items()
     )
     out = [
         f'<article class="transcript" lang="{_e(texts.language)}" id="{anchor("t", t.informant)}" '

@@ -40,8 +40,11 @@ The rest of the project
   non-codable ``Cases`` code) and one PlainTextSelection over the whole source text
   coded with it; QualCoder turns these into case links and drops the codes, other tools
   show them as codes of whole documents, and ektp-qual's importer reads them as links.
-  The informant's ``name`` is exported only with ``personal_data=True``; other attribute
-  values are exported as written (as in ``informants.csv``), not masked.
+  The informant's ``name`` is exported only with ``personal_data=True``; private
+  attributes (``private_attributes`` in the codebook or the front matter) never; other
+  attribute values are masked like text (as in ``informants.csv``) unless
+  ``personal_data=True``. A source's name is its file name, with name words, NIKs and
+  phone numbers masked unless ``personal_data=True``.
 * Sources: one TextSource per transcript, ``plainTextPath="internal://<guid>.txt"``, the
   text being the transcript body (after the front matter) as UTF-8 without BOM with
   ``\\n`` line ends, not otherwise normalised (no NFC: the offsets are ektp-qual's own).
@@ -90,8 +93,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import __version__
+from ..language.privacy import MaskedText, Masker, shared_attributes, shared_file_name
 from ..model import POLARITIES, Codebook, Criterion, Transcript
-from ..model.privacy import MaskedText, Masker
 
 if TYPE_CHECKING:
     from ..model.results import Analysis
@@ -270,12 +273,13 @@ def _data_losses(project: _Project) -> list[str]:
         losses.append(
             "Personal data was asked for: the source texts are the transcripts unmasked "
             "(names, NIKs, phone numbers as written) and the informants' names, if given, are "
-            "the case variable 'name'."
+            "the case variable 'name'; private attributes are not exported."
         )
     else:
         masks = sum(len(s.masked.spans) for s in project.sources)
         losses.append(
-            "The informants' names (front matter 'name') are not exported"
+            "The informants' names (front matter 'name') and private attributes are not "
+            "exported"
             + (
                 f"; {masks} name(s), NIK(s) or phone number(s) in the source texts are masked "
                 "as [NAME], [NIK] or [PHONE], so those texts differ from the transcripts."
@@ -356,7 +360,7 @@ class _Project:
         self.analysis = analysis
         self.codebook = analysis.codebook
         corpus = analysis.corpus
-        self.masker = None if personal_data else Masker(t.name for t in corpus.transcripts)
+        self.masker = None if personal_data else Masker.for_study(corpus, self.codebook)
         table = analysis.reduction.segments
         columns = ["segment_id", "turn", "sentence"]
         self.segments = (
@@ -375,7 +379,7 @@ class _Project:
     # -- sources and selections --
 
     def _sources(self, transcripts: list[Transcript]) -> list[_Source]:
-        names = [t.path.name if t.path else t.informant for t in transcripts]
+        names = [shared_file_name(t, self.masker) or t.informant for t in transcripts]
         sources = []
         for transcript, name in zip(transcripts, names, strict=True):
             if names.count(name) > 1:
@@ -389,7 +393,7 @@ class _Project:
             sources.append(
                 _Source(
                     guid=make_guid("source", transcript.informant),
-                    name=self._private(name),
+                    name=name,
                     transcript=transcript,
                     text=text,
                     masked=masked,
@@ -441,7 +445,7 @@ class _Project:
             table["role"][t.informant] = t.role
             if self.personal_data:
                 table["name"][t.informant] = t.name
-            for key, value in t.attributes.items():
+            for key, value in shared_attributes(t, self.codebook, self.masker).items():
                 table.setdefault(str(key), {})[t.informant] = value
         variables = []
         for name, raw in table.items():

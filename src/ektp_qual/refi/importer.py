@@ -52,9 +52,9 @@ import pandas as pd
 from ..inputs import limits, safexml
 from ..inputs.review_file import REVIEW_COLUMNS, ReviewFile
 from ..inputs.textfile import normalise
+from ..language.privacy import MaskedText, Masker
 from ..model import Criterion, Notice, Transcript
 from ..model.errors import InputError
-from ..model.privacy import MaskedText, Masker
 
 if TYPE_CHECKING:
     from ..model.results import Reduction
