@@ -98,7 +98,9 @@ def informants_table(
         row.update(shared_attributes(t, codebook, masker))
         row["source"] = shared_file_name(t, masker)
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # An attribute only some transcripts have would otherwise come after ``source``.
+    return table[[c for c in table.columns if c != "source"] + ["source"]]
 
 
 def _with_attributes(table: pd.DataFrame, informants: pd.DataFrame) -> pd.DataFrame:
