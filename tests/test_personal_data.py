@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import ektp_qual
 from ektp_qual.inputs.sample import sample_codebook
-from ektp_qual.language.words import WordKeys
 from ektp_qual.language.privacy import NAME_MASK, NIK_MASK, PHONE_MASK, Masker
+from ektp_qual.language.words import WordKeys
 
 # Prefixes of Indonesian mobile operators (Telkomsel, Indosat, XL, Axis, Smartfren, Tri).
 _OPERATORS = [
