@@ -1176,7 +1176,8 @@ def test_second_run_replaces_the_tools_own_files(tmp_path: Path, good_corpus: Pa
     again = snapshot(out)
     assert set(again) == set(written)
     for name, (inode, data) in again.items():
-        assert data == written[name][1], name  # same input, same tables
+        if name != ".ektp-qual-manifest.json":  # the manifest names the run that wrote
+            assert data == written[name][1], name  # same input, same tables
         assert inode != written[name][0], name  # a new file was put in place
     assert not [p for p in files_under(out) if p.name.endswith(".tmp")]
 
