@@ -1373,10 +1373,9 @@ def codebook_import(
         _fail(OSError(f"{target}: cannot write the codebook: {error.strerror or error}"))
     count = sum(1 for line in text.splitlines() if line.startswith("  - id: "))
     render.make_console(quiet).print(
-        f"Wrote {written}: {count} criteria to give phrases, then run "
-        f"'ektp-qual validate -c {written}'.",
+        f"Wrote {written}: {count} {'criterion' if count == 1 else 'criteria'} to give "
+        f"phrases, then run 'ektp-qual validate -c {written}'.",
         markup=False,
-        soft_wrap=True,
     )
 
 

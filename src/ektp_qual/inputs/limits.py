@@ -4,8 +4,8 @@ Each is far above what a real transcript, codebook, Word document or REFI-QDA pr
 needs (docs/formats.md, "Limits"). They are read when a file is read, so a researcher
 with a larger legitimate file can raise one from Python before reading it::
 
-    import ektp_qual.limits
-    ektp_qual.limits.MAX_YAML_SIZE = 8 * 1024 * 1024
+    import ektp_qual.inputs.limits
+    ektp_qual.inputs.limits.MAX_YAML_SIZE = 8 * 1024 * 1024
 """
 
 from __future__ import annotations

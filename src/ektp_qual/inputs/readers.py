@@ -169,7 +169,7 @@ def _open_docx(path: Path):
 
 
 def _check_docx_size(path: Path) -> None:
-    """Refuse a document that would inflate beyond ``ektp_qual.limits`` when read.
+    """Refuse a document that would inflate beyond ``ektp_qual.inputs.limits`` when read.
 
     python-docx inflates every part into memory and parses the XML ones whole, so the
     archive's sizes are checked first (they bound what is read: a part that holds more
@@ -189,7 +189,7 @@ def _check_docx_size(path: Path) -> None:
                 path,
                 f"refused: the Word document holds {total / 1024 / 1024:.1f} MiB uncompressed, "
                 f"more than the {limits.MAX_DOCX_SIZE / 1024 / 1024:.1f} MiB accepted (a size "
-                "limit against ZIP bombs; ektp_qual.limits.MAX_DOCX_SIZE)",
+                "limit against ZIP bombs; ektp_qual.inputs.limits.MAX_DOCX_SIZE)",
             )
         for info in parts:
             if _is_xml_part(archive, info):

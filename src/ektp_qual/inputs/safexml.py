@@ -131,13 +131,13 @@ class _Bounded:
             raise InputError(
                 self.source,
                 f"refused: {self.member} nests elements more than {limits.MAX_XML_DEPTH} "
-                "deep (ektp_qual.limits.MAX_XML_DEPTH)",
+                "deep (ektp_qual.inputs.limits.MAX_XML_DEPTH)",
             )
         if self.elements > limits.MAX_XML_ELEMENTS:
             raise InputError(
                 self.source,
                 f"refused: {self.member} has more than {limits.MAX_XML_ELEMENTS:,} elements "
-                "(ektp_qual.limits.MAX_XML_ELEMENTS)",
+                "(ektp_qual.inputs.limits.MAX_XML_ELEMENTS)",
             )
         if self.builder is not None:
             self.builder.start(tag, attrib)
@@ -160,7 +160,7 @@ def too_large(source: object, member: str, size: int) -> InputError:
         source,
         f"refused: {member!r} is {_mib(size)} uncompressed, more than the "
         f"{_mib(limits.MAX_XML_PART_SIZE)} an XML part may take (a size limit against ZIP "
-        "bombs; ektp_qual.limits.MAX_XML_PART_SIZE)",
+        "bombs; ektp_qual.inputs.limits.MAX_XML_PART_SIZE)",
     )
 
 

@@ -84,7 +84,7 @@ def check_bounded(text: str, source: object, first_line: int = 1, what: str = ""
         raise InputError(
             source,
             f"{prefix}YAML of {len(text):,} characters is longer than the "
-            f"{limits.MAX_YAML_SIZE:,} accepted (ektp_qual.limits.MAX_YAML_SIZE)",
+            f"{limits.MAX_YAML_SIZE:,} accepted (ektp_qual.inputs.limits.MAX_YAML_SIZE)",
             first_line,
         )
     for loader_class in dict.fromkeys((_FAST_SAFE_LOADER, yaml.SafeLoader)):
@@ -116,7 +116,7 @@ def _scan_events(loader: yaml.BaseLoader, source: object, first_line: int, prefi
                 raise InputError(
                     source,
                     f"{prefix}YAML nested more than {limits.MAX_YAML_DEPTH} levels deep "
-                    "(ektp_qual.limits.MAX_YAML_DEPTH)",
+                    "(ektp_qual.inputs.limits.MAX_YAML_DEPTH)",
                     line,
                 )
         elif isinstance(event, yaml.CollectionEndEvent):

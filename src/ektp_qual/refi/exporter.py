@@ -35,7 +35,8 @@ The rest of the project
   their transcript and a VariableValue for ``role`` and every front-matter attribute
   (typed Integer, Float, Boolean, Date, DateTime or Text from the values; a missing value
   has no VariableValue). QualCoder ignores a named Case's SourceRef: it links a case to
-  the text coded with a code of the Case's own GUID, as NVivo writes cases. So each
+  the text coded with a code of the Case's own GUID (the form it reads from NVivo, where
+  cases are also nodes; checked against QualCoder's import code, not NVivo). So each
   informant also has a codable code of that GUID (named after the informant, below a
   non-codable ``Cases`` code) and one PlainTextSelection over the whole source text
   coded with it; QualCoder turns these into case links and drops the codes, other tools

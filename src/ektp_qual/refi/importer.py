@@ -21,7 +21,7 @@ Nothing is lost silently: what cannot be mapped stays in ``ImportResult.codings`
 ``status`` saying why, and is reported in the notices.
 
 Hostile files are refused with one ``InputError`` naming the file: the project XML is
-parsed as it is inflated, within ``ektp_qual.limits`` (size, elements, depth), with
+parsed as it is inflated, within ``ektp_qual.inputs.limits`` (size, elements, depth), with
 ``defusedxml`` (no DTD, hence no entity expansion and no external entities), the archive
 is read in memory and never extracted, entry names that are absolute or contain ``..``
 are refused, and at most ``MAX_ENTRIES`` entries and ``MAX_TOTAL_SIZE`` bytes (what is
@@ -636,7 +636,7 @@ class _Reader:
                     self.path,
                     f"refused: the code paths of {self.qde} (each code's name after its "
                     f"parents') take more than {limits.MAX_XML_PART_SIZE:,} characters "
-                    "(ektp_qual.limits.MAX_XML_PART_SIZE)",
+                    "(ektp_qual.inputs.limits.MAX_XML_PART_SIZE)",
                 )
             if guid in self.codes:
                 self.notice(f"code GUID {guid} is used twice ({path!r}); the first is kept")
