@@ -18,7 +18,7 @@ import pytest
 
 #: Address space of the child process: the interpreter, pandas and spaCy take about
 #: 600 MiB of it before any file is read.
-MEMORY_LIMIT = 1536 * 1024 * 1024
+MEMORY_LIMIT = 1024 * 1024 * 1024
 #: CPU seconds of the child process; the wall-clock timeout only guards a hung child.
 CPU_LIMIT = 30
 WALL_TIMEOUT = 180

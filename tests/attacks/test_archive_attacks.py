@@ -53,7 +53,7 @@ def test_docx_whose_document_inflates_is_refused(tmp_path: Path):
     path = _docx(corpus / "m07.docx")
     head = f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>'.encode()
     _stream_member(
-        path, "word/document.xml", head, b"<w:p/>", 40_000_000, b"</w:body></w:document>"
+        path, "word/document.xml", head, b"<w:p/>", 12_000_000, b"</w:body></w:document>"
     )
     assert path.stat().st_size < 2_000_000
     result = run_limited(tmp_path, "validate", "-t", "corpus")
@@ -82,7 +82,7 @@ def _qdpx(path: Path, repeated: bytes, times: int, head: bytes = b"", tail: byte
 
 
 def test_qdpx_whose_project_inflates_is_refused(tmp_path: Path):
-    path = _qdpx(tmp_path / "big.qdpx", b"<Notes/>", 25_000_000)
+    path = _qdpx(tmp_path / "big.qdpx", b"<Notes/>", 10_000_000)
     assert path.stat().st_size < 1_000_000
     result = run_limited(tmp_path, "import", "big.qdpx")
     assert_refused(result, "big.qdpx", "'project.qde' is", "MAX_XML_PART_SIZE")
