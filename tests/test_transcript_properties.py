@@ -116,6 +116,7 @@ def transcript_like(draw) -> str:
 @example("---\ninformant: [M07]\nrole: x\n---\nM07: Ya.\n")
 @example("---\ninformant: M07\nrole: x\n---\nM07:\n")
 @example("---\ninformant: M07\nrole: x\n---\nM07:   \n  \n")
+@example("---\ninformant: M07\nrole: masyarakat\n\x1f\n---")  # a control character
 def test_transcript_like_text_parses_or_raises_input_error(text: str):
     parses_or_input_error(text)
 
