@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from ektp_qual.inputs import limits
 from ektp_qual.inputs.codebook import parse_codebook
-from ektp_qual.inputs.transcripts import parse_transcript, read_transcript
+from ektp_qual.inputs.text import parse_transcript
+from ektp_qual.inputs.transcripts import read_transcript
 from ektp_qual.inputs.yamldoc import safe_load
 from ektp_qual.model.errors import InputError
 

@@ -29,7 +29,7 @@ _EXPORTS = {
     "Conclusion": "model.results",
     "read_corpus": "inputs.transcripts",
     "read_transcript": "inputs.transcripts",
-    "parse_transcript": "inputs.transcripts",
+    "parse_transcript": "inputs.text",
     "read_survey": "inputs.readers",
     "read_codebook": "inputs.codebook",
     "parse_codebook": "inputs.codebook",
@@ -82,7 +82,8 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
     from .inputs.findings import read_findings
     from .inputs.readers import read_survey
     from .inputs.sample import sample_codebook, sample_findings, sample_transcripts
-    from .inputs.transcripts import parse_transcript, read_corpus, read_transcript
+    from .inputs.text import parse_transcript
+    from .inputs.transcripts import read_corpus, read_transcript
     from .loop.examples import check_examples
     from .loop.validation import validate
     from .model.errors import InputError

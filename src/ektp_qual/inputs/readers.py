@@ -51,8 +51,8 @@ from pathlib import Path
 from ..model import Corpus, Notice, Transcript, Turn
 from ..model.errors import InputError
 from . import limits, safexml
+from .text import Header, parse_header, parse_transcript
 from .textfile import normalise, read_text, read_utf8
-from .transcripts import Header, parse_header, parse_transcript
 
 _ID = re.compile(r"[A-Za-z0-9_-]+")
 
