@@ -21,7 +21,7 @@ from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
 from .codebook import read_codebook
-from .coding import Coder, CodingResult
+from .coding import Coder
 from .corpus import read_corpus
 from .errors import InputError
 from .findings import read_findings
@@ -52,6 +52,10 @@ class Reduction:
     informants: pd.DataFrame
     notices: list[Notice] = field(default_factory=list)
     review: ReviewOutcome | None = None  # what a researcher's review file changed
+    #: Codebook phrases in all, and how many matched nothing in this corpus: a statement
+    #: about the codebook's coverage (``validate`` lists them), not a problem with the input.
+    codebook_phrases: int = 0
+    unmatched_phrases: int = 0
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = (self.informants, self.segments, self.codings, self.stances)
@@ -237,8 +241,10 @@ def _reduce(
         stances=_with_attributes(stances, informants),
         quotes=red.quotes(codings),
         informants=informants,
-        notices=[*corpus.notices, *_unmatched_notice(result), *outcome.notices],
+        notices=[*corpus.notices, *outcome.notices],
         review=outcome if decisions is not None else None,
+        codebook_phrases=_phrase_count(book),
+        unmatched_phrases=len(result.unmatched_phrases()),
     )
 
 
@@ -249,22 +255,10 @@ def _masked(column: pd.Series, mask: Masker, masked: dict[str, str]) -> pd.Serie
     return column.map(masked)
 
 
-def _unmatched_notice(result: CodingResult) -> list[Notice]:
-    """One line on the codebook phrases that found nothing; ``validate`` lists them."""
-    book = result.codebook
-    unmatched = len(result.unmatched_phrases())
-    if not unmatched:
-        return []
+def _phrase_count(book: Codebook) -> int:
+    """Every phrase of the codebook: the criteria's and the generic judgements'."""
     total = sum(len(c.positive) + len(c.negative) for c in book.criteria)
-    total += len(book.evaluative_positive) + len(book.evaluative_negative)
-    return [
-        Notice(
-            book.source,
-            None,
-            f"{unmatched} of {total} codebook phrases match nothing in this corpus "
-            "(ektp-qual validate lists them)",
-        )
-    ]
+    return total + len(book.evaluative_positive) + len(book.evaluative_negative)
 
 
 def display(reduction: Reduction) -> Display:

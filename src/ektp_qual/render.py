@@ -16,6 +16,7 @@ from rich.text import Text
 from .analysis.display import STANCE_SYMBOLS
 from .model import Codebook, Notice
 from .pipeline import Conclusion, Display, Reduction
+from .sample import shown_path
 from .terminal import SafeConsole
 
 STANCE_STYLES = {"positive": "green", "negative": "red", "mixed": "yellow", "none": "dim"}
@@ -51,9 +52,30 @@ def one_line(text: str, width: int = QUOTE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def hanging(console: Console, text: Text | str, indent: int = 2, style: str = "") -> None:
+    """Print ``text`` wrapped between words at the console's width, its continuation lines
+    indented, so a long line reads as one item and never breaks mid-word."""
+    text = Text(text, style=style) if isinstance(text, str) else text
+    lines = text.wrap(console, max(20, console.width - indent))
+    for n, line in enumerate(lines):
+        line.rstrip()
+        console.print(Text(" " * indent) + line if n else line, soft_wrap=True)
+
+
+def where(source: str, line: object = None) -> str:
+    """``file:line`` with the file as a researcher reads it (see ``shown_path``)."""
+    shown = shown_path(source)
+    return f"{shown}:{int(line)}" if line is not None and pd.notna(line) else shown
+
+
 def notices(console: Console, items: list[Notice]) -> None:
     for notice in items:
-        console.print(Text.assemble(("warning: ", "yellow"), str(notice)), soft_wrap=True)
+        hanging(
+            console,
+            Text.assemble(
+                ("warning: ", "yellow"), f"{where(notice.source, notice.line)}: {notice.message}"
+            ),
+        )
 
 
 def legend(console: Console, codebook: Codebook) -> None:
@@ -273,6 +295,16 @@ def reduction_summary(console: Console, reduction: Reduction) -> None:
         f"sha256 {book.sha256[:12]}]",
         markup=False,
     )
+    if reduction.unmatched_phrases:
+        found = reduction.codebook_phrases - reduction.unmatched_phrases
+        hanging(
+            console,
+            Text(
+                f"{found} of {reduction.codebook_phrases} codebook phrases are found in this "
+                "corpus ('ektp-qual validate' lists the others).",
+                style="dim",
+            ),
+        )
     review = reduction.review
     if review is not None:
         pending = int((reduction.codings["source"] == "auto").sum())
@@ -317,16 +349,38 @@ def stances(console: Console, reduction: Reduction) -> None:
 
 
 def issues(console: Console, table: pd.DataFrame) -> None:
-    """Warnings first, then notes (which ask nothing of the researcher)."""
+    """Warnings first, then notes (which ask nothing of the researcher); a row about many
+    phrases lists them below it, wrapped between phrases and indented."""
     warnings = table[table["level"] == "warning"]
     if warnings.empty:
         console.print(Text("No warnings.", style="green"))
     for r in (*warnings.itertuples(), *table[table["level"] != "warning"].itertuples()):
-        where = f"{r.source}:{int(r.line)}" if pd.notna(r.line) else r.source
         style = "yellow" if r.level == "warning" else "dim"
-        console.print(
-            Text.assemble((f"{r.check}: ", style), f"{where}: {r.message}"), soft_wrap=True
+        hanging(
+            console,
+            Text.assemble((f"{r.check}: ", style), f"{where(r.source, r.line)}: {r.message}"),
         )
+        phrases = getattr(r, "phrases", ())
+        if phrases:
+            for line in _packed(list(phrases), console.width - 4):
+                console.print(Text("    " + line, style="dim"), soft_wrap=True)
+
+
+def _packed(items: list[str], width: int) -> list[str]:
+    """``items`` joined by commas into lines of at most ``width`` characters, never
+    breaking an item across lines (an item longer than a line stands alone)."""
+    lines: list[str] = []
+    line = ""
+    for n, item in enumerate(items):
+        piece = item + ("," if n < len(items) - 1 else "")
+        if line and len(line) + 1 + len(piece) > width:
+            lines.append(line)
+            line = piece
+        else:
+            line = f"{line} {piece}" if line else piece
+    if line:
+        lines.append(line)
+    return lines
 
 
 def example_results(console: Console, results: pd.DataFrame, source: str) -> None:
