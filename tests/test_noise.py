@@ -139,3 +139,85 @@ def test_a_note_in_brackets_before_the_first_turn_is_no_warning(study):
         line.startswith("preamble: interviews/M2.txt:5: the note before the first turn")
         for line in items(checked.output)
     )
+
+
+def test_every_line_fits_80_columns_and_titles_stand_whole(study):
+    transcripts, codebook = study
+    out = "results-of-the-first-round-of-interviews-in-kecamatan-tanjung-karang-timur"
+    result = runner.invoke(
+        app, ["code", "-t", transcripts, "-c", codebook, "-o", out], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    lines = result.output.splitlines()
+    # the titles on lines of their own, not squeezed into the width of a narrow table
+    assert "Conclusions: met when positive / with stance >= 0.75 (masyarakat)" in lines
+    assert "Triangulation: the rule applied to each role alone" in lines
+    assert "Corpus: 1 transcript (1 masyarakat); 2 informant sentences, 2 coded, 3 codings." in (
+        items(result.output)
+    )
+    wrote = [line for line in items(result.output) if line.startswith("Wrote ")]
+    assert wrote == [
+        f"Wrote 12 files to {out}/: informants.csv, segments.csv, codings.csv, stances.csv, "
+        "checklist_matrix.csv, role_matrix.csv, evidence.csv, segments_by_code.csv, "
+        "conclusions.csv, overall.csv, triangulation.csv, negative_evidence.csv"
+    ]
+
+
+def test_one_file_and_one_transcript_read_in_the_singular(study):
+    transcripts, codebook = study
+    result = runner.invoke(app, ["cooccur", "-t", transcripts, "-c", codebook, "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 1 file to out/: cooccurrence.csv" in result.output
+    checked = runner.invoke(app, ["validate", "-t", transcripts, "-c", codebook])
+    assert "1 transcript and the codebook 'mini' (3 criteria) are valid." in checked.output
+
+
+def test_evidence_quotes_are_wrapped_whole_not_cut(study):
+    transcripts, codebook = study
+    quote = (
+        "Petugasnya ramah sekali, dari pagi sampai sore tetap senyum walaupun yang datang "
+        "banyak dan semua minta didahulukan."
+    )
+    turns = [("P", "Bagaimana sikap petugas saat melayani?"), ("M2", quote)]
+    Path(transcripts, "M2.txt").write_text(transcript_text("M2", "masyarakat", turns), "utf-8")
+    result = runner.invoke(app, ["code", "-t", transcripts, "-c", codebook, "-o", "out"])
+    assert result.exit_code == 0, result.output
+    evidence = result.output.split("Evidence by criterion")[1].split("Triangulation")[0]
+    cells = [line.split("│")[-1].strip() for line in evidence.splitlines() if "│" in line]
+    assert quote in " ".join(cell for cell in cells if cell)
+    negative = result.output.split("Negative evidence")[1].split("Conclusions")[0]
+    assert "…" not in negative
+
+
+def test_agreement_and_saturation_explanations_wrap_between_words(study, tmp_path):
+    transcripts, codebook = study
+    gold = tmp_path / "gold.csv"
+    gold.write_text("segment_id,criterion,polarity\n", "utf-8")
+    result = runner.invoke(
+        app, ["agree", "auto", str(gold), "-t", transcripts, "-c", codebook, "-o", "agreement"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any(line.startswith("Unit: one informant sentence x one criterion") for line in lines)
+    assert any(line.startswith("alpha = 1 - (n - 1)") for line in items(result.output))
+    saturation = runner.invoke(app, ["saturation", "-t", transcripts, "-c", codebook])
+    assert saturation.exit_code == 0, saturation.output
+    assert max(len(line) for line in saturation.output.splitlines()) <= 80
+    assert any(
+        line.startswith("In corpus order the last new code came with interview 1 (M1)")
+        and line.endswith("on average.")
+        for line in items(saturation.output)
+    )
+
+
+def test_quiet_export_says_in_one_line_what_refi_qda_cannot_carry(study):
+    transcripts, codebook = study
+    args = ["export", "-q", "-t", transcripts, "-c", codebook, "-F", "qdpx", "-o", "out"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert len(items(result.output)) == 1
+    assert items(result.output)[0].startswith("warning: REFI-QDA export: ")
+    loud = runner.invoke(app, args[:1] + args[2:] + ["-o", "out2"])
+    assert len([line for line in items(loud.output) if line.startswith("warning:")]) > 1

@@ -171,10 +171,12 @@ def _write_files(files: dict[str, bytes], out: Path, console) -> None:
         paths = _run(write_files, files, out)
     except OSError as error:
         _fail(OSError(f"{out}: cannot write the files: {error.strerror or error}"))
-    console.print(
-        f"Wrote {len(paths)} files to {out}/: " + ", ".join(p.name for p in paths),
-        soft_wrap=True,
-        markup=False,
+    from .render import hanging, plural, where
+
+    hanging(
+        console,
+        f"Wrote {plural(len(paths), 'file')} to {where(str(out))}/: "
+        + ", ".join(p.name for p in paths),
     )
 
 
@@ -234,9 +236,15 @@ def _export(result, formats: list[str], out: Path, console, personal_data: bool)
         from .model import Notice
         from .refi_export import export_losses
 
+        losses = export_losses(result)
+        if console.quiet:  # one line under -q; the reader asked for quiet, not for nothing
+            losses = [
+                f"{len(losses)} kinds of ektp-qual's analysis cannot be carried by the "
+                "standard (run without -q to read which)"
+            ]
         render.notices(
             render.make_console(stderr=True),
-            [Notice("REFI-QDA export", None, loss) for loss in export_losses(result)],
+            [Notice("REFI-QDA export", None, loss) for loss in losses],
         )
     _write_files(export_files(result, formats, personal_data=personal_data), out, console)
 
@@ -554,10 +562,10 @@ def validate(
     corpus, book, _ = _run(load, transcripts, codebook, None)
     issues = _run(validate_inputs, corpus, book)
     console = render.make_console(quiet)
-    console.print(
-        f"{len(corpus.transcripts)} transcripts and the codebook {book.id!r} "
-        f"({len(book.criteria)} criteria) are valid.",
-        markup=False,
+    render.hanging(
+        console,
+        f"{render.plural(len(corpus.transcripts), 'transcript')} and the codebook {book.id!r} "
+        f"({render.plural(len(book.criteria), 'criterion', 'criteria')}) " + "are valid.",
     )
     render.issues(render.make_console(), issues)
     if strict and (issues["level"] == "warning").any():
