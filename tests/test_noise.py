@@ -221,3 +221,62 @@ def test_quiet_export_says_in_one_line_what_refi_qda_cannot_carry(study):
     assert items(result.output)[0].startswith("warning: REFI-QDA export: ")
     loud = runner.invoke(app, args[:1] + args[2:] + ["-o", "out2"])
     assert len([line for line in items(loud.output) if line.startswith("warning:")]) > 1
+
+
+def test_codebook_errors_name_the_criterion_by_its_id(study):
+    transcripts, codebook = study
+    text = MINI_CODEBOOK.replace("  - id: attitude\n", "  - id: attitude\n    colour: red\n")
+    Path(codebook).write_text(text, "utf-8")
+    result = runner.invoke(app, ["validate", "-t", transcripts, "-c", codebook])
+    assert result.exit_code == 2
+    assert "codebook.yaml:13: unknown key 'colour' in criterion 'attitude' (allowed:" in (
+        " ".join(result.output.split())
+    )
+    text = MINI_CODEBOOK.replace("[cepat, cekatan]", "[cepat, [cekatan]]")
+    Path(codebook).write_text(text, "utf-8")
+    result = runner.invoke(app, ["code", "-t", transcripts, "-c", codebook, "-o", "out"])
+    assert result.exit_code == 2
+    assert "'professionalism.positive[1]' must be a phrase, not a list or mapping" in (
+        " ".join(result.output.split())
+    )
+
+
+def test_the_recode_menu_numbers_each_criterion_the_same_on_every_item(study):
+    transcripts, codebook = study
+    args = ["review", "-t", transcripts, "-c", codebook, "--coder", "ana"]
+    # recode the first coding, cancel; skip; the same on the second; then try the
+    # second coding's own number, which is no choice.
+    result = runner.invoke(app, args, input="cxs" + "cx" + "c2" + "q")
+    assert result.exit_code == 0, result.output
+    menus = [line for line in result.output.splitlines() if line.startswith("Criterion? ")]
+    assert menus == [
+        "Criterion? [2] professionalism  [3] reliability  (other key: cancel)",
+        "Criterion? [1] attitude  [3] reliability  (other key: cancel)",
+        "Criterion? [1] attitude  [3] reliability  (other key: cancel)",
+    ]
+    assert result.output.count("-> cancelled") == 3
+
+
+def test_review_says_whose_name_it_records_without_coder(study):
+    import getpass
+
+    transcripts, codebook = study
+    args = ["review", "-t", transcripts, "-c", codebook]
+    result = runner.invoke(app, args, input="aq")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Recording your decisions as coder {getpass.getuser()!r} (your login name); give "
+        "--coder NAME to record them under another name."
+    ) in items(result.output)
+    named = runner.invoke(app, [*args, "--coder", "ana"], input="q")
+    assert "Recording your decisions" not in named.output
+
+
+def test_the_english_report_explains_the_id_number_mask(clinic_study, tmp_path):
+    folder, codebook = clinic_study
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "-t", str(folder), "-c", str(codebook), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text("utf-8")
+    assert "16-digit national ID numbers [NIK]" in page
+    assert not re.search(r"(?<!\[)NIK", page)

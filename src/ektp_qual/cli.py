@@ -585,7 +585,11 @@ def review(
     ] = Path("review.csv"),
     coder: Annotated[
         str | None,
-        typer.Option("--coder", help="Your name or initials, recorded with each decision."),
+        typer.Option(
+            "--coder",
+            help="Your name or initials, recorded with each decision (default: your login "
+            "name, which the review says it records).",
+        ),
     ] = None,
     criterion: Annotated[
         list[str] | None,
@@ -642,11 +646,21 @@ def review(
         include_decided=all_codings,
         include_uncoded=uncoded,
     )
+    console = render.make_console()
+    if not coder:
+        # Every decision carries its coder, and agreement is computed between coders:
+        # a name taken from the login must not be recorded without the researcher seeing it.
+        coder = getpass.getuser()
+        render.hanging(
+            console,
+            f"Recording your decisions as coder {coder!r} (your login name); "
+            "give --coder NAME to record them under another name.",
+        )
     session = ReviewSession(
-        console=render.make_console(),
+        console=console,
         codebook=reduction.codebook,
         path=review_file,
-        coder=coder or getpass.getuser(),
+        coder=coder,
         items=items,
         read_key=_key_reader(),
     )
