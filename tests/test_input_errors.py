@@ -1071,18 +1071,22 @@ def test_preamble_is_kept_warned_and_not_coded(tmp_path: Path):
     assert not reduction.segments["text"].str.contains("ramah").any()
 
 
-def test_preamble_is_a_warning_in_the_cli(tmp_path: Path, good_codebook: Path):
+def test_preamble_is_a_warning_in_the_cli(tmp_path: Path, good_codebook: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     body = "Wawancara di rumah informan.\nP: Bagaimana petugasnya?\nM01: Petugasnya ramah.\n"
     folder = write_files(tmp_path / "corpus", {"M01.txt": transcript("M01", body=body)})
     result = invoke_code(folder, good_codebook, tmp_path / "out")
     assert result.exit_code == 0, result.output
+    # a warning wraps between words, its continuation lines indented
+    items = re.sub(r"\n +", " ", result.output).splitlines()
     warnings = [
         line
-        for line in result.output.splitlines()
+        for line in items
         if line.startswith("warning: ") and "before the first speaker turn" in line
     ]
     assert len(warnings) == 1
-    assert f"{folder / 'M01.txt'}:5:" in warnings[0]
+    # the file as the researcher reads it: relative to the working folder
+    assert warnings[0].startswith("warning: corpus/M01.txt:5: ")
     assert "preamble" in warnings[0]
 
 

@@ -260,9 +260,9 @@ def test_review_flip_recode_add_and_undo(study, tmp_path):
     corpus, book = study
     path = tmp_path / "review.csv"
     args = ["review", "-t", str(corpus), "-c", str(book), "--review", str(path)]
-    # flip the 1st; recode the 2nd to the 3rd criterion listed (attitude left out);
+    # flip the 1st; recode the 2nd to the 3rd criterion of the codebook (reliability);
     # add reliability + to the 3rd, then undo that, then quit.
-    keys = "f" + "c2" + "n3+" + "u" + "q"
+    keys = "f" + "c3" + "n3+" + "u" + "q"
     result = runner.invoke(app, [*args, "--coder", "bo"], input=keys)
     assert result.exit_code == 0, result.output
     assert "-> undone: add reliability positive" in result.output

@@ -6,10 +6,10 @@ import numpy as np
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from spacy.attrs import IS_PUNCT, ORTH
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
 
 import ektp_qual
-from ektp_qual.language.words import SentenceSplitter
+from ektp_qual.language.words import SentenceSplitter, opening_marks
 
 
 def _oracle_and_ours():
@@ -89,3 +89,41 @@ def test_docs_laid_end_to_end_split_as_each_alone(texts):
         for sent in doc.sents
     ]
     assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Ya", "ramah", ".", "!", "?", ",", " ", "(", ")", '"', "“", "Pak.", "ok"]),
+        max_size=30,
+    ).map("".join)
+)
+def test_an_opening_mark_moves_to_the_sentence_it_opens(text):
+    """spaCy leaves the quote of ``... sabar. "Pelan-pelan`` at the end of the sentence
+    before; ours gives it to the sentence it opens, and changes nothing else."""
+    doc = ORACLE(text)
+    table = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH]).reshape(-1, 4).astype(np.int64)
+    opening = opening_marks(table[:, 0].astype(np.uint64), table[:, 2], table[:, 3], ORACLE.vocab)
+    starts = OURS.starts_in(
+        table[:, 0].astype(np.uint64), table[:, 1], np.zeros(1, dtype=np.int64), opening
+    ).tolist()
+    spacy_starts = [sent.start for sent in doc.sents]
+    assert len(starts) == len(spacy_starts)
+    for ours, theirs in zip(starts, spacy_starts, strict=True):
+        assert ours <= theirs and all(opening[ours:theirs])
+    for end in starts[1:]:
+        # no sentence ends with a mark that opens the next one
+        assert not opening[end - 1]
+
+
+def test_a_quotation_opening_a_sentence_belongs_to_it(corpus_dir, mini_codebook):
+    said = 'Dia sabar ngajarinnya. "Pelan-pelan aja, Bu," gitu katanya. Terus (ya) pulang.'
+    corpus = corpus_dir(
+        {"M2": ("masyarakat", [("P", "Bagaimana sikap petugas saat melayani?"), ("M2", said)])}
+    )
+    segments = ektp_qual.reduce(corpus, mini_codebook).segments
+    assert segments["text"].tolist() == [
+        "Dia sabar ngajarinnya.",
+        '"Pelan-pelan aja, Bu," gitu katanya.',
+        "Terus (ya) pulang.",
+    ]

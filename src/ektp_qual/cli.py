@@ -220,17 +220,18 @@ def _write_files(files: dict[str, bytes], out: Path, console, command: str) -> N
         run = _run(write_run, files, out, command)
     except OSError as error:
         _fail(OSError(f"{out}: cannot write the files: {error.strerror or error}"))
-    console.print(
-        f"Wrote {len(run.written)} files to {out}/: " + ", ".join(p.name for p in run.written),
-        soft_wrap=True,
-        markup=False,
+    from .outputs.render import hanging, plural, where
+
+    hanging(
+        console,
+        f"Wrote {plural(len(run.written), 'file')} to {where(str(out))}/: "
+        + ", ".join(p.name for p in run.written),
     )
     if run.removed:
-        console.print(
+        hanging(
+            console,
             f"Removed what an earlier '{run.command}' wrote there and this one does not: "
             + ", ".join(p.name for p in run.removed),
-            soft_wrap=True,
-            markup=False,
         )
     if run.kept:
         from .outputs import render
@@ -325,6 +326,11 @@ def _export(
         from .refi.exporter import export_losses
 
         losses = export_losses(result, personal_data=personal_data, offsets=offsets)
+        if console.quiet:  # one line under -q; the reader asked for quiet, not for nothing
+            losses = [
+                f"{len(losses)} kinds of ektp-qual's analysis cannot be carried by the "
+                "standard (run without -q to read which)"
+            ]
         render.notices(
             render.make_console(stderr=True),
             [Notice("REFI-QDA export", None, loss) for loss in losses],
@@ -695,10 +701,10 @@ def validate(
     corpus, book, _ = _run(load, transcripts, codebook, None)
     issues = _run(validate_inputs, corpus, book)
     console = render.make_console(quiet)
-    console.print(
-        f"{len(corpus.transcripts)} transcripts and the codebook {book.id!r} "
-        f"({len(book.criteria)} criteria) are valid.",
-        markup=False,
+    render.hanging(
+        console,
+        f"{render.plural(len(corpus.transcripts), 'transcript')} and the codebook {book.id!r} "
+        f"({render.plural(len(book.criteria), 'criterion', 'criteria')}) " + "are valid.",
     )
     render.issues(render.make_console(), issues)
     if strict and (issues["level"] == "warning").any():
@@ -718,7 +724,11 @@ def review(
     ] = Path("review.csv"),
     coder: Annotated[
         str | None,
-        typer.Option("--coder", help="Your name or initials, recorded with each decision."),
+        typer.Option(
+            "--coder",
+            help="Your name or initials, recorded with each decision (default: your login "
+            "name, which the review says it records).",
+        ),
     ] = None,
     criterion: Annotated[
         list[str] | None,
@@ -775,11 +785,21 @@ def review(
         include_decided=all_codings,
         include_uncoded=uncoded,
     )
+    console = render.make_console()
+    if not coder:
+        # Every decision carries its coder, and agreement is computed between coders:
+        # a name taken from the login must not be recorded without the researcher seeing it.
+        coder = getpass.getuser()
+        render.hanging(
+            console,
+            f"Recording your decisions as coder {coder!r} (your login name); "
+            "give --coder NAME to record them under another name.",
+        )
     session = ReviewSession(
-        console=render.make_console(),
+        console=console,
         codebook=reduction.codebook,
         path=review_file,
-        coder=coder or getpass.getuser(),
+        coder=coder,
         items=items,
         read_key=_key_reader(),
     )

@@ -17,7 +17,7 @@ import pandas as pd
 from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
-from .coding.coder import Coder, CodingResult
+from .coding.coder import Coder
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
 from .inputs.review_file import ReviewFile, apply_review, read_review
@@ -164,12 +164,13 @@ def _reduce(
                 *corpus.notices,
                 *deciding_role_notices(corpus, book),
                 *_private_notice(corpus, book),
-                *_unmatched_notice(result),
                 *outcome.notices,
             ],
             mask,
         ),
         review=outcome if decisions is not None else None,
+        codebook_phrases=_phrase_count(book),
+        unmatched_phrases=len(result.unmatched_phrases()),
     )
 
 
@@ -195,22 +196,10 @@ def _private_notice(corpus: Corpus, book: Codebook) -> list[Notice]:
     ]
 
 
-def _unmatched_notice(result: CodingResult) -> list[Notice]:
-    """One line on the codebook phrases that found nothing; ``validate`` lists them."""
-    book = result.codebook
-    unmatched = len(result.unmatched_phrases())
-    if not unmatched:
-        return []
+def _phrase_count(book: Codebook) -> int:
+    """Every phrase of the codebook: the criteria's and the generic judgements'."""
     total = sum(len(c.positive) + len(c.negative) for c in book.criteria)
-    total += len(book.evaluative_positive) + len(book.evaluative_negative)
-    return [
-        Notice(
-            book.source,
-            None,
-            f"{unmatched} of {total} codebook phrases match nothing in this corpus "
-            "(ektp-qual validate lists them)",
-        )
-    ]
+    return total + len(book.evaluative_positive) + len(book.evaluative_negative)
 
 
 def display(reduction: Reduction) -> Display:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM, ORTH
 
-from ..language.words import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
+from ..language.words import DERIVED, SentenceSplitter, WordKeys, blank_pipeline, opening_marks
 from ..model import (
     CODING_COLUMNS,
     PHRASE_SEPARATOR,
@@ -493,7 +493,9 @@ class Coder:
         matches, ignored, markers = self._resolve(doc, self._loose_inputs(doc))
         # What is proposed is in the question itself, the turn's last sentence: not in
         # what the interviewer said before asking it ("Saya lagi penelitian, ...").
-        starts = self.sentences.starts_in(tokens.orth, tokens.punct, tokens.doc_starts)
+        starts = self.sentences.starts_in(
+            tokens.orth, tokens.punct, tokens.doc_starts, self._opening(tokens)
+        )
         last = int(starts[-1]) if len(starts) else 0
         asked = [m for m in matches if m[0] >= last]
         judged = self._judge(tokens, 0, last, len(doc), question, asked, markers, ignored, topic)
@@ -559,7 +561,9 @@ class Coder:
             cut = np.searchsorted(starts, tokens.doc_starts).tolist()
             starts = starts.tolist()
             norms = norms.tolist()
-            firsts = self.sentences.starts_in(tokens.orth, tokens.punct, tokens.doc_starts)
+            firsts = self.sentences.starts_in(
+                tokens.orth, tokens.punct, tokens.doc_starts, self._opening(tokens)
+            )
             bounds = np.searchsorted(firsts, tokens.doc_starts).tolist()
             firsts = firsts.tolist()
             for k, (unit, doc) in enumerate(zip(batch, docs, strict=True)):
@@ -619,6 +623,10 @@ class Coder:
                         offset,
                         text,
                     )
+
+    def _opening(self, tokens: _Tokens) -> np.ndarray:
+        """The tokens that open a quotation or bracket, for the sentence splitter."""
+        return opening_marks(tokens.orth, *tokens.offsets, self.nlp.vocab)
 
     def _code_doc(
         self,
@@ -1123,6 +1131,7 @@ class _Tokens:
         self.space_list = table[:, 2].tolist()
         self.idx = table[:, 3].tolist()
         self.length = table[:, 4].tolist()
+        self.offsets = table[:, 3].astype(np.int64), table[:, 4].astype(np.int64)
         # Running counts, so that clauses and word distances cost a subtraction:
         # punctuation that ends a clause, and words, among the tokens before each token.
         wordish = (table[:, 2] == 0) & ~np.isin(self.orth, transparent)

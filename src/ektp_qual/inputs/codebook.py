@@ -293,10 +293,18 @@ def _text(doc: YamlDocument, value: object, *path: object) -> str:
         return value.strip()
     if raw is not None and not isinstance(value, dict | list):
         return raw.strip()
-    raise doc.error(f"{_where(path)} must be text", *path)
+    raise doc.error(f"{_where(path, doc)} must be text", *path)
 
 
-def _where(path: tuple) -> str:
+def _where(path: tuple, doc: YamlDocument | None = None) -> str:
+    """A key's place as the researcher knows it: a criterion by its id (``'attitude'``,
+    ``'attitude.positive[3]'``), not by its index in the list, when it has one."""
+    if doc is not None and path[:1] == ("criteria",) and len(path) > 1:
+        items = doc.data.get("criteria") if isinstance(doc.data, dict) else None
+        item = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
+        cid = item.get("id") if isinstance(item, dict) else None
+        if isinstance(cid, str) and _CRITERION_ID.fullmatch(cid.strip()):
+            path = (cid.strip(), *path[2:])
     out = ""
     for step in path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
@@ -307,28 +315,30 @@ def _phrases(doc: YamlDocument, value: object, path: tuple) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise doc.error(f"{_where(path)} must be a list of phrases", *path)
+        raise doc.error(f"{_where(path, doc)} must be a list of phrases", *path)
     phrases = []
     for index, item in enumerate(value):
         if isinstance(item, dict | list):
             raise doc.error(
-                f"{_where((*path, index))} must be a phrase, not a list or mapping", *path, index
+                f"{_where((*path, index), doc)} must be a phrase, not a list or mapping",
+                *path,
+                index,
             )
         raw = doc.raw(*path, index)
         phrase = item if isinstance(item, str) else (raw if raw is not None else str(item))
         phrase = " ".join(str(phrase).split())
         if not phrase:
-            raise doc.error(f"empty phrase at {_where((*path, index))}", *path, index)
+            raise doc.error(f"empty phrase at {_where((*path, index), doc)}", *path, index)
         if len(phrase) > MAX_PHRASE:
             raise doc.error(
-                f"phrase at {_where((*path, index))} has {len(phrase):,} characters "
+                f"phrase at {_where((*path, index), doc)} has {len(phrase):,} characters "
                 f"(at most {MAX_PHRASE:,}): a phrase is a few words",
                 *path,
                 index,
             )
         if not any(ch.isalnum() for ch in phrase):
             raise doc.error(
-                f"phrase {phrase!r} at {_where((*path, index))} has no words: a phrase of "
+                f"phrase {phrase!r} at {_where((*path, index), doc)} has no words: a phrase of "
                 "punctuation alone would match every sentence that has it",
                 *path,
                 index,
@@ -345,11 +355,11 @@ def _criteria(doc: YamlDocument, value: object) -> tuple[Criterion, ...]:
     for index, item in enumerate(value):
         path = ("criteria", index)
         if not isinstance(item, dict):
-            raise doc.error(f"{_where(path)} must be a mapping with 'id' and 'label'", *path)
-        _known_keys(doc, item, CRITERION_KEYS, path, f"criterion {_where(path)}")
+            raise doc.error(f"{_where(path, doc)} must be a mapping with 'id' and 'label'", *path)
+        _known_keys(doc, item, CRITERION_KEYS, path, f"criterion {_where(path, doc)}")
         for required in ("id", "label"):
             if item.get(required) in (None, ""):
-                raise doc.error(f"criterion {_where(path)} has no {required!r}", *path)
+                raise doc.error(f"criterion {_where(path, doc)} has no {required!r}", *path)
         cid = _text(doc, item["id"], *path, "id")
         if not _CRITERION_ID.fullmatch(cid):
             raise doc.error(
@@ -396,10 +406,10 @@ def _examples(doc: YamlDocument, value: object, path: tuple) -> tuple[Example, .
         return ()
     if not isinstance(value, dict):
         raise doc.error(
-            f"{_where(path)} must map {', '.join(EXAMPLE_EXPECTATIONS)} to lists of sentences",
+            f"{_where(path, doc)} must map {', '.join(EXAMPLE_EXPECTATIONS)} to lists of sentences",
             *path,
         )
-    _known_keys(doc, value, EXAMPLE_EXPECTATIONS, path, _where(path))
+    _known_keys(doc, value, EXAMPLE_EXPECTATIONS, path, _where(path, doc))
     examples = []
     for expected in EXAMPLE_EXPECTATIONS:
         items = value.get(expected)
@@ -407,20 +417,20 @@ def _examples(doc: YamlDocument, value: object, path: tuple) -> tuple[Example, .
             continue
         where = (*path, expected)
         if not isinstance(items, list):
-            raise doc.error(f"{_where(where)} must be a list of sentences", *where)
+            raise doc.error(f"{_where(where, doc)} must be a list of sentences", *where)
         for index, item in enumerate(items):
             at = (*where, index)
             question = ""
             if isinstance(item, dict):
-                _known_keys(doc, item, EXAMPLE_KEYS, at, _where(at))
+                _known_keys(doc, item, EXAMPLE_KEYS, at, _where(at, doc))
                 if "text" not in item:
-                    raise doc.error(f"example {_where(at)} has no 'text'", *at)
+                    raise doc.error(f"example {_where(at, doc)} has no 'text'", *at)
                 text = _text(doc, item["text"], *at, "text")
                 question = _text(doc, item.get("question") or "", *at, "question")
             else:
                 text = _text(doc, item, *at)
             if not text:
-                raise doc.error(f"empty example at {_where(at)}", *at)
+                raise doc.error(f"empty example at {_where(at, doc)}", *at)
             examples.append(Example(text, expected, question, doc.line(*at)))
     return tuple(examples)
 

@@ -32,3 +32,25 @@ def sample_codebook() -> Path:
 def sample_findings() -> Path:
     """The thesis's verdicts, to compare the reproduction with."""
     return sample_transcripts() / "thesis_findings.yaml"
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as a researcher should read it on screen: inside the embedded sample as
+    ``<sample>/...``, inside the working folder relative to it, elsewhere as given.
+
+    The sample lives in site-packages; its full path says nothing and fills the line.
+    """
+    text = str(path)
+    if not text or text.startswith("<"):
+        return text
+    resolved = Path(text).resolve()
+    try:
+        inside = resolved.relative_to(_root().resolve())
+    except (ValueError, FileNotFoundError):
+        inside = None
+    if inside is not None and inside.parts[:1] in (("transcripts_sample",), ("codebooks",)):
+        return "<sample>/" + inside.as_posix()
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return text

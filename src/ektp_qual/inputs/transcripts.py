@@ -42,10 +42,18 @@ def read_transcript_with_notices(path: str | Path) -> tuple[Transcript, list[Not
     return readers.read_transcript_file(path)
 
 
+def transcriber_note(preamble: str) -> bool:
+    """Whether text before the first turn is a transcriber's note in brackets, such as
+    ``(Wawancara di bengkel informan.)``: the convention for where an interview took
+    place, kept and shown, not a speaker's words that lost their label."""
+    text = preamble.strip()
+    return len(text) > 1 and text[0] + text[-1] in ("()", "[]")
+
+
 def transcript_notices(transcript: Transcript) -> list[Notice]:
     """Warnings about a transcript that do not stop the run."""
     notices = []
-    if transcript.preamble:
+    if transcript.preamble and not transcriber_note(transcript.preamble):
         snippet = " ".join(transcript.preamble.split())[:60]
         where = ""
         if transcript.path is not None and transcript.path.suffix.lower() == ".docx":

@@ -230,6 +230,23 @@ def blank_pipeline(codebook: Codebook):
     return language()
 
 
+#: Marks that open a quotation or a bracket when a space stands before them and none after.
+OPENING_MARKS = ('"', "'", "“", "‘", "«", "„", "(", "[")
+
+
+def opening_marks(orths: np.ndarray, idx: np.ndarray, length: np.ndarray, vocab) -> np.ndarray:
+    """Which tokens open a quotation or a bracket: an opening mark with a space (or the
+    start of the text) before it and the next token right after it."""
+    marks = np.array(sorted(vocab.strings.add(m) for m in OPENING_MARKS), dtype=np.uint64)
+    n = len(orths)
+    ends = idx + length
+    spaced_before = np.ones(n, dtype=bool)
+    spaced_before[1:] = idx[1:] > ends[:-1]
+    joined_after = np.zeros(n, dtype=bool)
+    joined_after[:-1] = idx[1:] == ends[:-1]
+    return np.isin(orths, marks) & spaced_before & joined_after
+
+
 class SentenceSplitter:
     """spaCy's rule-based Sentencizer rule, computed on the doc's arrays.
 
@@ -247,12 +264,22 @@ class SentenceSplitter:
             sorted(vocab.strings.add(p) for p in Sentencizer.default_punct_chars), dtype=np.uint64
         )
 
-    def starts_in(self, orths: np.ndarray, punct: np.ndarray, doc_starts: np.ndarray) -> np.ndarray:
+    def starts_in(
+        self,
+        orths: np.ndarray,
+        punct: np.ndarray,
+        doc_starts: np.ndarray,
+        opening: np.ndarray | None = None,
+    ) -> np.ndarray:
         """The first token of each sentence in docs laid end to end.
 
         ``orths`` and ``punct`` are the docs' ORTH and IS_PUNCT arrays concatenated;
         ``doc_starts`` the (ascending) index where each doc begins. Returns ascending
         indices into the concatenation; a doc always starts a sentence unless it is empty.
+        ``opening`` marks tokens that open a quotation or a bracket (see ``opening_marks``):
+        one just before a sentence's first word belongs to that sentence, so
+        ``... sabar. "Pelan-pelan aja"`` does not leave its quote mark at the end of the
+        sentence before.
         """
         n = len(orths)
         doc_starts = np.asarray(doc_starts, dtype=np.int64)
@@ -264,6 +291,15 @@ class SentenceSplitter:
         doc_of_word = np.searchsorted(doc_starts, words, side="right") - 1
         previous = np.concatenate(([-1], words[:-1])) + 1
         since = np.maximum(previous, doc_starts[doc_of_word])
-        after_final = words[finals_before[words] > finals_before[since]]
+        starting = finals_before[words] > finals_before[since]
+        after_final = words[starting]
+        if opening is not None and len(after_final):
+            lower = since[starting]
+            while True:  # a bracket and a quote may both open ('("Jadi')
+                earlier = np.maximum(after_final - 1, lower)
+                moves = opening[earlier] & (finals_before[earlier] > finals_before[lower])
+                if not moves.any():
+                    break
+                after_final = np.where(moves, earlier, after_final)
         non_empty = doc_starts[doc_starts < np.append(doc_starts[1:], n)]
         return np.sort(np.concatenate((non_empty, after_final)))

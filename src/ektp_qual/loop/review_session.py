@@ -223,15 +223,19 @@ class ReviewSession:
         ]
 
     def _choose_criterion(self, keys: Iterator[str], exclude: str) -> str:
-        choices = [c for c in self.codebook.criteria if c.id != exclude][: len(_CHOICE_KEYS)]
-        menu = "  ".join(f"[{_CHOICE_KEYS[n]}] {c.id}" for n, c in enumerate(choices))
+        """A criterion by its key, which is its place in the codebook on every item: the
+        criterion being recoded is left out of the menu, not renumbered around."""
+        criteria = self.codebook.criteria[: len(_CHOICE_KEYS)]
+        menu = "  ".join(
+            f"[{_CHOICE_KEYS[n]}] {c.id}" for n, c in enumerate(criteria) if c.id != exclude
+        )
         self.console.print(f"Criterion? {menu}  (other key: cancel)", markup=False)
         key = next(keys, "")
         index = _CHOICE_KEYS.find(key) if key else -1
-        if not 0 <= index < len(choices):
+        if not 0 <= index < len(criteria) or criteria[index].id == exclude:
             self.console.print("-> cancelled", markup=False)
             return ""
-        return choices[index].id
+        return criteria[index].id
 
     def _choose_polarity(self, keys: Iterator[str]) -> str:
         self.console.print("Polarity? [+] positive  [-] negative  (other key: cancel)")

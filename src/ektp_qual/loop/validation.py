@@ -1,12 +1,15 @@
 """Checking a codebook against a corpus before trusting the coding.
 
 What ``ektp-qual validate`` reports, beyond the errors that stop every command:
-phrases that match nothing, phrases that stand under two criteria or both polarities,
-guide questions that the coder would attribute to another criterion, informants with no
-coded evidence, and transcripts with more than one informant label. These are
-**warnings**. Beside them come **notes**, which ask nothing of the researcher but say how
-the words around the phrases changed the coding: which wish, self, contrast, fix or
-quantity word, or negator, changed how many codings, with an example of each.
+phrases listed twice, phrases that stand under two criteria or both polarities, criteria
+none of whose phrases matches anything, guide questions that the coder would attribute
+to another criterion, informants with no coded evidence, and transcripts with more than
+one informant label. These are **warnings**: each is a defect to fix, and ``--strict``
+fails on any. Beside them come **notes**, which ask nothing of the researcher: the
+phrases that match nothing in this corpus (normal for a codebook written from theory
+before the interviews, so a statement of coverage, not a defect), and how the words
+around the phrases changed the coding: which wish, self, contrast, fix or quantity word,
+or negator, changed how many codings, with an example of each.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from collections import defaultdict
 import pandas as pd
 
 from ..coding.coder import Coder, CodingResult
+from ..inputs.transcripts import transcriber_note
 from ..language.privacy import Masker
 from ..model import Codebook, Corpus, Notice
 from ..model.errors import InputError
 
-ISSUE_COLUMNS = ["level", "check", "source", "line", "message"]
+#: ``phrases``: the phrases a row is about, when it is about many (listed apart from the
+#: message so that a display can wrap them).
+ISSUE_COLUMNS = ["level", "check", "source", "line", "message", "phrases"]
 #: How each kind of change reads in a note.
 CHANGE_NAMES = {
     "wish": "a wish or a condition",
@@ -37,10 +43,21 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
     notices = [*corpus.notices, *deciding_role_notices(corpus, codebook)]
     rows: list[tuple] = [("warning", "input", n.source, n.line, n.message) for n in notices]
     rows += _unmatched_phrases(result)
+    rows += _duplicate_phrases(coder)
     rows += _ambiguous_phrases(coder)
     rows += _misread_questions(coder)
     coded = set(result.codings["informant"])
     for t in corpus.transcripts:
+        if t.preamble and transcriber_note(t.preamble):
+            rows.append(
+                (
+                    "note",
+                    "preamble",
+                    t.source,
+                    t.body_line,
+                    f"the note before the first turn is kept and not coded: {t.preamble!r}",
+                )
+            )
         if t.informant not in coded:
             rows.append(
                 (
@@ -64,6 +81,9 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
                 )
             )
     rows += context_notes(result)
+    rows = [row if len(row) == len(ISSUE_COLUMNS) else (*row, ()) for row in rows]
+    order = {"warning": 0, "note": 1}
+    rows.sort(key=lambda row: order.get(row[0], 2))
     table = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
     # Shown on the screen: file names and quoted text keep no informant's personal data.
     mask = Masker.for_study(corpus, codebook)
@@ -161,21 +181,104 @@ def context_notes(result: CodingResult) -> list[tuple]:
 
 
 def _unmatched_phrases(result: CodingResult) -> list[tuple]:
+    """A note per list on the phrases that found nothing, and a warning for a criterion
+    none of whose phrases found anything: that is a codebook that cannot code it."""
     rows = []
+    book = result.codebook
     unmatched = result.unmatched_phrases()
     for (name, polarity), group in unmatched.groupby(["list", "polarity"], sort=False):
-        total = len(_phrases_of(result.codebook, name, polarity))
+        total = len(_phrases_of(book, name, polarity))
         rows.append(
             (
-                "warning",
+                "note",
                 "unmatched phrases",
-                result.codebook.source,
+                book.source,
                 None,
-                f"{name}.{polarity}: {len(group)} of {total} phrases match nothing in the "
-                f"corpus: {', '.join(group['phrase'])}",
+                f"{name}.{polarity}: {len(group)} of {total} phrases match nothing in the corpus",
+                tuple(group["phrase"]),
             )
         )
+    for c in book.criteria:
+        missed = (unmatched["list"] == c.id).sum()
+        if missed == len(c.positive) + len(c.negative):
+            rows.append(
+                (
+                    "warning",
+                    "unmatched criterion",
+                    book.source,
+                    None,
+                    f"none of the {missed} phrases of {c.id} matches anything in the corpus: "
+                    "nothing can be coded for it but generic judgements",
+                )
+            )
     return rows
+
+
+def _duplicate_phrases(coder: Coder) -> list[tuple]:
+    """Phrases listed twice in one list: a warning for the same words written twice (a
+    slip the second copy hides), a note per list for phrases written differently that
+    the coder reads alike (*nggak lama* and *tidak lama*): the second adds nothing."""
+    book = coder.codebook
+    lists = [
+        (("criteria", n, polarity), f"{c.id}.{polarity}", getattr(c, polarity))
+        for n, c in enumerate(book.criteria)
+        for polarity in ("positive", "negative")
+    ]
+    lists += [
+        (
+            ("evaluative", polarity),
+            f"evaluative.{polarity}",
+            getattr(book, f"evaluative_{polarity}"),
+        )
+        for polarity in ("positive", "negative")
+    ]
+    lines = _phrase_lines(book)
+    rows = []
+    for path, name, phrases in lists:
+        first: dict[tuple[str, ...], str] = {}
+        alike: list[str] = []
+        for index, phrase in enumerate(phrases):
+            key = tuple(coder.keys.key(t.text) for t in coder.nlp.make_doc(phrase))
+            if key not in first:
+                first[key] = phrase
+            elif first[key].casefold() == phrase.casefold():
+                rows.append(
+                    (
+                        "warning",
+                        "duplicate phrase",
+                        book.source,
+                        lines(*path, index),
+                        f"{phrase!r} is listed twice in {name}; remove one",
+                    )
+                )
+            else:
+                alike.append(f"{phrase!r} as {first[key]!r}")
+        if alike:
+            rows.append(
+                (
+                    "note",
+                    "phrases read alike",
+                    book.source,
+                    None,
+                    f"{name}: {len(alike)} phrase(s) read as one listed before them, so they "
+                    "add nothing",
+                    tuple(alike),
+                )
+            )
+    return rows
+
+
+def _phrase_lines(book: Codebook):
+    """A function giving the codebook file's line of a phrase (None when not from a file)."""
+    from ..inputs.textfile import read_text
+    from ..inputs.yamldoc import YamlDocument
+    from ..model.errors import InputError
+
+    try:
+        doc = YamlDocument(read_text(book.path, "codebook"), book.source) if book.path else None
+    except (InputError, OSError):
+        doc = None
+    return (lambda *path: doc.line(*path)) if doc is not None else (lambda *path: None)
 
 
 def _phrases_of(codebook: Codebook, name: str, polarity: str) -> tuple[str, ...]:

@@ -48,6 +48,10 @@ class Reduction:
     informants: pd.DataFrame
     notices: list[Notice] = field(default_factory=list)
     review: ReviewOutcome | None = None  # what a researcher's review file changed
+    #: Codebook phrases in all, and how many matched nothing in this corpus: a statement
+    #: about the codebook's coverage (``validate`` lists them), not a problem with the input.
+    codebook_phrases: int = 0
+    unmatched_phrases: int = 0
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = (self.informants, self.segments, self.codings, self.stances)

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.display import STANCE_SYMBOLS
+from ..inputs.sample import shown_path
 from ..model import Codebook, Notice
 from ..model.results import Conclusion, Display, Reduction
 from .terminal import SafeConsole
@@ -51,9 +52,44 @@ def one_line(text: str, width: int = QUOTE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def hanging(console: Console, text: Text | str, indent: int = 2, style: str = "") -> None:
+    """Print ``text`` wrapped between words at the console's width, its continuation lines
+    indented, so a long line reads as one item and never breaks mid-word."""
+    text = Text(text, style=style) if isinstance(text, str) else text
+    lines = text.wrap(console, max(20, console.width - indent))
+    for n, line in enumerate(lines):
+        line.rstrip()
+        console.print(Text(" " * indent) + line if n else line, soft_wrap=True)
+
+
+def titled(console: Console, table: Table) -> None:
+    """A table with its title above it on a line of its own, wrapped at the terminal's
+    width: rich would squeeze the title into the table's width, one word a line."""
+    if table.title:
+        hanging(console, Text(str(table.title), style="italic"))
+        table.title = None
+    console.print(table)
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """``1 transcript``, ``2 transcripts``."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def where(source: str, line: object = None) -> str:
+    """``file:line`` with the file as a researcher reads it (see ``shown_path``)."""
+    shown = shown_path(source)
+    return f"{shown}:{int(line)}" if line is not None and pd.notna(line) else shown
+
+
 def notices(console: Console, items: list[Notice]) -> None:
     for notice in items:
-        console.print(Text.assemble(("warning: ", "yellow"), str(notice)), soft_wrap=True)
+        hanging(
+            console,
+            Text.assemble(
+                ("warning: ", "yellow"), f"{where(notice.source, notice.line)}: {notice.message}"
+            ),
+        )
 
 
 def legend(console: Console, codebook: Codebook) -> None:
@@ -92,7 +128,7 @@ def checklist_matrix(console: Console, display: Display, codebook: Codebook) -> 
                     Text(f"{STANCE_SYMBOLS[stance]} {counts}", style=STANCE_STYLES[stance])
                 )
             table.add_row(f"  {record['informant']}", *cells)
-    console.print(table)
+    titled(console, table)
     legend(console, codebook)
 
 
@@ -118,7 +154,7 @@ def role_matrix(console: Console, display: Display, codebook: Codebook) -> None:
             share = r["share_positive"]
             cells.append("" if pd.isna(share) else f"{share:.0%}")
         table.add_row(*cells)
-    console.print(table)
+    titled(console, table)
 
 
 def evidence(console: Console, reduction: Reduction, codebook: Codebook, per_side: int = 2) -> None:
@@ -131,7 +167,8 @@ def evidence(console: Console, reduction: Reduction, codebook: Codebook, per_sid
         table = Table(box=box.MINIMAL, show_header=False, pad_edge=False, expand=False)
         table.add_column("", no_wrap=True, width=1)
         table.add_column("", no_wrap=True)
-        table.add_column("", overflow="fold")
+        # The whole quote, wrapped between words: a cut quote is no evidence to read.
+        table.add_column("", ratio=1)
         for polarity in ("positive", "negative"):
             side = quotes[(quotes["criterion"] == c.id) & (quotes["polarity"] == polarity)]
             side = side.drop_duplicates("informant").head(per_side)
@@ -139,12 +176,12 @@ def evidence(console: Console, reduction: Reduction, codebook: Codebook, per_sid
                 table.add_row(
                     Text(STANCE_SYMBOLS[polarity], style=STANCE_STYLES[polarity]),
                     q.informant,
-                    one_line(q.quote),
+                    " ".join(str(q.quote).split()),
                 )
         title = f"{c.id}: {c.label}" + (f" ({c.label_en})" if c.label_en else "")
         console.print(Text(title, style="bold cyan"))
         if table.row_count:
-            console.print(table)
+            titled(console, table)
         else:
             console.print(Text("  no coded evidence", style="dim"))
 
@@ -180,7 +217,7 @@ def conclusions(console: Console, conclusion: Conclusion, codebook: Codebook) ->
             want = findings.expected(r.criterion) if findings else None
             cells += [want or "", _mark(want, r.verdict)]
         table.add_row(*cells)
-    console.print(table)
+    titled(console, table)
     overall = conclusion.overall.iloc[0]
     line = Text("Overall: ")
     line.append(overall["verdict"], style=VERDICT_STYLES[overall["verdict"]])
@@ -237,7 +274,7 @@ def triangulation(console: Console, conclusion: Conclusion, codebook: Codebook) 
             Text(r["agreement"], style="bold yellow" if r["agreement"] == "disagree" else "")
         )
         table.add_row(*cells)
-    console.print(table)
+    titled(console, table)
 
 
 def negative_evidence(
@@ -251,28 +288,37 @@ def negative_evidence(
         head += "quotes against"
         console.print(Text(head, style="cyan"))
         for q in rows.head(per_criterion).itertuples():
-            console.print(
-                Text(f"  {STANCE_SYMBOLS[q.polarity]} {q.informant}: {one_line(q.quote, 66)}"),
-                soft_wrap=False,
-            )
+            quote = " ".join(str(q.quote).split())
+            hanging(console, Text(f"  {STANCE_SYMBOLS[q.polarity]} {q.informant}: {quote}"), 4)
 
 
 def reduction_summary(console: Console, reduction: Reduction) -> None:
     corpus = reduction.corpus
     roles = pd.Series([t.role for t in corpus.transcripts]).value_counts()
     role_text = ", ".join(f"{n} {role}" for role, n in roles.items())
-    console.print(
-        f"Corpus: {len(corpus.transcripts)} transcripts ({role_text}); "
-        f"{len(reduction.segments)} informant sentences, "
+    hanging(
+        console,
+        f"Corpus: {plural(len(corpus.transcripts), 'transcript')} ({role_text}); "
+        f"{plural(len(reduction.segments), 'informant sentence')}, "
         f"{reduction.codings['segment_id'].nunique()} coded, "
-        f"{len(reduction.codings)} codings."
+        f"{plural(len(reduction.codings), 'coding')}.",
     )
     book = reduction.codebook
-    console.print(
-        f"Codebook: {book.title} [{book.id}, {len(book.criteria)} criteria, "
-        f"sha256 {book.sha256[:12]}]",
-        markup=False,
+    hanging(
+        console,
+        f"Codebook: {book.title} [{book.id}, "
+        f"{plural(len(book.criteria), 'criterion', 'criteria')}, sha256 {book.sha256[:12]}]",
     )
+    if reduction.unmatched_phrases:
+        found = reduction.codebook_phrases - reduction.unmatched_phrases
+        hanging(
+            console,
+            Text(
+                f"{found} of {reduction.codebook_phrases} codebook phrases are found in this "
+                "corpus ('ektp-qual validate' lists the others).",
+                style="dim",
+            ),
+        )
     review = reduction.review
     if review is not None:
         pending = int((reduction.codings["source"] == "auto").sum())
@@ -312,21 +358,43 @@ def stances(console: Console, reduction: Reduction) -> None:
                 )
             )
         table.add_row(str(informant), str(group["role"].iloc[0]), *cells)
-    console.print(table)
+    titled(console, table)
     legend(console, book)
 
 
 def issues(console: Console, table: pd.DataFrame) -> None:
-    """Warnings first, then notes (which ask nothing of the researcher)."""
+    """Warnings first, then notes (which ask nothing of the researcher); a row about many
+    phrases lists them below it, wrapped between phrases and indented."""
     warnings = table[table["level"] == "warning"]
     if warnings.empty:
         console.print(Text("No warnings.", style="green"))
     for r in (*warnings.itertuples(), *table[table["level"] != "warning"].itertuples()):
-        where = f"{r.source}:{int(r.line)}" if pd.notna(r.line) else r.source
         style = "yellow" if r.level == "warning" else "dim"
-        console.print(
-            Text.assemble((f"{r.check}: ", style), f"{where}: {r.message}"), soft_wrap=True
+        hanging(
+            console,
+            Text.assemble((f"{r.check}: ", style), f"{where(r.source, r.line)}: {r.message}"),
         )
+        phrases = getattr(r, "phrases", ())
+        if phrases:
+            for line in _packed(list(phrases), console.width - 4):
+                console.print(Text("    " + line, style="dim"), soft_wrap=True)
+
+
+def _packed(items: list[str], width: int) -> list[str]:
+    """``items`` joined by commas into lines of at most ``width`` characters, never
+    breaking an item across lines (an item longer than a line stands alone)."""
+    lines: list[str] = []
+    line = ""
+    for n, item in enumerate(items):
+        piece = item + ("," if n < len(items) - 1 else "")
+        if line and len(line) + 1 + len(piece) > width:
+            lines.append(line)
+            line = piece
+        else:
+            line = f"{line} {piece}" if line else piece
+    if line:
+        lines.append(line)
+    return lines
 
 
 def example_results(console: Console, results: pd.DataFrame, source: str) -> None:
@@ -361,7 +429,7 @@ def agreement(console: Console, result, formulas: dict[str, str]) -> None:
     """Agreement per criterion and overall, with the unit and the formulas spelled out."""
     coders = ", ".join(result.coders)
     console.print(Text(f"Agreement between {coders}", style="bold"))
-    console.print(Text(result.unit.capitalize() + ".", style="dim"), soft_wrap=True)
+    hanging(console, Text(result.unit.capitalize() + ".", style="dim"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for name, justify in (
         ("criterion", "left"),
@@ -383,7 +451,7 @@ def agreement(console: Console, result, formulas: dict[str, str]) -> None:
             _figure(r.krippendorff_alpha),
             style=style,
         )
-    console.print(table)
+    titled(console, table)
     if result.detection is not None:
         detection = Table(
             title="Automatic coder against human coding", box=box.SIMPLE_HEAD, pad_edge=False
@@ -403,7 +471,7 @@ def agreement(console: Console, result, formulas: dict[str, str]) -> None:
                 _figure(r.recall, 2),
                 _figure(r.f1, 2),
             )
-        console.print(detection)
+        titled(console, detection)
     if result.verdicts is not None:
         verdicts = Table(
             title="Stances and verdicts, automatic against human coding",
@@ -423,19 +491,19 @@ def agreement(console: Console, result, formulas: dict[str, str]) -> None:
                 str(r.verdict_reference),
                 "✓" if r.matches else "✗",
             )
-        console.print(verdicts)
+        titled(console, verdicts)
     for name in ("percent_agreement", "cohen_kappa", "krippendorff_alpha"):
-        console.print(Text(formulas[name], style="dim"), soft_wrap=True)
+        hanging(console, Text(formulas[name], style="dim"), 4)
     if result.detection is not None:
         for name in ("precision", "recall", "f1"):
-            console.print(Text(formulas[name], style="dim"), soft_wrap=True)
-    console.print(
+            hanging(console, Text(formulas[name], style="dim"), 4)
+    hanging(
+        console,
         Text(
             "kappa needs exactly two coders; n/a marks a figure that is undefined "
             "(for example one category throughout).",
             style="dim",
         ),
-        soft_wrap=True,
     )
 
 
@@ -455,7 +523,7 @@ def import_summary(console: Console, result) -> None:
     table.add_column("n", justify="right")
     for status, count in statuses.items():
         table.add_row(str(status), str(count), style="green" if status == "imported" else "")
-    console.print(table)
+    titled(console, table)
     coders = ", ".join(result.coders) or "nobody named"
     console.print(
         f"{len(result.review)} review rows (coded by {coders}).", markup=False, soft_wrap=True
@@ -523,7 +591,7 @@ def cooccurrence(
         grid.add_column(short(name), justify="right", no_wrap=True, min_width=len(short(name)))
     for name, row in matrix.iterrows():
         grid.add_row(short(name), *(str(int(v)) for v in row))
-    console.print(grid)
+    titled(console, grid)
     parts = [f"{names[c.id]} {c.id}" for c in codebook.criteria]
     console.print(Text("Criteria: " + ", ".join(parts), style="dim"))
     ranked = pairs[pairs["n_ab"] > 0].sort_values(["c", "n_ab"], ascending=False).head(10)
@@ -539,7 +607,7 @@ def cooccurrence(
         top.add_column(name, justify=justify)
     for r in ranked.itertuples():
         top.add_row(str(r.code_a), str(r.code_b), str(r.n_ab), f"{r.c:.2f}")
-    console.print(top)
+    titled(console, top)
 
 
 def saturation(console: Console, table: pd.DataFrame, summary: dict, what: str) -> None:
@@ -557,13 +625,12 @@ def saturation(console: Console, table: pd.DataFrame, summary: dict, what: str) 
             f"{r.sd_new:.2f}",
             f"{r.p05_total:.0f}-{r.p95_total:.0f}",
         )
-    console.print(grid)
-    console.print(
+    titled(console, grid)
+    hanging(
+        console,
         f"In corpus order the last new {what[:-1]} came with interview "
         f"{summary['last_new_in_order']} ({summary['last_new_informant']}); "
         f"{summary['without_new_at_end']} interview(s) after it added nothing. Over random "
         f"orders, 95% of the {summary['codes']} {what} were found by interview "
         f"{summary['mean_position_95']:.1f} on average.",
-        markup=False,
-        soft_wrap=True,
     )

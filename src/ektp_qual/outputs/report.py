@@ -151,8 +151,15 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 def _privacy_in_words(personal_data: bool) -> str:
     if personal_data:
-        return "Contains personal data (names, NIK and phone numbers are shown): do not share."
-    return "Personal data is masked: names, NIK and phone numbers read [NAME], [NIK], [PHONE]."
+        return (
+            "Contains personal data (names, national ID numbers and phone numbers are shown): "
+            "do not share."
+        )
+    # In English: the mask [NIK] is explained, not the Indonesian abbreviation used as a word.
+    return (
+        "Personal data is masked: names read [NAME], 16-digit national ID numbers [NIK] and "
+        "phone numbers [PHONE]."
+    )
 
 
 class _Captions:
