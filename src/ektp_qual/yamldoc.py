@@ -88,7 +88,10 @@ def check_bounded(text: str, source: object, first_line: int = 1, what: str = ""
             first_line,
         )
     for loader_class in dict.fromkeys((_FAST_SAFE_LOADER, yaml.SafeLoader)):
-        loader = loader_class(text)
+        try:
+            loader = loader_class(text)  # PyYAML's reader checks the characters here
+        except yaml.YAMLError:
+            return
         try:
             _scan_events(loader, source, first_line, prefix)
             return
