@@ -35,13 +35,19 @@ def checklist_matrix(
         counts="+" + stances["n_positive"].astype(str) + "/-" + stances["n_negative"].astype(str)
     ).pivot(index="informant", columns="criterion", values="counts")
     best = _stance_quotes(stances, quotes)
-    quoted = pd.Series(list(best.values()), index=pd.MultiIndex.from_tuples(best), dtype=object)
+    quoted = (
+        pd.Series(
+            list(best.values()), index=pd.MultiIndex.from_tuples(list(best)), dtype=object
+        ).unstack()
+        if best
+        else pd.DataFrame(index=order)
+    )
     # Whole blocks, each reindexed once: a reindex per criterion is quadratic.
     columns = {"informant": order, "role": roles.reindex(order).to_numpy()}
     for wide, suffix, fill in (
         (matrix, "", None),
         (counts, "_counts", None),
-        (quoted.unstack() if best else pd.DataFrame(index=order), "_quote", ""),
+        (quoted, "_quote", ""),
     ):
         values = wide.reindex(index=order, columns=ids).astype(object)
         if fill is not None:
