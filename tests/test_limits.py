@@ -111,3 +111,9 @@ def test_docx_parts_within_the_limits_are_read(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_DOCX_SIZE", 1000)
     with pytest.raises(InputError, match=r"MiB uncompressed, more than the 0\.0 MiB accepted"):
         read_transcript(path)
+
+
+def test_the_alias_check_leaves_unreadable_characters_to_the_reader():
+    text = "---\ninformant: M07\nrole: masyarakat\n\n\x08\n---\nM07: Ramah.\n"
+    with pytest.raises(InputError, match=r"not valid YAML: unacceptable character #x0008"):
+        parse_transcript(text, "m07.txt")
