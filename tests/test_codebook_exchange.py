@@ -170,10 +170,12 @@ def test_an_existing_file_is_never_overwritten(tmp_path, write, monkeypatch):
 def test_hostile_and_wrong_files_are_refused_clearly(tmp_path, write, monkeypatch):
     from ektp_qual.refi import codebooks as codebook_exchange
 
-    deep = "".join(
-        f'<Code guid="{uuid.uuid4()}" name="c{k}" isCodable="true">' for k in range(5000)
-    )
-    deep += "</Code>" * 5000
+    def nested(depth: int) -> str:
+        opened = "".join(
+            f'<Code guid="{uuid.uuid4()}" name="c{k}" isCodable="true">' for k in range(depth)
+        )
+        return opened + "</Code>" * depth
+
     laughs = (
         '<?xml version="1.0"?><!DOCTYPE CodeBook [<!ENTITY a "aaaaaaaaaa">'
         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
@@ -182,7 +184,8 @@ def test_hostile_and_wrong_files_are_refused_clearly(tmp_path, write, monkeypatc
         "</Codes></CodeBook>"
     )
     cases = {
-        "deep.qdc": (qdc_text(deep), f"nested more than {MAX_DEPTH} deep"),
+        "deep.qdc": (qdc_text(nested(MAX_DEPTH + 10)), f"nested more than {MAX_DEPTH} deep"),
+        "deeper.qdc": (qdc_text(nested(5000)), "MAX_XML_DEPTH"),
         "laughs.qdc": (laughs, "entities"),
         "project.qdc": ('<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>', "ektp-qual import"),
         "empty.qdc": (qdc_text(""), "has no codes"),

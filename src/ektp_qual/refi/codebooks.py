@@ -33,6 +33,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from .. import __version__
+from ..inputs import safexml
 from ..model import POLARITIES, Codebook
 from ..model.errors import InputError
 from .exporter import parse_code_name, polarity_code_name
@@ -42,7 +43,6 @@ from .importer import (
     _kid_text,
     _kids,
     _local,
-    _parse_xml,
     _split_polarity,
 )
 
@@ -110,7 +110,7 @@ def read_qdc(path: str | Path) -> QdcCodebook:
             "is a ZIP archive (a REFI-QDA project, .qdpx?), not a codebook: export the "
             "codebook alone (.qdc) from the other tool",
         )
-    root = _parse_xml(data, path, path.name)
+    root = safexml.parse_stream(io.BytesIO(data), path, path.name, producers="REFI-QDA files")
     if _local(root.tag) != "CodeBook":
         hint = " (a project: use 'ektp-qual import')" if _local(root.tag) == "Project" else ""
         raise InputError(
