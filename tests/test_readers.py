@@ -1,4 +1,5 @@
-"""Readers for Word documents, subtitles and survey exports (``ektp_qual.inputs.readers``).
+"""Readers for Word documents, subtitles and survey exports (``ektp_qual.inputs.docx``,
+``subtitles`` and ``survey``).
 
 Every file here is written by the format's own library (python-docx, webvtt-py, the
 csv module), as a researcher's tools would write it, then read back: the transcript
@@ -27,7 +28,7 @@ from typer.testing import CliRunner
 import ektp_qual
 from ektp_qual import InputError, read_corpus, read_transcript
 from ektp_qual.cli import app
-from ektp_qual.inputs.readers import read_survey
+from ektp_qual.inputs.survey import read_survey
 from ektp_qual.inputs.transcripts import TRANSCRIPT_SUFFIXES, iter_transcript_paths
 from ektp_qual.model import Transcript
 

@@ -30,7 +30,7 @@ _EXPORTS = {
     "read_corpus": "inputs.transcripts",
     "read_transcript": "inputs.transcripts",
     "parse_transcript": "inputs.text",
-    "read_survey": "inputs.readers",
+    "read_survey": "inputs.survey",
     "read_codebook": "inputs.codebook",
     "parse_codebook": "inputs.codebook",
     "read_findings": "inputs.findings",
@@ -80,8 +80,8 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
     from .coding.coder import Coder, code_corpus
     from .inputs.codebook import parse_codebook, read_codebook
     from .inputs.findings import read_findings
-    from .inputs.readers import read_survey
     from .inputs.sample import sample_codebook, sample_findings, sample_transcripts
+    from .inputs.survey import read_survey
     from .inputs.text import parse_transcript
     from .inputs.transcripts import read_corpus, read_transcript
     from .loop.examples import check_examples

@@ -382,7 +382,7 @@ def _corpus(transcripts: Path | None, survey: list[str] | None):
     for required in ("informant", "answer"):
         if required not in options:
             _fail(ValueError(f"--survey needs {required}=COLUMN"))
-    from .inputs.readers import read_survey
+    from .inputs.survey import read_survey
 
     return _run(read_survey, transcripts, **options)
 

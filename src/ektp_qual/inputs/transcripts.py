@@ -1,8 +1,8 @@
 """Reading a corpus of interview transcripts (docs/formats.md section 1).
 
 The entry point for every kind of transcript file: ``read_transcript`` and
-``read_corpus`` hand ``.txt``/``.md`` text to ``text`` and Word (``.docx``) and subtitle
-(``.vtt``, ``.srt``) files to ``readers``; both build the same ``Transcript``. The
+``read_corpus`` hand ``.txt``/``.md`` text to ``text``, Word documents to ``docx`` and
+subtitle files to ``subtitles``; each builds the same ``Transcript``. The
 checks that need a whole transcript or the whole corpus (unique ids, an interviewer the
 front matter does not name) are made here.
 """
@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..model import Corpus, Notice, Transcript, Turn
 from ..model.errors import InputError
-from . import readers
+from .docx import read_docx
+from .subtitles import front_matter_path, read_subtitles
 from .text import parse_transcript
 from .textfile import read_text
 
@@ -39,7 +40,9 @@ def read_transcript_with_notices(path: str | Path) -> tuple[Transcript, list[Not
         if suffix in (*UNREADABLE_SUFFIXES, ".pdf"):
             raise InputError(path, _unreadable_hint(suffix))
         return parse_transcript(read_text(path, "transcript"), path), []
-    return readers.read_transcript_file(path)
+    if suffix == ".docx":
+        return read_docx(path)
+    return read_subtitles(path)
 
 
 def transcriber_note(preamble: str) -> bool:
@@ -193,7 +196,7 @@ def _refuse_undeclared_interviewer(transcript: Transcript) -> None:
 def _informant_source(transcript: Transcript) -> tuple[str, int]:
     """Where the informant id is written: the subtitle file's YAML, or the file itself."""
     if transcript.path is not None and transcript.path.suffix.lower() in (".vtt", ".srt"):
-        beside = readers.front_matter_path(transcript.path)
+        beside = front_matter_path(transcript.path)
         if beside is not None:
             return str(beside), transcript.informant_line
     return transcript.source, transcript.informant_line
