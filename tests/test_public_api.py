@@ -36,3 +36,9 @@ def test_importing_the_package_loads_nothing_heavy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_steps_have_names_a_notebook_does_not_shadow():
+    assert ektp_qual.data_reduction is ektp_qual.reduce
+    assert ektp_qual.data_display is ektp_qual.display
+    assert ektp_qual.conclusion_drawing is ektp_qual.conclude

@@ -459,3 +459,26 @@ def test_browser_narrow_screen_and_print(opened, browser):
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
     finally:
         page.emulate_media(media="screen")
+
+
+def test_terminal_report_and_workbook_describe_the_corpus_from_one_summary():
+    """The corpus in numbers comes from one table, so no two displays can disagree."""
+    import io
+
+    from ektp_qual.outputs.xlsx import workbook_bytes
+
+    analysis = ektp_qual.analyse()
+    summary = analysis.reduction.summary.set_index("role")
+    assert list(summary.index) == ["masyarakat", "petugas", "all"]
+    assert summary.loc["all"].tolist() == [
+        19,
+        len(analysis.reduction.segments),
+        analysis.reduction.codings["segment_id"].nunique(),
+        len(analysis.reduction.codings),
+    ]
+    assert summary.drop(index="all").sum().tolist() == summary.loc["all"].tolist()
+    html = report_html(analysis)
+    assert f"<td>{summary.loc['petugas', 'sentences']}</td>" in html
+    study = pd.read_excel(io.BytesIO(workbook_bytes(analysis)), sheet_name=0, dtype=object)
+    facts = dict(zip(study["about"], study["value"], strict=True))
+    assert int(facts["informant sentences"]) == summary.loc["all", "sentences"]

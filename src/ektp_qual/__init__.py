@@ -21,6 +21,9 @@ _EXPORTS = {
     "display": "pipeline",
     "conclude": "pipeline",
     "load": "pipeline",
+    "data_reduction": "pipeline",
+    "data_display": "pipeline",
+    "conclusion_drawing": "pipeline",
     "agree": "pipeline",
     "import_project": "pipeline",
     "Analysis": "model.results",
@@ -58,6 +61,9 @@ __all__ = [
     "check_examples",
     "code_corpus",
     "conclude",
+    "conclusion_drawing",
+    "data_display",
+    "data_reduction",
     "display",
     "import_project",
     "load",
@@ -89,7 +95,18 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
     from .model.errors import InputError
     from .model.results import Analysis, Conclusion, Display, Reduction
     from .outputs.export import write_tables
-    from .pipeline import agree, analyse, conclude, display, import_project, load, reduce
+    from .pipeline import (
+        agree,
+        analyse,
+        conclude,
+        conclusion_drawing,
+        data_display,
+        data_reduction,
+        display,
+        import_project,
+        load,
+        reduce,
+    )
 
 
 def __getattr__(name: str) -> object:

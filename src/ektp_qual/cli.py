@@ -459,7 +459,7 @@ def code(
     render.reduction_summary(console, result.reduction)
     render.checklist_matrix(console, result.display, result.codebook)
     render.role_matrix(console, result.display, result.codebook)
-    render.evidence(console, result.reduction, result.codebook)
+    render.strongest_quotes(console, result.reduction, result.codebook)
     render.triangulation(console, result.conclusion, result.codebook)
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
@@ -556,7 +556,7 @@ def reduce(
     transcripts = _corpus(transcripts, survey)
     from .model.results import REDUCTION_TABLES
     from .outputs import render
-    from .pipeline import reduce as reduce_step
+    from .pipeline import data_reduction as reduce_step
 
     safe = _safe_csv(csv)
     _check_out(out, REDUCTION_TABLES, "reduce")
@@ -596,8 +596,8 @@ def display(
     transcripts = _corpus(transcripts, survey)
     from .model.results import DISPLAY_TABLES
     from .outputs import render
-    from .pipeline import display as display_step
-    from .pipeline import reduce as reduce_step
+    from .pipeline import data_display as display_step
+    from .pipeline import data_reduction as reduce_step
 
     safe = _safe_csv(csv)
     _check_out(out, DISPLAY_TABLES, "display")
@@ -613,7 +613,7 @@ def display(
     render.notices(render.make_console(stderr=True), reduction.notices)
     render.checklist_matrix(console, result, reduction.codebook)
     render.role_matrix(console, result, reduction.codebook)
-    render.evidence(console, reduction, reduction.codebook)
+    render.strongest_quotes(console, reduction, reduction.codebook)
     if out is not None:
         _write(result.tables(), out, console, "display", safe)
 
@@ -646,9 +646,9 @@ def conclude(
     transcripts = _corpus(transcripts, survey)
     from .model.results import CONCLUSION_TABLES
     from .outputs import render
-    from .pipeline import conclude as conclude_step
+    from .pipeline import conclusion_drawing as conclude_step
+    from .pipeline import data_reduction as reduce_step
     from .pipeline import load
-    from .pipeline import reduce as reduce_step
 
     safe = _safe_csv(csv)
     _check_out(
@@ -771,7 +771,7 @@ def review(
     from .inputs.review_file import read_review
     from .loop.review_session import ReviewSession, review_items
     from .outputs import render
-    from .pipeline import reduce as reduce_step
+    from .pipeline import data_reduction as reduce_step
 
     existing = _run(read_review, review_file)
     reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
@@ -1116,7 +1116,7 @@ def figures(
 
 def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False):
     """Data reduction with the review file applied, as the looking commands need it."""
-    from .pipeline import reduce as reduce_step
+    from .pipeline import data_reduction as reduce_step
 
     return _run(
         reduce_step,

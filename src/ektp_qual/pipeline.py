@@ -112,7 +112,7 @@ def _with_attributes(table: pd.DataFrame, informants: pd.DataFrame) -> pd.DataFr
     return table.merge(attributes, on="informant", how="left")
 
 
-def reduce(
+def data_reduction(
     transcripts: PathLike | Corpus | None = None,
     codebook: PathLike | Codebook | None = None,
     *,
@@ -170,6 +170,7 @@ def _reduce(
         ),
         review=outcome if decisions is not None else None,
         codebook_phrases=_phrase_count(book),
+        summary=red.corpus_summary(corpus, segments, codings),
         unmatched_phrases=len(result.unmatched_phrases()),
     )
 
@@ -202,7 +203,7 @@ def _phrase_count(book: Codebook) -> int:
     return total + len(book.evaluative_positive) + len(book.evaluative_negative)
 
 
-def display(reduction: Reduction) -> Display:
+def data_display(reduction: Reduction) -> Display:
     """Step 2, data display: the checklist, role-ordered and clustered matrices."""
     book = reduction.codebook
     stances = reduction.stances
@@ -212,16 +213,16 @@ def display(reduction: Reduction) -> Display:
             disp.checklist_matrix(stances, reduction.quotes, book), informants
         ),
         role_matrix=disp.role_ordered_matrix(stances, book),
-        clustered_matrix=disp.conceptually_clustered_matrix(
-            reduction.codings, reduction.quotes, book
-        ),
+        evidence=disp.conceptually_clustered_matrix(reduction.codings, reduction.quotes, book),
         segments_by_code=_with_attributes(
             disp.segments_by_code(reduction.segments, reduction.codings, book), informants
         ),
     )
 
 
-def conclude(reduction: Reduction, findings: PathLike | Findings | None = None) -> Conclusion:
+def conclusion_drawing(
+    reduction: Reduction, findings: PathLike | Findings | None = None
+) -> Conclusion:
     """Step 3, conclusion drawing and verification."""
     book = reduction.codebook
     findings = _expected(findings, book)
@@ -239,6 +240,13 @@ def conclude(reduction: Reduction, findings: PathLike | Findings | None = None) 
     )
 
 
+#: The short names of the three steps. In a notebook ``reduce`` and ``display`` shadow
+#: ``functools.reduce`` and IPython's ``display`` when imported bare: prefer the long ones.
+reduce = data_reduction
+display = data_display
+conclude = conclusion_drawing
+
+
 def analyse(
     transcripts: PathLike | Corpus | None = None,
     codebook: PathLike | Codebook | None = None,
@@ -253,7 +261,7 @@ def analyse(
     """
     corpus, book, expected = load(transcripts, codebook, findings)
     reduction = _reduce(corpus, book, personal_data, review)
-    return Analysis(reduction, display(reduction), conclude(reduction, expected))
+    return Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
 
 
 def agree(
@@ -298,7 +306,7 @@ def import_project(
     selection offsets (see ``refi.importer.read_qdpx``); found from the tool by default.
     """
     project = read_qdpx(path, offsets=offsets)
-    reduction = reduce(transcripts, codebook, personal_data=personal_data)
+    reduction = data_reduction(transcripts, codebook, personal_data=personal_data)
     result = to_review(project, reduction, coder=coder)
     if not personal_data:
         mask = Masker.for_study(reduction.corpus, reduction.codebook)

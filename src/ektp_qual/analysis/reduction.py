@@ -28,6 +28,41 @@ QUOTE_COLUMNS = [
     "source",  # "auto", or "accepted"/"added" when a researcher's review decided it
 ]
 _SOURCE_RANK = {"auto": 0, "accepted": 1, "added": 2}
+#: One row per role and one for the whole corpus (``role`` "all"): what was read and coded.
+SUMMARY_COLUMNS = ["role", "transcripts", "sentences", "coded_sentences", "codings"]
+
+
+def corpus_summary(corpus: Corpus, segments: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
+    """The corpus in numbers, per role in order of first appearance and in all.
+
+    The terminal, the report and the workbook all describe the study from this one table,
+    so they can never disagree about how much was read and coded.
+    """
+    roles = list(dict.fromkeys(t.role for t in corpus.transcripts))
+    transcripts = pd.Series([t.role for t in corpus.transcripts], dtype=object).value_counts()
+    sentences = segments.groupby("role").size()
+    coded = codings.groupby("role")["segment_id"].nunique()
+    n_codings = codings.groupby("role").size()
+    rows = [
+        (
+            role,
+            int(transcripts.get(role, 0)),
+            int(sentences.get(role, 0)),
+            int(coded.get(role, 0)),
+            int(n_codings.get(role, 0)),
+        )
+        for role in roles
+    ]
+    rows.append(
+        (
+            "all",
+            len(corpus.transcripts),
+            len(segments),
+            codings["segment_id"].nunique(),
+            len(codings),
+        )
+    )
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
 def evidence(codings: pd.DataFrame) -> pd.DataFrame:

@@ -52,10 +52,13 @@ class Reduction:
     #: about the codebook's coverage (``validate`` lists them), not a problem with the input.
     codebook_phrases: int = 0
     unmatched_phrases: int = 0
+    #: The corpus in numbers per role and in all (``analysis.reduction.corpus_summary``):
+    #: what every display of the study reports.
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        tables = (self.informants, self.segments, self.codings, self.stances)
-        return dict(zip(REDUCTION_TABLES, tables, strict=True))
+        """Every table of the step by its export name, which is also its field's name."""
+        return _by_name(self, REDUCTION_TABLES)
 
 
 @dataclass
@@ -64,17 +67,12 @@ class Display:
 
     checklist_matrix: pd.DataFrame
     role_matrix: pd.DataFrame
-    clustered_matrix: pd.DataFrame
+    evidence: pd.DataFrame  # the conceptually clustered matrix: criterion x theme
     segments_by_code: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        tables = (
-            self.checklist_matrix,
-            self.role_matrix,
-            self.clustered_matrix,
-            self.segments_by_code,
-        )
-        return dict(zip(DISPLAY_TABLES, tables, strict=True))
+        """Every table of the step by its export name, which is also its field's name."""
+        return _by_name(self, DISPLAY_TABLES)
 
 
 @dataclass
@@ -96,18 +94,8 @@ class Conclusion:
         return bool(self.comparison["matches"].dropna().all())
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        tables = (
-            self.conclusions,
-            self.overall,
-            self.triangulation,
-            self.negative_evidence,
-            self.comparison,
-        )
-        return {
-            name: table
-            for name, table in zip(CONCLUSION_TABLES, tables, strict=True)
-            if table is not None
-        }
+        """Every table of the step by its export name (``comparison`` only with findings)."""
+        return _by_name(self, CONCLUSION_TABLES)
 
 
 @dataclass
@@ -129,3 +117,9 @@ class Analysis:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by its export name (``codings`` is written as ``codings.csv``)."""
         return {**self.reduction.tables(), **self.display.tables(), **self.conclusion.tables()}
+
+
+def _by_name(result: object, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The result's tables by name: a table is found by its field, never by position."""
+    tables = {name: getattr(result, name) for name in names}
+    return {name: table for name, table in tables.items() if table is not None}

@@ -157,7 +157,9 @@ def role_matrix(console: Console, display: Display, codebook: Codebook) -> None:
     titled(console, table)
 
 
-def evidence(console: Console, reduction: Reduction, codebook: Codebook, per_side: int = 2) -> None:
+def strongest_quotes(
+    console: Console, reduction: Reduction, codebook: Codebook, per_side: int = 2
+) -> None:
     """Per criterion, the strongest quotes on each side, one per informant."""
     quotes = reduction.quotes.sort_values(["strength", "start"], ascending=[False, True])
     console.print(
@@ -293,15 +295,16 @@ def negative_evidence(
 
 
 def reduction_summary(console: Console, reduction: Reduction) -> None:
-    corpus = reduction.corpus
-    roles = pd.Series([t.role for t in corpus.transcripts]).value_counts()
+    summary = reduction.summary.set_index("role")
+    everyone = summary.loc["all"]
+    roles = summary.drop(index="all")["transcripts"].sort_values(ascending=False, kind="stable")
     role_text = ", ".join(f"{n} {role}" for role, n in roles.items())
     hanging(
         console,
-        f"Corpus: {plural(len(corpus.transcripts), 'transcript')} ({role_text}); "
-        f"{plural(len(reduction.segments), 'informant sentence')}, "
-        f"{reduction.codings['segment_id'].nunique()} coded, "
-        f"{plural(len(reduction.codings), 'coding')}.",
+        f"Corpus: {plural(int(everyone['transcripts']), 'transcript')} ({role_text}); "
+        f"{plural(int(everyone['sentences']), 'informant sentence')}, "
+        f"{int(everyone['coded_sentences'])} coded, "
+        f"{plural(int(everyone['codings']), 'coding')}.",
     )
     book = reduction.codebook
     hanging(

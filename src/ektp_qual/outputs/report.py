@@ -287,27 +287,21 @@ def _rule_in_words(book: Codebook) -> str:
 
 
 def _study(analysis: Analysis, texts: _Texts, captions: _Captions, transcripts: bool) -> str:
-    corpus, book = analysis.corpus, analysis.codebook
-    reduction = analysis.reduction
-    segments, codings = reduction.segments, reduction.codings
-    roles = list(dict.fromkeys(t.role for t in corpus.transcripts))
-    per_role = pd.Series([t.role for t in corpus.transcripts], dtype=object).value_counts()
-    sentences = segments.groupby("role").size() if len(segments) else pd.Series(dtype=int)
-    coded = (
-        codings.groupby("role")["segment_id"].nunique() if len(codings) else pd.Series(dtype=int)
-    )
-    n_codings = codings.groupby("role").size() if len(codings) else pd.Series(dtype=int)
+    book = analysis.codebook
+    summary = analysis.reduction.summary
+
+    def numbers(row) -> str:
+        return "".join(
+            f"<td>{int(getattr(row, c))}</td>"
+            for c in ("transcripts", "sentences", "coded_sentences", "codings")
+        )
+
+    per_role = list(summary.iloc[:-1].itertuples())
     rows = "".join(
-        f'<tr><th scope="row">{_e(role)}</th><td>{int(per_role.get(role, 0))}</td>'
-        f"<td>{int(sentences.get(role, 0))}</td><td>{int(coded.get(role, 0))}</td>"
-        f"<td>{int(n_codings.get(role, 0))}</td></tr>"
-        for role in roles
+        f'<tr><th scope="row">{_e(row.role)}</th>{numbers(row)}</tr>' for row in per_role
     )
-    total = (
-        f'<tr class="total"><th scope="row">all</th><td>{len(corpus.transcripts)}</td>'
-        f"<td>{len(segments)}</td><td>{codings['segment_id'].nunique()}</td>"
-        f"<td>{len(codings)}</td></tr>"
-    )
+    everyone = summary.iloc[-1]
+    total = f'<tr class="total"><th scope="row">all</th>{numbers(everyone)}</tr>'
     corpus_table = captions.table(
         "Corpus: transcripts, informant sentences and codings per role",
         _th_cols("Role", "Transcripts", "Informant sentences", "Coded sentences", "Codings"),
@@ -332,11 +326,12 @@ def _study(analysis: Analysis, texts: _Texts, captions: _Captions, transcripts: 
     )
     out = [
         "<h3>Corpus</h3>",
-        f"<p>{_plural(len(corpus.transcripts), 'transcript')} "
-        f"({', '.join(f'{int(per_role.get(r, 0))} {_e(r)}' for r in roles)}); "
-        f"{_plural(len(segments), 'informant sentence')}, "
-        f"{codings['segment_id'].nunique()} of them coded; "
-        f"{_plural(len(codings), 'coding')}. Interviewer turns are context, never evidence."
+        f"<p>{_plural(int(everyone.transcripts), 'transcript')} "
+        f"({', '.join(f'{row.transcripts} {_e(row.role)}' for row in per_role)}); "
+        f"{_plural(int(everyone.sentences), 'informant sentence')}, "
+        f"{int(everyone.coded_sentences)} of them coded; "
+        f"{_plural(int(everyone.codings), 'coding')}. Interviewer turns are context, never "
+        "evidence."
         "</p>",
         corpus_table,
         "<h3>Codebook</h3>",
@@ -373,10 +368,11 @@ def _study(analysis: Analysis, texts: _Texts, captions: _Captions, transcripts: 
     out.append(
         f"<p>Tool: ektp-qual {_e(__version__)}. {_privacy_in_words(texts.personal)} {appendix}</p>"
     )
-    if reduction.notices:
-        items = "".join(f"<li>{_e(texts(str(n)))}</li>" for n in reduction.notices)
+    notices = analysis.reduction.notices
+    if notices:
+        items = "".join(f"<li>{_e(texts(str(n)))}</li>" for n in notices)
         out.append(
-            f"<details><summary>{_plural(len(reduction.notices), 'warning')} about the input"
+            f"<details><summary>{_plural(len(notices), 'warning')} about the input"
             f"</summary><ul>{items}</ul></details>"
         )
     return "".join(out)
@@ -565,7 +561,7 @@ def _evidence(analysis: Analysis, texts: _Texts, captions: _Captions, link: Link
         quotes = quotes.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
         quotes = quotes.drop_duplicates(["criterion", "polarity", "informant"])
     by_side = {key: group for key, group in quotes.groupby(["criterion", "polarity"], sort=False)}
-    themes = analysis.display.clustered_matrix
+    themes = analysis.display.evidence
     out = [
         "<p>For each criterion, the strongest quote of each informant for and against it, "
         "strongest first; each links to its sentence in the transcripts. Then the themes "

@@ -158,8 +158,9 @@ def _codebook_table(book: Codebook) -> pd.DataFrame:
 def _study_table(analysis: Analysis, sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Key/value rows that make the workbook readable without the command that made it."""
     book = analysis.codebook
-    transcripts = analysis.corpus.transcripts
-    roles = pd.Series([t.role for t in transcripts], dtype=object).value_counts(sort=False)
+    summary = analysis.reduction.summary.set_index("role")
+    everyone = summary.loc["all"]
+    roles = summary.drop(index="all")["transcripts"]
     rows: list[tuple[str, object]] = [
         ("workbook", "a qualitative analysis: data reduction, display and conclusion drawing"),
         ("tool", f"ektp-qual {__version__}"),
@@ -168,10 +169,10 @@ def _study_table(analysis: Analysis, sheets: dict[str, pd.DataFrame]) -> pd.Data
         ("codebook sha256", book.sha256[:12]),
         ("language", book.language),
         ("criteria", ", ".join(book.criterion_ids)),
-        ("transcripts", len(transcripts)),
+        ("transcripts", int(everyone["transcripts"])),
         ("roles", ", ".join(f"{role} {n}" for role, n in roles.items())),
-        ("informant sentences", len(analysis.reduction.segments)),
-        ("codings", len(analysis.reduction.codings)),
+        ("informant sentences", int(everyone["sentences"])),
+        ("codings", int(everyone["codings"])),
         ("decision rule", _rule_in_words(book)),
         ("threshold", book.decision.threshold),
         ("deciding roles", ", ".join(book.decision.roles or ()) or "all"),
