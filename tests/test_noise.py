@@ -280,3 +280,18 @@ def test_the_english_report_explains_the_id_number_mask(clinic_study, tmp_path):
     page = out.read_text("utf-8")
     assert "16-digit national ID numbers [NIK]" in page
     assert not re.search(r"(?<!\[)NIK", page)
+
+
+def test_a_path_longer_than_the_line_stays_whole():
+    """Wrapping breaks between words; a path too long for the line is never cut in two."""
+    import io
+
+    from ektp_qual.model import Notice
+    from ektp_qual.outputs import render
+
+    console = render.make_console()
+    console.file = io.StringIO()
+    console.width = 40
+    path = "/tmp/" + "very-long-folder-name/" * 3 + "comparison.csv"
+    render.notices(console, [Notice(path, None, "left in place: it was edited since")])
+    assert path in console.file.getvalue()

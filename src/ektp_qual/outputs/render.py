@@ -7,6 +7,8 @@ colour is off when the output is not a terminal or NO_COLOR is set (rich's own r
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from rich import box
 from rich.console import Console
@@ -54,12 +56,25 @@ def one_line(text: str, width: int = QUOTE_WIDTH) -> str:
 
 def hanging(console: Console, text: Text | str, indent: int = 2, style: str = "") -> None:
     """Print ``text`` wrapped between words at the console's width, its continuation lines
-    indented, so a long line reads as one item and never breaks mid-word."""
+    indented, so a long line reads as one item and never breaks mid-word: a word longer
+    than the line (a long path) stays whole, so it can still be copied."""
     text = Text(text, style=style) if isinstance(text, str) else text
-    lines = text.wrap(console, max(20, console.width - indent))
+    width = max(20, console.width - indent)
+    lines = [part for line in text.split() for part in line.divide(_breaks(line.plain, width))]
     for n, line in enumerate(lines):
         line.rstrip()
         console.print(Text(" " * indent) + line if n else line, soft_wrap=True)
+
+
+def _breaks(plain: str, width: int) -> list[int]:
+    """Where to start each new line: before the word that would pass ``width``. Unlike
+    rich's wrapping, a word longer than the line is never folded."""
+    breaks, start = [], 0
+    for word in re.finditer(r"\S+", plain):
+        if word.start() > start and word.end() - start > width:
+            breaks.append(word.start())
+            start = word.start()
+    return breaks
 
 
 def titled(console: Console, table: Table) -> None:
