@@ -122,7 +122,9 @@ def test_headers_frozen_bold_filtered_and_widths_readable(either):
 
 def test_each_sheet_holds_its_table(either):
     analysis, data = either
-    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, keep_default_na=False)
+    # dtype=object: pandas would read a text cell such as a checksum '66e723960597' as a
+    # number (inf); the workbook stores it as text, as Excel shows it.
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, keep_default_na=False, dtype=object)
     criteria = analysis.codebook.criterion_ids
     for name, table in analysis.tables().items():
         read = sheets[name]
