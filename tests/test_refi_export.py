@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import ektp_qual
 from ektp_qual.inputs.review_file import REVIEW_COLUMNS
 from ektp_qual.language.privacy import NAME_MASK, MaskedText, Masker
+from ektp_qual.refi.codes import parse_code_name, polarity_code_name
 from ektp_qual.refi.exporter import (
     AUTOMATIC_CODER,
     CASES_CODE,
@@ -30,8 +31,6 @@ from ektp_qual.refi.exporter import (
     criterion_code_name,
     export_losses,
     make_guid,
-    parse_code_name,
-    polarity_code_name,
     project_qdpx,
 )
 

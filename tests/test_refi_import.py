@@ -23,8 +23,10 @@ import ektp_qual
 from ektp_qual.inputs import limits
 from ektp_qual.inputs.review_file import REVIEW_COLUMNS, parse_review
 from ektp_qual.model.errors import InputError
-from ektp_qual.refi import importer as refi_import
-from ektp_qual.refi.importer import code_meaning, read_qdpx, review_text, to_review
+from ektp_qual.refi import archive
+from ektp_qual.refi.codes import code_meaning
+from ektp_qual.refi.mapping import review_text, to_review
+from ektp_qual.refi.qde import SELECTION_COLUMNS, read_qdpx
 
 from .conftest import MINI_CODEBOOK
 
@@ -215,7 +217,7 @@ def test_atlas_sample_users_and_nested_codes():
     assert child.parent == "a182cd3a-d83c-4d8c-bc80-26d9103ec6d6"
     assert project.sources == {}
     assert project.selections.empty
-    assert list(project.selections.columns) == refi_import.SELECTION_COLUMNS
+    assert list(project.selections.columns) == SELECTION_COLUMNS
 
 
 def test_nvivo_mac_sample_deep_code_tree_and_sources():
@@ -850,10 +852,10 @@ def test_oversize_is_refused_before_and_while_reading(tmp_path, monkeypatch):
     source = Src("big", [Sel(0, 1, [code.guid])], path="internal://big.txt")
     qde = project_xml(origin="test", codes=[code], sources=[source])
     path = write_qdpx(tmp_path / "p.qdpx", {"project.qde": qde, "sources/big.txt": b"a" * 5000})
-    monkeypatch.setattr(refi_import, "MAX_TOTAL_SIZE", len(qde) + 100)
+    monkeypatch.setattr(archive, "MAX_TOTAL_SIZE", len(qde) + 100)
     with pytest.raises(InputError, match=r"refused: 'sources/big.txt' .* MiB uncompressed"):
         read_qdpx(path)
-    monkeypatch.setattr(refi_import, "MAX_TOTAL_SIZE", 100)
+    monkeypatch.setattr(archive, "MAX_TOTAL_SIZE", 100)
     with pytest.raises(InputError, match=r"refused: 'project.qde'"):
         read_qdpx(path)
 
@@ -867,7 +869,7 @@ def test_lying_size_header_is_refused(tmp_path):
 
 
 def test_too_many_entries(tmp_path, monkeypatch):
-    monkeypatch.setattr(refi_import, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(archive, "MAX_ENTRIES", 3)
     entries = {"project.qde": MINIMAL, **{f"sources/{i}.txt": b"x" for i in range(3)}}
     with pytest.raises(InputError, match="4 entries, more than the 3"):
         read_qdpx(write_qdpx(tmp_path / "p.qdpx", entries))

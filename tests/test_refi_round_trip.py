@@ -12,7 +12,8 @@ import ektp_qual
 from ektp_qual import agree
 from ektp_qual.cli import app
 from ektp_qual.refi.exporter import project_qdpx
-from ektp_qual.refi.importer import read_qdpx, to_review
+from ektp_qual.refi.mapping import to_review
+from ektp_qual.refi.qde import read_qdpx
 
 from .conftest import MINI_CODEBOOK, transcript_text
 

@@ -954,7 +954,7 @@ def import_(
     from .outputs import render
     from .outputs.export import csv_bytes
     from .pipeline import import_project
-    from .refi.importer import review_text
+    from .refi.mapping import review_text
 
     safe = _safe_csv(csv)
     offsets = _offsets(offsets) if offsets is not None else None

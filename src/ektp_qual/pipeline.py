@@ -40,7 +40,8 @@ from .model.results import (
     Display,
     Reduction,
 )
-from .refi.importer import ImportResult, read_qdpx, to_review
+from .refi.mapping import ImportResult, to_review
+from .refi.qde import read_qdpx
 
 
 def load(
@@ -303,7 +304,7 @@ def import_project(
     Unless ``personal_data``, informants' names, NIK and phone numbers in the imported
     texts, notes and source names (often a file named after the informant) and in the
     notices are masked, as in every other table. ``offsets``: how the project counts
-    selection offsets (see ``refi.importer.read_qdpx``); found from the tool by default.
+    selection offsets (see ``refi.qde.read_qdpx``); found from the tool by default.
     """
     project = read_qdpx(path, offsets=offsets)
     reduction = data_reduction(transcripts, codebook, personal_data=personal_data)

@@ -36,15 +36,8 @@ from .. import __version__
 from ..inputs import safexml
 from ..model import POLARITIES, Codebook
 from ..model.errors import InputError
-from .exporter import parse_code_name, polarity_code_name
-from .importer import (
-    _POLARITY_WORDS,
-    _key,
-    _kid_text,
-    _kids,
-    _local,
-    _split_polarity,
-)
+from .codes import _POLARITY_WORDS, _key, _split_polarity, parse_code_name, polarity_code_name
+from .qde import _kid_text, _kids, _local
 
 #: The largest .qdc read (real codebooks with hundreds of codes are well under 1 MiB).
 MAX_QDC_BYTES = 16 * 1024 * 1024

@@ -96,6 +96,7 @@ import pandas as pd
 from .. import __version__
 from ..language.privacy import MaskedText, Masker, shared_attributes, shared_file_name
 from ..model import POLARITIES, Codebook, Criterion, Transcript
+from .codes import criterion_code_name, polarity_code_name
 
 if TYPE_CHECKING:
     from ..model.results import Analysis
@@ -107,15 +108,12 @@ GUID_NAMESPACE = uuid.UUID("6b0f3c52-4d8e-5a7e-9c1f-2e6f0d3a8b47")
 ORIGIN = f"ektp-qual {__version__}"
 AUTOMATIC_CODER = "ektp-qual (automatic)"
 UNNAMED_REVIEWER = "reviewer (unnamed)"
-#: Polarity -> the sign ending its code's name.
-POLARITY_SIGNS = {"positive": "+", "negative": "-"}
 POLARITY_COLOURS = {"positive": "#2E7D32", "negative": "#C62828"}
 #: Longest selection name, in characters (longer sentences end in "...").
 NAME_LENGTH = 100
 #: Every ZIP entry's timestamp, so that two exports are byte-identical.
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
-_CODE_NAME = re.compile(r"(?P<id>[A-Za-z][A-Za-z0-9_-]*)(?: (?P<sign>[+-])|: .*)?", re.DOTALL)
 # Everything XML 1.0 allows: tab, line feed, carriage return and the printable planes.
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -130,27 +128,6 @@ _ISO_DATETIME = re.compile(
 def make_guid(*parts: str) -> str:
     """The GUID of a thing with this stable id (lower-case, no braces)."""
     return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join(parts)))
-
-
-def criterion_code_name(criterion: Criterion) -> str:
-    """``"<id>: <label>"``, the name of a criterion's (not codable) code."""
-    label = " ".join(criterion.label.split())
-    return criterion.id if not label or label == criterion.id else f"{criterion.id}: {label}"
-
-
-def polarity_code_name(criterion_id: str, polarity: str) -> str:
-    """``"<id> +"`` or ``"<id> -"``, the name of the code a coding references."""
-    return f"{criterion_id} {POLARITY_SIGNS[polarity]}"
-
-
-def parse_code_name(name: str) -> tuple[str, str | None] | None:
-    """(criterion id, polarity or None for the criterion's own code), or None if foreign."""
-    match = _CODE_NAME.fullmatch(name.strip())
-    if match is None:
-        return None
-    sign = match.group("sign")
-    polarity = {v: k for k, v in POLARITY_SIGNS.items()}[sign] if sign else None
-    return match.group("id"), polarity
 
 
 def code_guid(codebook: Codebook, criterion_id: str, polarity: str | None = None) -> str:
