@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..language.discourse import DISCOURSE_KEYS, defaults, discourse_for, merged
+from ..language.morphology import LANGUAGE_MORPHOLOGY
 from ..model import (
     EXAMPLE_EXPECTATIONS,
     Codebook,
@@ -74,83 +75,6 @@ VERDICT_KEYS = ("met", "not met", "partly met", "undetermined")
 #: The longest phrase, in characters: a phrase is a few words, an example a sentence.
 MAX_PHRASE = 10_000
 _CRITERION_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-
-# Defaults for a codebook's language: what a researcher would otherwise have to spell out.
-LANGUAGE_MORPHOLOGY: dict[str, Morphology] = {
-    "id": Morphology(
-        clitics=("lah", "kah", "tah", "pun", "nya", "ku", "mu"),
-        variants=(
-            ("antre", "antri"),
-            ("antrean", "antrian"),
-            ("antreannya", "antriannya"),
-            ("mengantre", "mengantri"),
-            ("ngantre", "mengantri"),
-            ("ngantri", "mengantri"),
-            ("ngantrinya", "mengantri"),
-            ("blanko", "blangko"),
-            ("nomer", "nomor"),
-            ("ijin", "izin"),
-            ("praktek", "praktik"),
-            ("kwitansi", "kuitansi"),
-            ("sistim", "sistem"),
-            ("resiko", "risiko"),
-            ("jaman", "zaman"),
-            ("nasehat", "nasihat"),
-            ("nunggu", "menunggu"),
-            ("nungguin", "menunggu"),
-            ("ngurus", "mengurus"),
-            ("ngurusin", "mengurus"),
-            ("dateng", "datang"),
-            ("deket", "dekat"),
-            ("nambahin", "menambah"),
-            ("nambah", "menambah"),
-            ("ditambahin", "ditambah"),
-            ("dijelasin", "dijelaskan"),
-            ("jelasin", "menjelaskan"),
-            ("ngejelasin", "menjelaskan"),
-            ("dibantuin", "dibantu"),
-            ("bantuin", "membantu"),
-            ("nyampe", "sampai"),
-            ("kelar", "selesai"),
-            ("dimintain", "dimintai"),
-            ("benerin", "memperbaiki"),
-            ("dibenerin", "diperbaiki"),
-            ("betulin", "memperbaiki"),
-            ("dibetulin", "diperbaiki"),
-            ("cepet", "cepat"),
-            ("udah", "sudah"),
-            ("dah", "sudah"),
-            ("gimana", "bagaimana"),
-            ("nggak", "tidak"),
-            ("gak", "tidak"),
-            ("ga", "tidak"),
-            ("enggak", "tidak"),
-            ("ngga", "tidak"),
-            ("nggk", "tidak"),
-            ("ndak", "tidak"),
-            ("nda", "tidak"),
-            ("tdk", "tidak"),
-            ("blm", "belum"),
-            ("bgt", "banget"),
-            ("kalo", "kalau"),
-            ("ngelayanin", "melayani"),
-            ("ngelayani", "melayani"),
-            ("bener", "benar"),
-            ("ramah2", "ramah"),
-        ),
-        stemmer="sastrawi",
-        no_derivation_prefixes=("se", "per"),
-        # Sastrawi reads these as derived from another root ("desa", village).
-        stems=(
-            ("berdesakan", "desak"),
-            ("berdesak", "desak"),
-            ("desakan", "desak"),
-            # Derivations whose meaning is not the root's: research is not care.
-            ("penelitian", "penelitian"),
-            ("peneliti", "peneliti"),
-        ),
-    )
-}
 
 
 def read_codebook(path: str | Path) -> Codebook:
