@@ -253,18 +253,7 @@ def _formats(values: list[str] | None) -> list[str]:
     """Formats from repeated or comma-separated --format values, checked."""
     from .outputs.export import EXPORT_FORMATS
 
-    formats: list[str] = []
-    for value in values or ():
-        for fmt in (part.strip().lower() for part in value.split(",")):
-            if fmt not in EXPORT_FORMATS:
-                _fail(
-                    ValueError(
-                        f"--format: unknown format {fmt!r} (use {', '.join(EXPORT_FORMATS)})"
-                    )
-                )
-            if fmt and fmt not in formats:
-                formats.append(fmt)
-    return formats
+    return _choices(values, tuple(EXPORT_FORMATS), "--format", "format")
 
 
 def _analyse_for(
@@ -556,17 +545,10 @@ def reduce(
     transcripts = _corpus(transcripts, survey)
     from .model.results import REDUCTION_TABLES
     from .outputs import render
-    from .pipeline import data_reduction as reduce_step
 
     safe = _safe_csv(csv)
     _check_out(out, REDUCTION_TABLES, "reduce")
-    result = _run(
-        reduce_step,
-        transcripts,
-        codebook,
-        review=_review_file(review, no_review),
-        personal_data=personal_data,
-    )
+    result = _reduce_for(transcripts, codebook, review, no_review, personal_data)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.reduction_summary(console, result)
@@ -597,17 +579,10 @@ def display(
     from .model.results import DISPLAY_TABLES
     from .outputs import render
     from .pipeline import data_display as display_step
-    from .pipeline import data_reduction as reduce_step
 
     safe = _safe_csv(csv)
     _check_out(out, DISPLAY_TABLES, "display")
-    reduction = _run(
-        reduce_step,
-        transcripts,
-        codebook,
-        review=_review_file(review, no_review),
-        personal_data=personal_data,
-    )
+    reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
     result = display_step(reduction)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
@@ -647,7 +622,6 @@ def conclude(
     from .model.results import CONCLUSION_TABLES
     from .outputs import render
     from .pipeline import conclusion_drawing as conclude_step
-    from .pipeline import data_reduction as reduce_step
     from .pipeline import load
 
     safe = _safe_csv(csv)
@@ -655,13 +629,7 @@ def conclude(
         out, _tables_to_write(CONCLUSION_TABLES, transcripts, codebook, findings), "conclude"
     )
     corpus, book, expected = _run(load, transcripts, codebook, findings)
-    reduction = _run(
-        reduce_step,
-        corpus,
-        book,
-        review=_review_file(review, no_review),
-        personal_data=personal_data,
-    )
+    reduction = _reduce_for(corpus, book, review, no_review, personal_data)
     result = _run(conclude_step, reduction, expected)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
@@ -1127,13 +1095,15 @@ def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False
     )
 
 
-def _choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> list[str]:
+def _choices(
+    values: list[str] | None, allowed: tuple[str, ...], option: str, what: str = "value"
+) -> list[str]:
     """Values from repeated or comma-separated options, each one of ``allowed``."""
     chosen: list[str] = []
     for value in values or ():
         for item in (part.strip().lower() for part in value.split(",")):
             if item not in allowed:
-                _fail(ValueError(f"{option}: unknown value {item!r} (use {', '.join(allowed)})"))
+                _fail(ValueError(f"{option}: unknown {what} {item!r} (use {', '.join(allowed)})"))
             if item not in chosen:
                 chosen.append(item)
     return chosen
