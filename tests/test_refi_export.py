@@ -417,7 +417,7 @@ def test_offsets_survive_bom_crlf_emoji_and_masks(schemas, small):
 def test_personal_data_only_when_asked(schemas, small):
     corpus, book = small
     analysis = ektp_qual.analyse(corpus, book, personal_data=True)
-    export = Qdpx.read(project_qdpx(analysis, personal_data=True))
+    export = Qdpx.read(project_qdpx(analysis))
     assert validate(schemas[0], export.qde) == []
     check_integrity(export)
     for transcript in analysis.corpus.transcripts:

@@ -105,7 +105,7 @@ def test_imported_texts_are_masked_unless_personal_data_is_asked_for(tmp_path, w
     )
     book = write("codebook.yaml", MINI_CODEBOOK)
     archive = tmp_path / "p.qdpx"
-    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book), personal_data=True))
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book, personal_data=True)))
     base = ["import", str(archive), "-t", str(corpus), "-c", str(book)]
     masked = runner.invoke(app, [*base, "-o", str(tmp_path / "a")])
     assert masked.exit_code == 0, masked.output
@@ -198,7 +198,7 @@ def test_repeated_sentences_of_an_edited_transcript_are_placed_by_their_order(tm
     corpus = repeating_corpus(tmp_path / "corpus")
     book = write("codebook.yaml", MINI_CODEBOOK)
     archive = tmp_path / "project.qdpx"
-    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book), personal_data=True))
+    archive.write_bytes(project_qdpx(ektp_qual.analyse(corpus, book, personal_data=True)))
     path = corpus / "M1.txt"
     path.write_text(path.read_text().replace("P: Terus?", "P: Lalu bagaimana lagi?"))
     result = ektp_qual.analyse(corpus, book)

@@ -342,3 +342,16 @@ def test_sheet_names_legal_and_unique(small, monkeypatch):
     for name in names:
         assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
     assert names[0] == "study" and names[-1] == "codebook"
+
+
+def test_the_workbook_says_what_the_analysis_decided_about_personal_data(tmp_path):
+    """The study sheet reads the analysis's own decision, not a guess from its columns."""
+    import io
+
+    from ektp_qual.outputs.xlsx import workbook_bytes
+
+    for personal, word in ((False, "masked"), (True, "included")):
+        analysis = ektp_qual.analyse(personal_data=personal)
+        study = pd.read_excel(io.BytesIO(workbook_bytes(analysis)), sheet_name=0, dtype=object)
+        facts = dict(zip(study["about"], study["value"], strict=True))
+        assert facts["personal data"].startswith(word)

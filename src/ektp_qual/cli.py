@@ -301,7 +301,6 @@ def _export(
     formats: list[str],
     out: Path,
     console,
-    personal_data: bool,
     command: str,
     safe: bool = True,
     offsets: str = "codepoints",
@@ -314,7 +313,7 @@ def _export(
         from .model import Notice
         from .refi.exporter import export_losses
 
-        losses = export_losses(result, personal_data=personal_data, offsets=offsets)
+        losses = export_losses(result, offsets=offsets)
         if console.quiet:  # one line under -q; the reader asked for quiet, not for nothing
             losses = [
                 f"{len(losses)} kinds of ektp-qual's analysis cannot be carried by the "
@@ -324,9 +323,7 @@ def _export(
             render.make_console(stderr=True),
             [Notice("REFI-QDA export", None, loss) for loss in losses],
         )
-    files = export_files(
-        result, formats, personal_data=personal_data, safe_csv=safe, offsets=offsets
-    )
+    files = export_files(result, formats, safe_csv=safe, offsets=offsets)
     _write_files(files, out, console, command)
 
 
@@ -452,7 +449,7 @@ def code(
     render.triangulation(console, result.conclusion, result.codebook)
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
-    _export(result, formats, out, console, personal_data, "code", safe)
+    _export(result, formats, out, console, "code", safe)
     _check_findings(result.conclusion, check)
 
 
@@ -506,9 +503,7 @@ def export(
         personal_data,
         command="export",
     )
-    _export(
-        result, formats, out, render.make_console(quiet), personal_data, "export", safe, offsets
-    )
+    _export(result, formats, out, render.make_console(quiet), "export", safe, offsets)
 
 
 def _offsets(value: str) -> str:
@@ -1027,7 +1022,7 @@ def report(
         [name],
         command="report",
     )
-    page = report_html(result, personal_data=personal_data, transcripts=not no_transcripts)
+    page = report_html(result, transcripts=not no_transcripts)
     _write_files({name: page.encode("utf-8")}, folder, render.make_console(quiet), "report")
 
 

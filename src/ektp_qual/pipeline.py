@@ -172,6 +172,7 @@ def _reduce(
         review=outcome if decisions is not None else None,
         codebook_phrases=_phrase_count(book),
         summary=red.corpus_summary(corpus, segments, codings),
+        personal_data=personal_data,
         unmatched_phrases=len(result.unmatched_phrases()),
     )
 

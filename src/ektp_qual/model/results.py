@@ -52,6 +52,9 @@ class Reduction:
     #: about the codebook's coverage (``validate`` lists them), not a problem with the input.
     codebook_phrases: int = 0
     unmatched_phrases: int = 0
+    #: Whether informants' names, NIKs and phone numbers were kept (``--personal-data``):
+    #: decided once, when the analysis is made; every writer follows it.
+    personal_data: bool = False
     #: The corpus in numbers per role and in all (``analysis.reduction.corpus_summary``):
     #: what every display of the study reports.
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)

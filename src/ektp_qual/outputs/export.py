@@ -450,7 +450,6 @@ def export_files(
     analysis: Analysis,
     formats: Iterable[str],
     *,
-    personal_data: bool = False,
     safe_csv: bool = True,
     offsets: str = "codepoints",
 ) -> dict[str, bytes]:
@@ -475,9 +474,7 @@ def export_files(
         elif fmt == "qdpx":
             from ..refi.exporter import project_qdpx
 
-            files[EXPORT_FORMATS[fmt]] = project_qdpx(
-                analysis, personal_data=personal_data, offsets=offsets
-            )
+            files[EXPORT_FORMATS[fmt]] = project_qdpx(analysis, offsets=offsets)
         elif fmt == "qdc":
             from ..refi.exporter import codebook_qdc
 

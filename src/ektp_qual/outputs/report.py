@@ -14,7 +14,8 @@ transcripts with every coded sentence highlighted, as appendices.
 It makes no network request: styles are inline, there are no fonts or images, and the
 one script (opening collapsed sections before printing) is inline too. Stances and
 verdicts are shown by symbol and word as well as colour. Every text from the data is
-escaped. Informants' names, NIK and phone numbers are masked unless ``personal_data``.
+escaped. Informants' names, NIK and phone numbers are masked unless the analysis was made
+with ``personal_data``.
 """
 
 from __future__ import annotations
@@ -58,18 +59,16 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9.-]")
 Link = Callable[[str], "str | None"]
 
 
-def report_html(
-    analysis: Analysis, *, personal_data: bool = False, transcripts: bool = True
-) -> str:
+def report_html(analysis: Analysis, *, transcripts: bool = True) -> str:
     """The analysis as one self-contained HTML5 document.
 
-    ``personal_data``: show informants' names, NIK and phone numbers instead of masking
-    them (in the transcripts, the quotes and everything else taken from the data).
-    ``transcripts``: include the transcripts appendix; without it (for very large corpora)
-    quotes are shown without links.
+    Informants' names, NIK and phone numbers are shown only when the analysis was made
+    with ``personal_data`` (in the transcripts, the quotes and everything else taken from
+    the data). ``transcripts``: include the transcripts appendix; without it (for very
+    large corpora) quotes are shown without links.
     """
     book = analysis.codebook
-    texts = _Texts(analysis, personal_data)
+    texts = _Texts(analysis)
     anchors: set[str] = set()
     captions = _Captions()
     appendix = _transcripts_appendix(analysis, texts, anchors) if transcripts else ""
@@ -106,7 +105,7 @@ def report_html(
         f"<header><h1>{_e(title)}</h1>"
         f'<p class="subtitle">Miles and Huberman\'s data reduction, data display and '
         f"conclusion drawing, by ektp-qual {_e(__version__)}. "
-        f"{_privacy_in_words(personal_data)}</p>"
+        f"{_privacy_in_words(texts.personal)}</p>"
         f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p>'
         f"<ol>{toc}</ol></nav></header>\n"
         f'<main id="content" tabindex="-1">{body}</main>\n'
@@ -188,15 +187,14 @@ def _th_cols(*names: str) -> str:
 
 
 class _Texts:
-    """Text from the data as the report shows it: masked unless personal data is asked for.
-
-    The analysis may have been run with or without personal data; quotes are masked again
-    here, or, with ``personal_data``, taken unmasked from the transcript body by their
-    offsets (``body[start:end]`` is the sentence).
+    """Text from the data as the report shows it: masked unless the analysis keeps
+    personal data. Transcript bodies are read raw, so they are masked here as the tables
+    were; with personal data, quotes are taken from the body by their offsets
+    (``body[start:end]`` is the sentence).
     """
 
-    def __init__(self, analysis: Analysis, personal_data: bool) -> None:
-        self.personal = personal_data
+    def __init__(self, analysis: Analysis) -> None:
+        self.personal = analysis.reduction.personal_data
         self.language = analysis.codebook.language or "und"  # the interviews' language
         self.codebook = analysis.codebook
         self.mask = Masker.for_study(analysis.corpus, analysis.codebook)

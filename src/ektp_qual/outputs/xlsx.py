@@ -237,8 +237,7 @@ def _review_in_words(analysis: Analysis) -> str:
 
 
 def _privacy_in_words(analysis: Analysis) -> str:
-    # The informants table has a name column exactly when personal data was asked for.
-    if "name" in analysis.reduction.informants.columns:
+    if analysis.reduction.personal_data:
         return "included: names, NIK and phone numbers are not masked; do not share"
     return "masked: informants' names, NIK and phone numbers read [NAME], [NIK], [PHONE]"
 

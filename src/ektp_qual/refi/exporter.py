@@ -41,11 +41,11 @@ The rest of the project
   non-codable ``Cases`` code) and one PlainTextSelection over the whole source text
   coded with it; QualCoder turns these into case links and drops the codes, other tools
   show them as codes of whole documents, and ektp-qual's importer reads them as links.
-  The informant's ``name`` is exported only with ``personal_data=True``; private
-  attributes (``private_attributes`` in the codebook or the front matter) never; other
-  attribute values are masked like text (as in ``informants.csv``) unless
-  ``personal_data=True``. A source's name is its file name, with name words, NIKs and
-  phone numbers masked unless ``personal_data=True``.
+  The informant's ``name`` is exported only when the analysis was made with
+  ``personal_data``; private attributes (``private_attributes`` in the codebook or the
+  front matter) never; other attribute values are masked like text (as in
+  ``informants.csv``) unless the analysis keeps personal data. A source's name is its
+  file name, with name words, NIKs and phone numbers masked likewise.
 * Sources: one TextSource per transcript, ``plainTextPath="internal://<guid>.txt"``, the
   text being the transcript body (after the front matter) as UTF-8 without BOM with
   ``\\n`` line ends, not otherwise normalised (no NFC: the offsets are ektp-qual's own).
@@ -65,8 +65,8 @@ The rest of the project
   units (a character outside the Basic Multilingual Plane, such as an emoji, counts 2),
   as NVivo reads them, and adds ``(offsets in UTF-16 units)`` to the ``origin``; the
   default is code points.
-* Personal data: unless ``personal_data=True`` the texts are masked with
-  ``privacy.Masker`` (names, NIKs, phone numbers); masks change lengths, so every offset
+* Personal data: unless the analysis was made with ``personal_data``, the texts are
+  masked with ``privacy.Masker`` (names, NIKs, phone numbers); masks change lengths, so every offset
   is mapped through ``Masker.mask_with_offsets`` and the selection still covers exactly
   the (masked) sentence.
 * GUIDs are uuid5 of ``GUID_NAMESPACE`` and stable ids (codebook id, criterion and
@@ -145,7 +145,6 @@ def _user_guid(name: str) -> str:
 def project_qdpx(
     analysis: Analysis,
     *,
-    personal_data: bool = False,
     name: str | None = None,
     created: dt.datetime | None = None,
     offsets: str = "codepoints",
@@ -157,7 +156,7 @@ def project_qdpx(
     ``offsets`` is how selections count characters (``OFFSETS``): ``"codepoints"`` as the
     standard says, or ``"utf16"`` (UTF-16 code units) as NVivo counts them.
     """
-    project = _Project(analysis, personal_data, offsets)
+    project = _Project(analysis, offsets)
     qde = project.document(name, _timestamp(created))
     entries = [("project.qde", qde)]
     entries += [(f"sources/{s.guid}.txt", s.text.encode("utf-8")) for s in project.sources]
@@ -216,11 +215,9 @@ ALWAYS_LOST = (
 )
 
 
-def export_losses(
-    analysis: Analysis, *, personal_data: bool = False, offsets: str = "codepoints"
-) -> list[str]:
+def export_losses(analysis: Analysis, *, offsets: str = "codepoints") -> list[str]:
     """What the export of ``analysis`` loses or changes, one sentence each."""
-    return _losses(_Project(analysis, personal_data, offsets))
+    return _losses(_Project(analysis, offsets))
 
 
 def _losses(project: _Project) -> list[str]:
@@ -331,7 +328,8 @@ class _Variable:
 class _Project:
     """Everything the project document needs, computed once."""
 
-    def __init__(self, analysis: Analysis, personal_data: bool, offsets: str) -> None:
+    def __init__(self, analysis: Analysis, offsets: str) -> None:
+        personal_data = analysis.reduction.personal_data
         if offsets not in OFFSETS:
             raise ValueError(f"offsets must be one of {', '.join(OFFSETS)}, not {offsets!r}")
         self.utf16 = offsets == "utf16"
