@@ -1,0 +1,468 @@
+"""What every command shares: the app, the options, and the helpers that turn a library
+call into one line of output or one error and an exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+
+EXIT_CHECK_FAILED = 1
+
+
+EXIT_INPUT_ERROR = 2
+
+
+#: Every command that writes files writes them into DEFAULT_OUT/<command>/ unless --out
+#: names another place, so that the results of two commands never meet in one folder.
+DEFAULT_OUT = Path("ektp-qual-output")
+
+
+app = typer.Typer(
+    name="ektp-qual",
+    help=(
+        "Code interview transcripts against a YAML codebook and run Miles and Huberman's "
+        "data reduction, data display and conclusion drawing.\n\n"
+        "Without --transcripts and --codebook, every command works on the embedded "
+        "sample: 19 reconstructed interviews on the e-KTP service in Kecamatan Tanjung "
+        "Karang Timur, coded against Gronroos' six criteria.\n\n"
+        "Every command that writes files writes them into ektp-qual-output/<command>/ "
+        "unless --out names another folder; the commands that print (reduce, display, "
+        "conclude, kwic, cooccur, saturation) write only with --out."
+    ),
+    epilog=(
+        "Examples:\n\n"
+        "  ektp-qual code                                 # the embedded sample\n\n"
+        "  ektp-qual validate -t interviews/ -c codebook.yaml\n\n"
+        "  ektp-qual code -t interviews/ -c codebook.yaml -o results/"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+Transcripts = Annotated[
+    Path | None,
+    typer.Option(
+        "--transcripts",
+        "-t",
+        help="Folder of transcripts (*.txt, *.md, *.docx, *.vtt, *.srt), one such file, or "
+        "a CSV of survey answers (with --survey). Default: the embedded sample.",
+    ),
+]
+
+
+CodebookOpt = Annotated[
+    Path | None,
+    typer.Option("--codebook", "-c", help="Codebook YAML. Default: the Gronroos codebook."),
+]
+
+
+FindingsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--findings",
+        "-f",
+        help="Expected verdicts (YAML) to compare with. Default: "
+        "the thesis's findings when the sample is used.",
+    ),
+]
+
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and warnings.")]
+
+
+Personal = Annotated[
+    bool,
+    typer.Option(
+        "--personal-data",
+        help="Show and export informants' names and unmasked "
+        "NIK and phone numbers (masked by default).",
+    ),
+]
+
+
+SurveyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--survey",
+        metavar="KEY=COLUMN",
+        help="Read --transcripts as a CSV of survey answers, one row per answer: "
+        "informant=COLUMN and answer=COLUMN, optional question=COLUMN, role=COLUMN or "
+        "default-role=ROLE, attribute=COLUMN (repeat the option for each).",
+    ),
+]
+
+
+FormatOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-F",
+        help="Also write this format: xlsx (one workbook), qdpx (REFI-QDA project for "
+        "NVivo, ATLAS.ti, MAXQDA, QualCoder), qdc (REFI-QDA codebook), taguette "
+        "(codebook.csv, the codebook as Taguette imports it), csv. Repeatable, "
+        "or comma-separated.",
+    ),
+]
+
+
+OffsetsOpt = Annotated[
+    str,
+    typer.Option(
+        "--offsets",
+        metavar="codepoints|utf16",
+        help="How REFI-QDA selection offsets count characters: codepoints (the standard; "
+        "QualCoder, ATLAS.ti, MAXQDA) or utf16 (NVivo, where an emoji counts 2).",
+    ),
+]
+
+
+ReviewOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--review",
+        help="Review file whose decisions to apply (accept, reject, add). "
+        "Default: review.csv in the current folder, when it exists.",
+    ),
+]
+
+
+NoReview = Annotated[
+    bool,
+    typer.Option("--no-review", help="Ignore any review file: the automatic coding alone."),
+]
+
+
+CsvOpt = Annotated[
+    str,
+    typer.Option(
+        "--csv",
+        metavar="safe|raw",
+        help="safe (default): a text cell that a spreadsheet would run as a formula (it "
+        "begins with =, +, -, @) gets a leading ' and quotes; raw: the text as it is, for "
+        "R and pandas. Review files are always safe.",
+    ),
+]
+
+
+Check = Annotated[
+    bool,
+    typer.Option(
+        "--check", help="Exit with status 1 when a verdict differs from the expected findings."
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ektp-qual {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """ektp-qual: qualitative coding and Miles-Huberman analysis."""
+
+
+def _fail(error: Exception) -> None:
+    from ..outputs.terminal import SafeConsole
+
+    SafeConsole(stderr=True, highlight=False).print(f"error: {error}", markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_INPUT_ERROR)
+
+
+def _run(step, *args, **kwargs):
+    """Call a library step; bad input ends the run with one message and status 2."""
+    from ..model.errors import InputError
+
+    try:
+        return step(*args, **kwargs)
+    except InputError as error:
+        _fail(error)
+
+
+def _check_out(out: Path | None, names, command: str) -> None:
+    """Refuse an output folder for these tables before the analysis, not after it."""
+    if out is not None:
+        _check_folder(out, [f"{name}.csv" for name in names], command)
+
+
+def _check_folder(out: Path, files: list[str], command: str) -> None:
+    """Finish what an interrupted run left in the folder, then refuse it if need be."""
+    from ..outputs import render
+    from ..outputs.export import check_writable, recover
+
+    try:
+        done = _run(recover, out)
+        render.notices(render.make_console(stderr=True), [_notice(str(out), d) for d in done])
+        _run(check_writable, out, files, command)
+    except OSError as error:
+        _fail(OSError(f"{out}: cannot prepare the output folder: {error.strerror or error}"))
+
+
+def _file_in(out: Path, default_name: str) -> tuple[Path, str]:
+    """The folder and name an option that takes a file writes to: a path with the file's
+    suffix is the file itself; a folder (or a path without that suffix) gets the default
+    file name inside it."""
+    suffix = Path(default_name).suffix.lower()
+    if out.is_dir() or out.suffix.lower() != suffix:
+        return out, default_name
+    return out.parent, out.name
+
+
+def _write(tables, out: Path, console, command: str, safe: bool = True) -> None:
+    from ..outputs.export import csv_bytes
+
+    files = {f"{name}.csv": csv_bytes(table, safe=safe) for name, table in tables.items()}
+    _write_files(files, out, console, command)
+
+
+def _safe_csv(value: str) -> bool:
+    """Whether --csv asks for spreadsheet-safe CSV (the default) or raw text."""
+    return _choices([value], ("safe", "raw"), "--csv") != ["raw"]
+
+
+def _write_files(files: dict[str, bytes], out: Path, console, command: str) -> None:
+    """Write one run of ``command``, replacing what its previous run wrote there."""
+    from ..outputs.export import write_run
+
+    try:
+        run = _run(write_run, files, out, command)
+    except OSError as error:
+        _fail(OSError(f"{out}: cannot write the files: {error.strerror or error}"))
+    from ..outputs.render import hanging, plural, where
+
+    hanging(
+        console,
+        f"Wrote {plural(len(run.written), 'file')} to {where(str(out))}/: "
+        + ", ".join(p.name for p in run.written),
+    )
+    if run.removed:
+        hanging(
+            console,
+            f"Removed what an earlier '{run.command}' wrote there and this one does not: "
+            + ", ".join(p.name for p in run.removed),
+        )
+    if run.kept:
+        from ..outputs import render
+
+        render.notices(
+            render.make_console(stderr=True),
+            [
+                _notice(
+                    str(path),
+                    f"left in place: an earlier '{run.command}' wrote it, "
+                    "it was edited since, and this run does not write it",
+                )
+                for path in run.kept
+            ],
+        )
+
+
+def _formats(values: list[str] | None) -> list[str]:
+    """Formats from repeated or comma-separated --format values, checked."""
+    from ..outputs.export import EXPORT_FORMATS
+
+    return _choices(values, tuple(EXPORT_FORMATS), "--format", "format")
+
+
+def _analyse_for(
+    out: Path,
+    formats: list[str],
+    transcripts,
+    codebook,
+    findings,
+    review,
+    no_review,
+    personal,
+    files: list[str] | None = None,
+    *,
+    command: str,
+):
+    """Check the output folder, then run the whole analysis and print its input warnings."""
+    from ..model.results import TABLES
+    from ..outputs import render
+    from ..outputs.export import export_names
+    from ..pipeline import analyse
+
+    tables = _tables_to_write(TABLES, transcripts, codebook, findings)
+    _check_folder(out, [*export_names(tables, formats), *(files or [])], command)
+    result = _run(
+        analyse,
+        transcripts,
+        codebook,
+        findings,
+        review=_review_file(review, no_review),
+        personal_data=personal,
+    )
+    render.notices(render.make_console(stderr=True), result.reduction.notices)
+    return result
+
+
+def _tables_to_write(tables, transcripts, codebook, findings) -> list[str]:
+    """The tables a run will write: a comparison only with expected findings (the sample
+    brings the thesis's), so that an old, edited comparison.csv does not stop a run."""
+    with_findings = findings is not None or (transcripts is None and codebook is None)
+    return [name for name in tables if with_findings or name != "comparison"]
+
+
+def _export(
+    result,
+    formats: list[str],
+    out: Path,
+    console,
+    command: str,
+    safe: bool = True,
+    offsets: str = "codepoints",
+) -> None:
+    """Write the formats, after saying what REFI-QDA cannot carry (as the standard asks)."""
+    from ..outputs import render
+    from ..outputs.export import export_files
+
+    if {"qdpx", "qdc"} & set(formats):
+        from ..model import Notice
+        from ..refi.exporter import export_losses
+
+        losses = export_losses(result, offsets=offsets)
+        if console.quiet:  # one line under -q; the reader asked for quiet, not for nothing
+            losses = [
+                f"{len(losses)} kinds of ektp-qual's analysis cannot be carried by the "
+                "standard (run without -q to read which)"
+            ]
+        render.notices(
+            render.make_console(stderr=True),
+            [Notice("REFI-QDA export", None, loss) for loss in losses],
+        )
+    files = export_files(result, formats, safe_csv=safe, offsets=offsets)
+    _write_files(files, out, console, command)
+
+
+_SURVEY_KEYS = {
+    "informant": "informant",
+    "answer": "answer",
+    "question": "question",
+    "role": "role",
+    "default-role": "default_role",
+    "default_role": "default_role",
+}
+
+
+def _corpus(transcripts: Path | None, survey: list[str] | None):
+    """The transcripts option as given, or the survey CSV it names read as a corpus."""
+    if not survey:
+        if transcripts is not None and transcripts.suffix.lower() == ".csv":
+            _fail(
+                ValueError(
+                    f"{transcripts}: a CSV of survey answers needs --survey options naming its "
+                    "columns, for example --survey informant=id --survey answer=jawaban"
+                )
+            )
+        return transcripts
+    if transcripts is None:
+        _fail(ValueError("--survey needs --transcripts ANSWERS.csv"))
+    options: dict[str, object] = {}
+    for item in survey:
+        key, _, column = item.partition("=")
+        key = key.strip().lower()
+        if key == "attribute":
+            options.setdefault("attributes", []).append(column.strip())
+        elif key in _SURVEY_KEYS and column.strip():
+            options[_SURVEY_KEYS[key]] = column.strip()
+        else:
+            _fail(
+                ValueError(
+                    f"--survey {item!r}: use KEY=COLUMN with KEY one of informant, answer, "
+                    "question, role, default-role, attribute"
+                )
+            )
+    for required in ("informant", "answer"):
+        if required not in options:
+            _fail(ValueError(f"--survey needs {required}=COLUMN"))
+    from ..inputs.survey import read_survey
+
+    return _run(read_survey, transcripts, **options)
+
+
+def _review_file(review: Path | None, no_review: bool) -> Path | None:
+    """The review file to apply: the one given, else review.csv here if there is one."""
+    from ..inputs.review_file import DEFAULT_REVIEW_FILE
+
+    if no_review:
+        return None
+    if review is not None:
+        if not review.exists():
+            _fail(FileNotFoundError(f"{review}: no such review file"))
+        return review
+    return DEFAULT_REVIEW_FILE if DEFAULT_REVIEW_FILE.is_file() else None
+
+
+def _check_findings(conclusion, check: bool) -> None:
+    if not check:
+        return
+    if conclusion.comparison is None:
+        _fail(ValueError("--check needs expected findings: give --findings FILE"))
+    if not conclusion.reproduces_findings:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _offsets(value: str) -> str:
+    """The --offsets value, checked before any work."""
+    from ..refi.exporter import OFFSETS
+
+    chosen = value.strip().lower().replace("-", "")
+    if chosen not in OFFSETS:
+        _fail(ValueError(f"--offsets: use {' or '.join(OFFSETS)}, not {value!r}"))
+    return chosen
+
+
+def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False):
+    """Data reduction with the review file applied, as the looking commands need it."""
+    from ..pipeline import data_reduction as reduce_step
+
+    return _run(
+        reduce_step,
+        transcripts,
+        codebook,
+        review=_review_file(review, no_review),
+        personal_data=personal,
+    )
+
+
+def _choices(
+    values: list[str] | None, allowed: tuple[str, ...], option: str, what: str = "value"
+) -> list[str]:
+    """Values from repeated or comma-separated options, each one of ``allowed``."""
+    chosen: list[str] = []
+    for value in values or ():
+        for item in (part.strip().lower() for part in value.split(",")):
+            if item not in allowed:
+                _fail(ValueError(f"{option}: unknown {what} {item!r} (use {', '.join(allowed)})"))
+            if item not in chosen:
+                chosen.append(item)
+    return chosen
+
+
+def _language(language: str) -> str:
+    if language not in ("codebook", "en", "id"):
+        _fail(ValueError(f"--language: use 'codebook', 'en' or 'id', not {language!r}"))
+    return language
+
+
+def _notice(source: str, message: str):
+    from ..model import Notice
+
+    return Notice(source, None, message)

@@ -1,0 +1,308 @@
+"""The Miles and Huberman steps: ``code`` (all of them), ``reduce``, ``display``,
+``conclude``, ``export`` and ``validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    DEFAULT_OUT,
+    EXIT_CHECK_FAILED,
+    Check,
+    CodebookOpt,
+    CsvOpt,
+    FindingsOpt,
+    FormatOpt,
+    NoReview,
+    OffsetsOpt,
+    Personal,
+    Quiet,
+    ReviewOpt,
+    SurveyOpt,
+    Transcripts,
+    _analyse_for,
+    _check_findings,
+    _check_out,
+    _corpus,
+    _export,
+    _formats,
+    _offsets,
+    _reduce_for,
+    _run,
+    _safe_csv,
+    _tables_to_write,
+    _write,
+    app,
+)
+
+
+@app.command()
+def code(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the CSV tables (created if needed).")
+    ] = DEFAULT_OUT / "code",
+    check: Check = False,
+    findings: FindingsOpt = None,
+    output_format: FormatOpt = None,
+    csv: CsvOpt = "safe",
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Run the whole pipeline: code, reduce, display, conclude, and write the tables.
+
+    A review file (review.csv here, or --review FILE) is applied: rejected codings
+    drop out and added ones count. --no-review shows the automatic coding alone.
+
+    Examples:
+
+      ektp-qual code                      # the embedded e-KTP sample
+
+      ektp-qual code -t interviews/ -c codebook.yaml -o results/
+
+      ektp-qual code --check              # exit 1 unless the thesis is reproduced
+    """
+    transcripts = _corpus(transcripts, survey)
+    from ..outputs import render
+
+    safe = _safe_csv(csv)
+    formats = ["csv", *_formats(output_format)]
+    result = _analyse_for(
+        out,
+        formats,
+        transcripts,
+        codebook,
+        findings,
+        review,
+        no_review,
+        personal_data,
+        command="code",
+    )
+    console = render.make_console(quiet)
+    render.reduction_summary(console, result.reduction)
+    render.checklist_matrix(console, result.display, result.codebook)
+    render.role_matrix(console, result.display, result.codebook)
+    render.strongest_quotes(console, result.reduction, result.codebook)
+    render.triangulation(console, result.conclusion, result.codebook)
+    render.negative_evidence(console, result.conclusion, result.codebook)
+    render.conclusions(console, result.conclusion, result.codebook)
+    _export(result, formats, out, console, "code", safe)
+    _check_findings(result.conclusion, check)
+
+
+@app.command()
+def export(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
+    output_format: FormatOpt = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the files (created if needed).")
+    ] = DEFAULT_OUT / "export",
+    csv: CsvOpt = "safe",
+    findings: FindingsOpt = None,
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
+    offsets: OffsetsOpt = "codepoints",
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Export the analysis for Excel or another QDA tool, without printing the displays.
+
+    Formats: xlsx (analysis.xlsx: a sheet per table, the codebook, colours), qdpx
+    (project.qdpx: transcripts, codes, codings, cases and coders for NVivo, ATLAS.ti,
+    MAXQDA or QualCoder), qdc (codebook.qdc), taguette (codebook.csv, which Taguette's
+    "Import codebook" reads), csv (the tables). Default: xlsx.
+    For NVivo, add --offsets utf16 when transcripts hold emoji.
+
+    Examples:
+
+      ektp-qual export --format xlsx
+
+      ektp-qual export -t interviews/ -c codebook.yaml --format qdpx,qdc -o for-nvivo/
+
+      ektp-qual export --format qdpx --offsets utf16 -o for-nvivo/
+    """
+    transcripts = _corpus(transcripts, survey)
+    from ..outputs import render
+
+    safe = _safe_csv(csv)
+    formats = _formats(output_format) or ["xlsx"]
+    offsets = _offsets(offsets)
+    result = _analyse_for(
+        out,
+        formats,
+        transcripts,
+        codebook,
+        findings,
+        review,
+        no_review,
+        personal_data,
+        command="export",
+    )
+    _export(result, formats, out, render.make_console(quiet), "export", safe, offsets)
+
+
+@app.command()
+def reduce(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Also write informants, segments, codings and stances as CSV here."
+        ),
+    ] = None,
+    csv: CsvOpt = "safe",
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Step 1, data reduction: code the transcripts and reduce them to stances.
+
+    Example: ektp-qual reduce -t interviews/ -c codebook.yaml -o reduced/
+    """
+    transcripts = _corpus(transcripts, survey)
+    from ..model.results import REDUCTION_TABLES
+    from ..outputs import render
+
+    safe = _safe_csv(csv)
+    _check_out(out, REDUCTION_TABLES, "reduce")
+    result = _reduce_for(transcripts, codebook, review, no_review, personal_data)
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), result.notices)
+    render.reduction_summary(console, result)
+    render.stances(console, result)
+    if out is not None:
+        _write(result.tables(), out, console, "reduce", safe)
+
+
+@app.command()
+def display(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the matrices as CSV here.")
+    ] = None,
+    csv: CsvOpt = "safe",
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Step 2, data display: the checklist, role-ordered and evidence matrices.
+
+    Example: ektp-qual display -t interviews/ -c codebook.yaml
+    """
+    transcripts = _corpus(transcripts, survey)
+    from ..model.results import DISPLAY_TABLES
+    from ..outputs import render
+    from ..pipeline import data_display as display_step
+
+    safe = _safe_csv(csv)
+    _check_out(out, DISPLAY_TABLES, "display")
+    reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
+    result = display_step(reduction)
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), reduction.notices)
+    render.checklist_matrix(console, result, reduction.codebook)
+    render.role_matrix(console, result, reduction.codebook)
+    render.strongest_quotes(console, reduction, reduction.codebook)
+    if out is not None:
+        _write(result.tables(), out, console, "display", safe)
+
+
+@app.command()
+def conclude(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
+    findings: FindingsOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Also write conclusions, triangulation and negative evidence as CSV here.",
+        ),
+    ] = None,
+    csv: CsvOpt = "safe",
+    check: Check = False,
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Step 3, conclusion drawing and verification: verdicts and their checks.
+
+    Example: ektp-qual conclude --check
+    """
+    transcripts = _corpus(transcripts, survey)
+    from ..model.results import CONCLUSION_TABLES
+    from ..outputs import render
+    from ..pipeline import conclusion_drawing as conclude_step
+    from ..pipeline import load
+
+    safe = _safe_csv(csv)
+    _check_out(
+        out, _tables_to_write(CONCLUSION_TABLES, transcripts, codebook, findings), "conclude"
+    )
+    corpus, book, expected = _run(load, transcripts, codebook, findings)
+    reduction = _reduce_for(corpus, book, review, no_review, personal_data)
+    result = _run(conclude_step, reduction, expected)
+    console = render.make_console(quiet)
+    render.notices(render.make_console(stderr=True), reduction.notices)
+    render.triangulation(console, result, book)
+    render.negative_evidence(console, result, book)
+    render.conclusions(console, result, book)
+    if out is not None:
+        _write(result.tables(), out, console, "conclude", safe)
+    _check_findings(result, check)
+
+
+@app.command()
+def validate(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit with status 1 on warnings too, not only on errors."),
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Check a codebook and a corpus without analysing them.
+
+    Errors (malformed files) end with status 2. Warnings: phrases that match nothing,
+    phrases under two criteria or both polarities, guide questions read as another
+    criterion, informants with no coded evidence. Notes: what wishes, contrast, fixes,
+    negators and words of quantity changed in the coding.
+
+    Example: ektp-qual validate -t interviews/ -c codebook.yaml --strict
+    """
+    transcripts = _corpus(transcripts, survey)
+    from ..loop.validation import validate as validate_inputs
+    from ..outputs import render
+    from ..pipeline import load
+
+    corpus, book, _ = _run(load, transcripts, codebook, None)
+    issues = _run(validate_inputs, corpus, book)
+    console = render.make_console(quiet)
+    render.hanging(
+        console,
+        f"{render.plural(len(corpus.transcripts), 'transcript')} and the codebook {book.id!r} "
+        f"({render.plural(len(book.criteria), 'criterion', 'criteria')}) " + "are valid.",
+    )
+    render.issues(render.make_console(), issues)
+    if strict and (issues["level"] == "warning").any():
+        raise typer.Exit(EXIT_CHECK_FAILED)
