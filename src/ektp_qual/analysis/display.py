@@ -16,8 +16,6 @@ import pandas as pd
 from ..model import POLARITIES, STANCES, Codebook
 from .reduction import strongest_quotes
 
-STANCE_SYMBOLS = {"positive": "+", "negative": "-", "mixed": "±", "none": "·"}
-
 
 def checklist_matrix(
     stances: pd.DataFrame, quotes: pd.DataFrame, codebook: Codebook

@@ -80,6 +80,8 @@ CONCLUSION_COLUMNS = [
 ]
 
 STANCES = ("positive", "negative", "mixed", "none")
+#: How every display writes a stance (and a coding's polarity) in one character.
+STANCE_SYMBOLS = {"positive": "+", "negative": "-", "mixed": "±", "none": "·"}
 POLARITIES = ("positive", "negative")
 VERDICTS = ("met", "not met", "undetermined")
 OVERALL_VERDICTS = ("met", "partly met", "not met", "undetermined")

@@ -45,8 +45,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from ..analysis.display import STANCE_SYMBOLS
-from ..model import STANCES, Codebook
+from ..model import STANCE_SYMBOLS, STANCES, Codebook
 
 if TYPE_CHECKING:
     from ..model.results import Analysis

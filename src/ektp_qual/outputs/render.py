@@ -15,9 +15,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.display import STANCE_SYMBOLS
 from ..inputs.sample import shown_path
-from ..model import Codebook, Notice
+from ..model import STANCE_SYMBOLS, Codebook, Notice
 from ..model.results import Conclusion, Display, Reduction
 from .terminal import SafeConsole
 

@@ -29,10 +29,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import __version__
-from ..analysis.display import STANCE_SYMBOLS
 from ..analysis.reduction import strongest_quotes
 from ..language.privacy import MaskedText, Masker, shared_attributes
-from ..model import STANCES
+from ..model import STANCE_SYMBOLS, STANCES
 
 if TYPE_CHECKING:
     from ..model import Codebook, Criterion, Transcript

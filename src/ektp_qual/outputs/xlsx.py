@@ -41,8 +41,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..analysis.display import STANCE_SYMBOLS
-from ..model import Codebook
+from ..model import STANCE_SYMBOLS, Codebook
 from ..model.results import Analysis
 
 if TYPE_CHECKING:
