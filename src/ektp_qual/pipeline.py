@@ -83,14 +83,18 @@ def _expected(findings: PathLike | Findings | None, book: Codebook) -> Findings 
 
 
 def informants_table(
-    corpus: Corpus, personal_data: bool = False, codebook: Codebook | None = None
+    corpus: Corpus,
+    personal_data: bool = False,
+    codebook: Codebook | None = None,
+    masker: Masker | None = None,
 ) -> pd.DataFrame:
     """One row per informant with the case attributes of the front matter.
 
     Private attributes (the codebook's or the front matter's ``private_attributes``) are
     left out; unless ``personal_data``, the others and the file name are masked like text.
     """
-    masker = None if personal_data else Masker.for_study(corpus, codebook)
+    if masker is None and not personal_data:
+        masker = Masker.for_study(corpus, codebook)
     rows = []
     for t in corpus.transcripts:
         row: dict[str, object] = {"informant": t.informant, "role": t.role}
@@ -150,7 +154,7 @@ def _reduce(
             question=_masked(segments["question"], mask, masked),
         )
         codings = codings.assign(text=_masked(codings["text"], mask, masked))
-    informants = informants_table(corpus, personal_data, book)
+    informants = informants_table(corpus, personal_data, book, mask)
     stances = red.stances(codings, corpus, book)
     return Reduction(
         corpus=corpus,
@@ -173,6 +177,7 @@ def _reduce(
         codebook_phrases=_phrase_count(book),
         summary=red.corpus_summary(corpus, segments, codings),
         personal_data=personal_data,
+        masker=mask,
         unmatched_phrases=len(result.unmatched_phrases()),
     )
 
@@ -311,7 +316,7 @@ def import_project(
     reduction = data_reduction(transcripts, codebook, personal_data=personal_data)
     result = to_review(project, reduction, coder=coder)
     if not personal_data:
-        mask = Masker.for_study(reduction.corpus, reduction.codebook)
+        mask = reduction.masker
 
         def masked(column: str, how) -> pd.Series:
             return result.codings[column].map(lambda v: how(v) if isinstance(v, str) else v)

@@ -33,7 +33,6 @@ import numpy as np
 import pandas as pd
 
 from ..coding.coder import Coder
-from ..language.privacy import Masker
 from ..model import PHRASE_SEPARATOR, POLARITIES, Codebook
 
 if TYPE_CHECKING:
@@ -117,7 +116,7 @@ def kwic(reduction: Reduction, phrase: str, *, width: int = 40) -> pd.DataFrame:
     ]
     found = Coder(reduction.codebook).find(phrase, real)
     codes = _segment_codes(reduction.codings, reduction.codebook)
-    masker = Masker.for_study(reduction.corpus, reduction.codebook)
+    masker = reduction.masker
     rows = []
     for segment, sentence, spans in zip(segments.itertuples(), real, found, strict=True):
         if not spans:

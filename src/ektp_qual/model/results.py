@@ -8,6 +8,7 @@ on how they were made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -55,6 +56,9 @@ class Reduction:
     #: Whether informants' names, NIKs and phone numbers were kept (``--personal-data``):
     #: decided once, when the analysis is made; every writer follows it.
     personal_data: bool = False
+    #: The study's masker (``language.privacy.Masker``) unless personal data is kept:
+    #: made once with the analysis, and what every writer masks raw text with.
+    masker: Any = None
     #: The corpus in numbers per role and in all (``analysis.reduction.corpus_summary``):
     #: what every display of the study reports.
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)

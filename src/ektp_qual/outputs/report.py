@@ -30,7 +30,7 @@ import pandas as pd
 
 from .. import __version__
 from ..analysis.reduction import strongest_quotes
-from ..language.privacy import MaskedText, Masker, shared_attributes
+from ..language.privacy import MaskedText, shared_attributes
 from ..model import STANCE_SYMBOLS, STANCES
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ class _Texts:
         self.personal = analysis.reduction.personal_data
         self.language = analysis.codebook.language or "und"  # the interviews' language
         self.codebook = analysis.codebook
-        self.mask = Masker.for_study(analysis.corpus, analysis.codebook)
+        self.mask = analysis.reduction.masker
         self._analysis = analysis
         self._where: dict[str, tuple[str, int, int]] | None = None
         self._bodies = {t.informant: t.body for t in analysis.corpus.transcripts}

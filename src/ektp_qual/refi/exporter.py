@@ -94,7 +94,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import __version__
-from ..language.privacy import MaskedText, Masker, shared_attributes, shared_file_name
+from ..language.privacy import MaskedText, shared_attributes, shared_file_name
 from ..model import POLARITIES, Codebook, Criterion, Transcript
 from .codes import criterion_code_name, polarity_code_name
 
@@ -336,7 +336,7 @@ class _Project:
         self.analysis = analysis
         self.codebook = analysis.codebook
         corpus = analysis.corpus
-        self.masker = None if personal_data else Masker.for_study(corpus, self.codebook)
+        self.masker = analysis.reduction.masker
         table = analysis.reduction.segments
         columns = ["segment_id", "turn", "sentence"]
         self.segments = (
