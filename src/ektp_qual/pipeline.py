@@ -126,8 +126,8 @@ def data_reduction(
 ) -> Reduction:
     """Step 1, data reduction: code the corpus, apply a review file if given, and reduce.
 
-    ``review`` is a review file (see ``ektp_qual.review``): rejected codings drop out and
-    added ones count. Without it the automatic coding stands alone.
+    ``review`` is a review file (see ``ektp_qual.inputs.review_file``): rejected codings
+    drop out and added ones count. Without it the automatic coding stands alone.
     """
     corpus, book, _ = load(transcripts, codebook, None)
     return _reduce(corpus, book, personal_data, review)

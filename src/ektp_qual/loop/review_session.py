@@ -1,6 +1,6 @@
 """The interactive review: one proposed coding at a time, one key per decision.
 
-Every decision is saved to the review file the moment it is made (``export.update_review``
+Every decision is saved to the review file the moment it is made (``outputs.export.update_review``
 replaces the file in one step), and the file is read again before each save, under a
 lock, so a killed session loses nothing, edits made to the file meanwhile are kept, and
 two sessions on one file keep each other's decisions. Starting

@@ -52,7 +52,7 @@ def csv_bytes(table: pd.DataFrame, *, safe: bool = True) -> bytes:
     """UTF-8 CSV without index or BOM; pandas, R and spreadsheets read it as is.
 
     ``safe`` (the default) quotes text cells a spreadsheet would run as a formula, the
-    OWASP way (see ``spreadsheet``); ``safe=False`` writes every cell's text as it is,
+    OWASP way (see ``inputs.spreadsheet``); ``safe=False`` writes every cell's text as it is,
     for R and pandas. Numbers are formatted by pandas either way.
     """
     return table_csv_text(table, safe=safe).encode("utf-8")

@@ -14,7 +14,7 @@
   ``write_skeleton`` writes it, never over an existing file.
 
 A ``.qdc`` is read as hostile until proven otherwise: at most ``MAX_QDC_BYTES``, parsed
-without DTDs or entities (``refi_import``'s safe reading), codes nested at most
+without DTDs or entities (the bounded reading of ``inputs.safexml``), codes nested at most
 ``MAX_DEPTH`` deep and at most ``MAX_CODES`` of them; anything else is an ``InputError``.
 """
 

@@ -1,7 +1,7 @@
 """REFI-QDA export: a coded study as a ``.qdpx`` project, its codebook as a ``.qdc``.
 
 REFI-QDA (QDA-XML 1.0, documented in "REFI-QDA 1.5") is what NVivo, ATLAS.ti, MAXQDA
-and QualCoder exchange. The functions here return bytes; ``export.write_files`` writes them.
+and QualCoder exchange. The functions here return bytes; ``outputs.export.write_files`` writes them.
 
 * ``project_qdpx(analysis)``: a ZIP holding ``project.qde`` (namespace
   ``urn:QDA-XML:project:1.0``) and ``sources/<guid>.txt``, one per transcript.
@@ -66,9 +66,9 @@ The rest of the project
   as NVivo reads them, and adds ``(offsets in UTF-16 units)`` to the ``origin``; the
   default is code points.
 * Personal data: unless the analysis was made with ``personal_data``, the texts are
-  masked with ``privacy.Masker`` (names, NIKs, phone numbers); masks change lengths, so every offset
-  is mapped through ``Masker.mask_with_offsets`` and the selection still covers exactly
-  the (masked) sentence.
+  masked with the analysis's ``language.privacy.Masker`` (names, NIKs, phone numbers);
+  masks change lengths, so every offset is mapped through ``Masker.mask_with_offsets``
+  and the selection still covers exactly the (masked) sentence.
 * GUIDs are uuid5 of ``GUID_NAMESPACE`` and stable ids (codebook id, criterion and
   polarity; informant; segment id; coder; variable name), lower-case without braces. The
   ZIP entries carry a fixed date, so two exports of the same analysis differ only in the
