@@ -397,8 +397,8 @@ def test_changes_are_reported_with_the_word_that_made_them(mini):
 def test_validate_notes_what_the_words_around_phrases_changed(corpus_dir, mini_codebook):
     from typer.testing import CliRunner
 
+    from ektp_qual import validate
     from ektp_qual.cli import app
-    from ektp_qual.loop.validation import validate
 
     folder = corpus_dir(
         {

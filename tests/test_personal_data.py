@@ -362,3 +362,15 @@ def test_validate_shows_no_personal_data(tmp_path, mini_codebook):
     result = CliRunner().invoke(app, ["validate", "-t", str(folder), "-c", str(mini_codebook)])
     assert f"{NAME_MASK}M1.txt" in result.output and PHONE_MASK in result.output
     assert not _leaks(result.output), result.output
+
+
+def test_validate_masks_unless_personal_data_is_asked_for(tmp_path, mini_codebook):
+    import ektp_qual
+
+    folder = tmp_path / "c"
+    _informant_corpus(folder)
+    masked = ektp_qual.validate(folder, mini_codebook)
+    kept = ektp_qual.validate(folder, mini_codebook, personal_data=True)
+    shown = " ".join(masked["source"]) + " ".join(masked["message"])
+    assert not _leaks(shown) and f"{NAME_MASK}M1.txt" in shown
+    assert "SumarniM1.txt" in " ".join(kept["source"])

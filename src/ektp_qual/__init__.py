@@ -39,7 +39,7 @@ _EXPORTS = {
     "read_findings": "inputs.findings",
     "code_corpus": "coding.coder",
     "Coder": "coding.coder",
-    "validate": "loop.validation",
+    "validate": "pipeline",
     "check_examples": "loop.examples",
     "write_tables": "outputs.export",
     "sample_transcripts": "inputs.sample",
@@ -91,7 +91,6 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
     from .inputs.text import parse_transcript
     from .inputs.transcripts import read_corpus, read_transcript
     from .loop.examples import check_examples
-    from .loop.validation import validate
     from .model.errors import InputError
     from .model.results import Analysis, Conclusion, Display, Reduction
     from .outputs.export import write_tables
@@ -106,6 +105,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
         import_project,
         load,
         reduce,
+        validate,
     )
 
 

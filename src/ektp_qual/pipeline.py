@@ -30,6 +30,7 @@ from .language.privacy import (
     shared_notices,
     unused_private_attributes,
 )
+from .loop import validation
 from .loop.intercoder import Agreement, agreement_of, check_coders, study_of
 from .loop.validation import deciding_role_notices
 from .model import Codebook, Corpus, Findings, Notice, PathLike
@@ -67,6 +68,27 @@ def load(
     return corpus, book, _expected(findings, book)
 
 
+def validate(
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    personal_data: bool = False,
+) -> pd.DataFrame:
+    """Warnings and notes on a codebook and a corpus, without analysing them:
+    ``ektp-qual validate``.
+
+    One row per finding (``level``, ``check``, ``source``, ``line``, ``message``,
+    ``phrases``); unless ``personal_data``, file names and quoted text are masked.
+    """
+    corpus, book, _ = load(transcripts, codebook, None)
+    return validation.validate(corpus, book, _masker(corpus, book, personal_data))
+
+
+def _masker(corpus: Corpus, book: Codebook | None, personal_data: bool) -> Masker | None:
+    """The one place where privacy is decided: ``None`` keeps personal data."""
+    return None if personal_data else Masker.for_study(corpus, book)
+
+
 def _expected(findings: PathLike | Findings | None, book: Codebook) -> Findings | None:
     """Findings read and checked against the codebook's criteria."""
     if findings is None:
@@ -93,8 +115,8 @@ def informants_table(
     Private attributes (the codebook's or the front matter's ``private_attributes``) are
     left out; unless ``personal_data``, the others and the file name are masked like text.
     """
-    if masker is None and not personal_data:
-        masker = Masker.for_study(corpus, codebook)
+    if masker is None:
+        masker = _masker(corpus, codebook, personal_data)
     rows = []
     for t in corpus.transcripts:
         row: dict[str, object] = {"informant": t.informant, "role": t.role}
@@ -146,7 +168,7 @@ def _reduce(
         decisions = review if isinstance(review, ReviewFile) else read_review(review)
     outcome = apply_review(result.codings, segments, decisions or ReviewFile(), book)
     codings = outcome.codings
-    mask = None if personal_data else Masker.for_study(corpus, book)
+    mask = _masker(corpus, book, personal_data)
     if mask is not None:
         masked: dict[str, str] = {}  # a coding's text is its sentence's: masked once
         segments = segments.assign(
@@ -314,7 +336,10 @@ def import_project(
     """
     project = read_qdpx(path, offsets=offsets)
     reduction = data_reduction(transcripts, codebook, personal_data=personal_data)
-    result = to_review(project, reduction, coder=coder)
+    # Sources exported masked are found again by masking the corpus the same way, even
+    # when this import keeps personal data.
+    exported_with = reduction.masker or Masker.for_study(reduction.corpus, reduction.codebook)
+    result = to_review(project, reduction, coder=coder, masked_with=exported_with)
     if not personal_data:
         mask = reduction.masker
 

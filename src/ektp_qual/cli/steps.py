@@ -291,9 +291,9 @@ def validate(
     Example: ektp-qual validate -t interviews/ -c codebook.yaml --strict
     """
     transcripts = _corpus(transcripts, survey)
-    from ..loop.validation import validate as validate_inputs
     from ..outputs import render
     from ..pipeline import load
+    from ..pipeline import validate as validate_inputs
 
     corpus, book, _ = _run(load, transcripts, codebook, None)
     issues = _run(validate_inputs, corpus, book)

@@ -36,8 +36,12 @@ CHANGE_NAMES = {
 }
 
 
-def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
-    """Every warning and note about the inputs, one row each (``level``: warning or note)."""
+def validate(corpus: Corpus, codebook: Codebook, masker: Masker | None) -> pd.DataFrame:
+    """Every warning and note about the inputs, one row each (``level``: warning or note).
+
+    ``masker``: how file names and quoted text are shown (``None``: as they are); the
+    caller decides, as for every output, so that privacy is settled in one place.
+    """
     coder = Coder(codebook)
     result = coder.code(corpus)
     notices = [*corpus.notices, *deciding_role_notices(corpus, codebook)]
@@ -85,10 +89,10 @@ def validate(corpus: Corpus, codebook: Codebook) -> pd.DataFrame:
     order = {"warning": 0, "note": 1}
     rows.sort(key=lambda row: order.get(row[0], 2))
     table = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
-    # Shown on the screen: file names and quoted text keep no informant's personal data.
-    mask = Masker.for_study(corpus, codebook)
+    if masker is None:
+        return table
     return table.assign(
-        source=table["source"].map(mask.file_name), message=table["message"].map(mask)
+        source=table["source"].map(masker.file_name), message=table["message"].map(masker)
     )
 
 

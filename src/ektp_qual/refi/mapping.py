@@ -247,7 +247,11 @@ def _sentences(segments: pd.DataFrame) -> dict[str, _Sentences]:
 
 
 def to_review(
-    project: QdaProject, reduction: Reduction, *, coder: str | None = None
+    project: QdaProject,
+    reduction: Reduction,
+    *,
+    coder: str | None = None,
+    masked_with: Masker | None = None,
 ) -> ImportResult:
     """The project's codings as review-file ``add`` rows on the corpus's segments.
 
@@ -259,6 +263,8 @@ def to_review(
     one that occurs several times by its order among the occurrences. ``coder``
     replaces the coders the project names (and names the coder where it names none).
     Every coding, imported or not, is in ``codings`` with a ``status`` (``STATUSES``).
+    ``masked_with``: the masker an export of this study was masked with, to find masked
+    sources again (by default the reduction's own).
     """
     notices = list(project.notices)
     matched = _match_sources(project, reduction.corpus.transcripts, notices)
@@ -268,7 +274,7 @@ def to_review(
         for guid in project.codes
     }
     sentences = _sentences(reduction.segments)
-    masker = Masker(t.name for t in reduction.corpus.transcripts)
+    masker = masked_with or reduction.masker
     placements: dict[str, _Placement] = {}
     origin = project.origin or project.name or "a REFI-QDA project"
     rows, review = [], []
