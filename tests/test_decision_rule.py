@@ -131,3 +131,22 @@ def test_rule_end_to_end_on_a_small_corpus(corpus_dir, mini_codebook):
     assert triangulation.loc["attitude", "agreement"] == "disagree"
     against = result.negative_evidence
     assert set(against[against["criterion"] == "attitude"]["informant"]) == {"M3"}
+
+
+def test_the_rule_is_worded_once_for_the_report_and_the_workbook(tmp_path):
+    """The report and the workbook state the same rule, with its roles and threshold."""
+    import html
+
+    import pandas as pd
+
+    import ektp_qual
+    from ektp_qual.outputs.report import report_html
+    from ektp_qual.outputs.xlsx import workbook_bytes
+
+    result = ektp_qual.analyse()
+    words = result.codebook.decision.in_words()
+    assert "masyarakat" in words and "0.75 (75%)" in words
+    assert words in html.unescape(report_html(result, transcripts=False))
+    (tmp_path / "w.xlsx").write_bytes(workbook_bytes(result))
+    study = pd.read_excel(tmp_path / "w.xlsx", sheet_name="study", dtype=object)
+    assert words in set(study["value"])

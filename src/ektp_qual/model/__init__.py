@@ -188,6 +188,23 @@ class DecisionRule:
     def label(self, verdict: str) -> str:
         return dict(self.labels).get(verdict, "")
 
+    def in_words(self) -> str:
+        """The rule as one paragraph, worded once for every output that states it."""
+        if self.roles:
+            who = ("role " if len(self.roles) == 1 else "roles ") + ", ".join(self.roles)
+        else:
+            who = "every role"
+        return (
+            f"Rule {self.rule}: a criterion is met when, of the informants of the deciding "
+            f"{who} who hold a stance on it (positive, negative or mixed), a share of at "
+            f"least {self.threshold:g} ({self.threshold:.0%}) is positive; not met "
+            "otherwise; undetermined when none of them holds a stance. An informant's stance "
+            "is positive when more of their coded sentences speak for a criterion than "
+            "against it, negative when more speak against, mixed when as many do each. The "
+            "study is met when every criterion is met, not met when none is, and partly met "
+            "otherwise."
+        )
+
 
 @dataclass(frozen=True)
 class Morphology:

@@ -262,27 +262,6 @@ def _quote(
 # -- 1. the study -----------------------------------------------------------------------
 
 
-def _rule_in_words(book: Codebook) -> str:
-    rule = book.decision
-    if rule.roles:
-        who = ("role " if len(rule.roles) == 1 else "roles ") + ", ".join(
-            f"<em>{_e(r)}</em>" for r in rule.roles
-        )
-    else:
-        who = "every role"
-    return (
-        f"<p>Rule <code>{_e(rule.rule)}</code>: a criterion is <strong>met</strong> when, of "
-        f"the informants of the deciding {who} who hold a stance on it (positive, negative "
-        f"or mixed), a share of at least <strong>{rule.threshold:g}</strong> "
-        f"({rule.threshold:.0%}) is positive; <strong>not met</strong> otherwise; "
-        "<strong>undetermined</strong> when none of them holds a stance. An informant's "
-        "stance is positive when more of their coded sentences speak for a criterion than "
-        "against it, negative when more speak against, mixed when as many do each. The "
-        "study is met when every criterion is met, not met when none is, and partly met "
-        "otherwise.</p>"
-    )
-
-
 def _study(analysis: Analysis, texts: _Texts, captions: _Captions, transcripts: bool) -> str:
     book = analysis.codebook
     summary = analysis.reduction.summary
@@ -340,7 +319,7 @@ def _study(analysis: Analysis, texts: _Texts, captions: _Captions, transcripts: 
         f"<dt>Language</dt><dd><code>{_e(book.language)}</code></dd>"
         f"<dt>Criteria</dt><dd><ul>{criteria}</ul></dd></dl>",
         "<h3>Decision rule</h3>",
-        _rule_in_words(book),
+        f"<p>{_e(book.decision.in_words())}</p>",
         label_words,
         "<h3>Review</h3>",
         _review_in_words(analysis),

@@ -172,7 +172,7 @@ def _study_table(analysis: Analysis, sheets: dict[str, pd.DataFrame]) -> pd.Data
         ("roles", ", ".join(f"{role} {n}" for role, n in roles.items())),
         ("informant sentences", int(everyone["sentences"])),
         ("codings", int(everyone["codings"])),
-        ("decision rule", _rule_in_words(book)),
+        ("decision rule", book.decision.in_words()),
         ("threshold", book.decision.threshold),
         ("deciding roles", ", ".join(book.decision.roles or ()) or "all"),
         ("overall verdict", _overall_in_words(analysis.conclusion.overall)),
@@ -189,20 +189,6 @@ def _study_table(analysis: Analysis, sheets: dict[str, pd.DataFrame]) -> pd.Data
 
 def _rows(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
-
-
-def _rule_in_words(book: Codebook) -> str:
-    rule = book.decision
-    if rule.roles:
-        who = f"role{'s' if len(rule.roles) > 1 else ''} {', '.join(rule.roles)}"
-    else:
-        who = "every role"
-    return (
-        f"{rule.rule}: a criterion is met when, of the deciding informants ({who}) who hold "
-        f"a stance on it, a share of at least {rule.threshold:g} is positive; not met "
-        "otherwise; undetermined when none holds one. The study is met when every criterion "
-        "is, not met when none is, partly met otherwise"
-    )
 
 
 def _overall_in_words(overall: pd.DataFrame) -> str:
