@@ -17,7 +17,8 @@ import pytest
 
 import ektp_qual
 from ektp_qual.language.privacy import Masker
-from ektp_qual.outputs.report import _Positions, anchor, report_html
+from ektp_qual.outputs.report import anchor, report_html
+from ektp_qual.outputs.report._appendix import _Positions
 
 from .conftest import MINI_CODEBOOK, transcript_text
 
