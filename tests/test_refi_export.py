@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 import ektp_qual
 from ektp_qual.inputs.review_file import REVIEW_COLUMNS
 from ektp_qual.language.privacy import NAME_MASK, MaskedText, Masker
-from ektp_qual.refi.codes import parse_code_name, polarity_code_name
-from ektp_qual.refi.exporter import (
+from ektp_qual.refi.codes import criterion_code_name, parse_code_name, polarity_code_name
+from ektp_qual.refi.exporter import codebook_qdc, export_losses, project_qdpx
+from ektp_qual.refi.qdaxml import (
     AUTOMATIC_CODER,
     CASES_CODE,
     CODEBOOK_NAMESPACE,
@@ -27,11 +28,7 @@ from ektp_qual.refi.exporter import (
     ORIGIN,
     PROJECT_NAMESPACE,
     code_guid,
-    codebook_qdc,
-    criterion_code_name,
-    export_losses,
     make_guid,
-    project_qdpx,
 )
 
 from .conftest import MINI_CODEBOOK, transcript_text

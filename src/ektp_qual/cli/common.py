@@ -421,7 +421,7 @@ def _check_findings(conclusion, check: bool) -> None:
 
 def _offsets(value: str) -> str:
     """The --offsets value, checked before any work."""
-    from ..refi.exporter import OFFSETS
+    from ..refi.qdaxml import OFFSETS
 
     chosen = value.strip().lower().replace("-", "")
     if chosen not in OFFSETS:

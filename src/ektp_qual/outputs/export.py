@@ -456,7 +456,7 @@ def export_files(
     """The files of each requested format, by name, ready for ``write_files``.
 
     ``safe_csv=False`` writes the CSV tables' text raw (see ``csv_bytes``); ``offsets``
-    is how the qdpx counts selection offsets (``refi.exporter.OFFSETS``).
+    is how the qdpx counts selection offsets (``refi.qdaxml.OFFSETS``).
     """
     files: dict[str, bytes] = {}
     for fmt in formats:
