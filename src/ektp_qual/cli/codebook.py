@@ -38,7 +38,7 @@ def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
     from ..inputs.codebook import read_codebook
     from ..inputs.sample import sample_codebook
     from ..loop.examples import check_examples
-    from ..outputs import render
+    from ..outputs import render, render_loop
 
     book = _run(read_codebook, codebook if codebook is not None else sample_codebook())
     results = _run(check_examples, book)
@@ -48,7 +48,7 @@ def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
             [_notice(book.source, "the codebook has no examples to test")],
         )
         return
-    render.example_results(render.make_console(quiet), results, book.source)
+    render_loop.example_results(render.make_console(quiet), results, book.source)
     if not results["passed"].all():
         raise typer.Exit(EXIT_CHECK_FAILED)
 

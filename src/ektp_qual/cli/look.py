@@ -183,7 +183,7 @@ def kwic(
     """
     transcripts = _corpus(transcripts, survey)
     from ..analysis.explore import kwic as concordance
-    from ..outputs import render
+    from ..outputs import render, render_look
     from ..outputs.export import csv_bytes
 
     safe = _safe_csv(csv)
@@ -196,7 +196,7 @@ def kwic(
     except ValueError as error:
         _fail(error)
     console = render.make_console(quiet)
-    render.concordance(console, table, phrase)
+    render_look.concordance(console, table, phrase)
     if folder is not None:
         _write_files({name: csv_bytes(table, safe=safe)}, folder, console, "kwic")
 
@@ -233,7 +233,7 @@ def cooccur(
     """
     transcripts = _corpus(transcripts, survey)
     from ..analysis.explore import cooccurrence, cooccurrence_matrix
-    from ..outputs import render
+    from ..outputs import render, render_look
 
     unit = (_choices([unit], ("segment", "informant"), "--unit") or ["segment"])[0]
     safe = _safe_csv(csv)
@@ -243,7 +243,7 @@ def cooccur(
     pairs = cooccurrence(reduction.codings, book, unit=unit, polarity=polarity)
     matrix = cooccurrence_matrix(reduction.codings, book, unit=unit, polarity=polarity)
     console = render.make_console(quiet)
-    render.cooccurrence(console, matrix, pairs, unit, book)
+    render_look.cooccurrence(console, matrix, pairs, unit, book)
     if out is not None:
         _write({"cooccurrence": pairs}, out, console, "cooccur", safe)
 
@@ -287,7 +287,7 @@ def saturation(
     transcripts = _corpus(transcripts, survey)
     from ..analysis.explore import saturation as saturation_table
     from ..analysis.explore import saturation_summary
-    from ..outputs import render
+    from ..outputs import render, render_look
     from ..outputs.figures import figure_files, saturation_curve
 
     what = (_choices([what], ("codes", "phrases"), "--what") or ["codes"])[0]
@@ -298,7 +298,7 @@ def saturation(
     reduction = _reduce_for(transcripts, codebook, review, no_review)
     table = saturation_table(reduction, what=what, orders=orders, seed=seed)
     console = render.make_console(quiet)
-    render.saturation(console, table, saturation_summary(table), what)
+    render_look.saturation(console, table, saturation_summary(table), what)
     if out is not None:
         from ..outputs.export import csv_bytes
 

@@ -200,7 +200,7 @@ def agree(
     """
     transcripts = _corpus(transcripts, survey)
     from ..analysis.agreement import FORMULAS
-    from ..outputs import render
+    from ..outputs import render, render_loop
     from ..pipeline import agree as agree_step
 
     safe = _safe_csv(csv)
@@ -215,7 +215,7 @@ def agree(
     )
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
-    render.agreement(console, result, FORMULAS)
+    render_loop.agreement(console, result, FORMULAS)
     _write(result.tables(), out, console, "agree", safe)
 
 
@@ -269,7 +269,7 @@ def import_(
       ektp-qual agree auto imported/review-imported.csv
     """
     transcripts = _corpus(transcripts, survey)
-    from ..outputs import render
+    from ..outputs import render, render_loop
     from ..outputs.export import csv_bytes
     from ..pipeline import import_project
     from ..refi.mapping import review_text
@@ -290,7 +290,7 @@ def import_(
     _check_folder(out, [*names, "imported_codings.csv"], "import")
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
-    render.import_summary(console, result)
+    render_loop.import_summary(console, result)
     for file, who in names.items():
         if who is not None:
             console.print(f"{file}: coder {who!r}", markup=False)

@@ -291,7 +291,7 @@ def validate(
     Example: ektp-qual validate -t interviews/ -c codebook.yaml --strict
     """
     transcripts = _corpus(transcripts, survey)
-    from ..outputs import render
+    from ..outputs import render, render_loop
     from ..pipeline import load
     from ..pipeline import validate as validate_inputs
 
@@ -303,6 +303,6 @@ def validate(
         f"{render.plural(len(corpus.transcripts), 'transcript')} and the codebook {book.id!r} "
         f"({render.plural(len(book.criteria), 'criterion', 'criteria')}) " + "are valid.",
     )
-    render.issues(render.make_console(), issues)
+    render_loop.issues(render.make_console(), issues)
     if strict and (issues["level"] == "warning").any():
         raise typer.Exit(EXIT_CHECK_FAILED)
