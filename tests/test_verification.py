@@ -7,14 +7,18 @@ The small study below is computed by hand in the comments; every figure of
 from __future__ import annotations
 
 import math
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
 
 import ektp_qual
 from ektp_qual.analysis.verification import _CodebookRuns
+from ektp_qual.cli import app
 from ektp_qual.model.results import VerificationSettings
 
 from .conftest import transcript_text
@@ -282,3 +286,157 @@ def test_without_verify_nothing_is_verified(service):
     result = ektp_qual.analyse(*service)
     assert result.verification is None
     assert "verification" not in result.tables()
+
+
+# -- the command line -------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_conclude_verify_prints_80_columns_and_writes_the_tables(service, tmp_path):
+    corpus, codebook = service
+    out = tmp_path / "out"
+    args = ["conclude", "-t", str(corpus), "-c", str(codebook), "--verify", "--seed", "3"]
+    result = runner.invoke(app, [*args, "-o", str(out)], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert "Verification: how sure each verdict is" in result.output
+    assert "robust: at least 2 deciding informants" in result.output
+    assert "Flips without one informant: speed (R1; R2; R3)." in result.output
+    assert "kelurahan South: speed not met (1/2)" in result.output
+    written = pd.read_csv(out / "verification.csv", keep_default_na=False)
+    api = ektp_qual.verify(ektp_qual.analyse(corpus, codebook), seed=3).verification
+    assert list(written.columns) == list(api.columns)
+    assert list(written["loo_flips"]) == list(api["loo_flips"])
+    assert list(written["bootstrap_share"].astype(str)) == [
+        "" if pd.isna(v) else str(v) for v in api["bootstrap_share"]
+    ]
+    assert {p.name for p in out.glob("*.csv")} >= {
+        "verification.csv",
+        "subgroups.csv",
+        "threshold_sweep.csv",
+        "conclusions.csv",
+    }
+
+
+def test_conclude_without_verify_writes_no_verification(service, tmp_path):
+    corpus, codebook = service
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["conclude", "-t", str(corpus), "-c", str(codebook), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Verification" not in result.output
+    assert not (out / "verification.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--drop", "1"], "--drop"),
+        (["--drop", "0"], "--drop"),
+        (["--bootstrap", "-1"], "--bootstrap"),
+    ],
+)
+def test_verify_options_out_of_bounds_exit_2_with_one_message(service, option, message):
+    corpus, codebook = service
+    result = runner.invoke(
+        app, ["conclude", "-t", str(corpus), "-c", str(codebook), "--verify", *option]
+    )
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_commands_defaults_are_the_settings_defaults():
+    defaults = VerificationSettings()
+    for name in ("code", "conclude", "report", "figures"):
+        command = get_command(app).commands[name]
+        given = {p.name: p.default for p in command.params}
+        assert (given["seed"], given["bootstrap"], given["ablation"], given["drop"]) == (
+            defaults.seed,
+            defaults.bootstrap,
+            defaults.ablation,
+            defaults.drop,
+        ), name
+
+
+def test_code_verify_on_the_sample(tmp_path):
+    out = tmp_path / "code"
+    result = runner.invoke(app, ["code", "--verify", "-o", str(out)], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    table = pd.read_csv(out / "verification.csv", keep_default_na=False).set_index("criterion")
+    # attitude: 10 of 15 positive against 0.75; 12 of 15 would be met: 2 informants.
+    assert table.at["attitude", "margin"] == 2
+    assert float(table.at["attitude", "threshold_flip"]) == 0.65
+    assert table.at["professionalism", "label"] == "robust"
+    assert table.at["attitude", "label"] == "fragile"
+    groups = pd.read_csv(out / "subgroups.csv", keep_default_na=False)
+    petugas = groups[(groups["attribute"] == "role") & (groups["value"] == "petugas")]
+    assert set(petugas.loc[petugas["differs"], "criterion"]) == {
+        "professionalism",
+        "attitude",
+        "recovery",
+    }
+
+
+# -- the report and the figure --------------------------------------------------------
+
+
+def test_report_verify_adds_a_section_before_the_appendices(service, tmp_path):
+    corpus, codebook = service
+    plain = tmp_path / "plain" / "report.html"
+    verified = tmp_path / "verified" / "report.html"
+    base = ["report", "-t", str(corpus), "-c", str(codebook)]
+    assert runner.invoke(app, [*base, "-o", str(plain)]).exit_code == 0
+    result = runner.invoke(app, [*base, "--verify", "-o", str(verified)])
+    assert result.exit_code == 0, result.output
+    page = verified.read_text(encoding="utf-8")
+    assert 'id="verification"' not in plain.read_text(encoding="utf-8")
+    assert page.index('<section id="conclusions"') < page.index('<section id="verification"')
+    assert page.index('<section id="verification"') < page.index('<section id="codebook"')
+    section = page[page.index('<section id="verification"') : page.index('<section id="codebook"')]
+    assert "robust: at least 2 deciding informants" in section
+    assert "<td>R1; R2; R3</td>" in section  # who alone flips speed
+    assert "<td>rude</td>" in section and "<td>quick</td>" in section  # pivotal phrases
+    assert "kelurahan: South" in section and "kelurahan: North" in section
+    assert section.count('data-label="fragile"') == 3  # courtesy, speed and (all)
+
+
+def test_report_names_no_informant_when_personal_data_is_masked(tmp_path):
+    corpus, codebook = _write_study(tmp_path, {"R1": "Wahyuni Lestari"})
+    for path in corpus.glob("R1.txt"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("informant: R1", "informant: Wahyuni-1").replace("R1:", "Wahyuni-1:"),
+            encoding="utf-8",
+        )
+    page = tmp_path / "r.html"
+    args = ["report", "-t", str(corpus), "-c", str(codebook), "--verify", "-o", str(page)]
+    assert runner.invoke(app, args).exit_code == 0
+    section = page.read_text(encoding="utf-8").split('<section id="verification"')[1]
+    section = section.split("</section>")[0]
+    assert "[NAME]-1" in section and "Wahyuni" not in section
+
+
+def test_figures_verify_draws_verdict_stability(service, tmp_path):
+    corpus, codebook = service
+    out = tmp_path / "figures"
+    args = ["figures", "-t", str(corpus), "-c", str(codebook), "--verify", "-F", "svg"]
+    result = runner.invoke(app, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    svg = (out / "verification_stability.svg").read_bytes()
+    texts = " ".join(
+        "".join(e.itertext()) for e in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")
+    )
+    assert "Verdict stability by criterion" in texts
+    assert "fragile" in texts and "margin 1" in texts and "margin 2" in texts
+    assert "Courtesy" in texts and "(not met)" in texts
+    again = tmp_path / "again"
+    assert runner.invoke(app, [*args, "-o", str(again)]).exit_code == 0
+    assert (again / "verification_stability.svg").read_bytes() == svg  # same seed, same bytes
+    plain = tmp_path / "plain"
+    plain_args = ["figures", "-t", str(corpus), "-c", str(codebook), "-F", "svg", "-o", str(plain)]
+    assert runner.invoke(app, plain_args).exit_code == 0
+    assert not (plain / "verification_stability.svg").exists()
