@@ -232,15 +232,23 @@ def _labeller(reduction: Reduction) -> Callable[[str], str]:
 def _leave_one_out(
     stances: pd.DataFrame, book: Codebook, verdict: dict[str, str], label: Callable[[str], str]
 ) -> dict[str, list[str]]:
-    """Per criterion, the deciding informants whose removal alone flips its verdict."""
+    """Per criterion, the deciding informants whose removal alone flips its verdict.
+
+    Removing an informant takes their stance out of the counts the rule decides on
+    (``verdict_for``); a recount per informant would make a large corpus quadratic.
+    """
+    rule = book.decision
     flips: dict[str, list[str]] = {cid: [] for cid in book.criterion_ids}
-    deciding = concl._deciding(stances, book.decision)
-    holding = deciding.loc[deciding["stance"] != "none", "informant"]
-    for informant in dict.fromkeys(holding):
-        without = concl.verdicts(stances[stances["informant"] != informant], book)
-        for cid, new in zip(without["criterion"], without["verdict"], strict=True):
-            if new != verdict[cid]:
-                flips[cid].append(label(informant))
+    deciding = concl._deciding(stances, rule)
+    counted = concl._counts(deciding, ["criterion"])
+    holding = deciding[deciding["stance"] != "none"]
+    for informant, cid, stance in zip(
+        holding["informant"], holding["criterion"], holding["stance"], strict=True
+    ):
+        positive, with_stance = counted[cid]
+        without = concl.verdict_for(positive - (stance == "positive"), with_stance - 1, rule)
+        if without != verdict[cid]:
+            flips[cid].append(label(informant))
     return flips
 
 
