@@ -440,3 +440,21 @@ def test_figures_verify_draws_verdict_stability(service, tmp_path):
     plain_args = ["figures", "-t", str(corpus), "-c", str(codebook), "-F", "svg", "-o", str(plain)]
     assert runner.invoke(app, plain_args).exit_code == 0
     assert not (plain / "verification_stability.svg").exists()
+
+
+def test_the_workbook_holds_the_verification_and_its_rule(service):
+    import io
+
+    import openpyxl
+
+    from ektp_qual.outputs.xlsx import workbook_bytes
+
+    verified = ektp_qual.analyse(*service, verify=True)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(verified)), read_only=True)
+    assert {"verification", "subgroups", "threshold_sweep"} <= set(book.sheetnames)
+    study = dict(book["study"].iter_rows(values_only=True))
+    assert study["verification"] == verified.verification.rule
+    assert "how sure the verdict is" in study["sheet verification"]
+    rows = list(book["verification"].iter_rows(values_only=True))
+    speed = dict(zip(rows[0], next(r for r in rows if r[0] == "speed"), strict=True))
+    assert (speed["margin"], speed["loo_flips"], speed["label"]) == (1, "R1; R2; R3", "fragile")
