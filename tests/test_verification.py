@@ -458,3 +458,30 @@ def test_the_workbook_holds_the_verification_and_its_rule(service):
     rows = list(book["verification"].iter_rows(values_only=True))
     speed = dict(zip(rows[0], next(r for r in rows if r[0] == "speed"), strict=True))
     assert (speed["margin"], speed["loo_flips"], speed["label"]) == (1, "R1; R2; R3", "fragile")
+
+
+def test_codings_a_researcher_accepted_survive_every_ablation(tmp_path):
+    """The phrased study above loses every verdict when nearly all phrases go; with two of
+    its three codings accepted in review, those two stand: 2 of 2 positive, still met."""
+    codebook = tmp_path / "service.yaml"
+    codebook.write_text(SERVICE_CODEBOOK, encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for informant, spoken in PHRASED.items():
+        (corpus / f"{informant}.txt").write_text(
+            transcript_text(informant, "resident", spoken), encoding="utf-8"
+        )
+    codings = ektp_qual.analyse(corpus, codebook).reduction.codings
+    accepted = codings[codings["informant"].isin(["R1", "R2"])]
+    review = tmp_path / "review.csv"
+    review.write_text(
+        "segment_id,criterion,polarity,decision,coder\n"
+        + "".join(
+            f"{r.segment_id},{r.criterion},{r.polarity},accept,ana\n" for r in accepted.itertuples()
+        ),
+        encoding="utf-8",
+    )
+    result = ektp_qual.analyse(corpus, codebook, review=review)
+    assert set(result.reduction.codings["source"]) == {"accepted", "auto"}
+    verification = ektp_qual.verify(result, ablation=10, drop=0.9)
+    assert _rows(verification.verification)["courtesy"]["ablation_share"] == 1.0
