@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -272,14 +274,14 @@ def test_leave_one_out_names_informants_as_the_privacy_setting_says(tmp_path):
 
 
 def test_settings_out_of_bounds_are_refused_before_any_coding(service):
-    for settings in (
+    for wrong in (
         VerificationSettings(drop=0),
         VerificationSettings(drop=1.0),
         VerificationSettings(bootstrap=-1),
         VerificationSettings(ablation=10**9),
     ):
         with pytest.raises(ValueError):
-            ektp_qual.analyse(*service, verify=settings)
+            ektp_qual.analyse(*service, verify=wrong)
 
 
 def test_without_verify_nothing_is_verified(service):
@@ -485,3 +487,63 @@ def test_codings_a_researcher_accepted_survive_every_ablation(tmp_path):
     assert set(result.reduction.codings["source"]) == {"accepted", "auto"}
     verification = ektp_qual.verify(result, ablation=10, drop=0.9)
     assert _rows(verification.verification)["courtesy"]["ablation_share"] == 1.0
+
+
+# -- the shortcuts against whole recounts, on any stances ---------------------------------
+
+_STANCE = st.sampled_from(["positive", "negative", "mixed", "none"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    residents=st.lists(st.tuples(_STANCE, _STANCE), min_size=1, max_size=9),
+    staff=st.lists(st.tuples(_STANCE, _STANCE), max_size=3),
+    threshold=st.sampled_from([0.5, 0.6, 0.75, 0.8, 1.0]),
+)
+def test_margin_and_leave_one_out_equal_recounts_by_verdicts(residents, staff, threshold):
+    """Margin: the fewest stances changed (to positive, or positive to negative) after
+    which ``verdicts`` gives another verdict. Leave one out: the informants without whom
+    ``verdicts`` gives another verdict."""
+    from dataclasses import replace
+
+    from ektp_qual.analysis.conclusion import verdicts
+    from ektp_qual.analysis.verification import _leave_one_out, verdict_margin
+
+    book = ektp_qual.parse_codebook(SERVICE_CODEBOOK)
+    book = replace(book, decision=replace(book.decision, threshold=threshold))
+    rows = [
+        (f"{role[0]}{n}", role, cid, stance)
+        for role, people in (("resident", residents), ("staff", staff))
+        for n, pair in enumerate(people)
+        for cid, stance in zip(("courtesy", "speed"), pair, strict=True)
+    ]
+    stances = pd.DataFrame(rows, columns=["informant", "role", "criterion", "stance"])
+    base = verdicts(stances, book).set_index("criterion")
+    verdict = base["verdict"].to_dict()
+    loo = _leave_one_out(stances, book, verdict, str)
+    for cid in ("courtesy", "speed"):
+        without = [
+            i
+            for i in dict.fromkeys(stances["informant"])
+            if verdicts(stances[stances["informant"] != i], book)
+            .set_index("criterion")
+            .at[cid, "verdict"]
+            != verdict[cid]
+        ]
+        assert loo[cid] == without
+        mine = stances[(stances["criterion"] == cid) & (stances["role"] == "resident")]
+        if verdict[cid] == "met":
+            movable = list(mine.index[mine["stance"] == "positive"])
+            to = "negative"
+        else:
+            movable = list(mine.index[mine["stance"].isin(["negative", "mixed"])])
+            to = "positive"
+        expected = None
+        for k in range(1, len(movable) + 1):
+            changed = stances.copy()
+            changed.loc[movable[:k], "stance"] = to
+            if verdicts(changed, book).set_index("criterion").at[cid, "verdict"] != verdict[cid]:
+                expected = k
+                break
+        positive, with_stance = base.at[cid, "positive"], base.at[cid, "with_stance"]
+        assert verdict_margin(int(positive), int(with_stance), book) == expected
