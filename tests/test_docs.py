@@ -81,7 +81,7 @@ def _expected_columns(items: list[str], analysis) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sample_analysis():
-    return ektp_qual.analyse()
+    return ektp_qual.analyse(verify=True)  # with the tables verification adds
 
 
 def test_every_table_is_documented(sample_analysis):

@@ -26,10 +26,13 @@ _EXPORTS = {
     "conclusion_drawing": "pipeline",
     "agree": "pipeline",
     "import_project": "pipeline",
+    "verify": "pipeline",
     "Analysis": "model.results",
     "Reduction": "model.results",
     "Display": "model.results",
     "Conclusion": "model.results",
+    "Verification": "model.results",
+    "VerificationSettings": "model.results",
     "read_corpus": "inputs.transcripts",
     "read_transcript": "inputs.transcripts",
     "parse_transcript": "inputs.text",
@@ -55,6 +58,8 @@ __all__ = [
     "Display",
     "InputError",
     "Reduction",
+    "Verification",
+    "VerificationSettings",
     "__version__",
     "agree",
     "analyse",
@@ -79,6 +84,7 @@ __all__ = [
     "sample_findings",
     "sample_transcripts",
     "validate",
+    "verify",
     "write_tables",
 ]
 
@@ -92,7 +98,14 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
     from .inputs.transcripts import read_corpus, read_transcript
     from .loop.examples import check_examples
     from .model.errors import InputError
-    from .model.results import Analysis, Conclusion, Display, Reduction
+    from .model.results import (
+        Analysis,
+        Conclusion,
+        Display,
+        Reduction,
+        Verification,
+        VerificationSettings,
+    )
     from .outputs.export import write_tables
     from .pipeline import (
         agree,
@@ -106,6 +119,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
         load,
         reduce,
         validate,
+        verify,
     )
 
 

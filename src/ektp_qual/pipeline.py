@@ -12,11 +12,14 @@ it the thesis's findings.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
+from .analysis import verification as verif
 from .coding.coder import Coder
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
@@ -40,6 +43,8 @@ from .model.results import (
     Conclusion,
     Display,
     Reduction,
+    Verification,
+    VerificationSettings,
 )
 from .refi.mapping import ImportResult, to_review
 from .refi.qde import read_qdpx
@@ -283,14 +288,53 @@ def analyse(
     *,
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
+    verify: bool | VerificationSettings = False,
 ) -> Analysis:
     """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``.
 
     ``review``: a review file whose decisions are applied to the automatic codings.
+    ``verify``: also weigh how sure each verdict is (``True`` with the default settings,
+    or ``VerificationSettings``); the result's ``verification`` holds the tables.
     """
     corpus, book, expected = load(transcripts, codebook, findings)
+    if verify is not False and verify is not True:
+        verif.check_settings(verify)  # before the coding, not after it
     reduction = _reduce(corpus, book, personal_data, review)
-    return Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
+    result = Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
+    if verify is not False:
+        result.verification = verif.verify(reduction, None if verify is True else verify)
+    return result
+
+
+def verify(
+    result: Analysis | Reduction,
+    settings: VerificationSettings | None = None,
+    *,
+    seed: int | None = None,
+    bootstrap: int | None = None,
+    ablation: int | None = None,
+    drop: float | None = None,
+) -> Verification:
+    """How sure each verdict is: ``ektp-qual conclude --verify``.
+
+    Margin, leave-one-out, bootstrap over informants, codebook and threshold sensitivity
+    and subgroups, by the study's own decision rule on what ``result`` holds; nothing is
+    re-read or re-coded. The keywords change the default ``VerificationSettings`` (or the
+    ones given); the same seed gives the same figures.
+    """
+    reduction = result.reduction if isinstance(result, Analysis) else result
+    chosen = {
+        name: value
+        for name, value in (
+            ("seed", seed),
+            ("bootstrap", bootstrap),
+            ("ablation", ablation),
+            ("drop", drop),
+        )
+        if value is not None
+    }
+    settings = replace(settings or VerificationSettings(), **chosen)
+    return verif.verify(reduction, settings)
 
 
 def agree(

@@ -160,6 +160,73 @@ Check = Annotated[
 ]
 
 
+VerifyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verify",
+        help="Also weigh how sure each verdict is: margin, leave-one-out, bootstrap, codebook "
+        "and threshold sensitivity, and subgroups (the tables verification, subgroups and "
+        "threshold_sweep).",
+    ),
+]
+
+
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--seed",
+        help="With --verify: the seed of the random draws (the same seed, the same figures).",
+    ),
+]
+
+
+BootstrapOpt = Annotated[
+    int,
+    typer.Option(
+        "--bootstrap",
+        metavar="B",
+        min=0,
+        max=100_000,
+        help="With --verify: how many resamples of the deciding informants (0: none).",
+    ),
+]
+
+
+AblationOpt = Annotated[
+    int,
+    typer.Option(
+        "--ablation",
+        metavar="R",
+        min=0,
+        max=10_000,
+        help="With --verify: how many runs drop a share of the codebook's phrases (0: none).",
+    ),
+]
+
+
+DropOpt = Annotated[
+    float,
+    typer.Option(
+        "--drop",
+        metavar="SHARE",
+        help="With --verify: the share of the codebook's phrases each run drops, above 0 and "
+        "below 1.",
+    ),
+]
+
+
+def _verification(verify: bool, seed: int, bootstrap: int, ablation: int, drop: float):
+    """The verification settings the options ask for, checked before any work; None
+    without --verify."""
+    from ..model.results import VerificationSettings
+
+    if not verify:
+        return None
+    if not 0 < drop < 1:
+        _fail(ValueError(f"--drop: a share above 0 and below 1, not {drop:g}"))
+    return VerificationSettings(seed=seed, bootstrap=bootstrap, ablation=ablation, drop=drop)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"ektp-qual {__version__}")
@@ -292,14 +359,18 @@ def _analyse_for(
     files: list[str] | None = None,
     *,
     command: str,
+    verify=None,
 ):
-    """Check the output folder, then run the whole analysis and print its input warnings."""
-    from ..model.results import TABLES
+    """Check the output folder, then run the whole analysis and print its input warnings.
+
+    ``verify``: the verification settings, when verification was asked for."""
+    from ..model.results import TABLES, VERIFICATION_TABLES
     from ..outputs import render
     from ..outputs.export import export_names
     from ..pipeline import analyse
 
-    tables = _tables_to_write(TABLES, transcripts, codebook, findings)
+    names = TABLES + (VERIFICATION_TABLES if verify is not None else ())
+    tables = _tables_to_write(names, transcripts, codebook, findings)
     _check_folder(out, [*export_names(tables, formats), *(files or [])], command)
     result = _run(
         analyse,
@@ -308,6 +379,7 @@ def _analyse_for(
         findings,
         review=_review_file(review, no_review),
         personal_data=personal,
+        verify=verify if verify is not None else False,
     )
     render.notices(render.make_console(stderr=True), result.reduction.notices)
     return result

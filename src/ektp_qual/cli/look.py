@@ -9,15 +9,20 @@ import typer
 
 from .common import (
     DEFAULT_OUT,
+    AblationOpt,
+    BootstrapOpt,
     CodebookOpt,
     CsvOpt,
+    DropOpt,
     FindingsOpt,
     NoReview,
     Personal,
     Quiet,
     ReviewOpt,
+    SeedOpt,
     SurveyOpt,
     Transcripts,
+    VerifyOpt,
     _analyse_for,
     _check_folder,
     _check_out,
@@ -28,6 +33,7 @@ from .common import (
     _language,
     _reduce_for,
     _safe_csv,
+    _verification,
     _write,
     _write_files,
     app,
@@ -59,6 +65,11 @@ def report(
     no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    verify: VerifyOpt = False,
+    seed: SeedOpt = 0,
+    bootstrap: BootstrapOpt = 1000,
+    ablation: AblationOpt = 20,
+    drop: DropOpt = 0.2,
 ) -> None:
     """Write the whole analysis as one HTML file that opens offline in any browser.
 
@@ -72,11 +83,14 @@ def report(
       ektp-qual report
 
       ektp-qual report -t interviews/ -c codebook.yaml --out results/report.html
+
+      ektp-qual report --verify           # with a section on how sure each verdict is
     """
     transcripts = _corpus(transcripts, survey)
     from ..outputs import render
     from ..outputs.report import report_html
 
+    settings = _verification(verify, seed, bootstrap, ablation, drop)
     folder, name = _file_in(out, "report.html")
     result = _analyse_for(
         folder,
@@ -89,6 +103,7 @@ def report(
         personal_data,
         [name],
         command="report",
+        verify=settings,
     )
     page = report_html(result, transcripts=not no_transcripts)
     _write_files({name: page.encode("utf-8")}, folder, render.make_console(quiet), "report")
@@ -118,16 +133,25 @@ def figures(
     review: ReviewOpt = None,
     no_review: NoReview = False,
     quiet: Quiet = False,
+    verify: VerifyOpt = False,
+    seed: SeedOpt = 0,
+    bootstrap: BootstrapOpt = 1000,
+    ablation: AblationOpt = 20,
+    drop: DropOpt = 0.2,
 ) -> None:
     """Figures for a thesis: the checklist heat map and the role contrast (PNG and SVG).
 
     checklist_heatmap shows each informant's stance per criterion, grouped by role;
     role_contrast the share of positive informants per criterion for each role, with the
     decision threshold. Labels are in the codebook's language unless --language en.
+    --verify adds verification_stability: per criterion, the share of bootstrap
+    resamples and codebook runs in which the verdict holds, with its label and margin.
 
     Examples:
 
       ektp-qual figures
+
+      ektp-qual figures --verify
 
       ektp-qual figures --language en --format png,pdf --dpi 600 -o thesis-figures/
     """
@@ -137,9 +161,23 @@ def figures(
 
     formats = _choices(image_format, ("png", "svg", "pdf"), "--format") or ["png", "svg"]
     language = _language(language)
-    names = [f"{name}.{fmt}" for name in ("checklist_heatmap", "role_contrast") for fmt in formats]
+    settings = _verification(verify, seed, bootstrap, ablation, drop)
+    shown = ("checklist_heatmap", "role_contrast")
+    if settings is not None:
+        shown += ("verification_stability",)
+    names = [f"{name}.{fmt}" for name in shown for fmt in formats]
     result = _analyse_for(
-        out, [], transcripts, codebook, None, review, no_review, False, names, command="figures"
+        out,
+        [],
+        transcripts,
+        codebook,
+        None,
+        review,
+        no_review,
+        False,
+        names,
+        command="figures",
+        verify=settings,
     )
     files = figure_files(analysis_figures(result, language=language), formats=formats, dpi=dpi)
     _write_files(files, out, render.make_console(quiet), "figures")

@@ -11,9 +11,12 @@ import typer
 from .common import (
     DEFAULT_OUT,
     EXIT_CHECK_FAILED,
+    AblationOpt,
+    BootstrapOpt,
     Check,
     CodebookOpt,
     CsvOpt,
+    DropOpt,
     FindingsOpt,
     FormatOpt,
     NoReview,
@@ -21,8 +24,10 @@ from .common import (
     Personal,
     Quiet,
     ReviewOpt,
+    SeedOpt,
     SurveyOpt,
     Transcripts,
+    VerifyOpt,
     _analyse_for,
     _check_findings,
     _check_out,
@@ -34,6 +39,7 @@ from .common import (
     _run,
     _safe_csv,
     _tables_to_write,
+    _verification,
     _write,
     app,
 )
@@ -55,6 +61,11 @@ def code(
     no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    verify: VerifyOpt = False,
+    seed: SeedOpt = 0,
+    bootstrap: BootstrapOpt = 1000,
+    ablation: AblationOpt = 20,
+    drop: DropOpt = 0.2,
 ) -> None:
     """Run the whole pipeline: code, reduce, display, conclude, and write the tables.
 
@@ -68,12 +79,15 @@ def code(
       ektp-qual code -t interviews/ -c codebook.yaml -o results/
 
       ektp-qual code --check              # exit 1 unless the thesis is reproduced
+
+      ektp-qual code --verify             # and how sure each verdict is
     """
     transcripts = _corpus(transcripts, survey)
     from ..outputs import render
 
     safe = _safe_csv(csv)
     formats = ["csv", *_formats(output_format)]
+    settings = _verification(verify, seed, bootstrap, ablation, drop)
     result = _analyse_for(
         out,
         formats,
@@ -84,6 +98,7 @@ def code(
         no_review,
         personal_data,
         command="code",
+        verify=settings,
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)
@@ -93,6 +108,8 @@ def code(
     render.triangulation(console, result.conclusion, result.codebook)
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
+    if result.verification is not None:
+        render.verification(console, result.verification, result.codebook)
     _export(result, formats, out, console, "code", safe)
     _check_findings(result.conclusion, check)
 
@@ -242,31 +259,49 @@ def conclude(
     no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    verify: VerifyOpt = False,
+    seed: SeedOpt = 0,
+    bootstrap: BootstrapOpt = 1000,
+    ablation: AblationOpt = 20,
+    drop: DropOpt = 0.2,
 ) -> None:
     """Step 3, conclusion drawing and verification: verdicts and their checks.
 
-    Example: ektp-qual conclude --check
+    --verify adds how sure each verdict is: how many informants would have to change
+    stance, who alone flips it, bootstrap and codebook sensitivity, the threshold at
+    which it changes, subgroups whose verdict differs, and a robust or fragile label.
+
+    Examples:
+
+      ektp-qual conclude --check
+
+      ektp-qual conclude --verify --seed 1 --bootstrap 2000 --ablation 50 --drop 0.5
     """
     transcripts = _corpus(transcripts, survey)
-    from ..model.results import CONCLUSION_TABLES
+    from ..model.results import CONCLUSION_TABLES, VERIFICATION_TABLES
     from ..outputs import render
     from ..pipeline import conclusion_drawing as conclude_step
     from ..pipeline import load
+    from ..pipeline import verify as verify_step
 
     safe = _safe_csv(csv)
-    _check_out(
-        out, _tables_to_write(CONCLUSION_TABLES, transcripts, codebook, findings), "conclude"
-    )
+    settings = _verification(verify, seed, bootstrap, ablation, drop)
+    names = CONCLUSION_TABLES + (VERIFICATION_TABLES if settings is not None else ())
+    _check_out(out, _tables_to_write(names, transcripts, codebook, findings), "conclude")
     corpus, book, expected = _run(load, transcripts, codebook, findings)
     reduction = _reduce_for(corpus, book, review, no_review, personal_data)
     result = _run(conclude_step, reduction, expected)
+    checked = None if settings is None else _run(verify_step, reduction, settings)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
     render.triangulation(console, result, book)
     render.negative_evidence(console, result, book)
     render.conclusions(console, result, book)
+    if checked is not None:
+        render.verification(console, checked, book)
     if out is not None:
-        _write(result.tables(), out, console, "conclude", safe)
+        tables = {**result.tables(), **(checked.tables() if checked is not None else {})}
+        _write(tables, out, console, "conclude", safe)
     _check_findings(result, check)
 
 

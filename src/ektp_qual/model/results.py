@@ -19,6 +19,8 @@ REDUCTION_TABLES = ("informants", "segments", "codings", "stances")
 DISPLAY_TABLES = ("checklist_matrix", "role_matrix", "evidence", "segments_by_code")
 CONCLUSION_TABLES = ("conclusions", "overall", "triangulation", "negative_evidence", "comparison")
 TABLES = REDUCTION_TABLES + DISPLAY_TABLES + CONCLUSION_TABLES
+#: Written only when verification was asked for (``--verify``, ``analyse(verify=True)``).
+VERIFICATION_TABLES = ("verification", "subgroups", "threshold_sweep")
 
 
 @dataclass
@@ -105,6 +107,37 @@ class Conclusion:
         return _by_name(self, CONCLUSION_TABLES)
 
 
+@dataclass(frozen=True)
+class VerificationSettings:
+    """How hard verification shakes the verdicts; every figure follows from these.
+
+    ``bootstrap`` resamples of the deciding informants and ``ablation`` runs that each
+    drop the share ``drop`` of the codebook's phrases, both drawn from ``seed``.
+    """
+
+    seed: int = 0
+    bootstrap: int = 1000
+    ablation: int = 20
+    drop: float = 0.2
+
+
+@dataclass
+class Verification:
+    """How sure each verdict is: margin, leave-one-out, bootstrap, codebook and threshold
+    sensitivity, and the verdict within subgroups (``analysis.verification``)."""
+
+    verification: pd.DataFrame  # one row per criterion, and one for all of them
+    subgroups: pd.DataFrame  # attribute value (or role) x criterion
+    threshold_sweep: pd.DataFrame  # criterion x threshold
+    settings: VerificationSettings
+    #: The rule that labels a verdict robust or fragile, in words, as every output states it.
+    rule: str = ""
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the verification by its export name."""
+        return _by_name(self, VERIFICATION_TABLES)
+
+
 @dataclass
 class Analysis:
     """All three Miles and Huberman steps on one corpus and codebook."""
@@ -112,6 +145,7 @@ class Analysis:
     reduction: Reduction
     display: Display
     conclusion: Conclusion
+    verification: Verification | None = None  # when asked for: how sure each verdict is
 
     @property
     def corpus(self) -> Corpus:
@@ -123,7 +157,10 @@ class Analysis:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by its export name (``codings`` is written as ``codings.csv``)."""
-        return {**self.reduction.tables(), **self.display.tables(), **self.conclusion.tables()}
+        tables = {**self.reduction.tables(), **self.display.tables(), **self.conclusion.tables()}
+        if self.verification is not None:
+            tables.update(self.verification.tables())
+        return tables
 
 
 def _by_name(result: object, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:

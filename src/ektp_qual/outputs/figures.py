@@ -4,6 +4,8 @@
 * ``role_contrast``: the share of informants with a positive stance, per criterion and
   role, against the decision threshold.
 * ``saturation_curve``: codes found by interview, in corpus order and over random orders.
+* ``verification_stability``: per criterion, the share of bootstrap resamples and codebook
+  runs in which the verdict holds, with its robust or fragile label and margin.
 * ``analysis_figures`` builds the first two; ``figure_files`` turns figures into the bytes
   of PNG (300 dpi), SVG or PDF files, for the caller to write.
 
@@ -96,6 +98,16 @@ TEXTS = {
         "random_mean": "cumulative, mean of random orders",
         "random_band": "5\u201395% of random orders",
         "new_codes": "new codes, corpus order",
+        "stability_title": "Verdict stability by criterion",
+        "stability_axis": "Share of runs in which the verdict holds",
+        "bootstrap": "resamples of the informants ({})",
+        "ablation": "runs dropping {} of the phrases ({})",
+        "robust_line": "robust from {}",
+        "all": "every verdict",
+        "margin": "margin {}",
+        "robust": "robust",
+        "fragile": "fragile",
+        "undetermined": "undetermined",
     },
     "id": {
         "checklist_title": "Matriks daftar periksa: sikap informan per kriteria",
@@ -115,6 +127,16 @@ TEXTS = {
         "random_mean": "kumulatif, rata-rata urutan acak",
         "random_band": "rentang 5\u201395% urutan acak",
         "new_codes": "kode baru, urutan korpus",
+        "stability_title": "Kestabilan kesimpulan per kriteria",
+        "stability_axis": "Bagian ulangan yang kesimpulannya tetap",
+        "bootstrap": "sampel ulang informan ({})",
+        "ablation": "ulangan tanpa {} frasa ({})",
+        "robust_line": "kokoh mulai {}",
+        "all": "semua kesimpulan",
+        "margin": "selisih {}",
+        "robust": "kokoh",
+        "fragile": "rapuh",
+        "undetermined": "tak tentu",
     },
 }
 
@@ -402,11 +424,113 @@ def saturation_curve(
 
 
 def analysis_figures(analysis: Analysis, *, language: str = "codebook") -> dict[str, Figure]:
-    """The figures of an analysis by file name: the checklist heat map and role contrast."""
-    return {
+    """The figures of an analysis by file name: the checklist heat map and role contrast,
+    and the verdicts' stability when the analysis was verified."""
+    figures = {
         "checklist_heatmap": checklist_heatmap(analysis, language=language),
         "role_contrast": role_contrast(analysis, language=language),
     }
+    if analysis.verification is not None:
+        figures["verification_stability"] = verification_stability(analysis, language=language)
+    return figures
+
+
+@_styled
+def verification_stability(analysis: Analysis, *, language: str = "codebook") -> Figure:
+    """Per criterion, the share of bootstrap resamples and of codebook runs in which the
+    verdict holds, against the share a robust verdict needs, with its label and margin."""
+    from ..analysis.verification import ALL, ROBUST_SHARE
+
+    result = analysis.verification
+    if result is None:
+        raise ValueError("the analysis was not verified: analyse(..., verify=True)")
+    book = analysis.codebook
+    lang = _language(language, book)
+    texts = _texts(lang)
+    labels = {**_labels(book, lang), ALL: texts["all"]}
+    data = result.verification
+    settings = result.settings
+    series = [
+        ("bootstrap_share", texts["bootstrap"].format(settings.bootstrap), "#0072B2", ""),
+        (
+            "ablation_share",
+            texts["ablation"].format(_percent(settings.drop), settings.ablation),
+            "#E69F00",
+            "////",
+        ),
+    ]
+    height = 4.5 + len(data) * 1.1
+    fig = Figure(figsize=(WIDTH, height * CM), layout="constrained")
+    ax = fig.add_subplot()
+    bar = 0.38
+    handles = []
+    for j, (column, name, colour, hatch) in enumerate(series):
+        offsets = np.arange(len(data)) - bar / 2 + bar * j
+        shares = data[column].astype(float)
+        handles.append(
+            ax.barh(
+                offsets,
+                shares.fillna(0),
+                height=bar * 0.9,
+                color=colour,
+                hatch=hatch,
+                edgecolor="#333333",
+                lw=0.5,
+                label=name,
+                zorder=2,
+            )
+        )
+        for y, share in zip(offsets, shares, strict=True):
+            if not pd.isna(share):
+                ax.text(
+                    share + 0.012,
+                    y,
+                    f"{share:.2f}",
+                    va="center",
+                    fontsize=FONT,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+                    zorder=4,
+                )
+    handles.append(
+        ax.axvline(
+            ROBUST_SHARE,
+            color="black",
+            ls="--",
+            lw=1,
+            zorder=3,
+            label=texts["robust_line"].format(_percent(ROBUST_SHARE)),
+        )
+    )
+    for y, r in enumerate(data.to_dict("records")):
+        note = texts.get(str(r["label"]), str(r["label"]))
+        if not pd.isna(r["margin"]):
+            note += "\n" + texts["margin"].format(int(r["margin"]))
+        ax.text(1.13, y, note, va="center", fontsize=FONT, fontweight="bold")
+
+    def verdict_words(verdict: str) -> str:
+        if not verdict:
+            return ""
+        words = verdict if lang == "en" else book.decision.label(verdict) or verdict
+        return f"\n({words})"
+
+    names = [
+        textwrap.fill(labels.get(str(c), str(c)), 24) + verdict_words(str(v))
+        for c, v in zip(data["criterion"], data["verdict"], strict=True)
+    ]
+    ax.set_yticks(range(len(data)), names)
+    ax.set_ylim(len(data) - 0.5, -0.5)
+    ax.set_xlim(0, 1.36)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    ax.spines["bottom"].set_bounds(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(texts["stability_axis"])
+    ax.grid(axis="x", color="#DDDDDD", lw=0.5, zorder=0)
+    ax.tick_params(axis="y", length=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+    fig.suptitle(texts["stability_title"], fontweight="bold")
+    return fig
 
 
 def figure_files(

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from ..inputs.sample import shown_path
 from ..model import STANCE_SYMBOLS, Codebook, Notice
-from ..model.results import Conclusion, Display, Reduction
+from ..model.results import Conclusion, Display, Reduction, Verification
 from .terminal import SafeConsole
 
 STANCE_STYLES = {"positive": "green", "negative": "red", "mixed": "yellow", "none": "dim"}
@@ -377,3 +377,83 @@ def stances(console: Console, reduction: Reduction) -> None:
         table.add_row(str(informant), str(group["role"].iloc[0]), *cells)
     titled(console, table)
     legend(console, book)
+
+
+def _figure(value: float, digits: int = 3) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+def verification(console: Console, result: Verification, codebook: Codebook) -> None:
+    """How sure each verdict is (``Verification``), in 80 columns: one row per criterion,
+    then what the columns mean, who and which phrases flip a verdict, the subgroups that
+    differ, and the rule behind robust and fragile."""
+    settings = result.settings
+    data = result.verification
+    table = Table(
+        title="Verification: how sure each verdict is",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    table.add_column("Criterion", no_wrap=True, max_width=20, overflow="ellipsis")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("margin", justify="right", no_wrap=True)
+    table.add_column("LOO", justify="right", no_wrap=True)
+    table.add_column("boot", justify="right", no_wrap=True)
+    table.add_column("codebook", justify="right", no_wrap=True)
+    table.add_column("flip at", justify="right", no_wrap=True)
+    table.add_column("label", no_wrap=True)
+    for r in data.to_dict("records"):
+        verdict = str(r["verdict"])
+        margin = "" if pd.isna(r["margin"]) else str(int(r["margin"]))
+        if margin and not pd.isna(r["margin_share"]):
+            margin += f" ({r['margin_share']:.0%})"
+        flips = [n for n in str(r["loo_flips"]).split("; ") if n]
+        label = str(r["label"])
+        table.add_row(
+            str(r["criterion"]),
+            Text(verdict, style=VERDICT_STYLES.get(verdict, "")),
+            margin,
+            str(len(flips)),
+            _figure(r["bootstrap_share"], 2),
+            _figure(r["ablation_share"], 2),
+            "–" if pd.isna(r["threshold_flip"]) else f"{r['threshold_flip']:.2f}",
+            Text(label, style={"robust": "green", "fragile": "bold yellow"}.get(label, "")),
+        )
+    titled(console, table)
+    dim = "dim"
+    hanging(
+        console,
+        Text(
+            "margin: deciding informants who would have to change stance to flip the verdict "
+            "(share of those with a stance); LOO: informants whose removal alone flips it; "
+            f"boot: share of {settings.bootstrap} resamples of the deciding informants "
+            f"(seed {settings.seed}) in which it holds; codebook: share of "
+            f"{settings.ablation} runs dropping {settings.drop:.0%} of the codebook's phrases "
+            "in which it holds; flip at: the nearest threshold from 0.50 to 0.95 at which "
+            "it changes. (all): every verdict at once.",
+            style=dim,
+        ),
+    )
+    hanging(console, Text(f"Label: {result.rule}", style=dim))
+    per_criterion = data[data["criterion"] != "(all)"]
+    for column, what in (
+        ("loo_flips", "Flips without one informant"),
+        ("pivotal_phrases", "Flips without one phrase"),
+    ):
+        found = [
+            f"{r['criterion']} ({r[column]})" for r in per_criterion.to_dict("records") if r[column]
+        ]
+        hanging(console, f"{what}: {'; '.join(found) if found else 'none'}.")
+    groups = result.subgroups
+    differ = groups[groups["differs"]]
+    if differ.empty:
+        console.print("Subgroups: every subgroup of two or more reaches the whole's verdicts.")
+        return
+    console.print("Subgroups whose verdict differs from the whole's (two or more informants):")
+    for (attribute, value), rows in differ.groupby(["attribute", "value"], sort=False):
+        found = ", ".join(
+            f"{r.criterion} {r.verdict} ({r.positive}/{r.with_stance})" for r in rows.itertuples()
+        )
+        hanging(console, f"  {attribute} {value}: {found}", 4)

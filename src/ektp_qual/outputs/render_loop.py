@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .render import hanging, titled, where
+from .render import _figure, hanging, titled, where
 
 
 def issues(console: Console, table: pd.DataFrame) -> None:
@@ -69,10 +69,6 @@ def example_results(console: Console, results: pd.DataFrame, source: str) -> Non
         console.print(Text(f"All {total} examples code as expected.", style="green"))
     else:
         console.print(Text(f"{len(failed)} of {total} examples misfire.", style="bold red"))
-
-
-def _figure(value: float, digits: int = 3) -> str:
-    return "n/a" if pd.isna(value) else f"{value:.{digits}f}"
 
 
 def agreement(console: Console, result, formulas: dict[str, str]) -> None:

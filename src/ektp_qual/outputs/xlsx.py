@@ -96,6 +96,10 @@ _ABOUT = {
     "negative_evidence": "the quotes that go against each verdict",
     "comparison": "the verdicts against the expected findings",
     "codebook": "the criteria: definitions, guide questions and phrases",
+    "verification": "one row per criterion: how sure the verdict is (margin, leave-one-out, "
+    "bootstrap, codebook and threshold sensitivity), robust or fragile by the rule above",
+    "subgroups": "the verdict within each value of each case attribute, and each role alone",
+    "threshold_sweep": "the verdict of each criterion at thresholds from 0.50 to 0.95",
 }
 
 
@@ -180,6 +184,8 @@ def _study_table(analysis: Analysis, sheets: dict[str, pd.DataFrame]) -> pd.Data
         ("review", _review_in_words(analysis)),
         ("personal data", _privacy_in_words(analysis)),
     ]
+    if analysis.verification is not None:
+        rows.append(("verification", analysis.verification.rule))
     rows += [
         (f"sheet {name}", f"{_ABOUT.get(name, 'a table')} ({_rows(len(table))})")
         for name, table in sheets.items()

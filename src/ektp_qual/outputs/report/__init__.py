@@ -32,6 +32,7 @@ from ._conclusions import _conclusions
 from ._matrices import _checklist, _evidence, _role_matrix
 from ._parts import _Captions, _e, _privacy_in_words, _Texts, anchor
 from ._study import _study
+from ._verification import _verification
 
 if TYPE_CHECKING:
     from ...model.results import Analysis
@@ -63,6 +64,8 @@ def report_html(analysis: Analysis, *, transcripts: bool = True) -> str:
         ("conclusions", "Conclusions", _conclusions(analysis, texts, captions, link)),
         ("codebook", "Appendix A: the codebook", _codebook_appendix(book)),
     ]
+    if analysis.verification is not None:  # before the appendices
+        sections.insert(-1, ("verification", "Verification", _verification(analysis, captions)))
     if transcripts:
         sections.append(("transcripts", "Appendix B: the transcripts", appendix))
     title = f"{book.title}: qualitative analysis report"
