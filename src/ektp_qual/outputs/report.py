@@ -1088,6 +1088,7 @@ a.quote-link:hover{color:var(--link)}
 details{margin:.5rem 0}
 summary{cursor:pointer;color:var(--link)}
 .verdict{font-weight:700;padding:0 .3rem;border-radius:.2rem}
+.verification-table .verdict{white-space:nowrap}
 .v-met{background:var(--pos-bg);color:var(--pos-ink)}
 .v-not-met{background:var(--neg-bg);color:var(--neg-ink)}
 .v-partly-met,.v-undetermined{background:var(--mix-bg);color:var(--mix-ink)}
@@ -1202,6 +1203,7 @@ def _verification(analysis: Analysis, captions: _Captions) -> str:
             "Label",
         ),
         "<tbody>" + "".join(rows) + "</tbody>",
+        cls="verification-table",
     )
     meaning = (
         '<dl class="facts">'
