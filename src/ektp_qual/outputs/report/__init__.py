@@ -8,8 +8,9 @@
 The report shows what ``ektp-qual code`` prints, in the same order as the terminal and
 with the same symbols: the study, the checklist matrix (as a heat map), the role-ordered
 matrix, the evidence per criterion, the conclusions with triangulation, negative
-evidence and the comparison with expected findings, then the codebook and the
-transcripts with every coded sentence highlighted, as appendices.
+evidence and the comparison with expected findings, how sure each verdict is when the
+analysis was verified (``analyse(..., verify=True)``, ``report --verify``), then the
+codebook and the transcripts with every coded sentence highlighted, as appendices.
 
 It makes no network request: styles are inline, there are no fonts or images, and the
 one script (opening collapsed sections before printing) is inline too; both are kept as

@@ -53,6 +53,7 @@ def _verification(analysis: Analysis, captions: _Captions) -> str:
             "Label",
         ),
         "<tbody>" + "".join(rows) + "</tbody>",
+        cls="verification-table",
     )
     meaning = (
         '<dl class="facts">'
