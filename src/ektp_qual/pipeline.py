@@ -17,7 +17,7 @@ import pandas as pd
 from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
-from .coding.coder import Coder
+from .coding.coder import Coder, CodingResult
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
 from .inputs.review_file import ReviewFile, apply_review, read_review
@@ -138,8 +138,9 @@ def _reduce(
     book: Codebook,
     personal_data: bool,
     review: PathLike | ReviewFile | None = None,
+    coding: CodingResult | None = None,
 ) -> Reduction:
-    result = Coder(book).code(corpus)
+    result = coding if coding is not None else Coder(book).code(corpus)
     segments = result.segments
     decisions = None
     if review is not None:
@@ -261,13 +262,17 @@ def analyse(
     *,
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
+    coding: CodingResult | None = None,
 ) -> Analysis:
     """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``.
 
     ``review``: a review file whose decisions are applied to the automatic codings.
+    ``coding``: the automatic coding of this corpus by this codebook, made before
+    (``code_corpus``), so that a review in progress is analysed again after each decision
+    without coding everything again.
     """
     corpus, book, expected = load(transcripts, codebook, findings)
-    reduction = _reduce(corpus, book, personal_data, review)
+    reduction = _reduce(corpus, book, personal_data, review, coding)
     return Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
 
 
