@@ -332,6 +332,26 @@ def test_a_consensus_is_written_as_decisions(tmp_path):
     assert state["disagreements"][0]["consensus"] == "absent"
 
 
+def test_personal_data_stays_masked_unless_asked_for(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    turns = [
+        ("P", "Bu Wahyuni, bagaimana sikap petugas?"),
+        ("M1", "Saya Sri Wahyuni, nomor saya 0812-3456-7890. Petugasnya ramah."),
+    ]
+    (corpus / "M1.txt").write_text(
+        transcript_text("M1", "masyarakat", turns, name="Sri Wahyuni"), encoding="utf-8"
+    )
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text(MINI_CODEBOOK, encoding="utf-8")
+    masked = Workbench(corpus, codebook, tmp_path / "review.csv")
+    shown = json.dumps([masked.study(), masked.state()], ensure_ascii=False)
+    assert "Wahyuni" not in shown and "3456" not in shown
+    assert "[NAME]" in shown and "[PHONE]" in shown
+    asked = Workbench(corpus, codebook, tmp_path / "review.csv", personal_data=True)
+    assert "Sri Wahyuni" in json.dumps(asked.study(), ensure_ascii=False)
+
+
 def test_the_interface_speaks_the_codebooks_language(tmp_path, clinic_study):
     corpus, codebook = write_study(tmp_path)
     indonesian = Workbench(corpus, codebook, tmp_path / "review.csv").study()

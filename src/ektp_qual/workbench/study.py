@@ -221,7 +221,7 @@ class Workbench:
                 {
                     "criterion": r["criterion"],
                     "verdict": r["verdict"],
-                    "label": r["label"],
+                    "label": self.book.decision.label(r["verdict"]),
                     "positive": int(r["positive"]),
                     "with_stance": int(r["with_stance"]),
                     "share": None if pd.isna(r["share"]) else round(float(r["share"]), 2),

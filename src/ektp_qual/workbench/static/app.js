@@ -309,13 +309,13 @@ function verdictTable(compact) {
       el("th", {scope: "row", text: compact ? r.criterion : `${r.criterion}: ${criterionName(r.criterion)}`}),
       el("td", {text: `${r.positive}/${r.with_stance}`}),
       compact ? null : el("td", {text: r.share === null ? "" : r.share.toFixed(2)}),
-      el("td", {class: `v-${r.verdict.replace(" ", "-")}`, dataset: {criterion: r.criterion, verdict: r.verdict}, text: r.verdict}),
+      el("td", {class: `v-${r.verdict.replace(" ", "-")}`, dataset: {criterion: r.criterion, verdict: r.verdict}, text: r.label || r.verdict}),
       ...(expected && compact ? [el("td", {text: `${r.expected} ${r.matches ? "✓" : "✗"}`})] : []),
       ...(expected && !compact ? [el("td", {text: r.expected}),
         el("td", {text: r.matches === null ? "" : (r.matches ? `✓ ${T.matches}` : `✗ ${T.differs}`)})] : [])))));
   const o = state.conclusions.overall;
   const overall = el("p", {id: compact ? "live-overall" : "overall"},
-    el("strong", {text: `${T.overall}: `}), `${o.verdict}${o.label ? ` (${o.label})` : ""} · ${o.met}/${o.criteria}`,
+    el("strong", {text: `${T.overall}: `}), `${o.label || o.verdict} · ${o.met}/${o.criteria}`,
     o.expected ? ` · ${T.expected} ${o.expected} ${o.matches ? "✓" : "✗"}` : "");
   return [table, overall];
 }
@@ -358,11 +358,13 @@ function renderQueue() {
   const list = document.getElementById("queue-list");
   if (!items.length) { list.replaceChildren(el("li", {text: T.queue_empty})); return; }
   list.replaceChildren(...items.map((item, n) => el("li", {
-    role: "option", "aria-selected": n === ui.queueIndex ? "true" : "false",
+    role: "option", id: `queue-${n}`, "aria-selected": n === ui.queueIndex ? "true" : "false",
     dataset: {segment: item.segment_id, criterion: item.criterion, polarity: item.polarity},
     onclick: () => openQueueItem(item),
   }, el("span", {class: `tag c${criterionIndex(item.criterion) % 8}`, text: tagText(item)}), " ", item.text,
   el("div", {class: "meta", text: `${item.informant} (${item.role}) · ${T.method}: ${item.method} · ${item.source}`}))));
+  list.setAttribute("aria-activedescendant", `queue-${ui.queueIndex}`);
+  if (ui.view === "queue") document.getElementById(`queue-${ui.queueIndex}`)?.scrollIntoView({block: "nearest"});
 }
 
 function openQueueItem(item) {
@@ -412,7 +414,12 @@ function showView(view) {
     tab.setAttribute("aria-selected", on ? "true" : "false");
     document.getElementById(`view-${tab.dataset.view}`).hidden = !on;
   }
-  if (view === "queue") document.getElementById("queue-list").focus();
+  window.scrollTo(0, 0);
+  if (view === "queue") {
+    const list = document.getElementById("queue-list");
+    list.focus({preventScroll: true});
+    list.querySelector('[aria-selected="true"]')?.scrollIntoView({block: "nearest"});
+  }
 }
 
 function renderState() {
