@@ -4,6 +4,7 @@ rows the terminal review writes), and the command that starts it."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import signal
@@ -270,6 +271,35 @@ def test_each_decision_changes_the_verdicts_at_once(client):
     verdict = {c["criterion"]: c for c in undone["conclusions"]["criteria"]}
     assert verdict["attitude"]["positive"] == 1 and len(undone["queue"]) == 5
     assert len(read_review(workbench.review).decisions()) == 2
+
+
+def test_the_queue_is_what_the_terminal_review_would_list(client):
+    from ektp_qual.loop.review_session import review_items
+
+    workbench = client.server.workbench
+    first = sentence_ids(workbench, "M1")[0]
+    client.decide(action="accept", segment_id=first, criterion="attitude", polarity="positive")
+    queue = json.loads(client.request("/api/state")[2])["queue"]
+    listed = review_items(workbench.reduction(), read_review(workbench.review).decisions())
+    assert [(q["segment_id"], q["criterion"], q["polarity"]) for q in queue] == [
+        (item.segment_id, item.criterion, item.polarity) for item in listed
+    ]
+    assert len(queue) == 5 and first not in {q["segment_id"] for q in queue}
+
+
+def test_an_analysis_from_a_coding_made_before_is_the_same_analysis():
+    import ektp_qual
+
+    corpus, book, _ = ektp_qual.load()
+    coding = ektp_qual.code_corpus(corpus, book)
+    again = ektp_qual.analyse(corpus, book, coding=coding).tables()
+    fresh = ektp_qual.analyse(corpus, book).tables()
+    assert again.keys() == fresh.keys()
+    for name, table in fresh.items():
+        assert again[name].equals(table), name
+    # the coding given is the one analysed: without codings, no evidence
+    uncoded = dataclasses.replace(coding, codings=coding.codings.iloc[0:0])
+    assert ektp_qual.analyse(corpus, book, coding=uncoded).reduction.codings.empty
 
 
 def test_a_span_of_sentences_gets_one_coding_each_with_its_note(client):

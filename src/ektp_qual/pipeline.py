@@ -123,14 +123,17 @@ def data_reduction(
     *,
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
+    coding: CodingResult | None = None,
 ) -> Reduction:
     """Step 1, data reduction: code the corpus, apply a review file if given, and reduce.
 
     ``review`` is a review file (see ``ektp_qual.inputs.review_file``): rejected codings
     drop out and added ones count. Without it the automatic coding stands alone.
+    ``coding``: this corpus already coded by this codebook (``code_corpus``), not coded
+    again.
     """
     corpus, book, _ = load(transcripts, codebook, None)
-    return _reduce(corpus, book, personal_data, review)
+    return _reduce(corpus, book, personal_data, review, coding)
 
 
 def _reduce(

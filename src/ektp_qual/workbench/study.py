@@ -16,13 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import pipeline
+from ..analysis.display import checklist_matrix
 from ..coding.coder import CodingResult, code_corpus
 from ..inputs.review_file import latest_decisions, read_review
 from ..loop.decisions import ACTIONS, decision_rows, save_decisions
-from ..loop.review_session import review_items
 from ..model import POLARITIES, STANCE_SYMBOLS, PathLike
 from ..model.errors import InputError
-from ..model.results import Analysis
+from ..model.results import Conclusion, Reduction
 from .texts import interface_text
 
 #: Bounds on what a request may carry: a coder's name, a note, a span of sentences.
@@ -60,17 +60,15 @@ class Workbench:
         read_review(self.review)  # a broken review file is refused before anything opens
         self.coding: CodingResult = code_corpus(self.corpus, self.book)
         self._lock = threading.Lock()  # decisions of two browser tabs take turns
-        analysis = self.analysis()
-        self._segments = set(analysis.reduction.segments["segment_id"])
+        self._segments = set(self.reduction().segments["segment_id"])
         self.language, self.texts = interface_text(self.book.language)
         self._disagreements = self._compare()
 
-    def analysis(self) -> Analysis:
-        """The study with the review file's decisions as they are now."""
-        return pipeline.analyse(
+    def reduction(self) -> Reduction:
+        """The study's data reduction with the review file's decisions as they are now."""
+        return pipeline.data_reduction(
             self.corpus,
             self.book,
-            self.expected,
             review=self.review,
             personal_data=self.personal_data,
             coding=self.coding,
@@ -80,7 +78,7 @@ class Workbench:
 
     def study(self) -> dict:
         """What does not change while reviewing: the interface text, criteria, transcripts."""
-        reduction = self.analysis().reduction
+        reduction = self.reduction()
         mask = reduction.masker
         segments = reduction.segments
         by_turn = {key: group for key, group in segments.groupby(["informant", "turn"], sort=False)}
@@ -130,14 +128,13 @@ class Workbench:
 
     def state(self) -> dict:
         """What a decision changes: codings, the queue, verdicts, the matrix."""
-        analysis = self.analysis()
-        reduction = analysis.reduction
+        reduction = self.reduction()
         decisions = read_review(self.review).decisions()
         return {
             "codings": self._codings(reduction.codings, decisions),
             "queue": self._queue(reduction, decisions),
-            "conclusions": self._conclusions(analysis),
-            "matrix": self._matrix(analysis),
+            "conclusions": self._conclusions(pipeline.conclusion_drawing(reduction, self.expected)),
+            "matrix": self._matrix(reduction),
             "disagreements": self._disagreement_rows(reduction.codings),
             "decisions": len(decisions),
             "undo": sorted(coder for coder, stack in self.history.items() if stack),
@@ -179,7 +176,8 @@ class Workbench:
         return margin
 
     def _queue(self, reduction, decisions: pd.DataFrame) -> list[dict]:
-        """The undecided codings, with what the page filters them by.
+        """The undecided codings, with what the page filters them by: the codings the
+        terminal review (``loop.review_session.review_items``) lists, in its order.
 
         A list of suggestions (sentences a learned coder proposes) can join this list
         as items of their own method; the page filters and walks any such list alike.
@@ -192,22 +190,30 @@ class Workbench:
         sources = dict(
             zip(reduction.informants["informant"], reduction.informants["source"], strict=True)
         )
+        auto = reduction.codings[reduction.codings["source"] == "auto"].drop_duplicates(_KEYS)
+        decided = set(zip(*(latest_decisions(decisions)[k] for k in _KEYS), strict=True))
+        order = {segment: n for n, segment in enumerate(reduction.segments["segment_id"])}
+        rows = [
+            row
+            for row in auto.itertuples(index=False)
+            if (row.segment_id, row.criterion, row.polarity) not in decided
+        ]
+        rows.sort(key=lambda row: order[row.segment_id])  # stable: codings keep their order
         return [
             {
-                "segment_id": item.segment_id,
-                "informant": item.informant,
-                "role": item.role,
-                "criterion": item.criterion,
-                "polarity": item.polarity,
-                "method": methods.get((item.segment_id, item.criterion, item.polarity), ""),
-                "source": str(sources.get(item.informant, "")),
-                "text": item.text,
+                "segment_id": row.segment_id,
+                "informant": row.informant,
+                "role": row.role,
+                "criterion": row.criterion,
+                "polarity": row.polarity,
+                "method": methods.get((row.segment_id, row.criterion, row.polarity), ""),
+                "source": str(sources.get(row.informant, "")),
+                "text": row.text,
             }
-            for item in review_items(reduction, decisions)
+            for row in rows
         ]
 
-    def _conclusions(self, analysis: Analysis) -> dict:
-        conclusion = analysis.conclusion
+    def _conclusions(self, conclusion: Conclusion) -> dict:
         rows = conclusion.conclusions.to_dict("records")
         expected = {}
         if conclusion.comparison is not None:
@@ -241,8 +247,9 @@ class Workbench:
             },
         }
 
-    def _matrix(self, analysis: Analysis) -> list[dict]:
-        matrix = analysis.display.checklist_matrix
+    def _matrix(self, reduction: Reduction) -> list[dict]:
+        """The checklist matrix (the display step's first matrix, without the others)."""
+        matrix = checklist_matrix(reduction.stances, reduction.quotes, self.book)
         criteria = self.book.criterion_ids
         return [
             {
@@ -328,7 +335,7 @@ class Workbench:
         criterion = _choice(request, "criterion", tuple(self.book.criterion_ids))
         value = _choice(request, "value", CONSENSUS_VALUES)
         note = self._note(request)
-        codings = self.analysis().reduction.codings
+        codings = self.reduction().codings
         here = codings[(codings["segment_id"] == segment_id) & (codings["criterion"] == criterion)]
         held = set(here["polarity"])
         auto = self.coding.codings
