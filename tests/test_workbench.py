@@ -382,6 +382,18 @@ def test_personal_data_stays_masked_unless_asked_for(tmp_path):
     assert "Sri Wahyuni" in json.dumps(asked.study(), ensure_ascii=False)
 
 
+def test_the_queue_opens_filtered_as_the_command_line_asks(tmp_path):
+    corpus, codebook = write_study(tmp_path)
+    review = tmp_path / "review.csv"
+    study = Workbench(corpus, codebook, review, filters={"role": "masyarakat"}).study()
+    assert study["filters"] == {"role": "masyarakat"}
+    with pytest.raises(InputError, match="'atitude' is not in this study"):
+        Workbench(corpus, codebook, review, filters={"criterion": "atitude"})
+    arguments = ["review", "--browser", "-t", str(corpus), "-c", str(codebook)]
+    result = runner.invoke(app, [*arguments, "--role", "a", "--role", "b"])
+    assert result.exit_code == 2 and "give one" in result.output
+
+
 def test_the_interface_speaks_the_codebooks_language(tmp_path, clinic_study):
     corpus, codebook = write_study(tmp_path)
     indonesian = Workbench(corpus, codebook, tmp_path / "review.csv").study()

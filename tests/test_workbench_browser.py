@@ -236,12 +236,22 @@ def test_disagreements_are_settled_in_the_page(browser, tmp_path):  # noqa: F811
              "polarity": "positive", "coder": coder}
         )  # fmt: skip
     consensus = tmp_path / "review.csv"
-    meeting = Workbench(corpus, codebook, consensus, compare=tuple(files.values()), coder="ana")
+    meeting = Workbench(
+        corpus,
+        codebook,
+        consensus,
+        compare=tuple(files.values()),
+        coder="ana",
+        filters={"criterion": "professionalism"},
+    )
     server = WorkbenchServer(meeting).start()
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         page.goto(server.url)
         page.wait_for_selector("body[data-ready=true]")
+        page.keyboard.press("g")  # the queue opens filtered as the command line asked
+        assert page.input_value("#filter-criterion") == "professionalism"
+        assert page.locator("#queue-list li").count() == 2
         page.keyboard.press("d")
         row = page.locator("#disagreement-table tbody tr")
         assert row.count() == 1

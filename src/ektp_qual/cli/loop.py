@@ -115,9 +115,11 @@ def review(
     """
     transcripts = _corpus(transcripts, survey)
     if browser:
+        filters = {"criterion": criterion, "informant": informant, "role": role}
         _workbench(
-            transcripts, codebook, findings, review_file, coder, personal_data, port, compare
-        )
+            transcripts, codebook, findings, review_file, coder, personal_data, port, compare,
+            _browser_filters(filters),
+        )  # fmt: skip
         return
     import getpass
 
@@ -162,7 +164,20 @@ def review(
         _fail(OSError(f"{review_file}: cannot save the decision: {error.strerror or error}"))
 
 
-def _workbench(transcripts, codebook, findings, review_file, coder, personal_data, port, compare):
+def _browser_filters(given: dict[str, list[str] | None]) -> dict[str, str]:
+    """The queue filters the page opens with: one value each, as the page filters."""
+    filters = {}
+    for option, values in given.items():
+        if values and len(values) > 1:
+            _fail(ValueError(f"--{option}: with --browser, give one (the page filters on one)"))
+        if values:
+            filters[option] = values[0]
+    return filters
+
+
+def _workbench(
+    transcripts, codebook, findings, review_file, coder, personal_data, port, compare, filters
+):
     """Serve the workbench until Ctrl-C; the URL, with its token, is the first line out."""
     import getpass
 
@@ -186,6 +201,7 @@ def _workbench(transcripts, codebook, findings, review_file, coder, personal_dat
         personal_data=personal_data,
         compare=tuple(compare or ()),
         coder=coder or getpass.getuser(),
+        filters=filters,
     )
     server = _run(WorkbenchServer, workbench, port)
     print(server.url, flush=True)

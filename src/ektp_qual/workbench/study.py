@@ -51,6 +51,9 @@ class Workbench:
     personal_data: bool = False
     compare: tuple[PathLike, ...] = ()
     coder: str = ""
+    #: The queue's filters when the page opens (criterion, role, informant), as the
+    #: terminal review's --criterion, --role and --informant.
+    filters: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[list[dict[str, str]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -62,6 +65,16 @@ class Workbench:
         self._lock = threading.Lock()  # decisions of two browser tabs take turns
         self._segments = set(self.reduction().segments["segment_id"])
         self.language, self.texts = interface_text(self.book.language)
+        known = {
+            "criterion": self.book.criterion_ids,
+            "informant": self.corpus.informants,
+            "role": sorted({t.role for t in self.corpus.transcripts}),
+        }
+        for key, value in self.filters.items():
+            if value not in known.get(key, ()):
+                raise InputError(
+                    f"--{key}", f"{value!r} is not in this study (it has: {', '.join(known[key])})"
+                )
         self._disagreements = self._compare()
 
     def reduction(self) -> Reduction:
@@ -124,6 +137,7 @@ class Workbench:
             "transcripts": transcripts,
             "questions": dict(zip(segments["segment_id"], segments["question"], strict=True)),
             "comparing": [Path(p).name for p in self.compare],
+            "filters": self.filters,
         }
 
     def state(self) -> dict:

@@ -550,7 +550,8 @@ async function start() {
   document.querySelectorAll("[role=tab]").forEach(tab => tab.addEventListener("click", () => showView(tab.dataset.view)));
   document.addEventListener("keydown", onKey);
   document.getElementById("transcript").addEventListener("mouseup", snapSelection);
-  ui.informant = study.transcripts.length ? study.transcripts[0].informant : null;
+  Object.assign(ui.filters, study.filters);
+  ui.informant = study.filters.informant || (study.transcripts.length ? study.transcripts[0].informant : null);
   renderState();
   say(`${study.review_file} · ${state.decisions} ${T.decisions}`);
   document.body.dataset.ready = "true";
