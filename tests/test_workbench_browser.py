@@ -181,16 +181,19 @@ def test_a_selected_span_snaps_to_its_sentences_and_keeps_the_note(page, served)
         [ids[4], ids[5]],
     )
     assert page.inner_text("#panel p") == "2 kalimat dipilih"
+    page.fill("#coder", "budi")  # two coders take turns at one screen
     page.fill("#note", "menunggu seharian")
     page.select_option("#add-criterion", "reliability")
     page.select_option("#add-polarity", "negative")
     page.click("#add-button")
     saved(page, 2)
     decided = read_review(folder / "review.csv").decisions()
-    assert decided[["segment_id", "criterion", "polarity", "decision", "note"]].values.tolist() == [
-        [ids[4], "reliability", "negative", "add", "menunggu seharian"],
-        [ids[5], "reliability", "negative", "add", "menunggu seharian"],
+    columns = ["segment_id", "criterion", "polarity", "decision", "coder", "note"]
+    assert decided[columns].values.tolist() == [
+        [ids[4], "reliability", "negative", "add", "budi", "menunggu seharian"],
+        [ids[5], "reliability", "negative", "add", "budi", "menunggu seharian"],
     ]
+    page.fill("#coder", "ana")
 
 
 def test_the_queue_filters_and_the_verdicts_follow_each_decision(page):
@@ -285,6 +288,9 @@ def test_every_control_has_a_name_and_keys_reach_it(page):
     )
     assert unnamed == []
     assert page.evaluate("document.activeElement.classList.contains('selected')")
+    page.click("#help-button")
+    assert page.is_visible("#help") and "j/k" in page.inner_text("#help")
+    assert page.get_attribute("#help-button", "aria-expanded") == "true"
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (1366, 768), (1024, 700)])

@@ -455,7 +455,7 @@ function onKey(event) {
   }
   const coding = activeCoding();
   const actions = {
-    "?": () => { const help = document.getElementById("help"); help.hidden = !help.hidden; },
+    "?": toggleHelp,
     t: () => showView("transcripts"),
     g: () => showView("queue"),
     v: () => showView("conclusions"),
@@ -490,6 +490,12 @@ function onKey(event) {
     event.preventDefault();
     actions[key]();
   }
+}
+
+function toggleHelp() {
+  const help = document.getElementById("help");
+  help.hidden = !help.hidden;
+  document.getElementById("help-button").setAttribute("aria-expanded", help.hidden ? "false" : "true");
 }
 
 function startPending(kind) {
@@ -549,6 +555,9 @@ async function start() {
   coderInput.addEventListener("change", () => sessionStorage.setItem("ektp-qual-coder", coder()));
   document.querySelectorAll("[role=tab]").forEach(tab => tab.addEventListener("click", () => showView(tab.dataset.view)));
   document.addEventListener("keydown", onKey);
+  const helpButton = document.getElementById("help-button");
+  helpButton.setAttribute("aria-label", T.keys);
+  helpButton.addEventListener("click", toggleHelp);
   document.getElementById("transcript").addEventListener("mouseup", snapSelection);
   Object.assign(ui.filters, study.filters);
   ui.informant = study.filters.informant || (study.transcripts.length ? study.transcripts[0].informant : null);
