@@ -394,6 +394,30 @@ def test_the_queue_opens_filtered_as_the_command_line_asks(tmp_path):
     assert result.exit_code == 2 and "give one" in result.output
 
 
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_highlight_keeps_text_readable():
+    """Criterion and stance colours are backgrounds of text: WCAG AA asks 4.5:1."""
+    import re
+
+    from ektp_qual.workbench import server
+
+    css = server._asset("app.css").decode()
+    colours = dict(re.findall(r"--([\w-]+):(#[0-9a-f]{6})", css))
+    backgrounds = [colours[f"c{n}"] for n in range(8)]
+    backgrounds += re.findall(r"\.st-\w+\{background:(#[0-9a-f]{6})\}", css)
+    assert len(backgrounds) == 12
+    for ink in (colours["ink"], colours["muted"], colours["pos"], colours["neg"]):
+        for background in backgrounds:
+            light, dark = sorted((_luminance(ink), _luminance(background)), reverse=True)
+            assert (light + 0.05) / (dark + 0.05) >= 4.5, (ink, background)
+
+
 def test_the_interface_speaks_the_codebooks_language(tmp_path, clinic_study):
     corpus, codebook = write_study(tmp_path)
     indonesian = Workbench(corpus, codebook, tmp_path / "review.csv").study()
