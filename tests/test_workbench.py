@@ -227,10 +227,26 @@ def test_every_text_reaches_the_page_as_data_not_markup(client):
     assert "pwned" not in page and "innerHTML" not in client.request("/static/app.js")[2].decode()
 
 
-def test_a_second_workbench_on_the_same_review_file_is_refused(served):
+def test_a_second_workbench_on_the_same_review_file_is_refused(served, tmp_path):
     server, *_ = served
     with pytest.raises(InputError, match="already open"):
         WorkbenchServer(server.workbench)
+    link = tmp_path / "review-link.csv"
+    link.symlink_to(server.workbench.review)
+    through_link = Workbench(
+        server.workbench.transcripts, server.workbench.codebook, link, coder="budi"
+    )
+    with pytest.raises(InputError, match="already open"):
+        WorkbenchServer(through_link)
+
+
+def test_a_review_file_in_a_missing_folder_is_refused_before_serving(tmp_path):
+    corpus, codebook = write_study(tmp_path)
+    arguments = ["review", "--browser", "-t", str(corpus), "-c", str(codebook)]
+    result = runner.invoke(app, [*arguments, "--review", str(tmp_path / "nowhere" / "r.csv")])
+    assert result.exit_code == 2
+    assert "cannot write beside the review file" in result.output
+    assert "Traceback" not in result.output and "http://" not in result.output
 
 
 # -- decisions ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..inputs.locking import hold_without_waiting
+from ..inputs.review_file import review_target
 from ..model.errors import InputError
 from .study import RequestError, Workbench
 
@@ -160,7 +161,9 @@ def make_app(workbench: Workbench, token: str, port: int) -> Starlette:
 
 
 def instance_lock(review: Path) -> Path:
-    """The lock a running workbench holds on its review file (beside it, hidden)."""
+    """The lock a running workbench holds on its review file (beside the file a link
+    leads to, hidden), so that two links to one file are one workbench's too."""
+    review = review_target(review)
     return review.with_name(f".{review.name}.workbench.lock")
 
 
@@ -170,7 +173,12 @@ class WorkbenchServer:
 
     def __init__(self, workbench: Workbench, port: int = 0) -> None:
         self.workbench = workbench
-        self._held = hold_without_waiting(instance_lock(workbench.review))
+        try:
+            self._held = hold_without_waiting(instance_lock(workbench.review))
+        except OSError as error:
+            raise InputError(
+                workbench.review, f"cannot write beside the review file: {error.strerror}"
+            ) from None
         if self._held is None:
             raise InputError(
                 workbench.review,
