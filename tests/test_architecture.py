@@ -20,6 +20,7 @@ LAYERS = [
     "outputs",
     "loop",
     "pipeline",
+    "workbench",
     "cli",
 ]
 #: The package's own entry points, above everything.

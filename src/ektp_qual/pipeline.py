@@ -20,7 +20,7 @@ from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
 from .analysis import verification as verif
-from .coding.coder import Coder
+from .coding.coder import Coder, CodingResult
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
 from .inputs.review_file import ReviewFile, apply_review, read_review
@@ -150,14 +150,17 @@ def data_reduction(
     *,
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
+    coding: CodingResult | None = None,
 ) -> Reduction:
     """Step 1, data reduction: code the corpus, apply a review file if given, and reduce.
 
     ``review`` is a review file (see ``ektp_qual.inputs.review_file``): rejected codings
     drop out and added ones count. Without it the automatic coding stands alone.
+    ``coding``: this corpus already coded by this codebook (``code_corpus``), not coded
+    again.
     """
     corpus, book, _ = load(transcripts, codebook, None)
-    return _reduce(corpus, book, personal_data, review)
+    return _reduce(corpus, book, personal_data, review, coding)
 
 
 def _reduce(
@@ -165,8 +168,9 @@ def _reduce(
     book: Codebook,
     personal_data: bool,
     review: PathLike | ReviewFile | None = None,
+    coding: CodingResult | None = None,
 ) -> Reduction:
-    result = Coder(book).code(corpus)
+    result = coding if coding is not None else Coder(book).code(corpus)
     segments = result.segments
     decisions = None
     if review is not None:
@@ -289,17 +293,21 @@ def analyse(
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
     verify: bool | VerificationSettings = False,
+    coding: CodingResult | None = None,
 ) -> Analysis:
     """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``.
 
     ``review``: a review file whose decisions are applied to the automatic codings.
     ``verify``: also weigh how sure each verdict is (``True`` with the default settings,
     or ``VerificationSettings``); the result's ``verification`` holds the tables.
+    ``coding``: the automatic coding of this corpus by this codebook, made before
+    (``code_corpus``), so that a review in progress is analysed again after each decision
+    without coding everything again.
     """
     corpus, book, expected = load(transcripts, codebook, findings)
     if verify is not False and verify is not True:
         verif.check_settings(verify)  # before the coding, not after it
-    reduction = _reduce(corpus, book, personal_data, review)
+    reduction = _reduce(corpus, book, personal_data, review, coding)
     result = Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
     if verify is not False:
         result.verification = verif.verify(reduction, None if verify is True else verify)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from .common import (
     DEFAULT_OUT,
     CodebookOpt,
     CsvOpt,
+    FindingsOpt,
     Personal,
     Quiet,
     SurveyOpt,
@@ -68,6 +70,32 @@ def review(
         typer.Option("--uncoded", help="Also show sentences with no coding, to add codings."),
     ] = False,
     personal_data: Personal = False,
+    browser: Annotated[
+        bool,
+        typer.Option(
+            "--browser",
+            help="Review in your web browser instead: the coding workbench, served on "
+            "127.0.0.1 only (needs the web extra: pip install 'ektp-qual[web]').",
+        ),
+    ] = False,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port",
+            min=0,
+            max=65535,
+            help="With --browser: the port to serve on (default: a free one).",
+        ),
+    ] = 0,
+    findings: FindingsOpt = None,
+    compare: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--compare",
+            help="With --browser: two coders' review files whose disagreements to settle "
+            "(give it twice); each resolution is a decision in --review.",
+        ),
+    ] = None,
 ) -> None:
     """Review the automatic codings one by one: accept, reject, flip, recode or add.
 
@@ -82,8 +110,17 @@ def review(
       ektp-qual review --criterion attitude --role masyarakat --coder ana
 
       ektp-qual review -t interviews/ -c codebook.yaml --review review-ana.csv
+
+      ektp-qual review --browser --coder ana
     """
     transcripts = _corpus(transcripts, survey)
+    if browser:
+        filters = {"criterion": criterion, "informant": informant, "role": role}
+        _workbench(
+            transcripts, codebook, findings, review_file, coder, personal_data, port, compare,
+            _browser_filters(filters),
+        )  # fmt: skip
+        return
     import getpass
 
     from ..inputs.review_file import read_review
@@ -125,6 +162,57 @@ def review(
         _run(session.run)
     except OSError as error:
         _fail(OSError(f"{review_file}: cannot save the decision: {error.strerror or error}"))
+
+
+def _browser_filters(given: dict[str, list[str] | None]) -> dict[str, str]:
+    """The queue filters the page opens with: one value each, as the page filters."""
+    filters = {}
+    for option, values in given.items():
+        if values and len(values) > 1:
+            _fail(ValueError(f"--{option}: with --browser, give one (the page filters on one)"))
+        if values:
+            filters[option] = values[0]
+    return filters
+
+
+def _workbench(
+    transcripts, codebook, findings, review_file, coder, personal_data, port, compare, filters
+):
+    """Serve the workbench until Ctrl-C; the URL, with its token, is the first line out."""
+    import getpass
+
+    try:
+        from ..workbench.server import WorkbenchServer
+    except ImportError:
+        _fail(
+            ValueError(
+                "--browser needs the web extra, which is not installed: "
+                "pip install 'ektp-qual[web]'"
+            )
+        )
+    from ..workbench.study import Workbench
+
+    workbench = _run(
+        Workbench,
+        transcripts,
+        codebook,
+        review_file,
+        findings=findings,
+        personal_data=personal_data,
+        compare=tuple(compare or ()),
+        coder=coder or getpass.getuser(),
+        filters=filters,
+    )
+    server = _run(WorkbenchServer, workbench, port)
+    print(server.url, flush=True)
+    print(
+        f"Reviewing into {review_file} as coder {workbench.coder!r} (change it in the page). "
+        "Open the address above if no browser opens; Ctrl-C stops the workbench.",
+        flush=True,
+    )
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a researcher stops it
+        server.run(open_browser=True)
+    print(f"Workbench stopped; every decision is saved in {review_file}.", flush=True)
 
 
 def _check_names(reduction, criteria, informants, roles) -> None:

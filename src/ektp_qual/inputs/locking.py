@@ -63,3 +63,20 @@ def _release(handle: BinaryIO) -> None:
     elif msvcrt is not None:
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+def hold_without_waiting(path: str | Path) -> BinaryIO | None:
+    """Take the lock file ``path`` for as long as the returned handle stays open, or
+    return None at once when another process holds it: what keeps a second long-running
+    program (a workbench) off a file one is already serving."""
+    handle = open(path, "a+b")  # noqa: SIM115 - the open handle is the lock
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        elif msvcrt is not None:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        handle.close()
+        return None
+    return handle

@@ -20,10 +20,10 @@ import pandas as pd
 from rich.console import Console
 from rich.text import Text
 
-from ..inputs.review_file import decision_row, latest_decisions
+from ..inputs.review_file import latest_decisions
 from ..model import PHRASE_SEPARATOR, Codebook
 from ..model.results import Reduction
-from ..outputs.export import update_review
+from .decisions import decision_rows, save_decisions
 
 KEYS_HELP = (
     "[a]ccept  [r]eject  [f]lip polarity  [c]riterion: recode  [n]ew coding  "
@@ -191,36 +191,25 @@ class ReviewSession:
                     yield key.lower()
 
     def _decide(self, item: ReviewItem, key: str, keys: Iterator[str]):
-        def row(criterion: str, polarity: str, decision: str) -> dict[str, str]:
-            return decision_row(item.segment_id, criterion, polarity, decision, self.coder)
-
         if key == "n":
             criterion = self._choose_criterion(keys, exclude="")
             polarity = criterion and self._choose_polarity(keys)
-            return [row(criterion, polarity, "add")] if criterion and polarity else None
+            if not (criterion and polarity):
+                return None
+            return decision_rows("add", item.segment_id, criterion, polarity, self.coder)
         if not item.criterion or key not in "arfc":
             self.console.print(
                 f"Unknown key {key!r}. {UNCODED_HELP if not item.criterion else KEYS_HELP}",
                 markup=False,
             )
             return None
-        if key == "a":
-            return [row(item.criterion, item.polarity, "accept")]
-        if key == "r":
-            return [row(item.criterion, item.polarity, "reject")]
-        if key == "f":
-            other = "negative" if item.polarity == "positive" else "positive"
-            return [
-                row(item.criterion, item.polarity, "reject"),
-                row(item.criterion, other, "add"),
-            ]
-        criterion = self._choose_criterion(keys, exclude=item.criterion)
-        if not criterion:
+        action = {"a": "accept", "r": "reject", "f": "flip", "c": "recode"}[key]
+        to = self._choose_criterion(keys, exclude=item.criterion) if key == "c" else ""
+        if key == "c" and not to:
             return None
-        return [
-            row(item.criterion, item.polarity, "reject"),
-            row(criterion, item.polarity, "add"),
-        ]
+        return decision_rows(
+            action, item.segment_id, item.criterion, item.polarity, self.coder, to=to
+        )
 
     def _choose_criterion(self, keys: Iterator[str], exclude: str) -> str:
         """A criterion by its key, which is its place in the codebook on every item: the
@@ -256,12 +245,7 @@ class ReviewSession:
         return previous
 
     def _save(self, rows: list[dict[str, str]], remove: bool) -> None:
-        update_review(
-            self.path,
-            lambda current: (
-                current.without_decisions(rows) if remove else current.with_decisions(rows)
-            ),
-        )
+        save_decisions(self.path, rows, undo=remove)
 
     @staticmethod
     def _describe(rows: list[dict[str, str]]) -> str:
