@@ -18,6 +18,7 @@ from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
 from .coding.coder import Coder
+from .coding.learned import DEFAULT_THRESHOLD, LEARNED_COLUMNS, learned_codings
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
 from .inputs.review_file import ReviewFile, apply_review, read_review
@@ -123,14 +124,18 @@ def data_reduction(
     *,
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
+    learn: bool = False,
+    learn_threshold: float = DEFAULT_THRESHOLD,
 ) -> Reduction:
     """Step 1, data reduction: code the corpus, apply a review file if given, and reduce.
 
     ``review`` is a review file (see ``ektp_qual.inputs.review_file``): rejected codings
     drop out and added ones count. Without it the automatic coding stands alone.
+    ``learn``: the learned coder (``coding.learned``) also codes the sentences nobody
+    reviewed, where it is at least ``learn_threshold`` sure.
     """
     corpus, book, _ = load(transcripts, codebook, None)
-    return _reduce(corpus, book, personal_data, review)
+    return _reduce(corpus, book, personal_data, review, learn, learn_threshold)
 
 
 def _reduce(
@@ -138,7 +143,10 @@ def _reduce(
     book: Codebook,
     personal_data: bool,
     review: PathLike | ReviewFile | None = None,
+    learn: bool = False,
+    learn_threshold: float = DEFAULT_THRESHOLD,
 ) -> Reduction:
+    _check_threshold(learn_threshold)
     result = Coder(book).code(corpus)
     segments = result.segments
     decisions = None
@@ -154,6 +162,16 @@ def _reduce(
             question=_masked(segments["question"], mask, masked),
         )
         codings = codings.assign(text=_masked(codings["text"], mask, masked))
+    if learn:  # on the masked text: no feature it names can be personal data
+        found = learned_codings(
+            segments,
+            result.codings,
+            codings,
+            decisions.decisions() if decisions is not None else None,
+            book,
+            threshold=learn_threshold,
+        )
+        codings = _with_learned(codings, found, segments, book)
     informants = informants_table(corpus, personal_data, book, mask)
     stances = red.stances(codings, corpus, book)
     return Reduction(
@@ -180,6 +198,50 @@ def _reduce(
         masker=mask,
         unmatched_phrases=len(result.unmatched_phrases()),
     )
+
+
+def _check_threshold(threshold: float) -> None:
+    if not 0 < threshold < 1:
+        raise InputError("--learn-threshold", f"must be above 0 and below 1, not {threshold}")
+
+
+def _with_learned(
+    codings: pd.DataFrame, learned: pd.DataFrame, segments: pd.DataFrame, book: Codebook
+) -> pd.DataFrame:
+    """The codings with the learned coder's added (``method = learned``), in corpus order.
+
+    Every coding then has ``probability`` and ``features``: empty for the rules' and the
+    researcher's codings, the model's for its own.
+    """
+    if learned.empty:
+        return codings.assign(probability=float("nan"), features="")
+    columns = ["segment_id", "informant", "role", "start", "end", "text"]
+    rows = learned.merge(segments[columns], on="segment_id", how="left").assign(
+        method="learned",
+        phrase="",
+        phrases="",
+        negated=False,
+        negator="",
+        matched="",
+        rule=lambda t: [f"learned coder, p = {p:.2f}" for p in t["probability"]],
+        codebook_sha256=book.sha256[:12],
+        source="auto",
+        coder="",
+        note="",
+    )
+    table = pd.concat(
+        [
+            codings.assign(probability=float("nan"), features=""),
+            rows[[*codings.columns, *LEARNED_COLUMNS]],
+        ],
+        ignore_index=True,
+    )
+    # Each learned coding after its sentence's other codings, whose order stays as it was.
+    position = dict(zip(segments["segment_id"], range(len(segments)), strict=True))
+    table = table.iloc[table["segment_id"].map(position).argsort(kind="stable")]
+    table = table.reset_index(drop=True)
+    table["negated"] = table["negated"].astype(bool)
+    return table
 
 
 def _masked(column: pd.Series, mask: Masker, masked: dict[str, str]) -> pd.Series:
@@ -261,13 +323,17 @@ def analyse(
     *,
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
+    learn: bool = False,
+    learn_threshold: float = DEFAULT_THRESHOLD,
 ) -> Analysis:
     """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``.
 
     ``review``: a review file whose decisions are applied to the automatic codings.
+    ``learn``: the learned coder codes the sentences nobody reviewed as well (``code
+    --learn``), where it is at least ``learn_threshold`` sure.
     """
     corpus, book, expected = load(transcripts, codebook, findings)
-    reduction = _reduce(corpus, book, personal_data, review)
+    reduction = _reduce(corpus, book, personal_data, review, learn, learn_threshold)
     return Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
 
 

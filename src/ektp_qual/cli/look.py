@@ -12,6 +12,8 @@ from .common import (
     CodebookOpt,
     CsvOpt,
     FindingsOpt,
+    Learn,
+    LearnThreshold,
     NoReview,
     Personal,
     Quiet,
@@ -57,6 +59,8 @@ def report(
     ] = False,
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -89,6 +93,8 @@ def report(
         personal_data,
         [name],
         command="report",
+        learn=learn,
+        learn_threshold=learn_threshold,
     )
     page = report_html(result, transcripts=not no_transcripts)
     _write_files({name: page.encode("utf-8")}, folder, render.make_console(quiet), "report")

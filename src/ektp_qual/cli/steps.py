@@ -16,6 +16,8 @@ from .common import (
     CsvOpt,
     FindingsOpt,
     FormatOpt,
+    Learn,
+    LearnThreshold,
     NoReview,
     OffsetsOpt,
     Personal,
@@ -53,6 +55,8 @@ def code(
     csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -84,6 +88,8 @@ def code(
         no_review,
         personal_data,
         command="code",
+        learn=learn,
+        learn_threshold=learn_threshold,
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)
@@ -110,6 +116,8 @@ def export(
     findings: FindingsOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     offsets: OffsetsOpt = "codepoints",
     quiet: Quiet = False,
     personal_data: Personal = False,
@@ -146,6 +154,8 @@ def export(
         no_review,
         personal_data,
         command="export",
+        learn=learn,
+        learn_threshold=learn_threshold,
     )
     _export(result, formats, out, render.make_console(quiet), "export", safe, offsets)
 
@@ -164,6 +174,8 @@ def reduce(
     csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -177,7 +189,9 @@ def reduce(
 
     safe = _safe_csv(csv)
     _check_out(out, REDUCTION_TABLES, "reduce")
-    result = _reduce_for(transcripts, codebook, review, no_review, personal_data)
+    result = _reduce_for(
+        transcripts, codebook, review, no_review, personal_data, learn, learn_threshold
+    )
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.reduction_summary(console, result)
@@ -197,6 +211,8 @@ def display(
     csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -211,7 +227,9 @@ def display(
 
     safe = _safe_csv(csv)
     _check_out(out, DISPLAY_TABLES, "display")
-    reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
+    reduction = _reduce_for(
+        transcripts, codebook, review, no_review, personal_data, learn, learn_threshold
+    )
     result = display_step(reduction)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
@@ -240,6 +258,8 @@ def conclude(
     check: Check = False,
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -258,7 +278,7 @@ def conclude(
         out, _tables_to_write(CONCLUSION_TABLES, transcripts, codebook, findings), "conclude"
     )
     corpus, book, expected = _run(load, transcripts, codebook, findings)
-    reduction = _reduce_for(corpus, book, review, no_review, personal_data)
+    reduction = _reduce_for(corpus, book, review, no_review, personal_data, learn, learn_threshold)
     result = _run(conclude_step, reduction, expected)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
