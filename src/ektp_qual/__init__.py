@@ -25,6 +25,8 @@ _EXPORTS = {
     "data_display": "pipeline",
     "conclusion_drawing": "pipeline",
     "agree": "pipeline",
+    "suggest": "pipeline",
+    "evaluate_learned_coder": "pipeline",
     "import_project": "pipeline",
     "Analysis": "model.results",
     "Reduction": "model.results",
@@ -65,6 +67,7 @@ __all__ = [
     "data_display",
     "data_reduction",
     "display",
+    "evaluate_learned_coder",
     "import_project",
     "load",
     "parse_codebook",
@@ -78,6 +81,7 @@ __all__ = [
     "sample_codebook",
     "sample_findings",
     "sample_transcripts",
+    "suggest",
     "validate",
     "write_tables",
 ]
@@ -103,9 +107,11 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
         data_display,
         data_reduction,
         display,
+        evaluate_learned_coder,
         import_project,
         load,
         reduce,
+        suggest,
     )
 
 

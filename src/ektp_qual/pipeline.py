@@ -18,7 +18,13 @@ from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
 from .coding.coder import Coder
-from .coding.learned import DEFAULT_THRESHOLD, LEARNED_COLUMNS, learned_codings
+from .coding.learned import (
+    DEFAULT_THRESHOLD,
+    LEARNED_COLUMNS,
+    Evaluation,
+    evaluate,
+    learned_codings,
+)
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
 from .inputs.review_file import ReviewFile, apply_review, read_review
@@ -32,6 +38,7 @@ from .language.privacy import (
     unused_private_attributes,
 )
 from .loop.intercoder import Agreement, agreement_of, check_coders, study_of
+from .loop.suggest import DEFAULT_COUNT, suggestions
 from .loop.validation import deciding_role_notices
 from .model import Codebook, Corpus, Findings, Notice, PathLike
 from .model.errors import InputError
@@ -197,6 +204,7 @@ def _reduce(
         personal_data=personal_data,
         masker=mask,
         unmatched_phrases=len(result.unmatched_phrases()),
+        automatic=result.codings[["segment_id", "criterion", "polarity", "method"]],
     )
 
 
@@ -335,6 +343,66 @@ def analyse(
     corpus, book, expected = load(transcripts, codebook, findings)
     reduction = _reduce(corpus, book, personal_data, review, learn, learn_threshold)
     return Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
+
+
+def suggest(
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    review: PathLike | ReviewFile | None = None,
+    count: int = DEFAULT_COUNT,
+    learn_threshold: float = DEFAULT_THRESHOLD,
+    personal_data: bool = False,
+) -> pd.DataFrame:
+    """The next ``count`` sentences worth a researcher's decision: ``ektp-qual suggest``.
+
+    Sentences already reviewed in ``review`` are left out; the rest are ranked by how
+    likely their coding is wrong (``loop.suggest``). One row per proposed code, with the
+    learned coder's probability and the reason; text masked unless ``personal_data``.
+    """
+    corpus, book, _ = load(transcripts, codebook, None)
+    _check_threshold(learn_threshold)
+    decisions = _review_of(review)
+    reduction = _reduce(corpus, book, personal_data, decisions)
+    return suggestions(
+        reduction.segments,
+        reduction.automatic,
+        reduction.codings,
+        decisions.decisions(),
+        book,
+        count=count,
+        threshold=learn_threshold,
+    )
+
+
+def evaluate_learned_coder(
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    review: PathLike | ReviewFile | None = None,
+    learn_threshold: float = DEFAULT_THRESHOLD,
+) -> Evaluation:
+    """Cross-validated precision, recall and F1 of the learned coder on the researcher's
+    decisions, beside the rules', and a learning curve: ``ektp-qual suggest --evaluate``.
+    """
+    corpus, book, _ = load(transcripts, codebook, None)
+    _check_threshold(learn_threshold)
+    decisions = _review_of(review)
+    reduction = _reduce(corpus, book, True, decisions)
+    return evaluate(
+        reduction.segments,
+        reduction.automatic,
+        reduction.codings,
+        decisions.decisions(),
+        book,
+        threshold=learn_threshold,
+    )
+
+
+def _review_of(review: PathLike | ReviewFile | None) -> ReviewFile:
+    if review is None:
+        return ReviewFile()
+    return review if isinstance(review, ReviewFile) else read_review(review)
 
 
 def agree(
