@@ -26,6 +26,7 @@ _EXPORTS = {
     "conclusion_drawing": "pipeline",
     "agree": "pipeline",
     "suggest": "pipeline",
+    "suggest_phrases": "pipeline",
     "evaluate_learned_coder": "pipeline",
     "import_project": "pipeline",
     "Analysis": "model.results",
@@ -82,6 +83,7 @@ __all__ = [
     "sample_findings",
     "sample_transcripts",
     "suggest",
+    "suggest_phrases",
     "validate",
     "write_tables",
 ]
@@ -112,6 +114,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
         load,
         reduce,
         suggest,
+        suggest_phrases,
     )
 
 

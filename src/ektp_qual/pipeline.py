@@ -17,6 +17,7 @@ import pandas as pd
 from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
+from .analysis.keyness import DEFAULT_PER_CRITERION, keyness
 from .coding.coder import Coder
 from .coding.learned import (
     DEFAULT_THRESHOLD,
@@ -397,6 +398,23 @@ def evaluate_learned_coder(
         book,
         threshold=learn_threshold,
     )
+
+
+def suggest_phrases(
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    review: PathLike | ReviewFile | None = None,
+    per_criterion: int = DEFAULT_PER_CRITERION,
+    personal_data: bool = False,
+) -> pd.DataFrame:
+    """Phrases worth adding to each criterion, by keyness (Dunning's G²) of words and word
+    pairs in its coded sentences and answers to its guide questions: ``ektp-qual codebook
+    suggest``. The codebook is never changed; examples are masked unless ``personal_data``.
+    """
+    corpus, book, _ = load(transcripts, codebook, None)
+    reduction = _reduce(corpus, book, personal_data, review)
+    return keyness(reduction.segments, reduction.codings, book, per_criterion=per_criterion)
 
 
 def _review_of(review: PathLike | ReviewFile | None) -> ReviewFile:
