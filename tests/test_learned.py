@@ -178,3 +178,18 @@ def test_a_threshold_without_learn_or_out_of_range_is_refused(options, message, 
     assert message in done.output
     assert "Traceback" not in done.output
     assert not (tmp_path / "out").exists()
+
+
+def test_sentences_without_a_word_teach_nothing_and_break_nothing(corpus_dir, write):
+    book = write(
+        "numbers.yaml",
+        "codebook: numbers\ntitle: t\nlanguage: id\ncriteria:\n"
+        "  - id: cost\n    label: Biaya\n    positive: [gratis]\n",
+    )
+    turns = [("P", "1?"), ("M1", "120.000."), ("P", "2?"), ("M1", "3.")]
+    folder = corpus_dir({"M1": ("masyarakat", turns)})
+    taught = ektp_qual.data_reduction(folder, book, learn=True)
+    assert learned(taught.codings).empty
+    table = ektp_qual.suggest(folder, book, count=5)
+    assert list(table["criterion"]) == ["", ""]
+    assert set(table["reason"]) == {"nothing coded, and no code learned yet"}

@@ -260,8 +260,10 @@ def train(data: TrainingSet, codebook: Codebook) -> LearnedCoder:
     vectorizer = TfidfVectorizer(
         analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, lowercase=False
     )
-    matrix = vectorizer.fit_transform(docs)
     models: dict[str, object] = {}
+    if not any(docs):  # nothing with a word in it (sentences of numbers): nothing to learn
+        return LearnedCoder(codebook, features, None, models, trained_on=0)
+    matrix = vectorizer.fit_transform(docs)
     for code in data.labels.columns:
         y = data.labels[code].to_numpy()
         if y.sum() == 0 or y.sum() == len(y):
