@@ -162,3 +162,27 @@ def test_evaluate_with_no_decisions_says_so(tmp_path):
     done = runner.invoke(app, ["suggest", "--evaluate", "--no-review", "-o", str(tmp_path / "e")])
     assert done.exit_code == 0, done.output
     assert "Nothing to evaluate yet" in done.output
+
+
+def test_review_suggested_refuses_the_filters_it_would_ignore(tmp_path):
+    done = runner.invoke(
+        app,
+        ["review", "--suggested", "--criterion", "attitude", "--review", str(tmp_path / "r.csv")],
+    )
+    assert done.exit_code == 2
+    assert "--suggested walks the queue" in done.output
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_help_loads_no_scikit_learn():
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ektp_qual", "suggest", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "--evaluate" in run.stdout
+    assert "sklearn" not in run.stderr and "scipy" not in run.stderr

@@ -97,6 +97,13 @@ def review(
 
       ektp-qual review --suggested -n 25 --coder ana
     """
+    if suggested and (criterion or informant or role or all_codings or uncoded):
+        _fail(
+            ValueError(
+                "--suggested walks the queue of 'ektp-qual suggest', which takes no "
+                "--criterion, --informant, --role, --all or --uncoded"
+            )
+        )
     transcripts = _corpus(transcripts, survey)
     import getpass
 
