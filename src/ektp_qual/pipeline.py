@@ -389,7 +389,7 @@ def evaluate_learned_coder(
     corpus, book, _ = load(transcripts, codebook, None)
     _check_threshold(learn_threshold)
     decisions = _review_of(review)
-    reduction = _reduce(corpus, book, True, decisions)
+    reduction = _reduce(corpus, book, False, decisions)  # masked, as code --learn learns
     return evaluate(
         reduction.segments,
         reduction.automatic,
