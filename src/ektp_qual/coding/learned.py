@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -75,7 +75,6 @@ class TrainingSet:
     rules: list[str]
     labels: pd.DataFrame  # one column per "criterion:polarity", 0 or 1
     weight: list[float]
-    origin: list[str] = field(default_factory=list)  # "review", "example" or "rules"
 
 
 def _code(criterion: str, polarity: str) -> str:
@@ -126,9 +125,9 @@ def training_set(
         strict=True,
     ):
         if sid in reviewed:
-            positive, weight, origin = final.get(sid, set()), 1.0, "review"
+            positive, weight = final.get(sid, set()), 1.0
         elif rule_weight > 0:
-            positive, weight, origin = set(by_rules.get(sid, ())), rule_weight, "rules"
+            positive, weight = set(by_rules.get(sid, ())), rule_weight
         else:
             continue
         data.text.append(str(text))
@@ -136,7 +135,6 @@ def training_set(
         data.topic.append(str(topic or ""))
         data.rules.append(" ".join(by_rules.get(sid, ())))
         data.weight.append(weight)
-        data.origin.append(origin)
         rows.append({code: int(code in positive) for code in codes})
     for criterion in codebook.criteria:
         for example in criterion.examples:
@@ -145,7 +143,6 @@ def training_set(
             data.topic.append("")
             data.rules.append("")
             data.weight.append(1.0)
-            data.origin.append("example")
             positive = (
                 {_code(criterion.id, example.expected)} if example.expected != "none" else set()
             )
@@ -200,7 +197,6 @@ class LearnedCoder:
     features: Features
     vectorizer: object
     models: dict[str, object]
-    trained_on: int = 0
 
     def predict(
         self, segments: pd.DataFrame, rules: list[str], explain: float = 0.0
@@ -262,7 +258,7 @@ def train(data: TrainingSet, codebook: Codebook) -> LearnedCoder:
     )
     models: dict[str, object] = {}
     if not any(docs):  # nothing with a word in it (sentences of numbers): nothing to learn
-        return LearnedCoder(codebook, features, None, models, trained_on=0)
+        return LearnedCoder(codebook, features, None, models)
     matrix = vectorizer.fit_transform(docs)
     for code in data.labels.columns:
         y = data.labels[code].to_numpy()
@@ -277,7 +273,7 @@ def train(data: TrainingSet, codebook: Codebook) -> LearnedCoder:
         )
         model.fit(matrix, y, sample_weight=data.weight)
         models[code] = model
-    return LearnedCoder(codebook, features, vectorizer, models, trained_on=len(docs))
+    return LearnedCoder(codebook, features, vectorizer, models)
 
 
 def learned_coder(

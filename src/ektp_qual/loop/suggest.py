@@ -19,6 +19,7 @@ from ..coding.learned import (
     learned_coder,
     reviewed_segments,
     rule_codes,
+    sure_codes,
 )
 from ..model import Codebook
 
@@ -97,8 +98,6 @@ def _coded(codings: pd.DataFrame, among: set[str]) -> set[tuple[str, str, str]]:
 
 def _learned(predicted: pd.DataFrame, coded: set, threshold: float) -> set:
     """What ``code --learn`` would add (see ``coding.learned.learned_codings``)."""
-    from ..coding.learned import sure_codes
-
     sure = sure_codes(predicted, coded, threshold)
     return set(zip(sure["segment_id"], sure["criterion"], sure["polarity"], strict=True))
 
