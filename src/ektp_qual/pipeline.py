@@ -20,7 +20,15 @@ from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
 from .analysis import verification as verif
+from .analysis.keyness import DEFAULT_PER_CRITERION, keyness
 from .coding.coder import Coder, CodingResult
+from .coding.learned import (
+    DEFAULT_THRESHOLD,
+    LEARNED_COLUMNS,
+    Evaluation,
+    evaluate,
+    learned_codings,
+)
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
 from .inputs.review_file import ReviewFile, apply_review, read_review
@@ -35,6 +43,7 @@ from .language.privacy import (
 )
 from .loop import validation
 from .loop.intercoder import Agreement, agreement_of, check_coders, study_of
+from .loop.suggest import DEFAULT_COUNT, suggestions
 from .loop.validation import deciding_role_notices
 from .model import Codebook, Corpus, Findings, Notice, PathLike
 from .model.errors import InputError
@@ -151,16 +160,27 @@ def data_reduction(
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
     coding: CodingResult | None = None,
+    learn: bool = False,
+    learn_threshold: float = DEFAULT_THRESHOLD,
 ) -> Reduction:
     """Step 1, data reduction: code the corpus, apply a review file if given, and reduce.
 
     ``review`` is a review file (see ``ektp_qual.inputs.review_file``): rejected codings
     drop out and added ones count. Without it the automatic coding stands alone.
     ``coding``: this corpus already coded by this codebook (``code_corpus``), not coded
-    again.
+    again. ``learn``: the learned coder (``coding.learned``) also codes the sentences
+    nobody reviewed, where it is at least ``learn_threshold`` sure.
     """
     corpus, book, _ = load(transcripts, codebook, None)
-    return _reduce(corpus, book, personal_data, review, coding)
+    return _reduce(
+        corpus,
+        book,
+        personal_data,
+        review,
+        coding=coding,
+        learn=learn,
+        learn_threshold=learn_threshold,
+    )
 
 
 def _reduce(
@@ -168,8 +188,12 @@ def _reduce(
     book: Codebook,
     personal_data: bool,
     review: PathLike | ReviewFile | None = None,
+    *,
     coding: CodingResult | None = None,
+    learn: bool = False,
+    learn_threshold: float = DEFAULT_THRESHOLD,
 ) -> Reduction:
+    _check_threshold(learn_threshold)
     result = coding if coding is not None else Coder(book).code(corpus)
     segments = result.segments
     decisions = None
@@ -185,6 +209,16 @@ def _reduce(
             question=_masked(segments["question"], mask, masked),
         )
         codings = codings.assign(text=_masked(codings["text"], mask, masked))
+    if learn:  # on the masked text: no feature it names can be personal data
+        found = learned_codings(
+            segments,
+            result.codings,
+            codings,
+            decisions.decisions() if decisions is not None else None,
+            book,
+            threshold=learn_threshold,
+        )
+        codings = _with_learned(codings, found, segments, book)
     informants = informants_table(corpus, personal_data, book, mask)
     stances = red.stances(codings, corpus, book)
     return Reduction(
@@ -210,7 +244,52 @@ def _reduce(
         personal_data=personal_data,
         masker=mask,
         unmatched_phrases=len(result.unmatched_phrases()),
+        automatic=result.codings[["segment_id", "criterion", "polarity", "method"]],
     )
+
+
+def _check_threshold(threshold: float) -> None:
+    if not 0 < threshold < 1:
+        raise InputError("--learn-threshold", f"must be above 0 and below 1, not {threshold}")
+
+
+def _with_learned(
+    codings: pd.DataFrame, learned: pd.DataFrame, segments: pd.DataFrame, book: Codebook
+) -> pd.DataFrame:
+    """The codings with the learned coder's added (``method = learned``), in corpus order.
+
+    Every coding then has ``probability`` and ``features``: empty for the rules' and the
+    researcher's codings, the model's for its own.
+    """
+    if learned.empty:
+        return codings.assign(probability=float("nan"), features="")
+    columns = ["segment_id", "informant", "role", "start", "end", "text"]
+    rows = learned.merge(segments[columns], on="segment_id", how="left").assign(
+        method="learned",
+        phrase="",
+        phrases="",
+        negated=False,
+        negator="",
+        matched="",
+        rule=lambda t: [f"learned coder, p = {p:.2f}" for p in t["probability"]],
+        codebook_sha256=book.sha256[:12],
+        source="auto",
+        coder="",
+        note="",
+    )
+    table = pd.concat(
+        [
+            codings.assign(probability=float("nan"), features=""),
+            rows[[*codings.columns, *LEARNED_COLUMNS]],
+        ],
+        ignore_index=True,
+    )
+    # Each learned coding after its sentence's other codings, whose order stays as it was.
+    position = dict(zip(segments["segment_id"], range(len(segments)), strict=True))
+    table = table.iloc[table["segment_id"].map(position).argsort(kind="stable")]
+    table = table.reset_index(drop=True)
+    table["negated"] = table["negated"].astype(bool)
+    return table
 
 
 def _masked(column: pd.Series, mask: Masker, masked: dict[str, str]) -> pd.Series:
@@ -294,6 +373,8 @@ def analyse(
     personal_data: bool = False,
     verify: bool | VerificationSettings = False,
     coding: CodingResult | None = None,
+    learn: bool = False,
+    learn_threshold: float = DEFAULT_THRESHOLD,
 ) -> Analysis:
     """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``.
 
@@ -302,12 +383,22 @@ def analyse(
     or ``VerificationSettings``); the result's ``verification`` holds the tables.
     ``coding``: the automatic coding of this corpus by this codebook, made before
     (``code_corpus``), so that a review in progress is analysed again after each decision
-    without coding everything again.
+    without coding everything again. ``learn``: the learned coder codes the sentences
+    nobody reviewed as well (``code --learn``), where it is at least ``learn_threshold``
+    sure.
     """
     corpus, book, expected = load(transcripts, codebook, findings)
     if verify is not False and verify is not True:
         verif.check_settings(verify)  # before the coding, not after it
-    reduction = _reduce(corpus, book, personal_data, review, coding)
+    reduction = _reduce(
+        corpus,
+        book,
+        personal_data,
+        review,
+        coding=coding,
+        learn=learn,
+        learn_threshold=learn_threshold,
+    )
     result = Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
     if verify is not False:
         result.verification = verif.verify(reduction, None if verify is True else verify)
@@ -343,6 +434,83 @@ def verify(
     }
     settings = replace(settings or VerificationSettings(), **chosen)
     return verif.verify(reduction, settings)
+
+
+def suggest(
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    review: PathLike | ReviewFile | None = None,
+    count: int = DEFAULT_COUNT,
+    learn_threshold: float = DEFAULT_THRESHOLD,
+    personal_data: bool = False,
+) -> pd.DataFrame:
+    """The next ``count`` sentences worth a researcher's decision: ``ektp-qual suggest``.
+
+    Sentences already reviewed in ``review`` are left out; the rest are ranked by how
+    likely their coding is wrong (``loop.suggest``). One row per proposed code, with the
+    learned coder's probability and the reason; text masked unless ``personal_data``.
+    """
+    corpus, book, _ = load(transcripts, codebook, None)
+    _check_threshold(learn_threshold)
+    decisions = _review_of(review)
+    reduction = _reduce(corpus, book, personal_data, decisions)
+    return suggestions(
+        reduction.segments,
+        reduction.automatic,
+        reduction.codings,
+        decisions.decisions(),
+        book,
+        count=count,
+        threshold=learn_threshold,
+    )
+
+
+def evaluate_learned_coder(
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    review: PathLike | ReviewFile | None = None,
+    learn_threshold: float = DEFAULT_THRESHOLD,
+) -> Evaluation:
+    """Cross-validated precision, recall and F1 of the learned coder on the researcher's
+    decisions, beside the rules', and a learning curve: ``ektp-qual suggest --evaluate``.
+    """
+    corpus, book, _ = load(transcripts, codebook, None)
+    _check_threshold(learn_threshold)
+    decisions = _review_of(review)
+    reduction = _reduce(corpus, book, False, decisions)  # masked, as code --learn learns
+    return evaluate(
+        reduction.segments,
+        reduction.automatic,
+        reduction.codings,
+        decisions.decisions(),
+        book,
+        threshold=learn_threshold,
+    )
+
+
+def suggest_phrases(
+    transcripts: PathLike | Corpus | None = None,
+    codebook: PathLike | Codebook | None = None,
+    *,
+    review: PathLike | ReviewFile | None = None,
+    per_criterion: int = DEFAULT_PER_CRITERION,
+    personal_data: bool = False,
+) -> pd.DataFrame:
+    """Phrases worth adding to each criterion, by keyness (Dunning's G²) of words and word
+    pairs in its coded sentences and answers to its guide questions: ``ektp-qual codebook
+    suggest``. The codebook is never changed; examples are masked unless ``personal_data``.
+    """
+    corpus, book, _ = load(transcripts, codebook, None)
+    reduction = _reduce(corpus, book, personal_data, review)
+    return keyness(reduction.segments, reduction.codings, book, per_criterion=per_criterion)
+
+
+def _review_of(review: PathLike | ReviewFile | None) -> ReviewFile:
+    if review is None:
+        return ReviewFile()
+    return review if isinstance(review, ReviewFile) else read_review(review)
 
 
 def agree(

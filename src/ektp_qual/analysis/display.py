@@ -112,7 +112,8 @@ def conceptually_clustered_matrix(
 
     A theme is the codebook phrase that fired, "judgement: <word>" for a generic
     judgement attributed through the question, or "researcher's coding" for a coding a
-    researcher added in review; its quote is the strongest sentence.
+    researcher added in review ("learned coder" for one ``code --learn`` added); its quote
+    is the strongest sentence.
     """
     columns = ["criterion", "polarity", "theme", "segments", "informants", "who", "quote"]
     if codings.empty:
@@ -122,6 +123,7 @@ def conceptually_clustered_matrix(
         theme=codings["phrase"]
         .where(codings["method"] != "structural", "judgement: " + codings["phrase"])
         .where(codings["method"] != "manual", "researcher's coding")
+        .where(codings["method"] != "learned", "learned coder")
     ).merge(strength, on=["segment_id", "criterion", "polarity"], how="left")
     table = table.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
     table["tagged"] = table["informant"] + ": " + table["text"]

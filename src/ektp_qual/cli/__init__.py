@@ -1,5 +1,5 @@
 """The command line: thin Typer commands over ``ektp_qual.pipeline``, one module per
-group of commands (``steps``, ``loop``, ``look``, ``codebook``) and what they share
+group of commands (``steps``, ``loop``, ``learn``, ``look``, ``codebook``) and what they share
 (``common``).
 
 Heavy libraries (pandas, spaCy) are imported inside the commands, so that ``--help``
@@ -16,6 +16,7 @@ from .common import app
 # Each module registers its commands on ``app`` when imported: in the order of --help.
 from . import steps  # noqa: F401  # isort: skip
 from . import loop  # noqa: F401  # isort: skip
+from . import learn  # noqa: F401  # isort: skip
 from . import look  # noqa: F401  # isort: skip
 from . import codebook  # noqa: F401  # isort: skip
 

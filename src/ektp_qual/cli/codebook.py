@@ -1,4 +1,4 @@
-"""Working with a codebook: ``codebook test`` and ``codebook import``."""
+"""Working with a codebook: ``codebook test``, ``codebook import`` and ``codebook suggest``."""
 
 from __future__ import annotations
 
@@ -8,17 +8,31 @@ from typing import Annotated
 import typer
 
 from .common import (
+    DEFAULT_OUT,
     EXIT_CHECK_FAILED,
     CodebookOpt,
+    CsvOpt,
+    NoReview,
+    Personal,
     Quiet,
+    ReviewOpt,
+    SurveyOpt,
+    Transcripts,
+    _check_folder,
+    _corpus,
     _fail,
+    _file_in,
     _notice,
+    _review_file,
     _run,
+    _safe_csv,
+    _write_files,
     app,
 )
 
 codebook_app = typer.Typer(
-    help="Work with a codebook: test its examples, or start one from another tool's.",
+    help="Work with a codebook: test its examples, start one from another tool's, or find "
+    "phrases worth adding to it.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -106,3 +120,98 @@ def codebook_import(
         f"phrases, then run 'ektp-qual validate -c {written}'.",
         markup=False,
     )
+
+
+@codebook_app.command("suggest")
+def codebook_suggest(
+    transcripts: Transcripts = None,
+    codebook: CodebookOpt = None,
+    survey: SurveyOpt = None,
+    review: ReviewOpt = None,
+    no_review: NoReview = False,
+    per_criterion: Annotated[
+        int,
+        typer.Option("--top", "-n", min=1, help="How many phrases to suggest per criterion."),
+    ] = 10,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The CSV file to write (a name ending in .csv), or a folder to write "
+            "phrases.csv into.",
+        ),
+    ] = DEFAULT_OUT / "codebook-suggest",
+    csv: CsvOpt = "safe",
+    quiet: Quiet = False,
+    personal_data: Personal = False,
+) -> None:
+    """Phrases worth adding to each criterion, found in what informants said.
+
+    Words and word pairs much more frequent in a criterion's sentences (coded by the
+    rules or by your review, and answers to its guide questions) than in the rest of the
+    corpus, ranked by Dunning's log-likelihood G², each with its counts and two example
+    sentences; what the codebook already matches is left out. Nothing edits the YAML:
+    add what you judge right yourself, then 'ektp-qual validate'.
+
+    Examples:
+
+      ektp-qual codebook suggest
+
+      ektp-qual codebook suggest -t interviews/ -c codebook.yaml --top 5 -o phrases.csv
+    """
+    transcripts = _corpus(transcripts, survey)
+    from ..outputs import render
+    from ..outputs.export import csv_bytes
+    from ..pipeline import suggest_phrases
+
+    safe = _safe_csv(csv)
+    folder, name = _file_in(out, "phrases.csv")
+    _check_folder(folder, [name], "codebook-suggest")
+    table = _run(
+        suggest_phrases,
+        transcripts,
+        codebook,
+        review=_review_file(review, no_review),
+        per_criterion=per_criterion,
+        personal_data=personal_data,
+    )
+    console = render.make_console(quiet)
+    _print_phrases(console, table)
+    _write_files({name: csv_bytes(table, safe=safe)}, folder, console, "codebook-suggest")
+
+
+def _print_phrases(console, table) -> None:
+    """One table per criterion: the phrase, its leaning, counts, G² and an example."""
+    from rich.table import Table
+
+    from ..outputs.render import hanging, one_line
+
+    if table.empty:
+        hanging(console, "No phrase is key to any criterion's sentences (G² >= 3.84).")
+        return
+    for criterion, group in table.groupby("criterion", sort=False):
+        shown = Table(box=None, pad_edge=False, title=criterion, title_justify="left")
+        for column, justify in (
+            ("phrase", "left"),
+            ("+/-", "left"),
+            ("in", "right"),
+            ("else", "right"),
+            ("G²", "right"),
+            ("example", "left"),
+        ):
+            shown.add_column(
+                column, justify=justify, overflow="fold" if column == "example" else None
+            )
+        for r in group.itertuples(index=False):
+            sign = {"positive": "+", "negative": "-"}.get(r.polarity, "")
+            shown.add_row(
+                r.phrase,
+                sign,
+                str(r.in_criterion),
+                str(r.elsewhere),
+                f"{r.g2:.1f}",
+                one_line(r.example_1, 60),
+            )
+        console.print(shown)
+        console.print()

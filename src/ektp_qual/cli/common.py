@@ -140,6 +140,27 @@ NoReview = Annotated[
 ]
 
 
+Learn = Annotated[
+    bool,
+    typer.Option(
+        "--learn",
+        help="Also let the learned coder code the sentences nobody reviewed: a model "
+        "trained on your review decisions, the codebook's examples and the rules "
+        "(method 'learned', with its probability and the features behind it).",
+    ),
+]
+
+
+LearnThreshold = Annotated[
+    float | None,
+    typer.Option(
+        "--learn-threshold",
+        metavar="P",
+        help="With --learn: how sure (probability 0 to 1) the learned coder must be to code.",
+    ),
+]
+
+
 CsvOpt = Annotated[
     str,
     typer.Option(
@@ -360,6 +381,8 @@ def _analyse_for(
     *,
     command: str,
     verify=None,
+    learn: bool = False,
+    learn_threshold: float | None = None,
 ):
     """Check the output folder, then run the whole analysis and print its input warnings.
 
@@ -380,6 +403,7 @@ def _analyse_for(
         review=_review_file(review, no_review),
         personal_data=personal,
         verify=verify if verify is not None else False,
+        **_learning(learn, learn_threshold),
     )
     render.notices(render.make_console(stderr=True), result.reduction.notices)
     return result
@@ -501,7 +525,15 @@ def _offsets(value: str) -> str:
     return chosen
 
 
-def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False):
+def _reduce_for(
+    transcripts,
+    codebook,
+    review,
+    no_review,
+    personal: bool = False,
+    learn: bool = False,
+    learn_threshold: float | None = None,
+):
     """Data reduction with the review file applied, as the looking commands need it."""
     from ..pipeline import data_reduction as reduce_step
 
@@ -511,7 +543,17 @@ def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False
         codebook,
         review=_review_file(review, no_review),
         personal_data=personal,
+        **_learning(learn, learn_threshold),
     )
+
+
+def _learning(learn: bool, threshold: float | None) -> dict[str, object]:
+    """The pipeline's learning arguments; a threshold without --learn is a mistake."""
+    if threshold is not None and not learn:
+        _fail(ValueError("--learn-threshold needs --learn"))
+    if not learn:
+        return {}
+    return {"learn": True} if threshold is None else {"learn": True, "learn_threshold": threshold}
 
 
 def _choices(

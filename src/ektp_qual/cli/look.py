@@ -15,6 +15,8 @@ from .common import (
     CsvOpt,
     DropOpt,
     FindingsOpt,
+    Learn,
+    LearnThreshold,
     NoReview,
     Personal,
     Quiet,
@@ -63,6 +65,8 @@ def report(
     ] = False,
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
     verify: VerifyOpt = False,
@@ -104,6 +108,8 @@ def report(
         [name],
         command="report",
         verify=settings,
+        learn=learn,
+        learn_threshold=learn_threshold,
     )
     page = report_html(result, transcripts=not no_transcripts)
     _write_files({name: page.encode("utf-8")}, folder, render.make_console(quiet), "report")

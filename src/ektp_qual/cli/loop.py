@@ -69,6 +69,18 @@ def review(
         bool,
         typer.Option("--uncoded", help="Also show sentences with no coding, to add codings."),
     ] = False,
+    suggested: Annotated[
+        bool,
+        typer.Option(
+            "--suggested",
+            help="Walk the queue 'ektp-qual suggest' gives instead: the sentences worth a "
+            "decision, with the learned coder's proposals and their reasons.",
+        ),
+    ] = False,
+    count: Annotated[
+        int,
+        typer.Option("--count", "-n", min=1, help="With --suggested: how many sentences."),
+    ] = 25,
     personal_data: Personal = False,
     browser: Annotated[
         bool,
@@ -112,8 +124,19 @@ def review(
       ektp-qual review -t interviews/ -c codebook.yaml --review review-ana.csv
 
       ektp-qual review --browser --coder ana
+
+      ektp-qual review --suggested -n 25 --coder ana
     """
+    if suggested and (criterion or informant or role or all_codings or uncoded):
+        _fail(
+            ValueError(
+                "--suggested walks the queue of 'ektp-qual suggest', which takes no "
+                "--criterion, --informant, --role, --all or --uncoded"
+            )
+        )
     transcripts = _corpus(transcripts, survey)
+    if browser and suggested:
+        _fail(ValueError("--suggested is a terminal queue; the workbench (--browser) has its own"))
     if browser:
         filters = {"criterion": criterion, "informant": informant, "role": role}
         _workbench(
@@ -131,15 +154,29 @@ def review(
     existing = _run(read_review, review_file)
     reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
     _run(_check_names, reduction, criterion, informant, role)
-    items = review_items(
-        reduction,
-        existing.decisions(),
-        criteria=tuple(criterion or ()),
-        informants=tuple(informant or ()),
-        roles=tuple(role or ()),
-        include_decided=all_codings,
-        include_uncoded=uncoded,
-    )
+    if suggested:
+        from ..loop.suggest import suggested_items, suggestions
+
+        table = _run(
+            suggestions,
+            reduction.segments,
+            reduction.automatic,
+            reduction.codings,
+            existing.decisions(),
+            reduction.codebook,
+            count=count,
+        )
+        items = suggested_items(reduction.segments, table)
+    else:
+        items = review_items(
+            reduction,
+            existing.decisions(),
+            criteria=tuple(criterion or ()),
+            informants=tuple(informant or ()),
+            roles=tuple(role or ()),
+            include_decided=all_codings,
+            include_uncoded=uncoded,
+        )
     console = render.make_console()
     if not coder:
         # Every decision carries its coder, and agreement is computed between coders:

@@ -19,6 +19,8 @@ from .common import (
     DropOpt,
     FindingsOpt,
     FormatOpt,
+    Learn,
+    LearnThreshold,
     NoReview,
     OffsetsOpt,
     Personal,
@@ -59,6 +61,8 @@ def code(
     csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
     verify: VerifyOpt = False,
@@ -99,6 +103,8 @@ def code(
         personal_data,
         command="code",
         verify=settings,
+        learn=learn,
+        learn_threshold=learn_threshold,
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)
@@ -127,6 +133,8 @@ def export(
     findings: FindingsOpt = None,
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     offsets: OffsetsOpt = "codepoints",
     quiet: Quiet = False,
     personal_data: Personal = False,
@@ -163,6 +171,8 @@ def export(
         no_review,
         personal_data,
         command="export",
+        learn=learn,
+        learn_threshold=learn_threshold,
     )
     _export(result, formats, out, render.make_console(quiet), "export", safe, offsets)
 
@@ -181,6 +191,8 @@ def reduce(
     csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -194,7 +206,9 @@ def reduce(
 
     safe = _safe_csv(csv)
     _check_out(out, REDUCTION_TABLES, "reduce")
-    result = _reduce_for(transcripts, codebook, review, no_review, personal_data)
+    result = _reduce_for(
+        transcripts, codebook, review, no_review, personal_data, learn, learn_threshold
+    )
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.reduction_summary(console, result)
@@ -214,6 +228,8 @@ def display(
     csv: CsvOpt = "safe",
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
 ) -> None:
@@ -228,7 +244,9 @@ def display(
 
     safe = _safe_csv(csv)
     _check_out(out, DISPLAY_TABLES, "display")
-    reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
+    reduction = _reduce_for(
+        transcripts, codebook, review, no_review, personal_data, learn, learn_threshold
+    )
     result = display_step(reduction)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
@@ -257,6 +275,8 @@ def conclude(
     check: Check = False,
     review: ReviewOpt = None,
     no_review: NoReview = False,
+    learn: Learn = False,
+    learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
     verify: VerifyOpt = False,
@@ -289,7 +309,7 @@ def conclude(
     names = CONCLUSION_TABLES + (VERIFICATION_TABLES if settings is not None else ())
     _check_out(out, _tables_to_write(names, transcripts, codebook, findings), "conclude")
     corpus, book, expected = _run(load, transcripts, codebook, findings)
-    reduction = _reduce_for(corpus, book, review, no_review, personal_data)
+    reduction = _reduce_for(corpus, book, review, no_review, personal_data, learn, learn_threshold)
     result = _run(conclude_step, reduction, expected)
     checked = None if settings is None else _run(verify_step, reduction, settings)
     console = render.make_console(quiet)

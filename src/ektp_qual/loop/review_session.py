@@ -275,7 +275,11 @@ class ReviewSession:
             )
             phrases = ", ".join(repr(p) for p in item.phrases)
             console.print(
-                f"  from {phrases} ({'; '.join(item.rules)})", markup=False, soft_wrap=True
+                f"  from {phrases} ({'; '.join(item.rules)})"
+                if phrases
+                else f"  why: {'; '.join(item.rules)}",  # a suggestion (loop.suggest)
+                markup=False,
+                soft_wrap=True,
             )
             console.print(KEYS_HELP, markup=False, style="dim")
         else:

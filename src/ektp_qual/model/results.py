@@ -64,6 +64,9 @@ class Reduction:
     #: The corpus in numbers per role and in all (``analysis.reduction.corpus_summary``):
     #: what every display of the study reports.
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The rules' codings before any review decision (not exported): what the learned
+    #: coder and ``suggest`` compare the researcher's decisions with.
+    automatic: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table of the step by its export name, which is also its field's name."""

@@ -1,0 +1,464 @@
+"""A coder that learns from the researcher: one linear model per criterion and polarity.
+
+Rules find only what the codebook names; a researcher's decisions say what else counts.
+This coder is trained on three things, most trusted first:
+
+1. the sentences a researcher reviewed (any decision in force about the sentence): the
+   codings the sentence ends with are its labels, every other code is a "no";
+2. the codebook's ``examples`` (``positive``, ``negative``, and ``none`` as a "no" for
+   both polarities of their criterion);
+3. the rules' own codings of the sentences nobody reviewed, with a small weight
+   (``RULE_WEIGHT``), so that the model starts where the rules are and a few decisions
+   move it.
+
+Features are the sentence's words by word key (clitics and spelling variants resolved,
+``language.words``), as single words and pairs, the words of the question it answers,
+the question's topic and the codes the rules gave it. The model is scikit-learn's
+logistic regression (liblinear, seeded): it is fast on a corpus of this size, gives a
+probability, and its weights say why it proposes a code (``features``: the features that
+weighed most for the sentence). See docs/learning.md for how it was chosen.
+
+scikit-learn and SciPy are imported only inside the functions that train and predict,
+so the CLI and the rule coder never load them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..inputs.review_file import latest_decisions
+from ..language.words import WordKeys
+from ..model import PHRASE_SEPARATOR, POLARITIES, Codebook
+
+#: Columns a learned analysis adds to ``codings`` (after ``note``).
+LEARNED_COLUMNS = ["probability", "features"]
+#: How sure the model must be before it codes a sentence, by default.
+DEFAULT_THRESHOLD = 0.4
+#: The weight of a sentence nobody reviewed, labelled by the rules (a reviewed one weighs 1).
+RULE_WEIGHT = 0.1
+#: How many features explain a prediction.
+EXPLAINING_FEATURES = 3
+#: The regularisation of the logistic regressions (scikit-learn's ``C``).
+REGULARISATION = 4.0
+SEED = 0
+#: Whether each code's rare "yes" weighs as much in all as its many "no"s.
+CLASS_WEIGHT: str | None = "balanced"
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_METHODS_TRUSTED = ("phrase", "negated phrase", "answer", "structural")
+
+
+def labels_of(codebook: Codebook) -> list[tuple[str, str]]:
+    """Every code the study can give: (criterion, polarity), in codebook order."""
+    return [(c.id, p) for c in codebook.criteria for p in POLARITIES]
+
+
+def reviewed_segments(decisions: pd.DataFrame, segments: pd.DataFrame) -> set[str]:
+    """The sentences a researcher has decided something about (and the corpus still has)."""
+    if decisions is None or decisions.empty:
+        return set()
+    latest = latest_decisions(decisions)
+    return set(latest["segment_id"]) & set(segments["segment_id"])
+
+
+@dataclass
+class TrainingSet:
+    """Texts with their features' inputs, one 0/1 column per code, and a weight each."""
+
+    text: list[str]
+    question: list[str]
+    topic: list[str]
+    rules: list[str]
+    labels: pd.DataFrame  # one column per "criterion:polarity", 0 or 1
+    weight: list[float]
+
+
+def _code(criterion: str, polarity: str) -> str:
+    return f"{criterion}:{polarity}"
+
+
+def rule_codes(rule_codings: pd.DataFrame) -> dict[str, list[str]]:
+    """The codes the rules gave each sentence, by segment id."""
+    found: dict[str, list[str]] = {}
+    trusted = rule_codings[rule_codings["method"].isin(_METHODS_TRUSTED)]
+    for sid, c, p in zip(
+        trusted["segment_id"], trusted["criterion"], trusted["polarity"], strict=True
+    ):
+        found.setdefault(sid, []).append(_code(c, p))
+    return found
+
+
+def training_set(
+    segments: pd.DataFrame,
+    rule_codings: pd.DataFrame,
+    codings: pd.DataFrame,
+    reviewed: set[str],
+    codebook: Codebook,
+    *,
+    rule_weight: float | None = None,
+) -> TrainingSet:
+    """What the learned coder learns from: reviewed sentences, examples, and the rules.
+
+    ``rule_codings`` are the rules' codings before review (a feature of every sentence);
+    ``codings`` the codings after review, whose codes on a reviewed sentence are its labels.
+    """
+    rule_weight = RULE_WEIGHT if rule_weight is None else rule_weight
+    codes = [_code(c, p) for c, p in labels_of(codebook)]
+    by_rules = rule_codes(rule_codings)
+    final: dict[str, set[str]] = {}
+    for sid, c, p in zip(
+        codings["segment_id"], codings["criterion"], codings["polarity"], strict=True
+    ):
+        if sid in reviewed:
+            final.setdefault(sid, set()).add(_code(c, p))
+    rows: list[dict[str, int]] = []
+    data = TrainingSet([], [], [], [], pd.DataFrame(), [])
+    for sid, text, question, topic in zip(
+        segments["segment_id"],
+        segments["text"],
+        segments["question"],
+        segments["topic"],
+        strict=True,
+    ):
+        if sid in reviewed:
+            positive, weight = final.get(sid, set()), 1.0
+        elif rule_weight > 0:
+            positive, weight = set(by_rules.get(sid, ())), rule_weight
+        else:
+            continue
+        data.text.append(str(text))
+        data.question.append(str(question or ""))
+        data.topic.append(str(topic or ""))
+        data.rules.append(" ".join(by_rules.get(sid, ())))
+        data.weight.append(weight)
+        rows.append({code: int(code in positive) for code in codes})
+    for criterion in codebook.criteria:
+        for example in criterion.examples:
+            data.text.append(example.text)
+            data.question.append(example.question)
+            data.topic.append("")
+            data.rules.append("")
+            data.weight.append(1.0)
+            positive = (
+                {_code(criterion.id, example.expected)} if example.expected != "none" else set()
+            )
+            row = {code: int(code in positive) for code in codes}
+            rows.append(row)
+    data.labels = pd.DataFrame(rows, columns=codes).fillna(0).astype(int)
+    return data
+
+
+class Features:
+    """Turns sentences into the model's features, and names each feature for a reader."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.keys = WordKeys(codebook.morphology)
+        self._bases: dict[str, str] = {}
+
+    def words(self, text: str) -> list[str]:
+        bases = self._bases
+        out = []
+        for word in _WORD.findall(text.lower()):
+            base = bases.get(word)
+            if base is None:
+                base = bases[word] = self.keys.base(word)
+            out.append(base)
+        return out
+
+    def documents(self, data: TrainingSet | pd.DataFrame, rules: list[str]) -> list[list[str]]:
+        """Each sentence as a list of named features (a bag: repeats count)."""
+        texts, questions, topics = (
+            (data.text, data.question, data.topic)
+            if isinstance(data, TrainingSet)
+            else (list(data["text"]), list(data["question"]), list(data["topic"]))
+        )
+        docs = []
+        for text, question, topic, rule in zip(texts, questions, topics, rules, strict=True):
+            words = self.words(str(text))
+            doc = [f"word {w}" for w in words]
+            doc += [f"words {a} {b}" for a, b in itertools.pairwise(words)]
+            doc += [f"asked {w}" for w in dict.fromkeys(self.words(str(question or "")))]
+            if topic and isinstance(topic, str):
+                doc.append(f"topic {topic}")
+            doc += [f"rules {r}" for r in str(rule).split()]
+            docs.append(doc)
+        return docs
+
+
+@dataclass
+class LearnedCoder:
+    """One trained model per code; codes without a positive example have none."""
+
+    codebook: Codebook
+    features: Features
+    vectorizer: object
+    models: dict[str, object]
+
+    def predict(
+        self, segments: pd.DataFrame, rules: list[str], explain: float = 0.0
+    ) -> pd.DataFrame:
+        """Each sentence's probability for each code, with the features that weighed most
+        where the probability is at least ``explain`` (explaining is the slow part).
+
+        Columns: ``segment_id, criterion, polarity, probability, features``; one row per
+        sentence and code that has a model.
+        """
+        import numpy as np
+
+        columns = ["segment_id", "criterion", "polarity", "probability", "features"]
+        if segments.empty or not self.models:
+            return pd.DataFrame(columns=columns)
+        matrix = self.vectorizer.transform(self.features.documents(segments, rules))
+        names = np.asarray(self.vectorizer.get_feature_names_out())
+        ids = segments["segment_id"].to_numpy()
+        frames = []
+        for code, model in self.models.items():
+            criterion, polarity = code.split(":")
+            probability = model.predict_proba(matrix)[:, 1].round(3)
+            weights = matrix.multiply(model.coef_[0]).tocsr()
+            explained = [
+                _top_features(weights, row, names) if p >= explain else ""
+                for row, p in enumerate(probability)
+            ]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "segment_id": ids,
+                        "criterion": criterion,
+                        "polarity": polarity,
+                        "probability": probability,
+                        "features": explained,
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _top_features(weights, row: int, names) -> str:
+    """The features that pushed a sentence most towards a code, strongest first."""
+    start, end = weights.indptr[row], weights.indptr[row + 1]
+    values, index = weights.data[start:end], weights.indices[start:end]
+    order = values.argsort()[::-1][:EXPLAINING_FEATURES]
+    return PHRASE_SEPARATOR.join(str(names[index[i]]) for i in order if values[i] > 0)
+
+
+def train(data: TrainingSet, codebook: Codebook) -> LearnedCoder:
+    """Fit one logistic regression per code that has at least one positive sentence."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    features = Features(codebook)
+    docs = features.documents(data, data.rules)
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, lowercase=False
+    )
+    models: dict[str, object] = {}
+    if not any(docs):  # nothing with a word in it (sentences of numbers): nothing to learn
+        return LearnedCoder(codebook, features, None, models)
+    matrix = vectorizer.fit_transform(docs)
+    for code in data.labels.columns:
+        y = data.labels[code].to_numpy()
+        if y.sum() == 0 or y.sum() == len(y):
+            continue
+        model = LogisticRegression(
+            C=REGULARISATION,
+            solver="liblinear",
+            random_state=SEED,
+            max_iter=1000,
+            class_weight=CLASS_WEIGHT,
+        )
+        model.fit(matrix, y, sample_weight=data.weight)
+        models[code] = model
+    return LearnedCoder(codebook, features, vectorizer, models)
+
+
+def learned_coder(
+    segments: pd.DataFrame,
+    rule_codings: pd.DataFrame,
+    codings: pd.DataFrame,
+    reviewed: set[str],
+    codebook: Codebook,
+) -> LearnedCoder:
+    """The learned coder trained on a study's decisions, examples and rules."""
+    return train(training_set(segments, rule_codings, codings, reviewed, codebook), codebook)
+
+
+def learned_codings(
+    segments: pd.DataFrame,
+    rule_codings: pd.DataFrame,
+    codings: pd.DataFrame,
+    decisions: pd.DataFrame | None,
+    codebook: Codebook,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """The codings the learned coder adds: sentences nobody reviewed, codes the rules did
+    not give them (nor the other polarity of), with at least ``threshold`` probability.
+
+    Columns: ``segment_id, criterion, polarity, probability, features``.
+    """
+    reviewed = reviewed_segments(decisions, segments)
+    coder = learned_coder(segments, rule_codings, codings, reviewed, codebook)
+    by_rules = rule_codes(rule_codings)
+    open_segments = segments[~segments["segment_id"].isin(reviewed)]
+    predicted = coder.predict(
+        open_segments,
+        _rules_of(open_segments, by_rules),
+        explain=threshold,
+    )
+    coded = set(zip(codings["segment_id"], codings["criterion"], codings["polarity"], strict=True))
+    return sure_codes(predicted, coded, threshold).sort_index().reset_index(drop=True)
+
+
+#: The columns of the cross-validated evaluation, one row per criterion and overall.
+EVALUATION_COLUMNS = [
+    "criterion",
+    "reviewed",
+    "reference",
+    "rules_precision",
+    "rules_recall",
+    "rules_f1",
+    "learned_precision",
+    "learned_recall",
+    "learned_f1",
+]
+#: The columns of the learning curve: quality against reviewed sentences trained on.
+CURVE_COLUMNS = ["trained_on", "rules_f1", "learned_f1"]
+FOLDS = 5
+
+
+@dataclass
+class Evaluation:
+    """How well the learned coder predicts the researcher's decisions it was not shown."""
+
+    scores: pd.DataFrame  # EVALUATION_COLUMNS
+    curve: pd.DataFrame  # CURVE_COLUMNS
+    reviewed: int = 0
+    folds: int = 0
+
+
+def _folds(reviewed: list[str], informant_of: dict[str, str], folds: int) -> list[set[str]]:
+    """Test sets: by informant when enough informants were reviewed (a model must not
+    learn an informant's way of talking from the test set), else by sentence."""
+    import numpy as np
+
+    rng = np.random.default_rng(SEED)
+    people = sorted({informant_of[s] for s in reviewed})
+    if len(people) >= folds:
+        order = list(rng.permutation(people))
+        groups = [set(order[k::folds]) for k in range(folds)]
+        return [{s for s in reviewed if informant_of[s] in g} for g in groups]
+    order = list(rng.permutation(sorted(reviewed)))
+    return [set(order[k::folds]) for k in range(folds) if order[k::folds]]
+
+
+def _scores(found: set[tuple[str, str, str]], truth: set[tuple[str, str, str]], criterion: str):
+    if criterion != "overall":
+        found = {f for f in found if f[1] == criterion}
+        truth = {t for t in truth if t[1] == criterion}
+    hits = len(found & truth)
+    precision = hits / len(found) if found else float("nan")
+    recall = hits / len(truth) if truth else float("nan")
+    f1 = 2 * hits / (len(found) + len(truth)) if found or truth else float("nan")
+    return len(truth), precision, recall, f1
+
+
+def evaluate(
+    segments: pd.DataFrame,
+    rule_codings: pd.DataFrame,
+    codings: pd.DataFrame,
+    decisions: pd.DataFrame | None,
+    codebook: Codebook,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    folds: int = FOLDS,
+    curve_points: int = 6,
+) -> Evaluation:
+    """Cross-validated precision, recall and F1 of the rules, and of the rules with the
+    learned coder, against the researcher's decided sentences; and a learning curve.
+
+    Each fold hides some reviewed sentences (whole informants when enough were
+    reviewed), trains on the rest, and codes the hidden ones as ``code --learn`` would.
+    """
+    reviewed = sorted(reviewed_segments(decisions, segments))
+    empty = Evaluation(
+        pd.DataFrame(columns=EVALUATION_COLUMNS), pd.DataFrame(columns=CURVE_COLUMNS)
+    )
+    if len(reviewed) < 2:
+        return empty
+    informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
+    keys = ("segment_id", "criterion", "polarity")
+    truth_all = {k for k in zip(*(codings[c] for c in keys), strict=True) if k[0] in set(reviewed)}
+    rules_all = set(zip(*(rule_codings[c] for c in keys), strict=True))
+    tests = _folds(reviewed, informant_of, min(folds, len(reviewed)))
+    by_rules = rule_codes(rule_codings)
+    fractions = [(k + 1) / curve_points for k in range(curve_points)]
+    found_rules: set = set()
+    found_learned: set = set()
+    curve: dict[float, tuple[set, set, int]] = {f: (set(), set(), 0) for f in fractions}
+    import numpy as np
+
+    rng = np.random.default_rng(SEED)
+    for test in tests:
+        train_on = [s for s in reviewed if s not in test]
+        hidden = segments[segments["segment_id"].isin(test)]
+        rules_here = {k for k in rules_all if k[0] in test}
+        found_rules |= rules_here
+        order = list(rng.permutation(train_on))
+        for fraction in fractions:
+            shown = set(order[: round(fraction * len(order))])
+            data = training_set(segments, rule_codings, codings, shown, codebook)
+            # The hidden sentences are labelled by the rules alone, as if nobody reviewed them.
+            coder = train(data, codebook)
+            predicted = coder.predict(hidden, _rules_of(hidden, by_rules), explain=2.0)
+            learned = _kept(predicted, rules_here, threshold)
+            truth = {t for t in truth_all if t[0] in test}
+            f_truth, f_found, n = curve[fraction]
+            curve[fraction] = (f_truth | truth, f_found | rules_here | learned, n + len(shown))
+            if fraction == fractions[-1]:
+                found_learned |= rules_here | learned
+    criteria = [*codebook.criterion_ids, "overall"]
+    rows = []
+    for criterion in criteria:
+        reference, rp, rr, rf = _scores(found_rules, truth_all, criterion)
+        _, lp, lr, lf = _scores(found_learned, truth_all, criterion)
+        rows.append((criterion, len(reviewed), reference, rp, rr, rf, lp, lr, lf))
+    scores = pd.DataFrame(rows, columns=EVALUATION_COLUMNS).round(3)
+    curve_rows = [
+        (
+            round(n / len(tests)),
+            _scores(found_rules, truth_all, "overall")[3],
+            _scores(found, truth, "overall")[3],
+        )
+        for truth, found, n in curve.values()
+    ]
+    return Evaluation(
+        scores, pd.DataFrame(curve_rows, columns=CURVE_COLUMNS).round(3), len(reviewed), len(tests)
+    )
+
+
+def _rules_of(segments: pd.DataFrame, by_rules: dict[str, list[str]]) -> list[str]:
+    return [" ".join(by_rules.get(s, ())) for s in segments["segment_id"]]
+
+
+def sure_codes(predicted: pd.DataFrame, coded: set[tuple[str, str, str]], threshold: float):
+    """The learned codes ``code --learn`` keeps: sure enough, on a criterion the sentence's
+    other codings left alone, and of the two polarities the likelier."""
+    taken = {(s, c) for s, c, _ in coded}
+    sure = predicted[predicted["probability"] >= threshold].sort_values(
+        "probability", ascending=False, kind="stable"
+    )
+    open_ = [
+        (s, c) not in taken for s, c in zip(sure["segment_id"], sure["criterion"], strict=True)
+    ]
+    sure = sure[pd.Series(open_, index=sure.index, dtype=bool)]
+    return sure.drop_duplicates(["segment_id", "criterion"])
+
+
+def _kept(predicted: pd.DataFrame, rules: set[tuple[str, str, str]], threshold: float) -> set:
+    sure = sure_codes(predicted, rules, threshold)
+    return set(zip(sure["segment_id"], sure["criterion"], sure["polarity"], strict=True))

@@ -1,0 +1,195 @@
+"""The learned coder (``code --learn``): it codes what the researcher's decisions teach it,
+only where nobody decided, says why, and changes nothing when it is not asked for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import ektp_qual
+from ektp_qual.cli import app
+from ektp_qual.coding.learned import DEFAULT_THRESHOLD
+from ektp_qual.inputs.review_file import REVIEW_COLUMNS, REVIEWED_CODING_COLUMNS
+
+runner = CliRunner()
+
+WAIT = "Nunggunya berjam-jam di kursi plastik, Mas."
+OTHER = [
+    "Saya datang naik motor sama adik saya.",
+    "Rumah saya dekat pasar.",
+    "Waktu itu hari Senin.",
+]
+
+
+@pytest.fixture
+def waiting_study(corpus_dir, mini_codebook, write):
+    """Six citizens tell of long waits in words no phrase lists; a researcher codes two."""
+    spec = {}
+    for n in range(1, 7):
+        spec[f"M{n}"] = (
+            "masyarakat",
+            [
+                ("P", "Ceritakan pengalaman Bapak waktu itu."),
+                (f"M{n}", f"{WAIT} {OTHER[n % 3]}"),
+                ("P", "Bagaimana sikap petugas saat melayani?"),
+                (f"M{n}", "Petugasnya ramah."),
+            ],
+        )
+    folder = corpus_dir(spec)
+    reduction = ektp_qual.data_reduction(folder, mini_codebook)
+    waits = reduction.segments[reduction.segments["text"] == WAIT]
+    rows = [
+        ",".join([sid, "professionalism", "negative", "add", "ana", "", ""])
+        for sid in waits["segment_id"].iloc[:2]
+    ]
+    review = write("review.csv", ",".join(REVIEW_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+    return folder, mini_codebook, review, waits
+
+
+def learned(codings: pd.DataFrame) -> pd.DataFrame:
+    return codings[codings["method"] == "learned"]
+
+
+def test_the_learned_coder_codes_the_paraphrase_the_researcher_taught_it(waiting_study):
+    folder, book, review, waits = waiting_study
+    plain = ektp_qual.data_reduction(folder, book, review=review)
+    taught = ektp_qual.data_reduction(folder, book, review=review, learn=True)
+    unreviewed = set(waits["segment_id"].iloc[2:])
+    assert not unreviewed & set(plain.codings["segment_id"])
+    found = learned(taught.codings)
+    coded = found[found["segment_id"].isin(unreviewed)]
+    assert set(coded["segment_id"]) == unreviewed
+    assert set(zip(coded["criterion"], coded["polarity"], strict=True)) == {
+        ("professionalism", "negative")
+    }
+    assert (coded["probability"] >= DEFAULT_THRESHOLD).all()
+    assert all("berjam-jam" in f or "nunggu" in f for f in coded["features"])
+    assert (coded["source"] == "auto").all()
+    # The researcher's own two sentences are as the researcher decided, nothing more.
+    reviewed = taught.codings[taught.codings["segment_id"].isin(waits["segment_id"].iloc[:2])]
+    assert list(reviewed["method"]) == ["manual", "manual"]
+    # The stances count the learned evidence.
+    stances = taught.stances.set_index(["informant", "criterion"])["stance"]
+    assert stances[("M6", "professionalism")] == "negative"
+
+
+def test_a_higher_threshold_codes_less_and_the_run_is_deterministic(waiting_study):
+    folder, book, review, _ = waiting_study
+    first = ektp_qual.data_reduction(folder, book, review=review, learn=True)
+    again = ektp_qual.data_reduction(folder, book, review=review, learn=True)
+    pd.testing.assert_frame_equal(first.codings, again.codings)
+    strict = ektp_qual.data_reduction(folder, book, review=review, learn=True, learn_threshold=0.99)
+    assert len(learned(strict.codings)) < len(learned(first.codings))
+
+
+def test_a_sentence_the_researcher_rejected_stays_rejected(corpus_dir, mini_codebook, write):
+    turns = [("P", "Bagaimana sikap petugas saat melayani?"), ("M1", "Petugasnya ramah.")]
+    folder = corpus_dir({f"M{n}": ("masyarakat", turns) for n in range(1, 5)})
+    reduction = ektp_qual.data_reduction(folder, mini_codebook)
+    first = reduction.segments["segment_id"].iloc[0]
+    review = write(
+        "review.csv",
+        ",".join(REVIEW_COLUMNS) + f"\n{first},attitude,positive,reject,ana,,\n",
+    )
+    taught = ektp_qual.data_reduction(folder, mini_codebook, review=review, learn=True)
+    assert first not in set(taught.codings["segment_id"])
+
+
+def test_without_learn_the_analysis_is_exactly_the_rules_and_the_review():
+    """The learned path with nothing sure enough to add leaves every table as it was, and
+    without --learn it is not taken at all (scikit-learn is never loaded)."""
+    today = ektp_qual.analyse()
+    path = ektp_qual.analyse(learn=True, learn_threshold=0.999999)
+    assert learned(path.reduction.codings).empty
+    path.reduction.codings = path.reduction.codings.drop(columns=["probability", "features"])
+    for name, table in today.tables().items():
+        pd.testing.assert_frame_equal(table, path.tables()[name], obj=name)
+    assert list(today.reduction.codings.columns[: len(REVIEWED_CODING_COLUMNS)]) == (
+        REVIEWED_CODING_COLUMNS
+    )
+    assert "probability" not in today.reduction.codings
+    code = (
+        "import sys, ektp_qual; ektp_qual.analyse(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_on_the_sample_the_learned_coder_adds_explained_codings_and_keeps_the_verdicts():
+    result = ektp_qual.analyse(learn=True)
+    found = learned(result.reduction.codings)
+    assert len(found) > 0
+    assert found["features"].str.len().gt(0).all()
+    assert found["probability"].between(DEFAULT_THRESHOLD, 1).all()
+    others = result.reduction.codings[result.reduction.codings["method"] != "learned"]
+    assert others["probability"].isna().all() and (others["features"] == "").all()
+    assert result.conclusion.reproduces_findings
+
+
+def test_no_feature_names_personal_data(corpus_dir, mini_codebook, write, tmp_path):
+    for n in range(1, 7):
+        text = f"---\ninformant: M{n}\nrole: masyarakat\nname: Sumarni Wijaya\n---\n"
+        text += "P: Ceritakan pengalaman Ibu.\n"
+        text += f"M{n}: Sumarni nunggu berjam-jam di sana. {OTHER[n % 3]}\n"
+        write(f"corpus/M{n}.txt", text)
+    folder = tmp_path / "corpus"
+    reduction = ektp_qual.data_reduction(folder, mini_codebook)
+    waits = reduction.segments[reduction.segments["text"].str.contains("berjam")]
+    rows = [f"{sid},professionalism,negative,add,ana,," for sid in waits["segment_id"].iloc[:3]]
+    review = write("review.csv", ",".join(REVIEW_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+    taught = ektp_qual.data_reduction(folder, mini_codebook, review=review, learn=True)
+    found = learned(taught.codings)
+    assert not found.empty
+    for column in ("features", "text", "rule"):
+        assert not found[column].str.contains("sumarni", case=False).any(), column
+
+
+def test_code_learn_writes_probability_and_features(waiting_study, tmp_path):
+    folder, book, review, _ = waiting_study
+    out = tmp_path / "out"
+    args = ["code", "-t", str(folder), "-c", str(book), "--review", str(review), "-q"]
+    done = runner.invoke(app, [*args, "--learn", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    codings = pd.read_csv(out / "codings.csv", keep_default_na=False)
+    assert list(codings.columns[-2:]) == ["probability", "features"]
+    assert (codings["method"] == "learned").sum() == 4
+    plain = runner.invoke(app, [*args, "-o", str(tmp_path / "plain")])
+    assert plain.exit_code == 0, plain.output
+    columns = pd.read_csv(tmp_path / "plain" / "codings.csv", nrows=0).columns
+    assert "probability" not in columns and "features" not in columns
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--learn-threshold", "0.7"], "--learn-threshold needs --learn"),
+        (["--learn", "--learn-threshold", "1.5"], "must be above 0 and below 1"),
+    ],
+)
+def test_a_threshold_without_learn_or_out_of_range_is_refused(options, message, tmp_path):
+    done = runner.invoke(app, ["reduce", *options, "-o", str(tmp_path / "out")])
+    assert done.exit_code == 2
+    assert message in done.output
+    assert "Traceback" not in done.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_sentences_without_a_word_teach_nothing_and_break_nothing(corpus_dir, write):
+    book = write(
+        "numbers.yaml",
+        "codebook: numbers\ntitle: t\nlanguage: id\ncriteria:\n"
+        "  - id: cost\n    label: Biaya\n    positive: [gratis]\n",
+    )
+    turns = [("P", "1?"), ("M1", "120.000."), ("P", "2?"), ("M1", "3.")]
+    folder = corpus_dir({"M1": ("masyarakat", turns)})
+    taught = ektp_qual.data_reduction(folder, book, learn=True)
+    assert learned(taught.codings).empty
+    table = ektp_qual.suggest(folder, book, count=5)
+    assert list(table["criterion"]) == ["", ""]
+    assert set(table["reason"]) == {"nothing coded, and no code learned yet"}
