@@ -17,7 +17,7 @@ import pandas as pd
 from .analysis import conclusion as concl
 from .analysis import display as disp
 from .analysis import reduction as red
-from .coding.coder import Coder
+from .coding.parallel import code_with_jobs
 from .inputs.codebook import read_codebook
 from .inputs.findings import read_findings
 from .inputs.review_file import ReviewFile, apply_review, read_review
@@ -123,14 +123,17 @@ def data_reduction(
     *,
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
+    jobs: int | None = None,
 ) -> Reduction:
     """Step 1, data reduction: code the corpus, apply a review file if given, and reduce.
 
     ``review`` is a review file (see ``ektp_qual.inputs.review_file``): rejected codings
     drop out and added ones count. Without it the automatic coding stands alone.
+    ``jobs``: the most processes to code in (None: every core; 1: this process only);
+    a corpus too small to gain is coded in this process (``coding.parallel``).
     """
     corpus, book, _ = load(transcripts, codebook, None)
-    return _reduce(corpus, book, personal_data, review)
+    return _reduce(corpus, book, personal_data, review, jobs)
 
 
 def _reduce(
@@ -138,8 +141,9 @@ def _reduce(
     book: Codebook,
     personal_data: bool,
     review: PathLike | ReviewFile | None = None,
+    jobs: int | None = 1,
 ) -> Reduction:
-    result = Coder(book).code(corpus)
+    result = code_with_jobs(corpus, book, jobs)
     segments = result.segments
     decisions = None
     if review is not None:
@@ -261,13 +265,16 @@ def analyse(
     *,
     review: PathLike | ReviewFile | None = None,
     personal_data: bool = False,
+    jobs: int | None = None,
 ) -> Analysis:
     """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``.
 
     ``review``: a review file whose decisions are applied to the automatic codings.
+    ``jobs``: the most processes to code in (None: every core, when the corpus is big
+    enough to gain; 1: this process only). The tables are the same either way.
     """
     corpus, book, expected = load(transcripts, codebook, findings)
-    reduction = _reduce(corpus, book, personal_data, review)
+    reduction = _reduce(corpus, book, personal_data, review, jobs)
     return Analysis(reduction, data_display(reduction), conclusion_drawing(reduction, expected))
 
 

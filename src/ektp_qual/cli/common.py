@@ -152,6 +152,18 @@ CsvOpt = Annotated[
 ]
 
 
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Code in up to N processes (default: every core; 1: one process). A corpus "
+        "too small to gain is coded in one; the tables are the same either way.",
+    ),
+]
+
+
 Check = Annotated[
     bool,
     typer.Option(
@@ -292,6 +304,7 @@ def _analyse_for(
     files: list[str] | None = None,
     *,
     command: str,
+    jobs: int | None = None,
 ):
     """Check the output folder, then run the whole analysis and print its input warnings."""
     from ..model.results import TABLES
@@ -308,6 +321,7 @@ def _analyse_for(
         findings,
         review=_review_file(review, no_review),
         personal_data=personal,
+        jobs=jobs,
     )
     render.notices(render.make_console(stderr=True), result.reduction.notices)
     return result
@@ -429,7 +443,9 @@ def _offsets(value: str) -> str:
     return chosen
 
 
-def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False):
+def _reduce_for(
+    transcripts, codebook, review, no_review, personal: bool = False, jobs: int | None = None
+):
     """Data reduction with the review file applied, as the looking commands need it."""
     from ..pipeline import data_reduction as reduce_step
 
@@ -439,6 +455,7 @@ def _reduce_for(transcripts, codebook, review, no_review, personal: bool = False
         codebook,
         review=_review_file(review, no_review),
         personal_data=personal,
+        jobs=jobs,
     )
 
 

@@ -16,6 +16,7 @@ from .common import (
     CsvOpt,
     FindingsOpt,
     FormatOpt,
+    Jobs,
     NoReview,
     OffsetsOpt,
     Personal,
@@ -55,6 +56,7 @@ def code(
     no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    jobs: Jobs = None,
 ) -> None:
     """Run the whole pipeline: code, reduce, display, conclude, and write the tables.
 
@@ -84,6 +86,7 @@ def code(
         no_review,
         personal_data,
         command="code",
+        jobs=jobs,
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)
@@ -113,6 +116,7 @@ def export(
     offsets: OffsetsOpt = "codepoints",
     quiet: Quiet = False,
     personal_data: Personal = False,
+    jobs: Jobs = None,
 ) -> None:
     """Export the analysis for Excel or another QDA tool, without printing the displays.
 
@@ -146,6 +150,7 @@ def export(
         no_review,
         personal_data,
         command="export",
+        jobs=jobs,
     )
     _export(result, formats, out, render.make_console(quiet), "export", safe, offsets)
 
@@ -166,6 +171,7 @@ def reduce(
     no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    jobs: Jobs = None,
 ) -> None:
     """Step 1, data reduction: code the transcripts and reduce them to stances.
 
@@ -177,7 +183,7 @@ def reduce(
 
     safe = _safe_csv(csv)
     _check_out(out, REDUCTION_TABLES, "reduce")
-    result = _reduce_for(transcripts, codebook, review, no_review, personal_data)
+    result = _reduce_for(transcripts, codebook, review, no_review, personal_data, jobs)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
     render.reduction_summary(console, result)
@@ -199,6 +205,7 @@ def display(
     no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    jobs: Jobs = None,
 ) -> None:
     """Step 2, data display: the checklist, role-ordered and evidence matrices.
 
@@ -211,7 +218,7 @@ def display(
 
     safe = _safe_csv(csv)
     _check_out(out, DISPLAY_TABLES, "display")
-    reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data)
+    reduction = _reduce_for(transcripts, codebook, review, no_review, personal_data, jobs)
     result = display_step(reduction)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
@@ -242,6 +249,7 @@ def conclude(
     no_review: NoReview = False,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    jobs: Jobs = None,
 ) -> None:
     """Step 3, conclusion drawing and verification: verdicts and their checks.
 
@@ -258,7 +266,7 @@ def conclude(
         out, _tables_to_write(CONCLUSION_TABLES, transcripts, codebook, findings), "conclude"
     )
     corpus, book, expected = _run(load, transcripts, codebook, findings)
-    reduction = _reduce_for(corpus, book, review, no_review, personal_data)
+    reduction = _reduce_for(corpus, book, review, no_review, personal_data, jobs)
     result = _run(conclude_step, reduction, expected)
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), reduction.notices)
