@@ -164,6 +164,17 @@ Jobs = Annotated[
 ]
 
 
+Stream = Annotated[
+    bool,
+    typer.Option(
+        "--stream",
+        help="Read a survey (--survey) in chunks and write its per-sentence tables as "
+        "they are coded, so memory stays flat however many answers it has. No review "
+        "file is applied, and only CSV tables are written.",
+    ),
+]
+
+
 Check = Annotated[
     bool,
     typer.Option(
@@ -386,6 +397,13 @@ def _corpus(transcripts: Path | None, survey: list[str] | None):
                 )
             )
         return transcripts
+    from ..inputs.survey import read_survey
+
+    return _run(read_survey, transcripts, **_survey_columns(transcripts, survey))
+
+
+def _survey_columns(transcripts: Path | None, survey: list[str]) -> dict[str, object]:
+    """The --survey options as ``read_survey``'s keyword arguments, checked."""
     if transcripts is None:
         _fail(ValueError("--survey needs --transcripts ANSWERS.csv"))
     options: dict[str, object] = {}
@@ -406,9 +424,35 @@ def _corpus(transcripts: Path | None, survey: list[str] | None):
     for required in ("informant", "answer"):
         if required not in options:
             _fail(ValueError(f"--survey needs {required}=COLUMN"))
-    from ..inputs.survey import read_survey
+    return options
 
-    return _run(read_survey, transcripts, **options)
+
+def _stream_survey(out: Path, transcripts, survey, codebook, findings, personal, jobs, safe):
+    """A survey coded chunk by chunk, its tables written into ``out`` as it goes."""
+    from ..outputs import render
+    from ..pipeline import analyse_survey
+
+    if not survey:
+        _fail(ValueError("--stream reads a survey: give --transcripts ANSWERS.csv and --survey"))
+    columns = _survey_columns(transcripts, survey)
+    _check_folder(out, [], "code")
+    try:
+        result = _run(
+            analyse_survey,
+            transcripts,
+            codebook,
+            findings,
+            out=out,
+            personal_data=personal,
+            jobs=jobs,
+            safe_csv=safe,
+            command="code",
+            **columns,
+        )
+    except OSError as error:
+        _fail(OSError(f"{out}: cannot write the files: {error.strerror or error}"))
+    render.notices(render.make_console(stderr=True), result.reduction.notices)
+    return result
 
 
 def _review_file(review: Path | None, no_review: bool) -> Path | None:

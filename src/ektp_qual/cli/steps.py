@@ -22,6 +22,7 @@ from .common import (
     Personal,
     Quiet,
     ReviewOpt,
+    Stream,
     SurveyOpt,
     Transcripts,
     _analyse_for,
@@ -29,11 +30,13 @@ from .common import (
     _check_out,
     _corpus,
     _export,
+    _fail,
     _formats,
     _offsets,
     _reduce_for,
     _run,
     _safe_csv,
+    _stream_survey,
     _tables_to_write,
     _write,
     app,
@@ -57,6 +60,7 @@ def code(
     quiet: Quiet = False,
     personal_data: Personal = False,
     jobs: Jobs = None,
+    stream: Stream = False,
 ) -> None:
     """Run the whole pipeline: code, reduce, display, conclude, and write the tables.
 
@@ -71,6 +75,22 @@ def code(
 
       ektp-qual code --check              # exit 1 unless the thesis is reproduced
     """
+    if stream:
+        _code_stream(
+            out,
+            transcripts,
+            survey,
+            codebook,
+            findings,
+            output_format,
+            csv,
+            review,
+            check,
+            quiet,
+            personal_data,
+            jobs,
+        )
+        return
     transcripts = _corpus(transcripts, survey)
     from ..outputs import render
 
@@ -97,6 +117,40 @@ def code(
     render.negative_evidence(console, result.conclusion, result.codebook)
     render.conclusions(console, result.conclusion, result.codebook)
     _export(result, formats, out, console, "code", safe)
+    _check_findings(result.conclusion, check)
+
+
+def _code_stream(
+    out,
+    transcripts,
+    survey,
+    codebook,
+    findings,
+    output_format,
+    csv,
+    review,
+    check,
+    quiet,
+    personal_data,
+    jobs,
+) -> None:
+    """``code --stream``: the survey coded chunk by chunk, the tables written as it goes."""
+    from ..outputs import render
+
+    if review is not None:
+        _fail(ValueError("--stream applies no review file: leave out --review"))
+    if [f for f in _formats(output_format) if f != "csv"]:
+        _fail(ValueError("--stream writes CSV tables only: leave out --format"))
+    result = _stream_survey(
+        out, transcripts, survey, codebook, findings, personal_data, jobs, _safe_csv(csv)
+    )
+    console = render.make_console(quiet)
+    render.reduction_summary(console, result.reduction)
+    render.role_matrix(console, result.display, result.codebook)
+    render.strongest_quotes(console, result.reduction, result.codebook)
+    render.triangulation(console, result.conclusion, result.codebook)
+    render.conclusions(console, result.conclusion, result.codebook)
+    render.hanging(console, f"Wrote the tables to {render.where(str(out))}/.")
     _check_findings(result.conclusion, check)
 
 

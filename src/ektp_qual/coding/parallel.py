@@ -76,18 +76,52 @@ def code_with_jobs(corpus: Corpus, codebook: Codebook, jobs: int | None = 1) -> 
 def code_in_workers(corpus: Corpus, codebook: Codebook, workers: int) -> CodingResult:
     """Code ``corpus`` in ``workers`` processes, whatever its size (for tests and
     benchmarks; ``code_with_jobs`` decides when it pays)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    with CodingPool(codebook, workers) as pool:
+        return pool.code(corpus)
 
-    # fork shares the loaded modules with the workers; elsewhere they import them anew
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    batches = list(_batches(corpus.transcripts, workers * _BATCHES_PER_WORKER))
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start, initargs=(codebook,)
-    ) as pool:
-        results = list(pool.map(_code_batch, batches))
-    return _joined(results, codebook)
+
+class CodingPool:
+    """Worker processes that each built the coder once, for corpus after corpus (the
+    chunks of a streamed survey); with one worker, this process codes.
+
+    Use it as a context manager, so that the workers end with it.
+    """
+
+    def __init__(self, codebook: Codebook, workers: int) -> None:
+        self.codebook = codebook
+        self.workers = workers
+        self._pool = None
+        self._coder: Coder | None = None
+
+    def __enter__(self) -> CodingPool:
+        if self.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork shares the loaded modules with the workers; elsewhere they import anew
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_start,
+                initargs=(self.codebook,),
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def code(self, corpus: Corpus) -> CodingResult:
+        """The coding of ``corpus``, row for row the one a single coder gives."""
+        if self._pool is None:
+            if self._coder is None:
+                self._coder = Coder(self.codebook)
+            return self._coder.code(corpus)
+        batches = list(_batches(corpus.transcripts, self.workers * _BATCHES_PER_WORKER))
+        return _joined(list(self._pool.map(_code_batch, batches)), self.codebook)
 
 
 def _batches(transcripts: list[Transcript], count: int) -> Iterator[list[Transcript]]:
