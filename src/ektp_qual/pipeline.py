@@ -46,7 +46,7 @@ from .model.results import (
     Display,
     Reduction,
 )
-from .outputs.export import PYTHON_API, check_writable, csv_bytes, write_run
+from .outputs.export import PYTHON_API, check_writable, csv_bytes, export_names, write_run
 from .outputs.stream import TableStream
 from .refi.mapping import ImportResult, to_review
 from .refi.qde import read_qdpx
@@ -367,6 +367,7 @@ def analyse_survey(
     jobs: int | None = None,
     answers: int = ANSWERS_PER_CHUNK,
     safe_csv: bool = True,
+    formats: tuple[str, ...] = ("csv",),
     command: str = PYTHON_API,
 ) -> Analysis:
     """A survey too big for memory, coded in chunks: ``ektp-qual code --survey ... --stream``.
@@ -380,6 +381,7 @@ def analyse_survey(
     ``read_survey``'s corpus. The result holds every table but the three per-sentence
     ones, which are on disk only (their fields are empty tables); its quotes are the
     strongest few per criterion. A review file is not applied to a streamed survey.
+    ``formats``: ``csv``, ``parquet`` (with the scale extra) or both.
     """
     chunks = survey_chunks(
         path,
@@ -400,8 +402,8 @@ def analyse_survey(
     names = [Transcript(n, "", None, "", 1, [], name=n) for n in chunks.names]
     mask = None if personal_data else Masker.for_study(Corpus(names), book)
     tables = [name for name in TABLES if expected is not None or name != "comparison"]
-    check_writable(out, [f"{name}.csv" for name in tables], command)
-    stream = TableStream(out, safe=safe_csv)
+    check_writable(out, export_names(tables, formats), command)
+    stream = TableStream(out, safe=safe_csv, formats=tuple(formats))
     parts: dict[str, list[pd.DataFrame]] = {}
     transcripts: list[Transcript] = []
     unmatched: pd.DataFrame | None = None
@@ -472,9 +474,13 @@ def analyse_survey(
             for name, table in analysis.tables().items()
             if name not in ("segments", "codings", "segments_by_code")
         }
-        files: dict[str, bytes | Path] = {
-            f"{name}.csv": csv_bytes(table, safe=safe_csv) for name, table in small.items()
-        }
+        files: dict[str, bytes | Path] = {}
+        if "csv" in formats:
+            files.update({f"{n}.csv": csv_bytes(t, safe=safe_csv) for n, t in small.items()})
+        if "parquet" in formats:
+            from .outputs.parquet import parquet_bytes
+
+            files.update({f"{n}.parquet": parquet_bytes(t) for n, t in small.items()})
         files.update(stream.files())
         write_run(files, out, command)
         stream.release()

@@ -107,8 +107,8 @@ FormatOpt = Annotated[
         "-F",
         help="Also write this format: xlsx (one workbook), qdpx (REFI-QDA project for "
         "NVivo, ATLAS.ti, MAXQDA, QualCoder), qdc (REFI-QDA codebook), taguette "
-        "(codebook.csv, the codebook as Taguette imports it), csv. Repeatable, "
-        "or comma-separated.",
+        "(codebook.csv, the codebook as Taguette imports it), csv, parquet (every "
+        "table as <table>.parquet; needs the scale extra). Repeatable, or comma-separated.",
     ),
 ]
 
@@ -170,7 +170,7 @@ Stream = Annotated[
         "--stream",
         help="Read a survey (--survey) in chunks and write its per-sentence tables as "
         "they are coded, so memory stays flat however many answers it has. No review "
-        "file is applied, and only CSV tables are written.",
+        "file is applied; the tables are CSV (and Parquet with --format parquet).",
     ),
 ]
 
@@ -300,7 +300,15 @@ def _formats(values: list[str] | None) -> list[str]:
     """Formats from repeated or comma-separated --format values, checked."""
     from ..outputs.export import EXPORT_FORMATS
 
-    return _choices(values, tuple(EXPORT_FORMATS), "--format", "format")
+    chosen = _choices(values, tuple(EXPORT_FORMATS), "--format", "format")
+    if "parquet" in chosen:
+        from ..outputs.parquet import SCALE_EXTRA, pyarrow_installed
+
+        if not pyarrow_installed():
+            _fail(
+                ValueError(f"--format parquet needs pyarrow, which is not installed: {SCALE_EXTRA}")
+            )
+    return chosen
 
 
 def _analyse_for(
@@ -427,7 +435,9 @@ def _survey_columns(transcripts: Path | None, survey: list[str]) -> dict[str, ob
     return options
 
 
-def _stream_survey(out: Path, transcripts, survey, codebook, findings, personal, jobs, safe):
+def _stream_survey(
+    out: Path, transcripts, survey, codebook, findings, personal, jobs, safe, formats
+):
     """A survey coded chunk by chunk, its tables written into ``out`` as it goes."""
     from ..outputs import render
     from ..pipeline import analyse_survey
@@ -446,6 +456,7 @@ def _stream_survey(out: Path, transcripts, survey, codebook, findings, personal,
             personal_data=personal,
             jobs=jobs,
             safe_csv=safe,
+            formats=tuple(formats),
             command="code",
             **columns,
         )

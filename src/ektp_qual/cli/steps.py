@@ -139,10 +139,11 @@ def _code_stream(
 
     if review is not None:
         _fail(ValueError("--stream applies no review file: leave out --review"))
-    if [f for f in _formats(output_format) if f != "csv"]:
-        _fail(ValueError("--stream writes CSV tables only: leave out --format"))
+    formats = ["csv", *_formats(output_format)]
+    if [f for f in formats if f not in ("csv", "parquet")]:
+        _fail(ValueError("--stream writes CSV and Parquet tables only: --format parquet"))
     result = _stream_survey(
-        out, transcripts, survey, codebook, findings, personal_data, jobs, _safe_csv(csv)
+        out, transcripts, survey, codebook, findings, personal_data, jobs, _safe_csv(csv), formats
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)

@@ -458,6 +458,7 @@ EXPORT_FORMATS = {
     "qdpx": "project.qdpx",
     "qdc": "codebook.qdc",
     "taguette": "codebook.csv",
+    "parquet": "<table>.parquet",
 }
 
 
@@ -479,6 +480,15 @@ def export_files(
             files.update(
                 {
                     f"{name}.csv": csv_bytes(table, safe=safe_csv)
+                    for name, table in analysis.tables().items()
+                }
+            )
+        elif fmt == "parquet":
+            from .parquet import parquet_bytes
+
+            files.update(
+                {
+                    f"{name}.parquet": parquet_bytes(table)
                     for name, table in analysis.tables().items()
                 }
             )
@@ -507,8 +517,8 @@ def export_names(analysis_tables: Iterable[str], formats: Iterable[str]) -> list
     """The file names the formats will write, to check the folder before any work."""
     names: list[str] = []
     for fmt in formats:
-        if fmt == "csv":
-            names += [f"{name}.csv" for name in analysis_tables]
+        if fmt in ("csv", "parquet"):
+            names += [f"{name}.{fmt}" for name in analysis_tables]
         else:
             names.append(EXPORT_FORMATS[fmt])
     return names
