@@ -368,6 +368,8 @@ def analyse_survey(
     answers: int = ANSWERS_PER_CHUNK,
     safe_csv: bool = True,
     formats: tuple[str, ...] = ("csv",),
+    engine: str = "local",
+    scheduler: str | None = None,
     command: str = PYTHON_API,
 ) -> Analysis:
     """A survey too big for memory, coded in chunks: ``ektp-qual code --survey ... --stream``.
@@ -381,8 +383,13 @@ def analyse_survey(
     ``read_survey``'s corpus. The result holds every table but the three per-sentence
     ones, which are on disk only (their fields are empty tables); its quotes are the
     strongest few per criterion. A review file is not applied to a streamed survey.
-    ``formats``: ``csv``, ``parquet`` (with the scale extra) or both.
+    ``formats``: ``csv``, ``parquet`` (with the scale extra) or both. ``engine``:
+    ``local`` (worker processes here, ``jobs`` of them) or ``dask`` (the chunks' batches
+    coded on the Dask cluster at ``scheduler``, or on a local one of ``jobs`` workers;
+    see ``coding.cluster``).
     """
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine: use 'local' or 'dask', not {engine!r}")
     chunks = survey_chunks(
         path,
         informant=informant,
@@ -409,9 +416,13 @@ def analyse_survey(
     unmatched: pd.DataFrame | None = None
     try:
         with ExitStack() as workers:
-            pool: CodingPool | None = None
+            pool = None
             for chunk in chunks:
-                if pool is None:  # the first chunk tells whether workers pay
+                if pool is None and engine == "dask":
+                    from .coding.cluster import DaskPool
+
+                    pool = workers.enter_context(DaskPool(book, scheduler, jobs))
+                elif pool is None:  # the first chunk tells whether workers pay
                     pool = workers.enter_context(CodingPool(book, workers_for(chunk, jobs)))
                 result = pool.code(chunk)
                 fired = result.unmatched_phrases()

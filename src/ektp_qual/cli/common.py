@@ -175,6 +175,29 @@ Stream = Annotated[
 ]
 
 
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="local|dask",
+        help="With --stream: local (worker processes on this machine, see --jobs) or dask "
+        "(a Dask cluster: a local one of --jobs workers, or the one at --scheduler; needs "
+        "the scale extra).",
+    ),
+]
+
+
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: the address of a running Dask scheduler, such as "
+        "tcp://10.0.0.5:8786. Default: a local cluster.",
+    ),
+]
+
+
 Check = Annotated[
     bool,
     typer.Option(
@@ -436,7 +459,17 @@ def _survey_columns(transcripts: Path | None, survey: list[str]) -> dict[str, ob
 
 
 def _stream_survey(
-    out: Path, transcripts, survey, codebook, findings, personal, jobs, safe, formats
+    out: Path,
+    transcripts,
+    survey,
+    codebook,
+    findings,
+    personal,
+    jobs,
+    safe,
+    formats,
+    engine: str = "local",
+    scheduler: str | None = None,
 ):
     """A survey coded chunk by chunk, its tables written into ``out`` as it goes."""
     from ..outputs import render
@@ -445,6 +478,14 @@ def _stream_survey(
     if not survey:
         _fail(ValueError("--stream reads a survey: give --transcripts ANSWERS.csv and --survey"))
     columns = _survey_columns(transcripts, survey)
+    engine = _choices([engine], ("local", "dask"), "--engine")[0]
+    if scheduler is not None and engine != "dask":
+        _fail(ValueError("--scheduler needs --engine dask"))
+    if engine == "dask":
+        from ..coding.cluster import SCALE_EXTRA, dask_installed
+
+        if not dask_installed():
+            _fail(ValueError(f"--engine dask needs dask.distributed: {SCALE_EXTRA}"))
     _check_folder(out, [], "code")
     try:
         result = _run(
@@ -457,6 +498,8 @@ def _stream_survey(
             jobs=jobs,
             safe_csv=safe,
             formats=tuple(formats),
+            engine=engine,
+            scheduler=scheduler,
             command="code",
             **columns,
         )

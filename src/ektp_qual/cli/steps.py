@@ -14,6 +14,7 @@ from .common import (
     Check,
     CodebookOpt,
     CsvOpt,
+    EngineOpt,
     FindingsOpt,
     FormatOpt,
     Jobs,
@@ -22,6 +23,7 @@ from .common import (
     Personal,
     Quiet,
     ReviewOpt,
+    SchedulerOpt,
     Stream,
     SurveyOpt,
     Transcripts,
@@ -61,6 +63,8 @@ def code(
     personal_data: Personal = False,
     jobs: Jobs = None,
     stream: Stream = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Run the whole pipeline: code, reduce, display, conclude, and write the tables.
 
@@ -89,8 +93,12 @@ def code(
             quiet,
             personal_data,
             jobs,
+            engine,
+            scheduler,
         )
         return
+    if engine != "local" or scheduler is not None:
+        _fail(ValueError("--engine and --scheduler go with --stream (a survey read in chunks)"))
     transcripts = _corpus(transcripts, survey)
     from ..outputs import render
 
@@ -133,6 +141,8 @@ def _code_stream(
     quiet,
     personal_data,
     jobs,
+    engine,
+    scheduler,
 ) -> None:
     """``code --stream``: the survey coded chunk by chunk, the tables written as it goes."""
     from ..outputs import render
@@ -143,7 +153,17 @@ def _code_stream(
     if [f for f in formats if f not in ("csv", "parquet")]:
         _fail(ValueError("--stream writes CSV and Parquet tables only: --format parquet"))
     result = _stream_survey(
-        out, transcripts, survey, codebook, findings, personal_data, jobs, _safe_csv(csv), formats
+        out,
+        transcripts,
+        survey,
+        codebook,
+        findings,
+        personal_data,
+        jobs,
+        _safe_csv(csv),
+        formats,
+        engine,
+        scheduler,
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)
