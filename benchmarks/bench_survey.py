@@ -34,6 +34,7 @@ GOAL_SECONDS_1M = 120  # 1 M answers end to end with --jobs 2
 GOAL_PEAK_BYTES = 1_500_000_000
 GOAL_FLAT = 1.2  # peak memory at the largest size / at the smallest, at most
 GOAL_JOBS_SPEEDUP = 1.7  # coding throughput with 2 workers / with 1, at least
+GOAL_DASK = 1.3  # dask with two local workers / --jobs 2, at most
 
 PRELOADED = (
     "pandas",
@@ -106,14 +107,19 @@ def child_floor(survey: Path, out: Path, jobs: int) -> dict[str, object]:
     return {"seconds": time.perf_counter() - start, "tokens": tokens}
 
 
-def child_survey(survey: Path, out: Path, jobs: int, formats: str) -> dict[str, object]:
-    """``code --stream`` on the survey, end to end: read, code, reduce, write."""
+def child_survey(
+    survey: Path, out: Path, jobs: int, formats: str, engine: str = "local"
+) -> dict[str, object]:
+    """``code --stream`` on the survey, end to end: read, code, reduce, write (with the
+    dask engine, the local cluster's start is in the time)."""
     _preload()
     import ektp_qual
 
+    if engine == "dask":
+        importlib.import_module("distributed")
     start = time.perf_counter()
     result = ektp_qual.analyse_survey(
-        survey, out=out, jobs=jobs, formats=tuple(formats.split(",")), **COLUMNS
+        survey, out=out, jobs=jobs, formats=tuple(formats.split(",")), engine=engine, **COLUMNS
     )
     seconds = time.perf_counter() - start
     return {
@@ -161,6 +167,9 @@ def child_startup(survey: Path, out: Path, jobs: int) -> dict[str, object]:
     return {"seconds": time.perf_counter() - start}
 
 
+#: The end-to-end runs at each size: name, --jobs, --engine.
+RUNS = (("jobs1", 1, "local"), ("jobs2", 2, "local"), ("dask2", 2, "dask"))
+
 CHILDREN = {
     "floor": child_floor,
     "survey": child_survey,
@@ -169,10 +178,12 @@ CHILDREN = {
 }
 
 
-def run_child(kind: str, survey: Path, out: Path, jobs: int = 1, formats: str = "csv") -> dict:
+def run_child(
+    kind: str, survey: Path, out: Path, jobs: int = 1, formats: str = "csv", engine: str = "local"
+) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
     command += ["--survey", str(survey), "--out", str(out), "--jobs", str(jobs)]
-    command += ["--formats", formats]
+    command += ["--formats", formats, "--engine", engine]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not done.stdout.strip():
         raise RuntimeError(f"the {kind} subprocess failed ({done.returncode}):\n{done.stderr}")
@@ -198,10 +209,10 @@ def measure(sizes: list[int], seed: int, formats: str) -> dict[str, object]:
             row: dict[str, object] = {**stats, "csv_bytes": survey.stat().st_size}
             _log("  floor")
             row["floor"] = run_child("floor", survey, folder / "none")
-            for jobs in (1, 2):
-                _log(f"  code --stream --jobs {jobs}")
-                out = folder / f"out-{size}-{jobs}"
-                row[f"jobs{jobs}"] = run_child("survey", survey, out, jobs, formats)
+            for name, jobs, engine in RUNS:
+                _log(f"  code --stream --jobs {jobs} --engine {engine}")
+                out = folder / f"out-{size}-{name}"
+                row[name] = run_child("survey", survey, out, jobs, formats, engine)
                 for p in out.iterdir():
                     p.unlink()
             results["sizes"][size] = row
@@ -232,10 +243,15 @@ def report(results: dict[str, object]) -> list[tuple[str, bool]]:
             f"{two['seconds']:>7.1f}s ({two['seconds'] / floor:>4.1f}x) "
             f"{_mb(two['peak_rss_bytes']):>12} + {_mb(two['worker_peak_rss_bytes'])}"
         )
+        dask = row["dask2"]
         print(
-            f"{'':>10} jobs 1 peak {_mb(one['peak_rss_bytes'])}; "
-            f"written {_mb(two['written_bytes'])}"
+            f"{'':>10} jobs 1 peak {_mb(one['peak_rss_bytes'])}; written "
+            f"{_mb(two['written_bytes'])}; dask, 2 workers: {dask['seconds']:.1f} s "
+            f"({dask['seconds'] / floor:.1f}x floor, {dask['seconds'] / two['seconds']:.2f}x "
+            "--jobs 2)"
         )
+        within = dask["seconds"] <= GOAL_DASK * two["seconds"]
+        goals.append((f"dask within {GOAL_DASK}x of --jobs 2 at {size:,}", within))
         if size >= 1_000_000:
             goals.append(
                 (
@@ -281,10 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survey", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="local", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child = CHILDREN[args.child]
-        extra = {"formats": args.formats} if args.child == "survey" else {}
+        extra = {"formats": args.formats, "engine": args.engine} if args.child == "survey" else {}
         print(json.dumps(child(args.survey, args.out, args.jobs, **extra)))
         return 0
     results = measure(sorted(args.sizes), args.seed, args.formats)
