@@ -171,3 +171,55 @@ def test_code_stream_needs_a_survey(tmp_path: Path):
     result = CliRunner().invoke(app, ["code", "--stream", "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert "--stream reads a survey" in result.output
+
+
+# --- a survey as Parquet (the scale extra) ---------------------------------------------
+
+
+def test_a_parquet_survey_gives_the_csv_tables(tmp_path: Path):
+    import pandas as pd
+
+    path = write_survey(tmp_path / "answers.csv", 15)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.to_parquet(tmp_path / "answers.parquet")
+    from_csv = ektp_qual.read_survey(path, **OPTIONS)
+    streamed = survey_chunks(tmp_path / "answers.parquet", answers=8, **OPTIONS)
+    got = [t for chunk in streamed for t in chunk.transcripts]
+    assert [t.turns for t in got] == [t.turns for t in from_csv.transcripts]
+    assert [(t.informant, t.role, t.attributes, t.name) for t in got] == [
+        (t.informant, t.role, t.attributes, t.name) for t in from_csv.transcripts
+    ]
+    survey = [f"--survey={k}={v}" for k, v in OPTIONS.items() if k != "attributes"]
+    runner = CliRunner()
+    for name in ("answers.csv", "answers.parquet"):
+        command = ["code", "-q", "--no-review", "-t", str(tmp_path / name), *survey]
+        result = runner.invoke(app, [*command, "--stream", "-o", str(tmp_path / f"out-{name}")])
+        assert result.exit_code == 0, result.output
+    for file in (tmp_path / "out-answers.csv").glob("*.csv"):
+        other = tmp_path / "out-answers.parquet" / file.name
+        if file.name == "informants.csv":  # its source column names the file read
+            csv_side, parquet_side = pd.read_csv(file), pd.read_csv(other)
+            assert set(parquet_side.pop("source")) == {"answers.parquet"}
+            pd.testing.assert_frame_equal(csv_side.drop(columns="source"), parquet_side)
+        else:
+            assert file.read_bytes() == other.read_bytes(), file.name
+
+
+def test_a_parquet_survey_row_without_informant_names_its_row(tmp_path: Path):
+    import pandas as pd
+
+    rows = {"id": ["R1", "R2", None], "jawaban": ["Ramah.", "Cepat.", "Lambat."]}
+    pd.DataFrame(rows).to_parquet(tmp_path / "answers.parquet")
+    with pytest.raises(InputError) as raised:
+        ektp_qual.inputs.survey_stream.read_survey_file(
+            tmp_path / "answers.parquet", informant="id", answer="jawaban", default_role="m"
+        )
+    assert raised.value.line == 4  # the header is line 1, the third row line 4
+    assert "without an informant id" in str(raised.value)
+
+
+def test_a_file_that_is_not_parquet_is_one_message(tmp_path: Path):
+    path = tmp_path / "answers.parquet"
+    path.write_text("id,jawaban\nR1,ramah\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a readable Parquet file"):
+        survey_chunks(path, informant="id", answer="jawaban", default_role="m")

@@ -418,9 +418,10 @@ _SURVEY_KEYS = {
 
 
 def _corpus(transcripts: Path | None, survey: list[str] | None):
-    """The transcripts option as given, or the survey CSV it names read as a corpus."""
+    """The transcripts option as given, or the survey (CSV or Parquet) it names read as a
+    corpus."""
     if not survey:
-        if transcripts is not None and transcripts.suffix.lower() == ".csv":
+        if transcripts is not None and transcripts.suffix.lower() in (".csv", ".parquet"):
             _fail(
                 ValueError(
                     f"{transcripts}: a CSV of survey answers needs --survey options naming its "
@@ -428,9 +429,20 @@ def _corpus(transcripts: Path | None, survey: list[str] | None):
                 )
             )
         return transcripts
-    from ..inputs.survey import read_survey
+    from ..inputs.survey_stream import read_survey_file
 
-    return _run(read_survey, transcripts, **_survey_columns(transcripts, survey))
+    columns = _survey_columns(transcripts, survey)
+    if transcripts.suffix.lower() == ".parquet":
+        _pyarrow_for(transcripts)
+    return _run(read_survey_file, transcripts, **columns)
+
+
+def _pyarrow_for(path: Path) -> None:
+    """A Parquet survey without pyarrow: one line saying what to install."""
+    from ..outputs.parquet import SCALE_EXTRA, pyarrow_installed
+
+    if not pyarrow_installed():
+        _fail(ValueError(f"{path}: a Parquet survey needs pyarrow: {SCALE_EXTRA}"))
 
 
 def _survey_columns(transcripts: Path | None, survey: list[str]) -> dict[str, object]:
@@ -478,6 +490,8 @@ def _stream_survey(
     if not survey:
         _fail(ValueError("--stream reads a survey: give --transcripts ANSWERS.csv and --survey"))
     columns = _survey_columns(transcripts, survey)
+    if transcripts.suffix.lower() == ".parquet":
+        _pyarrow_for(transcripts)
     engine = _choices([engine], ("local", "dask"), "--engine")[0]
     if scheduler is not None and engine != "dask":
         _fail(ValueError("--scheduler needs --engine dask"))

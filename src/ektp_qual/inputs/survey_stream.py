@@ -1,4 +1,5 @@
-"""A survey too big for memory, read in chunks of whole respondents (see ``SurveyChunks``).
+"""A survey too big for memory, read in chunks of whole respondents (see ``SurveyChunks``);
+a CSV as ``read_survey`` reads it, or a Parquet file with the same columns.
 
 ``read_survey`` holds every answer at once. Here the file is read twice, line by line: a
 first pass notes the last row of each respondent (and the names to mask), a second
@@ -30,12 +31,14 @@ from .survey import (
     _survey_options,
     _survey_row,
     _survey_transcript,
+    read_survey,
 )
 
 #: Answers per chunk: enough for the coder's batches and the workers, a few MB of text.
 ANSWERS_PER_CHUNK = 20_000
 
 _SNIFF = 64 * 1024  # characters read to find the separator from the header line
+_PARQUET_BATCH = 10_000  # rows of a Parquet survey read at a time
 
 
 @dataclass
@@ -62,6 +65,9 @@ class SurveyChunks:
 
     def _records(self):
         """(index, record, line) of every record after the header, and the header."""
+        if self.path.suffix.lower() == ".parquet":
+            yield from self._parquet_records()
+            return
         try:
             handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115
         except OSError as exc:
@@ -89,6 +95,25 @@ class SurveyChunks:
                     f"{reader.line_num}; save the file as UTF-8",
                     reader.line_num + 1,
                 ) from None
+
+    def _parquet_records(self):
+        """The rows of a Parquet file as text cells, read a batch at a time; a row counts
+        as a line, after the header's line 1 (so errors name row N as line N + 1)."""
+        parquet = _pyarrow_parquet()
+        try:
+            source = parquet.ParquetFile(self.path)
+            yield list(source.schema_arrow.names), 1
+            index = 0
+            for batch in source.iter_batches(batch_size=_PARQUET_BATCH):
+                cells = [
+                    ["" if v is None else str(v) for v in column.to_pylist()]
+                    for column in batch.columns
+                ]
+                for record in zip(*cells, strict=True):
+                    yield index, list(record), index + 2
+                    index += 1
+        except (OSError, ValueError) as exc:  # pyarrow's errors are one or the other
+            raise InputError(self.path, f"not a readable Parquet file: {exc}") from None
 
     def _columns(self, header: list[str], line: int):
         names = [cell.strip() for cell in header]
@@ -204,8 +229,30 @@ def survey_chunks(
     path = Path(path)
     options = _survey_options(path, informant, answer, question, role, default_role, attributes)
     stream = SurveyChunks(path, options, default_role, max(1, answers))
-    stream._separator, stream._skip = _sniff(path)
+    if path.suffix.lower() != ".parquet":
+        stream._separator, stream._skip = _sniff(path)
     return stream.scan()
+
+
+def read_survey_file(path: str | Path, **options) -> Corpus:
+    """A survey as one corpus: ``read_survey`` for a CSV, the chunks of a ``.parquet``
+    file joined (a Parquet survey needs the scale extra)."""
+    path = Path(path)
+    if path.suffix.lower() != ".parquet":
+        return read_survey(path, **options)
+    chunks = survey_chunks(path, **options)
+    transcripts = [t for chunk in chunks for t in chunk.transcripts]
+    return Corpus(transcripts, None, chunks.notices)
+
+
+def _pyarrow_parquet():
+    try:
+        import pyarrow.parquet
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            'a Parquet survey needs pyarrow, which is not installed: pip install "ektp-qual[scale]"'
+        ) from None
+    return pyarrow.parquet
 
 
 def _sniff(path: Path) -> tuple[str, int]:
