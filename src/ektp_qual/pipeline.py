@@ -390,6 +390,8 @@ def analyse_survey(
     """
     if engine not in ("local", "dask"):
         raise ValueError(f"engine: use 'local' or 'dask', not {engine!r}")
+    if not formats or set(formats) - {"csv", "parquet"}:
+        raise ValueError(f"formats: csv, parquet or both, not {', '.join(formats) or 'none'}")
     chunks = survey_chunks(
         path,
         informant=informant,
