@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pandas as pd
 
@@ -469,7 +470,7 @@ def analyse_survey(
             segments_by_code=pd.DataFrame(columns=parts["segments_by_code_columns"][0]),
         )
         conclusions = concl.verdicts(stances, book)
-        against = pd.concat(parts["deciding_quotes"], ignore_index=True)
+        against = _quotes_against(conclusions, parts["deciding_quotes"])
         overall = concl.overall_verdict(conclusions, book)
         concluded = Conclusion(
             conclusions=conclusions,
@@ -500,7 +501,24 @@ def analyse_survey(
     except BaseException:
         stream.discard()
         raise
+    finally:
+        for spool in parts.get("spool", []):
+            spool.cleanup()
     return analysis
+
+
+def _quotes_against(conclusions: pd.DataFrame, spooled: list[Path]) -> pd.DataFrame:
+    """The deciding quotes of every chunk, read back from disk, that go against their
+    criterion's verdict: all ``negative_evidence`` can list, and all kept in memory."""
+    against = {
+        r.criterion: {"met": "negative", "not met": "positive"}.get(r.verdict)
+        for r in conclusions.itertuples()
+    }
+    kept = []
+    for path in spooled:
+        quotes = pd.read_pickle(path)
+        kept.append(quotes[quotes["polarity"] == quotes["criterion"].map(against)])
+    return pd.concat(kept, ignore_index=True)
 
 
 def _roles_only(transcript: Transcript) -> Transcript:
@@ -547,13 +565,16 @@ def _survey_chunk(chunk, book, result, mask, personal_data, stream, parts) -> No
         parts.setdefault(f"{name}_columns", [list(table.columns)])
     rule = book.decision
     deciding = quotes if rule.roles is None else quotes[quotes["role"].isin(rule.roles)]
+    spool = parts.setdefault("spool", [TemporaryDirectory(prefix="ektp-qual-quotes-")])[0]
+    spooled = Path(spool.name) / f"{len(parts.get('stances', []))}.pkl"
+    deciding.to_pickle(spooled)  # on disk until the verdicts say which go against them
     best = quotes.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
     best = best.drop_duplicates(["criterion", "polarity", "informant"])
     for name, table in (
         ("stances", stances),
         ("informants", informants),
         ("quotes", best.groupby(["criterion", "polarity"]).head(_STREAM_QUOTES)),
-        ("deciding_quotes", deciding),
+        ("deciding_quotes", spooled),
         ("checklist", _with_attributes(disp.checklist_matrix(stances, quotes, book), informants)),
         ("evidence", streaming.evidence_part(full_codings, quotes)),
         ("summary", red.corpus_summary(chunk, segments, codings)),
