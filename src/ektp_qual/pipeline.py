@@ -434,8 +434,9 @@ def analyse_survey(
                 transcripts += [_roles_only(t) for t in chunk.transcripts]
         corpus = Corpus(transcripts, None, chunks.notices)
         deciding_role_notices(corpus, book)
-        stances = pd.concat(parts["stances"], ignore_index=True)
-        quotes = pd.concat(parts["quotes"], ignore_index=True)
+        # each part dropped once joined: the chunks' copies would double the peak
+        stances = pd.concat(parts.pop("stances"), ignore_index=True)
+        quotes = pd.concat(parts.pop("quotes"), ignore_index=True)
         reduction = Reduction(
             corpus=corpus,
             codebook=book,
@@ -443,7 +444,7 @@ def analyse_survey(
             codings=pd.DataFrame(columns=parts["codings_columns"][0]),
             stances=stances,
             quotes=quotes,
-            informants=pd.concat(parts["informants"], ignore_index=True),
+            informants=pd.concat(parts.pop("informants"), ignore_index=True),
             notices=shared_notices(
                 [
                     *chunks.notices,
@@ -458,7 +459,7 @@ def analyse_survey(
             masker=mask,
             unmatched_phrases=0 if unmatched is None else len(unmatched),
         )
-        checklist = pd.concat(parts["checklist"], ignore_index=True)
+        checklist = pd.concat(parts.pop("checklist"), ignore_index=True)
         role_order = {r: i for i, r in enumerate(dict.fromkeys(checklist["role"]))}
         checklist = checklist.sort_values(
             "role", key=lambda s: s.map(role_order), kind="stable"
@@ -466,7 +467,7 @@ def analyse_survey(
         shown = Display(
             checklist_matrix=checklist,
             role_matrix=disp.role_ordered_matrix(stances, book),
-            evidence=streaming.evidence_of_parts(parts["evidence"], book),
+            evidence=streaming.evidence_of_parts(parts.pop("evidence"), book),
             segments_by_code=pd.DataFrame(columns=parts["segments_by_code_columns"][0]),
         )
         conclusions = concl.verdicts(stances, book)
