@@ -48,7 +48,7 @@ PIPELINE_STEPS = (
     "read transcripts and codebook",
     "code and reduce",
     "display and conclude",
-    "write CSV tables",
+    "write the tables",
 )
 
 # A sentence ends at . ! ? or an ellipsis, possibly followed by a closing quote or bracket.
@@ -212,26 +212,33 @@ def child_floor(corpus: Path) -> dict[str, object]:
     }
 
 
-def child_pipeline(corpus: Path, out: Path) -> dict[str, object]:
-    """The whole ``code`` pipeline from files on disk to CSV tables on disk.
+def child_pipeline(corpus: Path, out: Path, jobs: int = 1, fmt: str = "csv") -> dict[str, object]:
+    """The whole ``code`` pipeline from files on disk to tables on disk (CSV, or Parquet
+    with ``fmt``), coding in ``jobs`` processes.
 
     The steps are the public calls ``analyse`` makes, timed one by one.
     """
     _import_everything()
     import ektp_qual
+    from ektp_qual.outputs.export import export_files, write_files
 
+    if fmt == "parquet":
+        importlib.import_module("pyarrow.parquet")
     codebook = ektp_qual.sample_codebook()
     marks = [time.perf_counter()]
     transcripts, book, _ = ektp_qual.load(corpus, codebook)
     marks.append(time.perf_counter())
-    reduction = ektp_qual.reduce(transcripts, book)
+    reduction = ektp_qual.reduce(transcripts, book, jobs=jobs)
     marks.append(time.perf_counter())
     result = ektp_qual.Analysis(
         reduction, ektp_qual.display(reduction), ektp_qual.conclude(reduction)
     )
     tables = result.tables()
     marks.append(time.perf_counter())
-    ektp_qual.write_tables(tables, out)
+    if fmt == "csv":
+        ektp_qual.write_tables(tables, out)
+    else:
+        write_files(export_files(result, [fmt]), out)
     marks.append(time.perf_counter())
     steps = dict(zip(PIPELINE_STEPS, (b - a for a, b in pairwise(marks)), strict=True))
     return {
@@ -241,15 +248,18 @@ def child_pipeline(corpus: Path, out: Path) -> dict[str, object]:
         "segments": len(result.reduction.segments),
         "codings": len(result.reduction.codings),
         "tables": len(tables),
-        "csv_bytes": sum(path.stat().st_size for path in out.glob("*.csv")),
+        "csv_bytes": sum(path.stat().st_size for path in out.glob(f"*.{fmt}")),
         "peak_rss_bytes": _peak_rss_bytes(),
     }
 
 
-def run_child(kind: str, corpus: Path, out: Path) -> dict[str, object]:
+def run_child(
+    kind: str, corpus: Path, out: Path, jobs: int = 1, fmt: str = "csv"
+) -> dict[str, object]:
     """Run one measurement in a fresh interpreter; its last stdout line is the result."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
-    command += ["--corpus", str(corpus), "--out", str(out)]
+    command += ["--corpus", str(corpus), "--out", str(out), "--jobs", str(jobs)]
+    command += ["--format", fmt]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not done.stdout.strip():
         raise RuntimeError(f"the {kind} subprocess failed ({done.returncode}):\n{done.stderr}")
@@ -353,6 +363,25 @@ def report_rows(
     ]
 
 
+def scaled_rows(floor: dict, pipeline: dict, scaled: dict) -> list[Row]:
+    """The goals of the issue on scale: coding on one core, and the pipeline on two
+    cores with Parquet, as ratios to the single-core floor."""
+    step = "code and reduce"
+    one, two = pipeline["steps"][step], scaled["steps"][step]
+    coding = one / floor["seconds"]
+    whole = scaled["seconds"] / floor["seconds"]
+    return [
+        Row("code and reduce, one core / floor", coding, "x", "<= 2.0x", coding <= 2.0),
+        Row("pipeline, --jobs 2 + Parquet", scaled["seconds"], "s"),
+        Row("  code and reduce, --jobs 2", two, "s"),
+        Row("  write Parquet tables", scaled["steps"][PIPELINE_STEPS[-1]], "s"),
+        Row("  Parquet written", scaled["csv_bytes"] / 1e6, "MB"),
+        Row("pipeline --jobs 2 + Parquet / floor", whole, "x", "<= 2.0x", whole <= 2.0),
+        Row("code and reduce, --jobs 1 / --jobs 2", one / two, "x", ">= 1.7x", one / two >= 1.7),
+        Row("peak memory, --jobs 2 (parent)", scaled["peak_rss_bytes"] / 1e6, "MB"),
+    ]
+
+
 def print_report(rows: list[Row]) -> None:
     table = [("measure", "value", "goal", "met")]
     for row in rows:
@@ -410,6 +439,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--child", choices=("floor", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--format", default="csv", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.words = QUICK_WORDS
@@ -428,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child_floor(args.corpus)))
         return 0
     if args.child == "pipeline":
-        print(json.dumps(child_pipeline(args.corpus, args.out)))
+        print(json.dumps(child_pipeline(args.corpus, args.out, args.jobs, args.format)))
         return 0
 
     work = Path(tempfile.mkdtemp(prefix="ektp-qual-bench-"))
@@ -443,6 +474,11 @@ def main(argv: list[str] | None = None) -> int:
         _log("measuring the pipeline (analyse + write_tables) in a subprocess")
         pipeline = best_of(
             args.repeat, lambda i: run_child("pipeline", corpus_dir, work / f"tables-{i}")
+        )
+        _log("measuring the pipeline with --jobs 2 and Parquet tables in a subprocess")
+        scaled = best_of(
+            args.repeat,
+            lambda i: run_child("pipeline", corpus_dir, work / f"parquet-{i}", 2, "parquet"),
         )
         script = _console_script()
         if script is None:
@@ -462,7 +498,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    rows = report_rows(corpus, floor, pipeline, help_s, code_s)
+    rows = report_rows(corpus, floor, pipeline, help_s, code_s) + scaled_rows(
+        floor, pipeline, scaled
+    )
     all_met = all(row.met for row in rows if row.met is not None)
     print_report(rows)
     print(f"\nall goals met: {'yes' if all_met else 'no'}")
@@ -472,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
             "corpus": asdict(corpus),
             "floor": floor,
             "pipeline": pipeline,
+            "pipeline_jobs2_parquet": scaled,
             "cli": {"help_seconds": help_s, "code_sample_seconds": code_s},
             "report": [asdict(row) for row in rows],
             "all_goals_met": all_met,

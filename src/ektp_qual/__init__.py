@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "analyse": "pipeline",
+    "analyse_survey": "pipeline",
     "reduce": "pipeline",
     "display": "pipeline",
     "conclude": "pipeline",
@@ -66,6 +67,7 @@ __all__ = [
     "__version__",
     "agree",
     "analyse",
+    "analyse_survey",
     "check_examples",
     "code_corpus",
     "conclude",
@@ -116,6 +118,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
     from .pipeline import (
         agree,
         analyse,
+        analyse_survey,
         conclude,
         conclusion_drawing,
         data_display,

@@ -115,9 +115,33 @@ def conceptually_clustered_matrix(
     researcher added in review ("learned coder" for one ``code --learn`` added); its quote
     is the strongest sentence.
     """
-    columns = ["criterion", "polarity", "theme", "segments", "informants", "who", "quote"]
     if codings.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=EVIDENCE_MATRIX_COLUMNS)
+    table = themed_codings(codings, quotes)
+    grouped = table.groupby(["criterion", "polarity", "theme"], sort=False).agg(
+        segments=("segment_id", "nunique"),
+        informants=("informant", "nunique"),
+        who=("informant", lambda s: ", ".join(sorted(set(s)))),
+        quote=("tagged", "first"),
+    )
+    return ordered_evidence(grouped.reset_index(), codebook)
+
+
+#: The columns of the conceptually clustered matrix (``evidence.csv``).
+EVIDENCE_MATRIX_COLUMNS = [
+    "criterion",
+    "polarity",
+    "theme",
+    "segments",
+    "informants",
+    "who",
+    "quote",
+]
+
+
+def themed_codings(codings: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Each coding with its theme, its quote's strength and its tagged text, strongest
+    first: the rows the evidence matrix groups (a streamed survey groups them by chunk)."""
     strength = quotes[["segment_id", "criterion", "polarity", "strength"]]
     table = codings.assign(
         theme=codings["phrase"]
@@ -127,13 +151,12 @@ def conceptually_clustered_matrix(
     ).merge(strength, on=["segment_id", "criterion", "polarity"], how="left")
     table = table.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
     table["tagged"] = table["informant"] + ": " + table["text"]
-    grouped = table.groupby(["criterion", "polarity", "theme"], sort=False).agg(
-        segments=("segment_id", "nunique"),
-        informants=("informant", "nunique"),
-        who=("informant", lambda s: ", ".join(sorted(set(s)))),
-        quote=("tagged", "first"),
-    )
-    out = grouped.reset_index()
+    return table
+
+
+def ordered_evidence(out: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """The evidence matrix in the codebook's order, the most widely held themes first."""
+    columns = EVIDENCE_MATRIX_COLUMNS
     order = {cid: i for i, cid in enumerate(codebook.criterion_ids)}
     out = out.sort_values(
         ["criterion", "polarity", "informants", "segments", "theme"],

@@ -107,8 +107,8 @@ FormatOpt = Annotated[
         "-F",
         help="Also write this format: xlsx (one workbook), qdpx (REFI-QDA project for "
         "NVivo, ATLAS.ti, MAXQDA, QualCoder), qdc (REFI-QDA codebook), taguette "
-        "(codebook.csv, the codebook as Taguette imports it), csv. Repeatable, "
-        "or comma-separated.",
+        "(codebook.csv, the codebook as Taguette imports it), csv, parquet (every "
+        "table as <table>.parquet; needs the scale extra). Repeatable, or comma-separated.",
     ),
 ]
 
@@ -169,6 +169,52 @@ CsvOpt = Annotated[
         help="safe (default): a text cell that a spreadsheet would run as a formula (it "
         "begins with =, +, -, @) gets a leading ' and quotes; raw: the text as it is, for "
         "R and pandas. Review files are always safe.",
+    ),
+]
+
+
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Code in up to N processes (default: every core; 1: one process). A corpus "
+        "too small to gain is coded in one; the tables are the same either way.",
+    ),
+]
+
+
+Stream = Annotated[
+    bool,
+    typer.Option(
+        "--stream",
+        help="Read a survey (--survey) in chunks and write its per-sentence tables as "
+        "they are coded, so memory stays flat however many answers it has. No review "
+        "file is applied; the tables are CSV (and Parquet with --format parquet).",
+    ),
+]
+
+
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="local|dask",
+        help="With --stream: local (worker processes on this machine, see --jobs) or dask "
+        "(a Dask cluster: a local one of --jobs workers, or the one at --scheduler; needs "
+        "the scale extra).",
+    ),
+]
+
+
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: the address of a running Dask scheduler, such as "
+        "tcp://10.0.0.5:8786. Default: a local cluster.",
     ),
 ]
 
@@ -365,7 +411,15 @@ def _formats(values: list[str] | None) -> list[str]:
     """Formats from repeated or comma-separated --format values, checked."""
     from ..outputs.export import EXPORT_FORMATS
 
-    return _choices(values, tuple(EXPORT_FORMATS), "--format", "format")
+    chosen = _choices(values, tuple(EXPORT_FORMATS), "--format", "format")
+    if "parquet" in chosen:
+        from ..outputs.parquet import SCALE_EXTRA, pyarrow_installed
+
+        if not pyarrow_installed():
+            _fail(
+                ValueError(f"--format parquet needs pyarrow, which is not installed: {SCALE_EXTRA}")
+            )
+    return chosen
 
 
 def _analyse_for(
@@ -383,6 +437,7 @@ def _analyse_for(
     verify=None,
     learn: bool = False,
     learn_threshold: float | None = None,
+    jobs: int | None = None,
 ):
     """Check the output folder, then run the whole analysis and print its input warnings.
 
@@ -404,6 +459,7 @@ def _analyse_for(
         personal_data=personal,
         verify=verify if verify is not None else False,
         **_learning(learn, learn_threshold),
+        jobs=jobs,
     )
     render.notices(render.make_console(stderr=True), result.reduction.notices)
     return result
@@ -458,9 +514,10 @@ _SURVEY_KEYS = {
 
 
 def _corpus(transcripts: Path | None, survey: list[str] | None):
-    """The transcripts option as given, or the survey CSV it names read as a corpus."""
+    """The transcripts option as given, or the survey (CSV or Parquet) it names read as a
+    corpus."""
     if not survey:
-        if transcripts is not None and transcripts.suffix.lower() == ".csv":
+        if transcripts is not None and transcripts.suffix.lower() in (".csv", ".parquet"):
             _fail(
                 ValueError(
                     f"{transcripts}: a CSV of survey answers needs --survey options naming its "
@@ -468,6 +525,24 @@ def _corpus(transcripts: Path | None, survey: list[str] | None):
                 )
             )
         return transcripts
+    from ..inputs.survey_stream import read_survey_file
+
+    columns = _survey_columns(transcripts, survey)
+    if transcripts.suffix.lower() == ".parquet":
+        _pyarrow_for(transcripts)
+    return _run(read_survey_file, transcripts, **columns)
+
+
+def _pyarrow_for(path: Path) -> None:
+    """A Parquet survey without pyarrow: one line saying what to install."""
+    from ..outputs.parquet import SCALE_EXTRA, pyarrow_installed
+
+    if not pyarrow_installed():
+        _fail(ValueError(f"{path}: a Parquet survey needs pyarrow: {SCALE_EXTRA}"))
+
+
+def _survey_columns(transcripts: Path | None, survey: list[str]) -> dict[str, object]:
+    """The --survey options as ``read_survey``'s keyword arguments, checked."""
     if transcripts is None:
         _fail(ValueError("--survey needs --transcripts ANSWERS.csv"))
     options: dict[str, object] = {}
@@ -488,9 +563,60 @@ def _corpus(transcripts: Path | None, survey: list[str] | None):
     for required in ("informant", "answer"):
         if required not in options:
             _fail(ValueError(f"--survey needs {required}=COLUMN"))
-    from ..inputs.survey import read_survey
+    return options
 
-    return _run(read_survey, transcripts, **options)
+
+def _stream_survey(
+    out: Path,
+    transcripts,
+    survey,
+    codebook,
+    findings,
+    personal,
+    jobs,
+    safe,
+    formats,
+    engine: str = "local",
+    scheduler: str | None = None,
+):
+    """A survey coded chunk by chunk, its tables written into ``out`` as it goes."""
+    from ..outputs import render
+    from ..pipeline import analyse_survey
+
+    if not survey:
+        _fail(ValueError("--stream reads a survey: give --transcripts ANSWERS.csv and --survey"))
+    columns = _survey_columns(transcripts, survey)
+    if transcripts.suffix.lower() == ".parquet":
+        _pyarrow_for(transcripts)
+    engine = _choices([engine], ("local", "dask"), "--engine")[0]
+    if scheduler is not None and engine != "dask":
+        _fail(ValueError("--scheduler needs --engine dask"))
+    if engine == "dask":
+        from ..coding.cluster import SCALE_EXTRA, dask_installed
+
+        if not dask_installed():
+            _fail(ValueError(f"--engine dask needs dask.distributed: {SCALE_EXTRA}"))
+    _check_folder(out, [], "code")
+    try:
+        result = _run(
+            analyse_survey,
+            transcripts,
+            codebook,
+            findings,
+            out=out,
+            personal_data=personal,
+            jobs=jobs,
+            safe_csv=safe,
+            formats=tuple(formats),
+            engine=engine,
+            scheduler=scheduler,
+            command="code",
+            **columns,
+        )
+    except OSError as error:
+        _fail(OSError(f"{out}: cannot write the files: {error.strerror or error}"))
+    render.notices(render.make_console(stderr=True), result.reduction.notices)
+    return result
 
 
 def _review_file(review: Path | None, no_review: bool) -> Path | None:
@@ -533,6 +659,7 @@ def _reduce_for(
     personal: bool = False,
     learn: bool = False,
     learn_threshold: float | None = None,
+    jobs: int | None = None,
 ):
     """Data reduction with the review file applied, as the looking commands need it."""
     from ..pipeline import data_reduction as reduce_step
@@ -544,6 +671,7 @@ def _reduce_for(
         review=_review_file(review, no_review),
         personal_data=personal,
         **_learning(learn, learn_threshold),
+        jobs=jobs,
     )
 
 

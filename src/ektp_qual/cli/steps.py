@@ -17,8 +17,10 @@ from .common import (
     CodebookOpt,
     CsvOpt,
     DropOpt,
+    EngineOpt,
     FindingsOpt,
     FormatOpt,
+    Jobs,
     Learn,
     LearnThreshold,
     NoReview,
@@ -26,7 +28,9 @@ from .common import (
     Personal,
     Quiet,
     ReviewOpt,
+    SchedulerOpt,
     SeedOpt,
+    Stream,
     SurveyOpt,
     Transcripts,
     VerifyOpt,
@@ -35,11 +39,13 @@ from .common import (
     _check_out,
     _corpus,
     _export,
+    _fail,
     _formats,
     _offsets,
     _reduce_for,
     _run,
     _safe_csv,
+    _stream_survey,
     _tables_to_write,
     _verification,
     _write,
@@ -70,6 +76,10 @@ def code(
     bootstrap: BootstrapOpt = 1000,
     ablation: AblationOpt = 20,
     drop: DropOpt = 0.2,
+    jobs: Jobs = None,
+    stream: Stream = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Run the whole pipeline: code, reduce, display, conclude, and write the tables.
 
@@ -86,6 +96,28 @@ def code(
 
       ektp-qual code --verify             # and how sure each verdict is
     """
+    if stream and (verify or learn):
+        _fail(ValueError("--stream codes without --verify or --learn: leave them out"))
+    if stream:
+        _code_stream(
+            out,
+            transcripts,
+            survey,
+            codebook,
+            findings,
+            output_format,
+            csv,
+            review,
+            check,
+            quiet,
+            personal_data,
+            jobs,
+            engine,
+            scheduler,
+        )
+        return
+    if engine != "local" or scheduler is not None:
+        _fail(ValueError("--engine and --scheduler go with --stream (a survey read in chunks)"))
     transcripts = _corpus(transcripts, survey)
     from ..outputs import render
 
@@ -105,6 +137,7 @@ def code(
         verify=settings,
         learn=learn,
         learn_threshold=learn_threshold,
+        jobs=jobs,
     )
     console = render.make_console(quiet)
     render.reduction_summary(console, result.reduction)
@@ -117,6 +150,53 @@ def code(
     if result.verification is not None:
         render.verification(console, result.verification, result.codebook)
     _export(result, formats, out, console, "code", safe)
+    _check_findings(result.conclusion, check)
+
+
+def _code_stream(
+    out,
+    transcripts,
+    survey,
+    codebook,
+    findings,
+    output_format,
+    csv,
+    review,
+    check,
+    quiet,
+    personal_data,
+    jobs,
+    engine,
+    scheduler,
+) -> None:
+    """``code --stream``: the survey coded chunk by chunk, the tables written as it goes."""
+    from ..outputs import render
+
+    if review is not None:
+        _fail(ValueError("--stream applies no review file: leave out --review"))
+    formats = ["csv", *_formats(output_format)]
+    if [f for f in formats if f not in ("csv", "parquet")]:
+        _fail(ValueError("--stream writes CSV and Parquet tables only: --format parquet"))
+    result = _stream_survey(
+        out,
+        transcripts,
+        survey,
+        codebook,
+        findings,
+        personal_data,
+        jobs,
+        _safe_csv(csv),
+        formats,
+        engine,
+        scheduler,
+    )
+    console = render.make_console(quiet)
+    render.reduction_summary(console, result.reduction)
+    render.role_matrix(console, result.display, result.codebook)
+    render.strongest_quotes(console, result.reduction, result.codebook)
+    render.triangulation(console, result.conclusion, result.codebook)
+    render.conclusions(console, result.conclusion, result.codebook)
+    render.hanging(console, f"Wrote the tables to {render.where(str(out))}/.")
     _check_findings(result.conclusion, check)
 
 
@@ -138,6 +218,7 @@ def export(
     offsets: OffsetsOpt = "codepoints",
     quiet: Quiet = False,
     personal_data: Personal = False,
+    jobs: Jobs = None,
 ) -> None:
     """Export the analysis for Excel or another QDA tool, without printing the displays.
 
@@ -173,6 +254,7 @@ def export(
         command="export",
         learn=learn,
         learn_threshold=learn_threshold,
+        jobs=jobs,
     )
     _export(result, formats, out, render.make_console(quiet), "export", safe, offsets)
 
@@ -195,6 +277,7 @@ def reduce(
     learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    jobs: Jobs = None,
 ) -> None:
     """Step 1, data reduction: code the transcripts and reduce them to stances.
 
@@ -207,7 +290,7 @@ def reduce(
     safe = _safe_csv(csv)
     _check_out(out, REDUCTION_TABLES, "reduce")
     result = _reduce_for(
-        transcripts, codebook, review, no_review, personal_data, learn, learn_threshold
+        transcripts, codebook, review, no_review, personal_data, learn, learn_threshold, jobs
     )
     console = render.make_console(quiet)
     render.notices(render.make_console(stderr=True), result.notices)
@@ -232,6 +315,7 @@ def display(
     learn_threshold: LearnThreshold = None,
     quiet: Quiet = False,
     personal_data: Personal = False,
+    jobs: Jobs = None,
 ) -> None:
     """Step 2, data display: the checklist, role-ordered and evidence matrices.
 
@@ -245,7 +329,7 @@ def display(
     safe = _safe_csv(csv)
     _check_out(out, DISPLAY_TABLES, "display")
     reduction = _reduce_for(
-        transcripts, codebook, review, no_review, personal_data, learn, learn_threshold
+        transcripts, codebook, review, no_review, personal_data, learn, learn_threshold, jobs
     )
     result = display_step(reduction)
     console = render.make_console(quiet)
@@ -284,6 +368,7 @@ def conclude(
     bootstrap: BootstrapOpt = 1000,
     ablation: AblationOpt = 20,
     drop: DropOpt = 0.2,
+    jobs: Jobs = None,
 ) -> None:
     """Step 3, conclusion drawing and verification: verdicts and their checks.
 
@@ -309,7 +394,9 @@ def conclude(
     names = CONCLUSION_TABLES + (VERIFICATION_TABLES if settings is not None else ())
     _check_out(out, _tables_to_write(names, transcripts, codebook, findings), "conclude")
     corpus, book, expected = _run(load, transcripts, codebook, findings)
-    reduction = _reduce_for(corpus, book, review, no_review, personal_data, learn, learn_threshold)
+    reduction = _reduce_for(
+        corpus, book, review, no_review, personal_data, learn, learn_threshold, jobs
+    )
     result = _run(conclude_step, reduction, expected)
     checked = None if settings is None else _run(verify_step, reduction, settings)
     console = render.make_console(quiet)

@@ -48,6 +48,17 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _sha256_of(data: bytes | Path) -> str:
+    """The checksum of the data, or of a staged file's content, read in blocks."""
+    if not isinstance(data, Path):
+        return _sha256(data)
+    digest = hashlib.sha256()
+    with open(data, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def csv_bytes(table: pd.DataFrame, *, safe: bool = True) -> bytes:
     """UTF-8 CSV without index or BOM; pandas, R and spreadsheets read it as is.
 
@@ -199,7 +210,7 @@ def _current_sha(path: Path) -> str | None:
 
 
 def write_run(
-    files: dict[str, bytes], folder: str | Path, command: str, *, prune: bool = True
+    files: dict[str, bytes | Path], folder: str | Path, command: str, *, prune: bool = True
 ) -> Run:
     """Write the files of one run of ``command`` into ``folder`` as one set.
 
@@ -212,7 +223,8 @@ def write_run(
     manifest records the run as pending (the files to put in place, with their checksums,
     and the files to remove), then the renames happen, then the manifest records the
     run as done. A run stopped between the two manifests is finished by the next one
-    (see ``recover``).
+    (see ``recover``). A file given as a ``Path`` is already staged in the folder (a table
+    written as it was produced, see ``outputs.stream``).
     """
     folder = Path(folder)
     check_writable(folder, files, command)
@@ -234,13 +246,13 @@ def write_run(
     staged: dict[str, Path] = {}
     try:
         for name, data in files.items():
-            staged[name] = _stage(folder, data)
+            staged[name] = data if isinstance(data, Path) else _stage(folder, data)
         record["pending"] = {
             "command": command,
             "run": result.run,
             "written": now.isoformat(timespec="seconds"),
             "write": {
-                name: {"sha256": _sha256(data), "staged": staged[name].name}
+                name: {"sha256": _sha256_of(data), "staged": staged[name].name}
                 for name, data in files.items()
             },
             "remove": stale,
@@ -330,6 +342,9 @@ def recover(folder: str | Path) -> list[str]:
     return done
 
 
+#: Staged files this process is still writing, chunk by chunk (``outputs.stream``): not
+#: left over, though their process is this one.
+STREAMING: set[str] = set()
 _STAGED = re.compile(r"\.ektp-qual-(\d+)-[^/]*\.tmp")
 #: A temporary file this old is abandoned, whatever process has its number now.
 _ABANDONED_AFTER = 24 * 3600
@@ -346,7 +361,7 @@ def _abandoned(path: Path) -> bool:
             return True
     pid = int(match.group(1))
     if pid == os.getpid():
-        return True
+        return path.name not in STREAMING
     if os.name != "posix":
         return False
     try:
@@ -443,6 +458,7 @@ EXPORT_FORMATS = {
     "qdpx": "project.qdpx",
     "qdc": "codebook.qdc",
     "taguette": "codebook.csv",
+    "parquet": "<table>.parquet",
 }
 
 
@@ -464,6 +480,15 @@ def export_files(
             files.update(
                 {
                     f"{name}.csv": csv_bytes(table, safe=safe_csv)
+                    for name, table in analysis.tables().items()
+                }
+            )
+        elif fmt == "parquet":
+            from .parquet import parquet_bytes
+
+            files.update(
+                {
+                    f"{name}.parquet": parquet_bytes(table)
                     for name, table in analysis.tables().items()
                 }
             )
@@ -492,8 +517,8 @@ def export_names(analysis_tables: Iterable[str], formats: Iterable[str]) -> list
     """The file names the formats will write, to check the folder before any work."""
     names: list[str] = []
     for fmt in formats:
-        if fmt == "csv":
-            names += [f"{name}.csv" for name in analysis_tables]
+        if fmt in ("csv", "parquet"):
+            names += [f"{name}.{fmt}" for name in analysis_tables]
         else:
             names.append(EXPORT_FORMATS[fmt])
     return names

@@ -1,0 +1,66 @@
+"""Reduction and display of a corpus coded in chunks of whole informants.
+
+A chunk holds every sentence of its informants, so each informant's counts, stance and
+strongest quotes come whole from one chunk; what spans chunks is summed (the corpus
+summary, the evidence matrix's counts) or chosen again among the chunks' best (the
+evidence matrix's quote). The results equal those of the whole corpus at once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..model import Codebook
+from .display import ordered_evidence, themed_codings
+from .reduction import SUMMARY_COLUMNS
+
+_THEME = ["criterion", "polarity", "theme"]
+
+
+def evidence_part(codings: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """A chunk's share of the evidence matrix: per theme its counts, its informants, and
+    its best quote with the strength and offset that rank it."""
+    if codings.empty:
+        return pd.DataFrame(columns=[*_THEME, "segments", "informants", "who", "quote"])
+    table = themed_codings(codings, quotes)
+    return (
+        table.groupby(_THEME, sort=False)
+        .agg(
+            segments=("segment_id", "nunique"),
+            informants=("informant", "nunique"),
+            who=("informant", lambda s: sorted(set(s))),
+            quote=("tagged", "first"),
+            strength=("strength", "first"),
+            start=("start", "first"),
+        )
+        .reset_index()
+    )
+
+
+def evidence_of_parts(parts: list[pd.DataFrame], codebook: Codebook) -> pd.DataFrame:
+    """The evidence matrix of the whole corpus from its chunks' parts.
+
+    Informants never span chunks, so segments and informants add up; the quote is the
+    strongest of the chunks' quotes, the earliest on a tie, as in one pass.
+    """
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return ordered_evidence(pd.DataFrame(columns=[*_THEME, "segments", "informants"]), codebook)
+    table = pd.concat(parts, ignore_index=True)
+    table = table.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
+    grouped = table.groupby(_THEME, sort=False).agg(
+        segments=("segments", "sum"),
+        informants=("informants", "sum"),
+        who=("who", lambda lists: ", ".join(sorted({w for names in lists for w in names}))),
+        quote=("quote", "first"),
+    )
+    return ordered_evidence(grouped.reset_index(), codebook)
+
+
+def summary_of_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The corpus summary of the whole corpus from its chunks' summaries (roles in order
+    of first appearance, then ``all``)."""
+    table = pd.concat(parts, ignore_index=True)
+    roles = list(dict.fromkeys(r for r in table["role"] if r != "all"))
+    summed = table.groupby("role", sort=False)[SUMMARY_COLUMNS[1:]].sum()
+    return summed.reindex([*roles, "all"]).reset_index()[SUMMARY_COLUMNS]

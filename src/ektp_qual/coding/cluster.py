@@ -1,0 +1,105 @@
+"""Coding on a Dask cluster: the batches ``CodingPool`` gives its workers, sent to the
+workers of a ``dask.distributed`` scheduler instead.
+
+Dask is an optional extra (``pip install "ektp-qual[scale]"``), imported only here.
+Without a scheduler address a local cluster of worker processes is started on this
+machine; with one, the work goes to that cluster, whose workers need ektp-qual (and the
+same version) installed. The codebook is sent to every worker once, and each worker
+thread builds its coder from it once and keeps it for every batch. Batches are whole
+transcripts, gathered back in corpus order, so the tables are the ones one process
+gives.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..model import Codebook, Corpus, Transcript
+from .coder import Coder, CodingResult
+from .parallel import _BATCHES_PER_WORKER, _batches, _joined, available_cores
+
+SCALE_EXTRA = 'pip install "ektp-qual[scale]"'
+
+_local = threading.local()  # each worker thread's coders, by codebook checksum
+
+
+def _distributed():
+    try:
+        import distributed
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            f"the dask engine needs dask.distributed, which is not installed: {SCALE_EXTRA}"
+        ) from None
+    return distributed
+
+
+def dask_installed() -> bool:
+    """Whether the dask engine can run, without importing dask."""
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
+class DaskPool:
+    """Code corpus after corpus on a Dask cluster (a context manager, like
+    ``CodingPool``): ``scheduler`` is an address such as ``tcp://10.0.0.5:8786``, or None
+    for a local cluster of ``workers`` processes."""
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        *,
+        processes: bool = True,
+    ) -> None:
+        self.codebook = codebook
+        self.scheduler = scheduler
+        self.workers = workers or available_cores()
+        self.processes = processes
+        self._client = None
+        self._cluster = None
+        self._book = None
+
+    def __enter__(self) -> DaskPool:
+        distributed = _distributed()
+        if self.scheduler is None:
+            self._cluster = distributed.LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=self.processes,
+                dashboard_address=None,
+            )
+            self._client = distributed.Client(self._cluster)
+        else:
+            self._client = distributed.Client(self.scheduler)
+        self._book = self._client.scatter(self.codebook, broadcast=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    def code(self, corpus: Corpus) -> CodingResult:
+        """The coding of ``corpus``, row for row the one a single coder gives."""
+        assert self._client is not None, "use DaskPool as a context manager"
+        workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        batches = list(_batches(corpus.transcripts, workers * _BATCHES_PER_WORKER))
+        futures = self._client.map(_code_batch, batches, book=self._book, pure=False)
+        return _joined(self._client.gather(futures), self.codebook)
+
+
+def _code_batch(transcripts: list[Transcript], book: Codebook) -> CodingResult:
+    """One batch, coded by this worker thread's coder (built on its first batch)."""
+    coders = getattr(_local, "coders", None)
+    if coders is None:
+        coders = _local.coders = {}
+    coder = coders.get(book.sha256)
+    if coder is None:
+        coder = coders[book.sha256] = Coder(book)
+    result = coder.code(Corpus(transcripts))
+    result.codebook = None  # the client has it
+    return result

@@ -1,0 +1,168 @@
+"""Coding on every core: batches of transcripts coded in worker processes.
+
+Each transcript is coded on its own (segment ids, sentence numbers and the question an
+answer follows are counted within it), so a corpus cut into batches of whole
+transcripts, coded apart and put back in order, gives the tables one process gives.
+The coder is built once per worker, never per batch. Starting workers costs about a
+second (a process, then the coder's spaCy pipeline and stemmer), so they are used only
+when each would code at least ``WORDS_PER_WORKER`` informant words.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pandas as pd
+
+from ..model import Codebook, Corpus, Transcript
+from .coder import Coder, CodingResult
+
+#: The least informant words worth a worker: a worker takes about 1.5 s to start and
+#: build its coder, and one process codes this many words in about as long; below it,
+#: a second process costs more than it saves (the survey benchmark measures both; see
+#: benchmarks/README.md).
+WORDS_PER_WORKER = 200_000
+
+#: Batches per worker: enough to even out transcripts of different lengths, few enough
+#: that sending each batch costs little.
+_BATCHES_PER_WORKER = 4
+
+_coder: Coder | None = None  # the coder of this worker process, built by _start
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def informant_words(corpus: Corpus) -> int:
+    """The words the coder reads: informant turns only (a quick count by spaces)."""
+    return sum(
+        len(turn.text.split())
+        for transcript in corpus.transcripts
+        for turn in transcript.turns
+        if not turn.is_interviewer
+    )
+
+
+def workers_for(corpus: Corpus, jobs: int | None) -> int:
+    """How many worker processes to code ``corpus`` with; 1 means in this process.
+
+    ``jobs`` is the most the researcher allows (None: every core). The rule: no more
+    workers than transcripts, and each must get ``WORDS_PER_WORKER`` words or more.
+    """
+    most = available_cores() if jobs is None else jobs
+    if most <= 1 or len(corpus.transcripts) < 2:
+        return 1
+    worth = informant_words(corpus) // WORDS_PER_WORKER
+    return max(1, min(most, worth, len(corpus.transcripts)))
+
+
+def code_with_jobs(corpus: Corpus, codebook: Codebook, jobs: int | None = 1) -> CodingResult:
+    """Code ``corpus``, in worker processes when it is big enough to gain (``workers_for``).
+
+    The result is the one ``Coder(codebook).code(corpus)`` gives, row for row.
+    """
+    workers = workers_for(corpus, jobs)
+    if workers == 1:
+        return Coder(codebook).code(corpus)
+    return code_in_workers(corpus, codebook, workers)
+
+
+def code_in_workers(corpus: Corpus, codebook: Codebook, workers: int) -> CodingResult:
+    """Code ``corpus`` in ``workers`` processes, whatever its size (for tests and
+    benchmarks; ``code_with_jobs`` decides when it pays)."""
+    with CodingPool(codebook, workers) as pool:
+        return pool.code(corpus)
+
+
+class CodingPool:
+    """Worker processes that each built the coder once, for corpus after corpus (the
+    chunks of a streamed survey); with one worker, this process codes.
+
+    Use it as a context manager, so that the workers end with it.
+    """
+
+    def __init__(self, codebook: Codebook, workers: int) -> None:
+        self.codebook = codebook
+        self.workers = workers
+        self._pool = None
+        self._coder: Coder | None = None
+
+    def __enter__(self) -> CodingPool:
+        if self.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork shares the loaded modules with the workers; elsewhere they import anew
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_start,
+                initargs=(self.codebook,),
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def code(self, corpus: Corpus) -> CodingResult:
+        """The coding of ``corpus``, row for row the one a single coder gives."""
+        if self._pool is None:
+            if self._coder is None:
+                self._coder = Coder(self.codebook)
+            return self._coder.code(corpus)
+        batches = list(_batches(corpus.transcripts, self.workers * _BATCHES_PER_WORKER))
+        return _joined(list(self._pool.map(_code_batch, batches)), self.codebook)
+
+
+def _batches(transcripts: list[Transcript], count: int) -> Iterator[list[Transcript]]:
+    """Runs of whole transcripts, in order, of about the same number of characters."""
+    total = sum(len(t.body) for t in transcripts) or 1
+    batch: list[Transcript] = []
+    size, done = 0, 0
+    for transcript in transcripts:
+        batch.append(transcript)
+        size += len(transcript.body)
+        if size >= total * (done + 1) / count:
+            yield batch
+            batch, done = [], done + 1
+    if batch:
+        yield batch
+
+
+def _start(codebook: Codebook) -> None:
+    """Build this worker's coder once, for every batch it will code."""
+    global _coder
+    _coder = Coder(codebook)
+
+
+def _code_batch(transcripts: list[Transcript]) -> CodingResult:
+    assert _coder is not None, "the worker's coder is built by _start"
+    result = _coder.code(Corpus(transcripts))
+    result.codebook = None  # the parent has it: not sent back with every batch
+    return result
+
+
+def _joined(results: list[CodingResult], codebook: Codebook) -> CodingResult:
+    """The batches' tables, one after another, as one coding of the whole corpus."""
+
+    def concat(name: str) -> pd.DataFrame:
+        tables = [getattr(result, name) for result in results]
+        # an empty batch table has no dtypes to give: it would turn numbers into objects
+        filled = [table for table in tables if len(table)] or tables[:1]
+        return pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
+
+    codings = concat("codings")
+    codings["negated"] = codings["negated"].astype(bool)
+    return CodingResult(
+        concat("segments"), codings, codebook, results[0].readings, concat("changes")
+    )

@@ -1,0 +1,269 @@
+"""A survey too big for memory, read in chunks of whole respondents (see ``SurveyChunks``);
+a CSV as ``read_survey`` reads it, or a Parquet file with the same columns.
+
+``read_survey`` holds every answer at once. Here the file is read twice, line by line: a
+first pass notes the last row of each respondent (and the names to mask), a second
+reads the rows and hands over each respondent once its last row is read, in order of
+first row, a chunk of about ``answers`` answers at a time. Each chunk is a ``Corpus``
+whose transcripts are exactly those ``read_survey`` builds, so the chunks coded one after
+another give the tables of the whole file. Memory holds one chunk, plus the respondents
+whose rows are still to come (few when a respondent's answers are near each other, as
+in every survey export) and one id per respondent.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Corpus, Notice, Transcript
+from ..model.errors import InputError
+from .survey import (
+    _NEWLINES,
+    _check_width,
+    _column,
+    _record_reader,
+    _Respondent,
+    _separator,
+    _survey_options,
+    _survey_row,
+    _survey_transcript,
+    read_survey,
+)
+
+#: Answers per chunk: enough for the coder's batches and the workers, a few MB of text.
+ANSWERS_PER_CHUNK = 20_000
+
+_SNIFF = 64 * 1024  # characters read to find the separator from the header line
+_PARQUET_BATCH = 10_000  # rows of a Parquet survey read at a time
+
+
+@dataclass
+class SurveyChunks:
+    """The survey at ``path`` as chunks of whole respondents; iterate to read them.
+
+    ``names`` (read in the first pass) are every respondent's name, for a masker that
+    knows the whole study; ``notices`` fill as the chunks are read.
+    """
+
+    path: Path
+    options: dict
+    default_role: str | None = None
+    answers: int = ANSWERS_PER_CHUNK
+    names: list[str] = field(default_factory=list)
+    respondents: int = 0
+    notices: list[Notice] = field(default_factory=list)
+    _last: dict[str, int] = field(default_factory=dict, repr=False)
+    _separator: str = ","
+    _skip: int = 0
+
+    def __iter__(self) -> Iterator[Corpus]:
+        return self._chunks()
+
+    def _records(self):
+        """(index, record, line) of every record after the header, and the header."""
+        if self.path.suffix.lower() == ".parquet":
+            yield from self._parquet_records()
+            return
+        try:
+            handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(self.path, f"cannot read survey: {exc.strerror}") from None
+        with handle:
+            reader = csv.reader(handle, delimiter=self._separator, strict=True)
+            read = _record_reader(reader, self.path)
+            try:
+                if self._skip:
+                    read()
+                got = read()
+                if got is None or not any(cell.strip() for cell in got[0]):
+                    raise InputError(
+                        self.path, "no header: the first line must name the columns", 1 + self._skip
+                    )
+                yield got
+                index = 0
+                while (got := read()) is not None:
+                    yield index, *got
+                    index += 1
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    self.path,
+                    f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}) after line "
+                    f"{reader.line_num}; save the file as UTF-8",
+                    reader.line_num + 1,
+                ) from None
+
+    def _parquet_records(self):
+        """The rows of a Parquet file as text cells, read a batch at a time; a row counts
+        as a line, after the header's line 1 (so errors name row N as line N + 1)."""
+        parquet = _pyarrow_parquet()
+        try:
+            source = parquet.ParquetFile(self.path)
+            yield list(source.schema_arrow.names), 1
+            index = 0
+            for batch in source.iter_batches(batch_size=_PARQUET_BATCH):
+                cells = [
+                    ["" if v is None else str(v) for v in column.to_pylist()]
+                    for column in batch.columns
+                ]
+                for record in zip(*cells, strict=True):
+                    yield index, list(record), index + 2
+                    index += 1
+        except (OSError, ValueError) as exc:  # pyarrow's errors are one or the other
+            raise InputError(self.path, f"not a readable Parquet file: {exc}") from None
+
+    def _columns(self, header: list[str], line: int):
+        names = [cell.strip() for cell in header]
+        columns = {
+            what: _column(name, names, what, self.path, line)
+            for what, name in self.options.items()
+            if what != "attributes"
+        }
+        attributes = {
+            name: _column(name, names, "attribute", self.path, line)
+            for name in self.options.get("attributes", [])
+        }
+        return names, columns, attributes
+
+    def scan(self) -> SurveyChunks:
+        """The first pass: each respondent's last record, and the names to mask."""
+        records = self._records()
+        header, line = next(records)
+        _, columns, attributes = self._columns(header, line)
+        who, name = columns["informant"], attributes.get("name")
+        names: set[str] = set()
+        for index, record, _ in records:
+            if len(record) > who:
+                self._last[record[who].strip()] = index
+            if name is not None and len(record) > name and record[name].strip():
+                names.add(record[name].strip())
+        self.names = sorted(names)
+        self.respondents = len(self._last)
+        return self
+
+    def _chunks(self) -> Iterator[Corpus]:
+        records = self._records()
+        header, line = next(records)
+        names, columns, attribute_columns = self._columns(header, line)
+        attributes = list(attribute_columns)
+        open_: dict[str, _Respondent] = {}
+        done: set[str] = set()
+        ready: list[Transcript] = []
+        answers, any_answer = 0, False
+        for index, record, line in records:
+            if not any(cell.strip() for cell in record):
+                continue
+            _check_width(record, len(header), self.path, line, self._separator)
+            cell_lines = [line]
+            for cell in record[:-1]:
+                cell_lines.append(cell_lines[-1] + len(_NEWLINES.findall(cell)))
+            informant = record[columns["informant"]].strip()
+            if informant in done:  # the first pass saw its last row: the file changed
+                raise InputError(self.path, "the file changed while it was read", line)
+            _survey_row(record, cell_lines, names, columns, attribute_columns, open_, self.path)
+            if self._last.get(informant) == index:
+                done.add(informant)
+            while open_ and next(iter(open_)) in done:
+                respondent = open_.pop(next(iter(open_)))
+                transcript = self._transcript(respondent, columns, attributes)
+                if transcript is not None:
+                    ready.append(transcript)
+                    answers += len(respondent.rows)
+            if answers >= self.answers:
+                any_answer = True
+                yield Corpus(ready, None, [])
+                ready, answers = [], 0
+        if open_:
+            raise InputError(self.path, "the file changed while it was read")
+        if ready or not any_answer:
+            if not ready:
+                raise InputError(self.path, "no answers: every answer cell is empty")
+            yield Corpus(ready, None, [])
+
+    def _transcript(self, respondent: _Respondent, columns, attributes) -> Transcript | None:
+        """The respondent's transcript as ``read_survey`` builds it; None without answers."""
+        if not respondent.rows:
+            self.notices.append(
+                Notice(
+                    str(self.path),
+                    respondent.first_line,
+                    f"informant {respondent.informant} has no answer: left out",
+                )
+            )
+            return None
+        default_role = self.default_role
+        if respondent.role is not None:
+            role = respondent.role[0]
+        elif default_role is not None:
+            role = str(default_role).strip()
+        else:
+            raise InputError(
+                self.path,
+                f"informant {respondent.informant!r} has no role: fill its role cell, "
+                "or give default_role=",
+                respondent.first_line,
+            )
+        return _survey_transcript(respondent, role, self.path, "question" in columns, attributes)
+
+
+def survey_chunks(
+    path: str | Path,
+    *,
+    informant: str,
+    answer: str,
+    question: str | None = None,
+    role: str | None = None,
+    default_role: str | None = None,
+    attributes: list[str] | None = None,
+    answers: int = ANSWERS_PER_CHUNK,
+) -> SurveyChunks:
+    """A survey CSV to read in chunks of about ``answers`` answers (whole respondents).
+
+    The options and the errors are ``read_survey``'s; the first pass (the columns, each
+    respondent's last row, the names) is done here, so a missing column is reported
+    before anything is coded.
+    """
+    path = Path(path)
+    options = _survey_options(path, informant, answer, question, role, default_role, attributes)
+    stream = SurveyChunks(path, options, default_role, max(1, answers))
+    if path.suffix.lower() != ".parquet":
+        stream._separator, stream._skip = _sniff(path)
+    return stream.scan()
+
+
+def read_survey_file(path: str | Path, **options) -> Corpus:
+    """A survey as one corpus: ``read_survey`` for a CSV, the chunks of a ``.parquet``
+    file joined (a Parquet survey needs the scale extra)."""
+    path = Path(path)
+    if path.suffix.lower() != ".parquet":
+        return read_survey(path, **options)
+    chunks = survey_chunks(path, **options)
+    transcripts = [t for chunk in chunks for t in chunk.transcripts]
+    return Corpus(transcripts, None, chunks.notices)
+
+
+def _pyarrow_parquet():
+    try:
+        import pyarrow.parquet
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            'a Parquet survey needs pyarrow, which is not installed: pip install "ektp-qual[scale]"'
+        ) from None
+    return pyarrow.parquet
+
+
+def _sniff(path: Path) -> tuple[str, int]:
+    """The separator (from Excel's ``sep=`` line or the header) and the lines to skip."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
+            head = handle.read(_SNIFF)
+    except OSError as exc:
+        raise InputError(path, f"cannot read survey: {exc.strerror}") from None
+    first = head.split("\n", 1)[0].strip("\r")
+    match = re.fullmatch(r"\s*sep=(.)\s*", first)
+    if match:
+        return match.group(1), 1
+    return _separator(head), 0

@@ -1,0 +1,91 @@
+"""The Dask engine (``code --stream --engine dask``, ``ektp_qual.coding.cluster``): a
+survey coded on a cluster of two workers gives the tables of the local run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import ektp_qual
+from ektp_qual.cli import app
+from ektp_qual.coding import cluster
+
+from .conftest import MINI_CODEBOOK
+from .test_stream_survey import OPTIONS, write_survey
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """Two workers in this process (threads): they start in a second, where worker
+    processes on this 2-core machine take several, and code with the same coder."""
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as local:
+        yield local.scheduler_address
+
+
+def test_a_cluster_of_two_workers_gives_the_local_tables(tmp_path: Path, scheduler: str):
+    path = write_survey(tmp_path / "answers.csv", 25)
+    ektp_qual.analyse_survey(path, out=tmp_path / "local", jobs=1, answers=20, **OPTIONS)
+    ektp_qual.analyse_survey(
+        path, out=tmp_path / "dask", engine="dask", scheduler=scheduler, answers=20, **OPTIONS
+    )
+    files = sorted(p.name for p in (tmp_path / "local").glob("*.csv"))
+    assert "segments.csv" in files
+    for name in files:
+        written = (tmp_path / "dask" / name).read_bytes()
+        assert written == (tmp_path / "local" / name).read_bytes(), name
+
+
+def test_each_worker_builds_its_coder_once(scheduler: str, monkeypatch):
+    book = ektp_qual.parse_codebook(MINI_CODEBOOK, "mini.yaml")  # no coder built for it yet
+    corpus = ektp_qual.load()[0]
+    built = []
+    coder = cluster.Coder
+
+    def counted(codebook):
+        built.append(codebook.id)
+        return coder(codebook)
+
+    monkeypatch.setattr(cluster, "Coder", counted)
+    with cluster.DaskPool(book, scheduler) as pool:
+        first = pool.code(corpus)
+        second = pool.code(corpus)
+    assert 1 <= len(built) <= 2  # one per worker thread, over 2 x 8 batches
+    assert first.codings.equals(second.codings)
+    assert first.segments.equals(ektp_qual.code_corpus(corpus, book).segments)
+
+
+def test_code_engine_dask_on_the_command_line(tmp_path: Path, scheduler: str):
+    path = write_survey(tmp_path / "answers.csv", 6)
+    survey = ["--survey=informant=id", "--survey=answer=jawaban", "--survey=role=kelompok"]
+    command = ["code", "-q", "-t", str(path), *survey, "--stream"]
+    runner = CliRunner()
+    local = runner.invoke(app, [*command, "-o", str(tmp_path / "local")])
+    assert local.exit_code == 0, local.output
+    on_dask = [*command, "--engine", "dask", "--scheduler", scheduler, "-o", str(tmp_path / "d")]
+    result = runner.invoke(app, on_dask)
+    assert result.exit_code == 0, result.output
+    for file in (tmp_path / "local").glob("*.csv"):
+        assert file.read_bytes() == (tmp_path / "d" / file.name).read_bytes(), file.name
+
+
+def test_engine_options_are_checked(tmp_path: Path, monkeypatch):
+    runner = CliRunner()
+    result = runner.invoke(app, ["code", "--engine", "dask", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--stream" in result.output
+    path = write_survey(tmp_path / "answers.csv", 2)
+    command = ["code", "-t", str(path), "--survey=informant=id", "--survey=answer=jawaban"]
+    command += ["--survey=role=kelompok", "--stream", "-o", str(tmp_path / "o")]
+    result = runner.invoke(app, [*command, "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert "--scheduler needs --engine dask" in result.output
+    monkeypatch.setattr(cluster, "dask_installed", lambda: False)
+    result = runner.invoke(app, [*command, "--engine", "dask"])
+    assert result.exit_code == 2
+    assert 'pip install "ektp-qual[scale]"' in result.output

@@ -1,0 +1,225 @@
+"""Surveys too big for memory (``code --stream``, ``ektp_qual.analyse_survey``): read in
+chunks of whole respondents, coded chunk by chunk, and the same tables as reading the
+whole file at once; the reader's errors stay the same, and nothing is half written."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import ektp_qual
+from ektp_qual.cli import app
+from ektp_qual.inputs.survey_stream import survey_chunks
+from ektp_qual.model.errors import InputError
+
+QUESTIONS = [
+    "Bagaimana sikap petugas saat melayani?",
+    "Apakah ada biaya atau pungutan dalam pembuatan e-KTP?",
+    "Bagaimana kecepatan proses perekaman?",
+]
+OPTIONS = {
+    "informant": "id",
+    "answer": "jawaban",
+    "question": "pertanyaan",
+    "role": "kelompok",
+    "attributes": ["kelurahan", "name"],
+}
+
+
+def _sample_sentences() -> list[str]:
+    corpus = ektp_qual.load()[0]
+    turns = [t.text for tr in corpus.transcripts for t in tr.turns if not t.is_interviewer]
+    return [" ".join(text.split()) for text in turns]  # one line each: lines are rows
+
+
+def write_survey(path: Path, respondents: int, seed: int = 0, together: bool = True) -> Path:
+    """Answers resampled from the sample's informant turns, three per respondent; the
+    first respondent's name turns up in a later respondent's answer."""
+    pick = random.Random(seed)
+    sentences = _sample_sentences()
+    rows = []
+    for r in range(respondents):
+        for q in QUESTIONS:
+            text = pick.choice(sentences) if r != respondents - 1 else "Ibu Sulastri ramah."
+            role = "petugas" if r % 5 == 0 else "masyarakat"
+            name = "Sulastri" if r == 0 else ""
+            rows.append([f"R{r:03d}", q, text, role, f"K{r % 3}", name])
+    if not together:
+        pick.shuffle(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "pertanyaan", "jawaban", "kelompok", "kelurahan", "name"])
+        writer.writerows(rows)
+    return path
+
+
+def test_chunks_hold_whole_respondents_in_the_order_read_survey_gives(tmp_path: Path):
+    path = write_survey(tmp_path / "answers.csv", 40)
+    whole = ektp_qual.read_survey(path, **OPTIONS)
+    chunks = list(survey_chunks(path, answers=10, **OPTIONS))
+    assert len(chunks) == 10  # 120 answers, 10 a chunk, 3 a respondent: 4 respondents a chunk
+    assert all(sum(len(t.turns) // 2 for t in c.transcripts) <= 12 for c in chunks)
+    assert [t for c in chunks for t in c.transcripts] == whole.transcripts
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["A", "B", "C", "D"]), st.sampled_from(["ramah", "", "x"])),
+        min_size=1,
+        max_size=25,
+    ),
+    answers=st.integers(1, 6),
+)
+def test_any_order_of_rows_gives_read_survey_transcripts(tmp_path_factory, rows, answers):
+    path = tmp_path_factory.mktemp("survey") / "s.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["id", "jawaban"], *rows])
+    options = {"informant": "id", "answer": "jawaban", "default_role": "m"}
+    try:
+        whole = ektp_qual.read_survey(path, **options)
+    except InputError as error:
+        with pytest.raises(InputError) as streamed:
+            list(survey_chunks(path, answers=answers, **options))
+        assert str(streamed.value) == str(error)
+        return
+    stream = survey_chunks(path, answers=answers, **options)
+    assert [t for c in stream for t in c.transcripts] == whole.transcripts
+    assert stream.notices == whole.notices
+
+
+@pytest.mark.parametrize("together", [True, False])
+def test_streamed_tables_are_the_whole_file_tables(tmp_path: Path, together: bool):
+    path = write_survey(tmp_path / "answers.csv", 30, together=together)
+    whole = ektp_qual.analyse(ektp_qual.read_survey(path, **OPTIONS), jobs=1)
+    ektp_qual.write_tables(whole.tables(), tmp_path / "whole")
+    streamed = ektp_qual.analyse_survey(path, out=tmp_path / "stream", answers=7, **OPTIONS)
+    names = sorted(p.name for p in (tmp_path / "whole").glob("*.csv"))
+    assert names == sorted(p.name for p in (tmp_path / "stream").glob("*.csv"))
+    assert {"segments.csv", "codings.csv", "segments_by_code.csv"} <= set(names)
+    for name in names:
+        written = (tmp_path / "stream" / name).read_bytes()
+        assert written == (tmp_path / "whole" / name).read_bytes(), name
+    assert "Sulastri" not in (tmp_path / "stream" / "segments.csv").read_text()
+    assert streamed.conclusion.conclusions.equals(whole.conclusion.conclusions)
+    assert streamed.reduction.summary.equals(whole.reduction.summary)
+    assert not list((tmp_path / "stream").glob(".ektp-qual-*.tmp"))
+
+
+def test_streamed_in_two_workers_gives_the_same_files(tmp_path: Path, monkeypatch):
+    from ektp_qual.coding import parallel
+
+    monkeypatch.setattr(parallel, "WORDS_PER_WORKER", 1)
+    path = write_survey(tmp_path / "answers.csv", 20)
+    ektp_qual.analyse_survey(path, out=tmp_path / "one", jobs=1, answers=20, **OPTIONS)
+    ektp_qual.analyse_survey(path, out=tmp_path / "two", jobs=2, answers=20, **OPTIONS)
+    for file in (tmp_path / "one").glob("*.csv"):
+        assert file.read_bytes() == (tmp_path / "two" / file.name).read_bytes(), file.name
+
+
+def test_a_bad_row_late_in_the_file_names_its_line_and_writes_nothing(tmp_path: Path):
+    path = write_survey(tmp_path / "answers.csv", 30)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[80] += ",extra,cells"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        ektp_qual.analyse_survey(path, out=tmp_path / "out", answers=5, **OPTIONS)
+    assert raised.value.line == 81
+    assert "cells but the header has 6" in str(raised.value)
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name != ".ektp-qual-manifest.json"]
+
+
+def test_a_missing_column_is_refused_before_any_coding(tmp_path: Path):
+    path = write_survey(tmp_path / "answers.csv", 3)
+    with pytest.raises(InputError, match=r"no answer column 'jawab'.*did you mean 'jawaban'"):
+        survey_chunks(path, informant="id", answer="jawab", default_role="m")
+
+
+def test_not_utf8_is_one_message(tmp_path: Path):
+    path = tmp_path / "answers.csv"
+    path.write_bytes(b"id,jawaban\nR1,ramah\nR2,caf\xe9\n")
+    with pytest.raises(InputError, match="not valid UTF-8"):
+        list(survey_chunks(path, informant="id", answer="jawaban", default_role="m"))
+
+
+def test_code_stream_writes_what_code_writes(tmp_path: Path):
+    path = write_survey(tmp_path / "answers.csv", 12)
+    survey = [
+        "--survey=informant=id",
+        "--survey=answer=jawaban",
+        "--survey=question=pertanyaan",
+        "--survey=role=kelompok",
+        "--survey=attribute=kelurahan",
+    ]
+    runner = CliRunner()
+    common = ["code", "-q", "--no-review", "-t", str(path), *survey]
+    plain = runner.invoke(app, [*common, "-o", str(tmp_path / "plain")])
+    assert plain.exit_code == 0, plain.output
+    streamed = runner.invoke(app, [*common, "--stream", "-o", str(tmp_path / "stream")])
+    assert streamed.exit_code == 0, streamed.output
+    for file in (tmp_path / "plain").glob("*.csv"):
+        assert file.read_bytes() == (tmp_path / "stream" / file.name).read_bytes(), file.name
+
+
+def test_code_stream_needs_a_survey(tmp_path: Path):
+    result = CliRunner().invoke(app, ["code", "--stream", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--stream reads a survey" in result.output
+
+
+# --- a survey as Parquet (the scale extra) ---------------------------------------------
+
+
+def test_a_parquet_survey_gives_the_csv_tables(tmp_path: Path):
+    import pandas as pd
+
+    path = write_survey(tmp_path / "answers.csv", 15)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.to_parquet(tmp_path / "answers.parquet")
+    from_csv = ektp_qual.read_survey(path, **OPTIONS)
+    streamed = survey_chunks(tmp_path / "answers.parquet", answers=8, **OPTIONS)
+    got = [t for chunk in streamed for t in chunk.transcripts]
+    assert [t.turns for t in got] == [t.turns for t in from_csv.transcripts]
+    assert [(t.informant, t.role, t.attributes, t.name) for t in got] == [
+        (t.informant, t.role, t.attributes, t.name) for t in from_csv.transcripts
+    ]
+    survey = [f"--survey={k}={v}" for k, v in OPTIONS.items() if k != "attributes"]
+    runner = CliRunner()
+    for name in ("answers.csv", "answers.parquet"):
+        command = ["code", "-q", "--no-review", "-t", str(tmp_path / name), *survey]
+        result = runner.invoke(app, [*command, "--stream", "-o", str(tmp_path / f"out-{name}")])
+        assert result.exit_code == 0, result.output
+    for file in (tmp_path / "out-answers.csv").glob("*.csv"):
+        other = tmp_path / "out-answers.parquet" / file.name
+        if file.name == "informants.csv":  # its source column names the file read
+            csv_side, parquet_side = pd.read_csv(file), pd.read_csv(other)
+            assert set(parquet_side.pop("source")) == {"answers.parquet"}
+            pd.testing.assert_frame_equal(csv_side.drop(columns="source"), parquet_side)
+        else:
+            assert file.read_bytes() == other.read_bytes(), file.name
+
+
+def test_a_parquet_survey_row_without_informant_names_its_row(tmp_path: Path):
+    import pandas as pd
+
+    rows = {"id": ["R1", "R2", None], "jawaban": ["Ramah.", "Cepat.", "Lambat."]}
+    pd.DataFrame(rows).to_parquet(tmp_path / "answers.parquet")
+    with pytest.raises(InputError) as raised:
+        ektp_qual.inputs.survey_stream.read_survey_file(
+            tmp_path / "answers.parquet", informant="id", answer="jawaban", default_role="m"
+        )
+    assert raised.value.line == 4  # the header is line 1, the third row line 4
+    assert "without an informant id" in str(raised.value)
+
+
+def test_a_file_that_is_not_parquet_is_one_message(tmp_path: Path):
+    path = tmp_path / "answers.parquet"
+    path.write_text("id,jawaban\nR1,ramah\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a readable Parquet file"):
+        survey_chunks(path, informant="id", answer="jawaban", default_role="m")
