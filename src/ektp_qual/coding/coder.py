@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import namedtuple
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,17 +45,29 @@ from .matching import Matching
 from .questions import Question, QuestionReading
 from .result import CHANGE_COLUMNS, CodingResult
 from .rules import MARKER_LISTS, MARKERS, SCOPE_TRANSPARENT, Rule
-from .segments import Occurrences, Tokens, paragraphs, unwrapped
+from .segments import Occurrences, Tokens, normal_form, paragraphs, unwrapped
 
 _BATCH = 1000
 #: The longest paragraph (and phrase) read, in characters. spaCy's default limit is a
 #: million; a paragraph longer than this is a transcript without paragraph breaks.
 MAX_PARAGRAPH = 5_000_000
+# How many distinct sentences' codings are kept at once, which bounds the memory they take.
+_SENTENCES_KEPT = 100_000
 
-# Rows are built by column name, so reordering a table's columns can never mislabel data.
-_SegmentRow = namedtuple("_SegmentRow", SEGMENT_COLUMNS)
-_CodingRow = namedtuple("_CodingRow", CODING_COLUMNS)
-_ChangeRow = namedtuple("_ChangeRow", CHANGE_COLUMNS)
+# What coding finds, field by field: tables are built from them by column name, so
+# reordering a table's columns can never mislabel data.
+_SEGMENT_FIELDS = ("unit", "segment_id", "sentence", "line", "start", "end", "text")
+_CODE_FIELDS = (
+    "criterion",
+    "polarity",
+    "method",
+    "phrase",
+    "phrases",
+    "negator",
+    "matched",
+    "rule",
+)
+_CHANGE_FIELDS = ("criterion", "polarity", "phrase", "change", "word")
 
 
 class Coder(Matching, QuestionReading, ContextReading):
@@ -119,10 +130,11 @@ class Coder(Matching, QuestionReading, ContextReading):
                     f"reads ({MAX_PARAGRAPH:,}); break the text into turns or paragraphs",
                     Occurrences(transcript).line(unit.offset),
                 )
-        segment_rows: list[_SegmentRow] = []
-        coding_rows: list[_CodingRow] = []
-        change_rows: list[_ChangeRow] = []
+        rows = _Rows()
         occurrences: dict[str, Occurrences] = {}
+        # What each distinct sentence matched and coded, by its text and tokens: a sentence
+        # said again ("Iya, Mas.", a stock phrase) is matched and read once.
+        read: dict[tuple, _Read] = {}
         for start in range(0, len(units), _BATCH):
             batch = units[start : start + _BATCH]
             texts = [unwrapped(unit.text) for unit in batch]
@@ -131,9 +143,8 @@ class Coder(Matching, QuestionReading, ContextReading):
                 for doc, text in zip(self.nlp.pipe(texts), texts, strict=True)
             ]
             tokens = Tokens(docs, self._transparent_ids)
-            self._key_orths(tokens.orth)
-            norms = self._norms(tokens.orth)
-            starts = np.flatnonzero(np.isin(norms, self._loose_firsts))
+            norms, is_first = self._keyed_norms(tokens.orth)
+            starts = np.flatnonzero(is_first)
             cut = np.searchsorted(starts, tokens.doc_starts).tolist()
             starts = starts.tolist()
             norms = norms.tolist()
@@ -154,22 +165,8 @@ class Coder(Matching, QuestionReading, ContextReading):
                     tokens.punct_list[at:stop],
                     [i - at for i in starts[cut[k] : cut[k + 1]]],
                 )
-                self._code_doc(
-                    unit,
-                    doc,
-                    tokens,
-                    k,
-                    sentences,
-                    found,
-                    loose,
-                    segment_rows,
-                    coding_rows,
-                    change_rows,
-                )
-        segments = pd.DataFrame(segment_rows, columns=SEGMENT_COLUMNS)
-        codings = pd.DataFrame(coding_rows, columns=CODING_COLUMNS)
-        codings["negated"] = codings["negated"].astype(bool)
-        changes = pd.DataFrame(change_rows, columns=CHANGE_COLUMNS)
+                self._code_doc(start + k, unit, doc, tokens, k, sentences, found, loose, read, rows)
+        segments, codings, changes = rows.tables(units, self._sha)
         return CodingResult(segments, codings, self.codebook, self.readings, changes)
 
     def _units(self, corpus: Corpus):
@@ -202,6 +199,7 @@ class Coder(Matching, QuestionReading, ContextReading):
 
     def _code_doc(
         self,
+        u: int,
         unit: Unit,
         doc,
         tokens: Tokens,
@@ -209,96 +207,222 @@ class Coder(Matching, QuestionReading, ContextReading):
         firsts: list[int],
         occurrences: Occurrences,
         loose: tuple,
-        segment_rows: list,
-        coding_rows: list,
-        change_rows: list,
+        read: dict,
+        rows: _Rows,
     ) -> None:
-        """Segments and codings of one paragraph, the ``k``-th doc of ``tokens``.
+        """Segments and codings of one paragraph, the ``u``-th unit and ``k``-th doc of
+        ``tokens``.
 
         Token indices are into the batch's concatenated arrays; ``firsts`` are the first
-        tokens of the doc's sentences.
+        tokens of the doc's sentences. ``read`` holds what each distinct sentence matched
+        and coded (see ``code``): only sentences not read before are matched.
         """
-        transcript, turn_no, text, offset = unit.transcript, unit.turn, unit.text, unit.offset
-        informant, role = transcript.informant, transcript.role
+        text, offset = unit.text, unit.offset
         at = tokens.starts[k]
-        matches, ignored, markers = self._resolve(doc, loose)
-        idx, length = tokens.idx, tokens.length
+        idx, length, orth = tokens.idx, tokens.length, tokens.orth
         bounds = [*firsts, tokens.starts[k + 1]]
+        alone = self._sentences_alone
+        sentences = []
+        new = []
+        for s, first in enumerate(firsts):
+            stop = bounds[s + 1]
+            raw = text[idx[first] : idx[stop - 1] + length[stop - 1]]
+            if alone:
+                key = (raw, orth[first:stop].tobytes())
+                seen = read.get(key)
+                if seen is None:
+                    seen = _Read(raw)
+                    if not seen.stripped:
+                        continue
+                    new.append(len(sentences))
+                    if len(read) >= _SENTENCES_KEPT:
+                        read.clear()
+                    read[key] = seen
+            else:
+                seen = _Read(raw)
+                if not seen.stripped:
+                    continue
+                new.append(len(sentences))
+            sentences.append((first, stop, seen))
+        whole = None
+        if not alone or 3 * len(new) > len(sentences):  # most are new: match them at once
+            whole = self._resolve(doc, loose)
+        for n in new:
+            first, stop, seen = sentences[n]
+            a, b = first - at, stop - at
+            if whole is not None:
+                seen.matched = _part(whole, a, b)
+            else:
+                norms, punct, candidates = loose
+                lo, hi = bisect_left(candidates, a), bisect_left(candidates, b)
+                part = (norms[a:b], punct[a:b], [i - a for i in candidates[lo:hi]])
+                seen.matched = self._resolve(doc, part, a, b)
+            seen.evaluative = any(rule.kind == "evaluative" for _, _, rule in seen.matched[0])
+        turn_no, topic = unit.turn, unit.topic
         number = occurrences.sentences.get(turn_no, 0)
         # The paragraph lies within one turn: its lines follow from the first one's.
         first_line = occurrences.line(offset)
-        local = [first - at for first in firsts]
-        for s, first in enumerate(firsts):
-            last = bounds[s + 1] - 1
-            raw = text[idx[first] : idx[last] + length[last]]
-            stripped = raw.strip()
-            if not stripped:
-                continue
+        fields = rows.segment
+        for first, stop, seen in sentences:
             number += 1
-            begin = idx[first] + len(raw) - len(raw.lstrip())
-            start = offset + begin
-            end = start + len(stripped)
-            segment_id = occurrences.segment_id(stripped)
-            segment_rows.append(
-                _SegmentRow(
-                    segment_id=segment_id,
-                    informant=informant,
-                    role=role,
-                    turn=turn_no,
-                    sentence=number,
-                    line=first_line + text.count("\n", 0, begin),
-                    start=start,
-                    end=end,
-                    text=stripped,
-                    question=unit.question,
-                    topic=unit.topic,
-                )
-            )
-            a, b = local[s], bounds[s + 1] - at
-            lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
+            begin = idx[first] + seen.lead
+            row = len(fields["unit"])
+            fields["unit"].append(u)
+            fields["segment_id"].append(occurrences.segment_id(seen.stripped, seen.normal))
+            fields["sentence"].append(number)
+            fields["line"].append(first_line + text.count("\n", 0, begin))
+            fields["start"].append(offset + begin)
+            fields["end"].append(offset + begin + len(seen.stripped))
+            fields["text"].append(seen.stripped)
             asked = unit.asked if number == 1 else None
-            if lo == hi and asked is None:
-                continue
-            judged = self._judge(
-                tokens, at, a, b, text, matches[lo:hi], markers, ignored, unit.topic
-            )
             if asked is not None and asked.cues:
-                judged += self._short_answer(doc, tokens, at, a, b, text, judged, asked)
-            for j in judged:
-                if j.change:
-                    change_rows.append(
-                        _ChangeRow(
-                            segment_id=segment_id,
-                            informant=informant,
-                            criterion=j.criterion,
-                            polarity=j.polarity,
-                            phrase=j.rule.phrase,
-                            change=j.change,
-                            word=j.word,
+                # An answer's first sentence opens its doc: positions from the sentence's
+                # first token are the doc's, which the short answer's reading needs.
+                found = rows.found(
+                    self._code_sentence(
+                        doc, tokens, first, 0, stop - first, text, seen.matched, topic, asked
+                    )
+                )
+            else:
+                reading = topic if seen.evaluative else ""
+                found = seen.codes.get(reading)
+                if found is None:
+                    found = seen.codes[reading] = rows.found(
+                        self._code_sentence(
+                            doc, tokens, first, 0, stop - first, text, seen.matched, topic, None
                         )
                     )
-            for j, phrases, matched, origins in one_per_code(judged):
-                coding_rows.append(
-                    _CodingRow(
-                        segment_id=segment_id,
-                        informant=informant,
-                        role=role,
-                        criterion=j.criterion,
-                        polarity=j.polarity,
-                        method=j.method,
-                        phrase=j.rule.phrase,
-                        phrases=phrases,
-                        negated=bool(j.negator),
-                        start=start,
-                        end=end,
-                        text=stripped,
-                        negator=j.negator,
-                        matched=matched,
-                        rule=origins,
-                        codebook_sha256=self._sha,
-                    )
-                )
+            changes, codes = found
+            if codes:
+                rows.coded += [row] * len(codes)
+                rows.codes += codes
+            if changes:
+                rows.changed += [row] * len(changes)
+                rows.changes += changes
         occurrences.sentences[turn_no] = number
+
+    def _code_sentence(self, doc, tokens, at, a, b, text, resolved, topic, asked):
+        """What the sentence ``[a, b)`` of a doc codes, free of where it stands: the
+        changes ``(criterion, polarity, phrase, change, word)`` and the codings
+        ``(criterion, polarity, method, phrase, phrases, negator, matched, rule)``."""
+        matches, ignored, markers = resolved
+        lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
+        if lo == hi and asked is None:
+            return (), ()
+        judged = self._judge(tokens, at, a, b, text, matches[lo:hi], markers, ignored, topic)
+        if asked is not None and asked.cues:
+            judged += self._short_answer(doc, tokens, at, a, b, text, judged, asked)
+        changes = tuple(
+            (j.criterion, j.polarity, j.rule.phrase, j.change, j.word) for j in judged if j.change
+        )
+        codes = tuple(
+            (j.criterion, j.polarity, j.method, j.rule.phrase, phrases, j.negator, matched, rule)
+            for j, phrases, matched, rule in one_per_code(judged)
+        )
+        return changes, codes
+
+
+class _Read:
+    """A distinct sentence as written: its text without the space around it, what it
+    matched, and what it coded under each topic it came with (one entry, "", when it
+    has no generic judgement, which alone reads the topic)."""
+
+    __slots__ = ("codes", "evaluative", "lead", "matched", "normal", "stripped")
+
+    def __init__(self, raw: str) -> None:
+        self.stripped = raw.strip()
+        self.lead = len(raw) - len(raw.lstrip())
+        self.normal = normal_form(self.stripped)
+        self.matched: tuple = ([], set(), [])
+        self.evaluative = False
+        self.codes: dict[str, tuple] = {}
+
+
+class _Rows:
+    """The rows of the three tables as coding finds them, built into tables by name.
+
+    A segment's fields are ``_SEGMENT_FIELDS``; a coding or a change is the row of its
+    segment and the number of what ``_code_sentence`` found (``_CODE_FIELDS``,
+    ``_CHANGE_FIELDS``): the same few findings recur across a corpus.
+    """
+
+    def __init__(self) -> None:
+        self.segment: dict[str, list] = {name: [] for name in _SEGMENT_FIELDS}
+        self.coded: list[int] = []
+        self.codes: list[int] = []
+        self.changed: list[int] = []
+        self.changes: list[int] = []
+        self._numbers: tuple[dict[tuple, int], dict[tuple, int]] = ({}, {})
+
+    def found(self, found: tuple[tuple, tuple]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The changes and codings a sentence found, by number."""
+        return tuple(
+            tuple(numbers.setdefault(item, len(numbers)) for item in items)
+            for numbers, items in zip(self._numbers, found, strict=True)
+        )
+
+    def tables(
+        self, units: list[Unit], sha: str
+    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        if not self.segment["unit"]:
+            empty = pd.DataFrame([], columns=CODING_COLUMNS)
+            empty["negated"] = empty["negated"].astype(bool)
+            return (
+                pd.DataFrame([], columns=SEGMENT_COLUMNS),
+                empty,
+                pd.DataFrame([], columns=CHANGE_COLUMNS),
+            )
+        segment = {
+            name: np.array(column, dtype=object if name in ("segment_id", "text") else np.int64)
+            for name, column in self.segment.items()
+        }
+        of_unit = segment.pop("unit")
+        segment["informant"] = np.array([u.transcript.informant for u in units], object)[of_unit]
+        segment["role"] = np.array([u.transcript.role for u in units], object)[of_unit]
+        segment["turn"] = np.array([u.turn for u in units], np.int64)[of_unit]
+        segment["question"] = np.array([u.question for u in units], object)[of_unit]
+        segment["topic"] = np.array([u.topic for u in units], object)[of_unit]
+        segments = pd.DataFrame(segment, columns=SEGMENT_COLUMNS)
+        changes, codes = self._numbers
+        return (
+            segments,
+            _table(segment, self.coded, self.codes, codes, _CODE_FIELDS, CODING_COLUMNS, sha),
+            _table(
+                segment, self.changed, self.changes, changes, _CHANGE_FIELDS, CHANGE_COLUMNS, sha
+            ),
+        )
+
+
+def _table(segment, rows, numbers, found, fields, columns, sha) -> pd.DataFrame:
+    """A table of codings or changes: the segment's fields of each ``rows`` and what was
+    found (``found``, numbered), each item its ``numbers``."""
+    if not rows:
+        table = pd.DataFrame([], columns=columns)
+        if "negated" in columns:
+            table["negated"] = table["negated"].astype(bool)
+        return table
+    at = np.array(rows, dtype=np.int64)
+    table = {name: segment[name][at] for name in columns if name in segment}
+    distinct = np.empty((len(found), len(fields)), dtype=object)
+    for item, number in found.items():
+        distinct[number] = item
+    items = distinct[np.array(numbers, dtype=np.int64)]
+    table.update((name, items[:, j]) for j, name in enumerate(fields))
+    if "negated" in columns:
+        table["negated"] = table["negator"] != ""
+        table["codebook_sha256"] = np.full(len(at), sha, dtype=object)
+    return pd.DataFrame(table, columns=columns)
+
+
+def _part(matched: tuple, a: int, b: int) -> tuple:
+    """The matches, ignored tokens and markers of a doc's tokens ``[a, b)``, counted from
+    ``a``: what ``_resolve`` finds in them alone when no phrase spans two sentences."""
+    matches, ignored, markers = matched
+    lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
+    kept = [(start - a, end - a, rule) for start, end, rule in matches[lo:hi]]
+    lo, hi = bisect_left(markers, (a,)), bisect_left(markers, (b,))
+    marks = [(start - a, end - a, kind) for start, end, kind in markers[lo:hi]]
+    return kept, {i - a for i in ignored if a <= i < b}, marks
 
 
 @dataclass(frozen=True)

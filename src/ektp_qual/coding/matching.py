@@ -29,17 +29,19 @@ class Matching:
         """Give every new word of ``docs`` its key, which the matcher compares (NORM)."""
         self._key_orths(np.concatenate([doc.to_array([ORTH]) for doc in docs] or [[]]))
 
-    def _norms(self, orths: np.ndarray) -> np.ndarray:
-        """The word key (NORM id) of each token, from its ORTH id."""
+    def _keyed_norms(self, orths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The word key (NORM id) of each token, from its ORTH id, keying words not keyed
+        before; and which tokens may begin a phrase matched with words between its words."""
         unique, inverse = np.unique(orths, return_inverse=True)
+        self._key_orths(unique)
         vocab = self.nlp.vocab
         keys = np.array([vocab[o].norm for o in unique.tolist()], dtype=np.uint64)
-        return keys[inverse] if len(orths) else np.zeros(0, dtype=np.uint64)
+        return keys[inverse], np.isin(keys, self._loose_firsts)[inverse]
 
     def _key_orths(self, orths: np.ndarray) -> None:
         """Key every word among ``orths`` (ORTH ids) not keyed before."""
         vocab = self.nlp.vocab
-        for orth in set(np.unique(orths).tolist()) - self._keyed:
+        for orth in set(orths.tolist()) - self._keyed:
             self._keyed.add(orth)
             lexeme = vocab[orth]
             key = self.keys.key(lexeme.orth_)
@@ -80,6 +82,9 @@ class Matching:
             if first[reading] != rule.phrase:
                 continue
             self._add(self.matcher, rule, doc)
+        # When no phrase can match across sentences, a sentence codes the same wherever
+        # it stands, and the coder reads each distinct sentence once (see ``code``).
+        self._sentences_alone = not any(self.sentences.may_span(doc) for doc in docs)
         # A phrase that holds a negator or another marker ("tidak jalan") says exactly
         # what it says: only phrases of content words match with words between them.
         marker_keys = {
@@ -198,8 +203,11 @@ class Matching:
                     retokenizer.merge(span)
         return doc
 
-    def _resolve(self, doc, loose: tuple | None = None):
+    def _resolve(self, doc, loose: tuple | None = None, a: int = 0, b: int | None = None):
         """Evidence matches (longest first where they overlap), ignored tokens, and markers.
+
+        Of the whole doc, or of its tokens ``[a, b)`` alone (``loose`` then of those
+        tokens), with positions counted from ``a``.
 
         Evidence is ``(start, end, rule)``; a phrase of several words also matches with up
         to ``phrase_gap`` other words between its words (``loose``: the doc's word keys,
@@ -216,7 +224,9 @@ class Matching:
         found_markers: dict[tuple[int, int], list[str]] = {}
         rules = self._rules
         marker_kinds = self._marker_kinds
-        for match_id, start, end in self.matcher(doc):
+        span = doc if b is None else doc[a:b]
+        for match_id, start, end in self.matcher(span):
+            start, end = start - a, end - a
             kind = marker_kinds.get(match_id)
             if kind is not None:
                 found_markers.setdefault((start, end), []).append(kind)
@@ -227,7 +237,7 @@ class Matching:
                 by_span.setdefault((start, end, size), []).append(rules[match_id])
         if not by_span:  # markers only matter around evidence
             return [], set(), []
-        n = len(doc)
+        n = len(span)
         taken, in_phrase, gapped, marked = bytearray(n), bytearray(n), bytearray(n), bytearray(n)
         kept: list[tuple[int, int, Rule]] = []
         ignored: set[int] = set()
@@ -264,9 +274,9 @@ class Matching:
 
     def _loose_inputs(self, doc) -> tuple:
         """What ``_resolve`` needs for gapped matches in one doc."""
-        norms = doc.to_array(NORM)
-        starts = np.flatnonzero(np.isin(norms, self._loose_firsts)).tolist()
-        return norms.tolist(), doc.to_array(IS_PUNCT).tolist(), starts
+        norms = doc.to_array(NORM).tolist()
+        starts = [i for i, norm in enumerate(norms) if norm in self._loose]
+        return norms, doc.to_array(IS_PUNCT).tolist(), starts
 
     def _loose_matches(self, norms, punct, candidates, exact, markers):
         """Phrases of several words matched with words between them: ``(id, start, end, size)``.

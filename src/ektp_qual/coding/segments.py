@@ -9,6 +9,7 @@ from hashlib import sha1
 import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 
+from ..language.words import among
 from ..model import Transcript
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -40,7 +41,7 @@ class Tokens:
         self.offsets = table[:, 3].astype(np.int64), table[:, 4].astype(np.int64)
         # Running counts, so that clauses and word distances cost a subtraction:
         # punctuation that ends a clause, and words, among the tokens before each token.
-        wordish = (table[:, 2] == 0) & ~np.isin(self.orth, transparent)
+        wordish = (table[:, 2] == 0) & ~among(self.orth, transparent)
         cutting = wordish & (self.punct != 0)
         self.cuts_before = np.concatenate(([0], np.cumsum(cutting))).tolist()
         self.words_before = np.concatenate(([0], np.cumsum(wordish))).tolist()
@@ -65,8 +66,10 @@ class Occurrences:
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(body)]
         self.turn_starts = [turn.start for turn in transcript.turns]
 
-    def segment_id(self, text: str) -> str:
-        return segment_id(self.transcript.informant, text, self.seen)
+    def segment_id(self, text: str, normal: str | None = None) -> str:
+        """The id of the transcript's next sentence ``text`` (``normal``: its normal form,
+        when known)."""
+        return segment_id(self.transcript.informant, text, self.seen, normal)
 
     def line(self, offset: int) -> int:
         """The file line of an offset, counted from its turn's own line.
@@ -91,14 +94,23 @@ def unwrapped(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def segment_id(informant: str, text: str, seen: dict[str, int] | None = None) -> str:
+def normal_form(text: str) -> str:
+    """A sentence's words as its id reads them: single spaces, case folded."""
+    return " ".join(text.split()).casefold()
+
+
+def segment_id(
+    informant: str, text: str, seen: dict[str, int] | None = None, normal: str | None = None
+) -> str:
     """An id that survives re-coding, codebook changes and edits elsewhere in the file.
 
     Built from the informant, the sentence's words and how many times the same sentence
     occurred before it in the transcript (so repeated "Iya, Mas." get distinct ids).
-    ``seen`` counts the sentences of the transcript so far.
+    ``seen`` counts the sentences of the transcript so far; ``normal``, the text's
+    ``normal_form``, spares computing it again.
     """
-    normal = " ".join(text.split()).casefold()
+    if normal is None:
+        normal = normal_form(text)
     occurrence = 0
     if seen is not None:
         occurrence = seen.get(normal, 0)
