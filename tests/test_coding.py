@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ektp_qual import code_corpus, parse_codebook, parse_transcript
 from ektp_qual.coding import coder as coding
@@ -288,3 +290,122 @@ def test_coding_does_not_depend_on_how_paragraphs_are_batched(codebook, monkeypa
     # A turn's sentences are numbered through all its paragraphs.
     numbers = list(zip(whole.segments["turn"], whole.segments["sentence"], strict=True))
     assert numbers == [(1, 1), (1, 2), (1, 3), (2, 1), (3, 1), (3, 2), (3, 3)]
+
+
+def test_a_sentence_said_again_codes_for_the_question_it_answers(codebook):
+    # The coder reads each distinct sentence once; a generic judgement still counts
+    # for the topic of the question each time it answers, and one that answers no
+    # guide question is no evidence.
+    result = code(
+        codebook,
+        ("P", "Bagaimana sikap petugas saat melayani?"),
+        ("M01", "Sudah baik, Mas. Petugasnya ramah."),
+        ("P", "Apakah ada biaya atau pungutan dalam pembuatan e-KTP?"),
+        ("M01", "Sudah baik, Mas. Petugasnya ramah."),
+        ("P", "Ibu sudah berapa lama tinggal di kampung ini, Bu, sejak kecil?"),
+        ("M01", "Sudah baik, Mas. Petugasnya ramah."),
+    )
+    codings = result.codings
+    assert list(zip(codings["criterion"], codings["method"], strict=True)) == [
+        ("attitude", "structural"),
+        ("attitude", "phrase"),
+        ("reliability", "structural"),
+        ("attitude", "phrase"),
+        ("attitude", "phrase"),
+    ]
+    assert codings["rule"].iloc[2] == "evaluative.positive in an answer about reliability"
+    assert codings["segment_id"].nunique() == 5
+
+
+def test_a_sentence_said_again_keeps_its_own_line_breaks_and_place(codebook):
+    answer = "Antriannya\npanjang, Mas. Antriannya panjang, Mas."
+    result = code(codebook, ("P", "Ceritakan pengalaman Ibu."), ("M01", answer))
+    codings = result.codings
+    assert codings["matched"].tolist() == ["Antriannya\npanjang", "Antriannya panjang"]
+    assert codings["start"].tolist() == result.segments["start"].tolist()
+    first, second = result.segments["line"].tolist()
+    assert second == first + 1
+
+
+def test_a_phrase_written_across_a_sentence_end_still_matches():
+    # Such a phrase makes where a sentence stands matter: each is read in its paragraph.
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("[gratis, tepat waktu]", '[gratis, tepat waktu, "cepat. ramah"]'),
+        "mini.yaml",
+    )
+    answers = ("Prosesnya cepat. Ramah juga.", "Prosesnya cepat. Lama juga.")
+    turns = [turn for answer in answers for turn in (("P", "Ceritakan."), ("M01", answer))]
+    codings = code(book, *turns).codings
+    assert list(zip(codings["phrase"], codings["matched"], strict=True)) == [
+        ("cepat. ramah", "cepat. Ramah"),
+        ("cepat", "cepat"),
+        ("lama", "Lama"),
+    ]
+
+
+def test_coding_does_not_depend_on_how_many_sentences_are_remembered(codebook, monkeypatch):
+    turns = [("P", "Bagaimana sikap petugas saat melayani?")]
+    for answer in ("Ramah. Tidak ramah.", "Ramah. Sudah baik.", "Tidak ramah.\n\nRamah."):
+        turns += [("M01", answer), ("P", "Terus?")]
+    remembered = code(codebook, *turns)
+    monkeypatch.setattr(coding, "_SENTENCES_KEPT", 1)
+    forgotten = code(codebook, *turns)
+    pd.testing.assert_frame_equal(remembered.segments, forgotten.segments)
+    pd.testing.assert_frame_equal(remembered.codings, forgotten.codings)
+    pd.testing.assert_frame_equal(remembered.changes, forgotten.changes)
+    assert remembered.codings["polarity"].tolist() == [
+        *("positive", "negative", "positive", "positive", "negative", "positive"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def coder(codebook):
+    return coding.Coder(codebook)
+
+
+_SAID = [
+    "Petugasnya ramah.",
+    "Tidak ramah, Mas.",
+    "Sudah baik.",
+    "Antriannya panjang\nsekali.",
+    "Tapi tidak ada pungli.",
+    "Belum.",
+    "Iya.",
+    "Nggak judes kok... Petugas ramah.",
+]
+_ASKED = [
+    "Bagaimana sikap petugas saat melayani?",
+    "Apakah ada biaya atau pungutan dalam pembuatan e-KTP?",
+    "Sudah tepat waktu?",
+    "Terus?",
+]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.sampled_from(_ASKED), st.lists(st.sampled_from(_SAID), min_size=1)),
+            min_size=1,
+            max_size=4,
+        ),
+        min_size=2,
+        max_size=3,
+    )
+)
+def test_each_transcript_codes_the_same_alone_or_among_others(coder, interviews):
+    # What a sentence codes is remembered across the corpus: never across contexts.
+    parsed = []
+    for n, interview in enumerate(interviews):
+        turns = [t for asked, said in interview for t in (("P", asked), ("M", " ".join(said)))]
+        informant = f"M{n:02d}"
+        turns = [(informant if who == "M" else who, words) for who, words in turns]
+        text = transcript_text(informant, "masyarakat", turns)
+        parsed.append(parse_transcript(text, f"{informant}.txt"))
+    together = coder.code(corpus_from(parsed))
+    alone = [coder.code(corpus_from([t])) for t in parsed]
+    for name in ("segments", "codings", "changes"):
+        expected = pd.concat([getattr(r, name) for r in alone], ignore_index=True)
+        pd.testing.assert_frame_equal(getattr(together, name), expected, check_dtype=False)

@@ -137,8 +137,11 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
     for key, behind in zip(
         zip(*(codings[k].to_numpy().tolist() for k in keys), strict=True), listed, strict=True
     ):
-        found = phrases.setdefault(key, [])
-        found += [p for p in behind if p not in found]
+        found = phrases.get(key)
+        if found is None:  # the usual case: one coding per sentence, criterion and polarity
+            phrases[key] = list(behind)
+        else:
+            found += [p for p in behind if p not in found]
     table["phrases"] = [
         "; ".join(phrases[key])
         for key in zip(*(table[k].to_numpy().tolist() for k in keys), strict=True)
@@ -149,10 +152,11 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
 def _phrases_behind(codings: pd.DataFrame) -> list[list[str]]:
     """Every phrase behind each coding: its ``phrases`` list, or its one ``phrase``."""
     column = codings["phrases"] if "phrases" in codings else codings["phrase"]
-    return [
-        [p for p in str(v).split(PHRASE_SEPARATOR) if p] if isinstance(v, str) else []
-        for v in column.to_numpy().tolist()
+    # Two flat comprehensions: a comprehension nested per row costs more than the split.
+    listed = [
+        v.split(PHRASE_SEPARATOR) if isinstance(v, str) else [] for v in column.to_numpy().tolist()
     ]
+    return [parts if "" not in parts else [p for p in parts if p] for parts in listed]
 
 
 def strongest_quotes(quotes: pd.DataFrame, per_informant: int = 1) -> pd.DataFrame:

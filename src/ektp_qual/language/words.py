@@ -230,6 +230,19 @@ def blank_pipeline(codebook: Codebook):
     return language()
 
 
+# Below this many tokens, membership is looked up in a set: np.isin's fixed cost would
+# outweigh the work on the few tokens of a question.
+_FEW = 64
+
+
+def among(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are among ``members`` (``np.isin``), quick on a few values too."""
+    if len(values) > _FEW:
+        return np.isin(values, members)
+    wanted = set(members.tolist())
+    return np.fromiter((v in wanted for v in values.tolist()), dtype=bool, count=len(values))
+
+
 #: Marks that open a quotation or a bracket when a space stands before them and none after.
 OPENING_MARKS = ('"', "'", "“", "‘", "«", "„", "(", "[")
 
@@ -244,7 +257,7 @@ def opening_marks(orths: np.ndarray, idx: np.ndarray, length: np.ndarray, vocab)
     spaced_before[1:] = idx[1:] > ends[:-1]
     joined_after = np.zeros(n, dtype=bool)
     joined_after[:-1] = idx[1:] == ends[:-1]
-    return np.isin(orths, marks) & spaced_before & joined_after
+    return among(orths, marks) & spaced_before & joined_after
 
 
 class SentenceSplitter:
@@ -262,6 +275,15 @@ class SentenceSplitter:
 
         self._final = np.array(
             sorted(vocab.strings.add(p) for p in Sentencizer.default_punct_chars), dtype=np.uint64
+        )
+
+    def may_span(self, phrase) -> bool:
+        """Whether a phrase (a doc) could match the end of one sentence and the start of
+        the next: only one that holds a sentence-final mark or whitespace, or opens with
+        punctuation, since a final mark always stands between two sentences' words."""
+        final = set(self._final.tolist())
+        return len(phrase) > 0 and (
+            phrase[0].is_punct or any(t.is_space or t.orth in final for t in phrase)
         )
 
     def starts_in(
@@ -283,7 +305,7 @@ class SentenceSplitter:
         """
         n = len(orths)
         doc_starts = np.asarray(doc_starts, dtype=np.int64)
-        final = np.isin(orths, self._final)
+        final = among(orths, self._final)
         # A word (neither punctuation nor sentence-final) starts a sentence when a final
         # mark stands between it and the word before it in the same doc.
         words = np.flatnonzero(~final & (punct == 0))

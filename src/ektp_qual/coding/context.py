@@ -1,0 +1,264 @@
+"""Context: what the words around a matched phrase do to it, clause by clause."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from ..model import PHRASE_SEPARATOR
+from .questions import Question
+from .rules import CLAUSE_STARTS, METHOD_RANK, Rule
+from .segments import Tokens
+
+# How many words may stand between a word of quantity and the phrase it makes a shortage.
+QUANTITY_REACH = 3
+
+
+@dataclass(slots=True)
+class Judgement:
+    """What one matched phrase (or a short answer) says, once the words around it are read."""
+
+    start: int  # token span in the doc
+    end: int
+    rule: Rule
+    criterion: str
+    polarity: str
+    method: str
+    negator: str = ""
+    origin: str = ""
+    matched: str = ""
+    clause: int = 0
+    change: str = ""  # why it is not evidence as written ("" when it is)
+    word: str = ""  # the word that made the change
+
+    @classmethod
+    def of(cls, start: int, end: int, rule: Rule, topic: str, matched: str) -> Judgement:
+        """A phrase as written: a criterion's, or a generic judgement about the topic."""
+        if rule.kind == "evaluative":
+            origin = f"evaluative.{rule.polarity} in an answer about {topic}"
+            return cls(start, end, rule, topic, rule.polarity, "structural", "", origin, matched)
+        origin = f"{rule.criterion}.{rule.polarity}"
+        return cls(start, end, rule, rule.criterion, rule.polarity, "phrase", "", origin, matched)
+
+
+class ContextReading:
+    """How a ``Coder`` reads each matched phrase in its sentence.
+
+    A part of ``Coder`` (``coding.coder``), which sets the attributes it reads.
+    """
+
+    def _judge(
+        self,
+        tokens: Tokens,
+        at: int,
+        a: int,
+        b: int,
+        text: str,
+        matches: list[tuple[int, int, Rule]],
+        markers: list[tuple[int, int, str]],
+        ignored: set[int],
+        topic: str,
+    ) -> list[Judgement]:
+        """What each phrase matched in the sentence ``[a, b)`` of a doc says, read in context.
+
+        ``a``, ``b``, match and marker spans count tokens in the doc, which begins at token
+        ``at`` of ``tokens``; ``text`` is the doc's text as written.
+        """
+        judged = [
+            Judgement.of(m_start, m_end, rule, topic, tokens.said(text, at, m_start, m_end, True))
+            for m_start, m_end, rule in matches
+            if topic or rule.kind != "evaluative"
+        ]
+        here = markers[bisect_left(markers, (a,)) : bisect_left(markers, (b,))]
+        if not here:  # nothing around the phrases to weigh: each says what it says
+            return judged
+        cuts_before, words_before = tokens.cuts_before, tokens.words_before
+        opening = [m[0] for m in here if m[2] in CLAUSE_STARTS]
+
+        def clause(i: int) -> int:
+            """The clause of token ``i``: punctuation and clause-opening words cut them."""
+            return cuts_before[at + i] + bisect_right(opening, i)
+
+        def words(i: int, j: int) -> int:
+            """Words from token ``i`` up to token ``j``."""
+            return words_before[at + j] - words_before[at + i]
+
+        def said(start: int, end: int) -> str:
+            return tokens.said(text, at, start, end)
+
+        window = self.codebook.negation_window
+        for n, j in enumerate(judged):
+            j.clause = c = clause(j.start)
+            before = [m for m in here if m[1] <= j.start and clause(m[0]) == c]
+            for kind, change in (("irrealis", "wish"), ("self", "not about the service")):
+                found = [m for m in before if m[2] == kind]
+                if found:
+                    j.change, j.word = change, said(found[-1][0], found[-1][1])
+            if j.change:
+                continue
+            negator = self._negator(j, judged[:n], before, window, words, ignored)
+            if negator is None:  # one between the words of a phrase matched with a gap
+                negator = next(
+                    (m for m in here if m[2] == "negator" and j.start < m[0] < j.end), None
+                )
+            if negator is not None:
+                j.negator = said(negator[0], negator[1])
+                j.polarity = flipped(j.polarity)
+                if j.method == "phrase":
+                    j.method = "negated phrase"
+                j.origin += f", negated by {j.negator!r}"
+            elif j.polarity == "positive":
+                short = self._shortage(j.start, j.end, here, c, clause, words)
+                if short is not None:
+                    j.polarity = "negative"
+                    j.word = said(short[0], short[1])
+                    j.origin += f", a shortage by {j.word!r}"
+        weigh_contrast(judged, here, clause, said)
+        weigh_remedies(judged, here, clause, said)
+        return judged
+
+    def _negator(self, j, judged, before, window, words, ignored):
+        """The negator that reaches the match of ``j``, if any, as its marker span.
+
+        The nearest negator before the phrase, within ``window`` words and the clause; a
+        phrase between them takes the negator for itself, unless it is of the same
+        polarity and only joined to this one ("tidak bersih dan rapi"): "nggak bersih
+        dan bau" leaves "bau" negative.
+        """
+        negators = [m for m in before if m[2] == "negator"]
+        if not negators:
+            return None
+        negator = negators[-1]
+        previous = [p for p in judged if negator[1] <= p.end <= j.start and p.clause == j.clause]
+        if previous:
+            p = previous[-1]
+            if p.negator and p.rule.polarity == j.rule.polarity and words(p.end, j.start) <= 1:
+                return negator
+            return None
+        gap = words(negator[1], j.start) - sum(
+            1 for i in range(negator[1], j.start) if i in ignored
+        )
+        return negator if gap <= window - 1 else None
+
+    def _shortage(self, m_start, m_end, here, c, clause, words):
+        """A word of quantity right before or after a positive phrase: "tendanya cuma satu"."""
+        for q_start, q_end, kind in here:
+            if clause(q_start) != c:
+                continue
+            if (
+                kind == "quantity_after"
+                and q_start >= m_end
+                and words(m_end, q_start) <= (QUANTITY_REACH)
+            ):
+                return q_start, q_end
+            if (
+                kind == "quantity_before"
+                and q_end <= m_start
+                and words(q_end, m_start) <= (QUANTITY_REACH)
+            ):
+                return q_start, q_end
+        return None
+
+    def _short_answer(self, doc, tokens, at, a, b, text, judged, asked: Question):
+        """A short answer ("Belum.", "Nggak kok.", "No.") read against what its question asked.
+
+        The clauses that open an answer's first sentence, as long as they hold nothing but
+        words that say yes or no, particles and forms of address, and no evidence of their
+        own: yes keeps what the question proposed, no turns it round.
+        """
+        punct, space = tokens.punct_list, tokens.space_list
+        covered = self._covered(doc, a, b, ("affirm", "deny", "filler"))
+        kinds: set[str] = set()
+        clause_kinds: set[str] = set()
+        end = a
+        for i in range(a, b + 1):
+            if i == b or (punct[at + i] and not space[at + i]):
+                kinds |= clause_kinds
+                end = min(i + 1, b)
+                clause_kinds = set()
+                continue
+            if space[at + i]:
+                continue
+            if i not in covered:
+                break
+            clause_kinds |= covered[i]
+        if any(j.start < end for j in judged):
+            return []
+        if "deny" in kinds:
+            yes = False
+        elif "affirm" in kinds:
+            yes = True
+        else:
+            return []
+        words = tokens.said(text, at, a, end).rstrip(" ,.;:!?")
+        rule = Rule("answer", "", "", words)
+        found = []
+        for criterion, proposed in asked.cues:
+            polarity = proposed if yes else flipped(proposed)
+            j = Judgement(a, end, rule, criterion, polarity, "answer", matched=words)
+            j.origin = (
+                f"answer {words!r} to a question proposing {criterion}.{proposed} "
+                f"({asked.cue_words!r})"
+            )
+            found.append(j)
+        return found
+
+
+def flipped(polarity: str) -> str:
+    return "negative" if polarity == "positive" else "positive"
+
+
+def weigh_contrast(judged: list[Judgement], markers, clause, said) -> None:
+    """Where a sentence codes a criterion both ways across a contrast, the side the speaker
+    lands on wins: after "tapi"/"but", or outside the clause "walaupun"/"although" opens.
+    The conceded side's codings of other criteria stand."""
+    for start, end, kind in markers:
+        if kind == "contrast_following":
+            losing = [j for j in judged if not j.change and j.start < start]
+        elif kind == "contrast_conceding":
+            opened = clause(start)
+            losing = [j for j in judged if not j.change and j.clause == opened]
+        else:
+            continue
+        landed = {(j.criterion, j.polarity) for j in judged if not j.change and j not in losing}
+        for j in losing:
+            code, other = (j.criterion, j.polarity), (j.criterion, flipped(j.polarity))
+            if other in landed and code not in landed:
+                j.change, j.word = "conceded", said(start, end)
+
+
+def weigh_remedies(judged: list[Judgement], markers, clause, said) -> None:
+    """A problem told with its fix ("macet, tapi langsung diperbaiki") is evidence for the
+    fix, not against: negative codings before a fix that is not itself negated drop out."""
+    for start, end, kind in markers:
+        if kind != "remedy":
+            continue
+        if any(
+            k == "negator" and clause(s) == clause(start) and 0 <= start - e <= 1
+            for s, e, k in markers
+        ):
+            continue
+        for j in judged:
+            if not j.change and j.polarity == "negative" and j.end <= start:
+                j.change, j.word = "problem fixed", said(start, end)
+
+
+def one_per_code(judged: list[Judgement]):
+    """One coding per criterion and polarity: the first by method, naming all behind it."""
+    if len(judged) == 1:
+        j = judged[0]
+        if not j.change:
+            yield j, j.rule.phrase, j.matched, j.origin
+        return
+    groups: dict[tuple[str, str], list[Judgement]] = {}
+    for j in judged:
+        if not j.change:
+            groups.setdefault((j.criterion, j.polarity), []).append(j)
+    for group in groups.values():
+        group.sort(key=lambda j: (METHOD_RANK[j.method], j.start))
+        yield (
+            group[0],
+            PHRASE_SEPARATOR.join(dict.fromkeys(j.rule.phrase for j in group)),
+            PHRASE_SEPARATOR.join(dict.fromkeys(j.matched for j in group)),
+            PHRASE_SEPARATOR.join(dict.fromkeys(j.origin for j in group)),
+        )

@@ -1,0 +1,192 @@
+"""Questions: what an interviewer turn asks, its topic and what it proposes."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..language.words import DERIVED
+from ..model import PHRASE_SEPARATOR
+from .segments import Tokens, unwrapped
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Minimum share of a question's informative words that a criterion must account for.
+TOPIC_MIN_SCORE = 0.4
+
+
+@dataclass(frozen=True)
+class Question:
+    """What an interviewer turn asks (see ``Coder.read_question``)."""
+
+    follow_up: bool = False
+    topic: str = ""
+    cues: tuple[tuple[str, str], ...] = ()  # (criterion, polarity) the question proposes
+    cue_words: str = ""
+    asks: frozenset[str] = frozenset()  # its words, but prompts and fillers (lower case)
+
+
+def words_of(text: str) -> set[str]:
+    """The lower-case words of a text, for a question's echo of the answer before it."""
+    return set(_WORD.findall(text.lower()))
+
+
+class QuestionReading:
+    """How a ``Coder`` reads the interviewer's questions.
+
+    A part of ``Coder`` (``coding.coder``), which sets the attributes it reads.
+    """
+
+    def _question_words(self, text: str) -> list[tuple[str, str]]:
+        """(key, criterion whose phrase covers the word or "") for each telling word.
+
+        Left out: spans of the codebook's ``ignore`` list (place names, "terima kasih") and
+        the language's function words (spaCy's stop words), unless a codebook phrase
+        covers them ("sudah jadi"): with a handful of guide questions per criterion, a
+        word like "kalau" would otherwise look telling just by where it happens to stand.
+        """
+        doc = self.nlp.make_doc(text)
+        self._key_words([doc])
+        matches, ignored, _ = self._resolve(doc, self._loose_inputs(doc))
+        covered = {
+            i: rule.criterion
+            for start, end, rule in matches
+            if rule.kind == "criterion"
+            for i in range(start, end)
+        }
+        stop = self.nlp.Defaults.stop_words
+        return [
+            (t.norm_.removesuffix(DERIVED), covered.get(t.i, ""))
+            for t in doc
+            if t.is_alpha
+            and len(t.text) > 2
+            and t.i not in ignored
+            and (t.i in covered or (t.lower_ not in stop and t.norm_ not in stop))
+        ]
+
+    @cached_property
+    def _topic_model(self) -> tuple[dict[str, set[str]], dict[str, float]]:
+        """Per criterion, the words of its guide questions, labels and definition, and idf.
+
+        The definition brings the wordings a guide question may not use ("sesuai janji",
+        "nama baik"); words every criterion shares weigh nothing.
+        """
+        words: dict[str, set[str]] = {}
+        for c in self.codebook.criteria:
+            words[c.id] = {
+                key
+                for text in (*c.questions, c.label, c.label_en, c.definition)
+                for key, _ in self._question_words(text)
+            }
+        n = len(words)
+        df = Counter(k for w in words.values() for k in w)
+        idf = {k: math.log((n + 1) / count) for k, count in df.items()}
+        return words, idf
+
+    def question_topic(self, question: str) -> tuple[str | None, float]:
+        """The criterion a question asks about, with its score.
+
+        The score of a criterion is the share of the question's information (idf) carried
+        by words of that criterion's guide questions, labels and definition, with words
+        that only its phrases cover counting half. Returns ``(None, score)`` when no
+        criterion clearly leads: a question about something else has no topic, rather
+        than a guessed one.
+        """
+        words, idf = self._topic_model
+        found = list(dict(self._question_words(question)).items())
+        unknown = math.log(len(words) + 1) / 2
+        weight = {k: idf.get(k, unknown) for k, _ in found}
+        total = sum(weight.values())
+        if total <= 0:
+            return None, 0.0
+        scores = sorted(
+            (
+                (
+                    sum(
+                        w if k in words[cid] else w / 2
+                        for (k, c), w in zip(found, weight.values(), strict=True)
+                        if c == cid or k in words[cid]
+                    )
+                    / total,
+                    cid,
+                )
+                for cid in words
+            ),
+            reverse=True,
+        )
+        best, cid = scores[0]
+        runner_up = scores[1][0] if len(scores) > 1 else 0.0
+        if best >= TOPIC_MIN_SCORE and best > runner_up:
+            return cid, best
+        return None, best
+
+    def read_question(self, question: str, previous_answer: str = "") -> Question:
+        """What an interviewer turn asks: a prompt to go on, or a topic and what it proposes.
+
+        A prompt to go on ("Terus?", "Maksudnya?", "Oh ya?", or words echoing the answer
+        before it, "Tiga kali?") keeps the topic of the question before it; any other
+        question sets its own topic, or none. What it proposes (``cues``) is the
+        criterion and polarity of the phrases it asks about ("Sudah tepat waktu?"), so a
+        short answer can be read against it.
+        """
+        found = self._questions.get(question)
+        if found is None:
+            found = self._questions[question] = self._read_question(question)
+        if (
+            not found.follow_up
+            and all(w in previous_answer.lower() for w in found.asks)  # cheap first look
+            and found.asks <= words_of(previous_answer)
+        ):
+            return Question(follow_up=True)
+        return found
+
+    def _read_question(self, question: str) -> Question:
+        """``read_question`` without the answer before it, remembered: guides repeat."""
+        doc = self._merge_clitics(self.nlp.make_doc(unwrapped(question)))
+        self._key_words([doc])
+        prompt = self._covered(doc, 0, len(doc), ("follow_up", "filler"))
+        asks = frozenset(t.lower_ for t in doc if t.is_alpha and t.i not in prompt)
+        if not asks:
+            return Question(follow_up=any(t.is_alpha for t in doc))
+        topic, _ = self.question_topic(question)
+        tokens = Tokens([doc], self._transparent_ids)
+        matches, ignored, markers = self._resolve(doc, self._loose_inputs(doc))
+        # What is proposed is in the question itself, the turn's last sentence: not in
+        # what the interviewer said before asking it ("Saya lagi penelitian, ...").
+        starts = self.sentences.starts_in(
+            tokens.orth, tokens.punct, tokens.doc_starts, self._opening(tokens)
+        )
+        last = int(starts[-1]) if len(starts) else 0
+        asked = [m for m in matches if m[0] >= last]
+        judged = self._judge(tokens, 0, last, len(doc), question, asked, markers, ignored, topic)
+        cues: dict[str, set[str]] = {}
+        negated = False
+        for j in judged:
+            if j.change or not j.criterion:
+                continue
+            cues.setdefault(j.criterion, set()).add(j.polarity)
+            negated = negated or bool(j.negator)
+        open_question = bool(self._covered(doc, last, len(doc), ("question_word",)))
+        if open_question or negated or any(len(p) > 1 for p in cues.values()):
+            # "Nggak repot?" is answered "Nggak" for "not troublesome": a question that
+            # negates what it asks, asks both ways, or asks how rather than whether, gives
+            # no reading of a bare yes or no.
+            cues = {}
+        return Question(
+            topic=topic or "",
+            cues=tuple((c, p.pop()) for c, p in cues.items()),
+            cue_words=PHRASE_SEPARATOR.join(dict.fromkeys(j.matched for j in judged if j.matched)),
+            asks=asks,
+        )
+
+    def _covered(self, doc, start: int, end: int, kinds: tuple[str, ...]) -> dict[int, set[str]]:
+        """Tokens of ``doc[start:end]`` that answer words of ``kinds`` cover, with their kinds."""
+        covered: dict[int, set[str]] = {}
+        for match_id, m_start, m_end in self.answer_matcher(doc[start:end]):
+            kind = self._rules[match_id].kind
+            if kind in kinds:
+                for i in range(start + m_start, start + m_end):
+                    covered.setdefault(i, set()).add(kind)
+        return covered
