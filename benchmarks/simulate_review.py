@@ -49,6 +49,7 @@ from ektp_qual.analysis import agreement as stats
 from ektp_qual.analysis.conclusion import overall_verdict
 from ektp_qual.analysis.conclusion import verdicts as verdicts_of
 from ektp_qual.analysis.reduction import stances as stances_of
+from ektp_qual.coding import parallel
 from ektp_qual.coding.coder import Coder
 from ektp_qual.inputs.review_file import ReviewFile
 from ektp_qual.loop.intercoder import Coding, reliability_table
@@ -240,7 +241,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=BATCH)
     parser.add_argument("--json", type=Path, help="also write every round as JSON here")
     args = parser.parse_args()
-    pipeline.Coder = _OnceCoder  # the rules' coding, once per study
+    parallel.Coder = _OnceCoder  # the rules' coding, once per study (code_with_jobs)
     rows = []
     for name in args.studies:
         for order in args.orders:
