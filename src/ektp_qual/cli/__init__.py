@@ -1,6 +1,6 @@
 """The command line: thin Typer commands over ``ektp_qual.pipeline``, one module per
-group of commands (``steps``, ``loop``, ``learn``, ``look``, ``codebook``) and what they share
-(``common``).
+group of commands (``steps``, ``loop``, ``learn``, ``look``, ``codebook``), the options
+they share (``options``) and their shared helpers (``common``).
 
 Heavy libraries (pandas, spaCy) are imported inside the commands, so that ``--help``
 and ``--version`` answer at once. The modules are imported in the order the commands
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import app
+from .options import app
 
 # Each module registers its commands on ``app`` when imported: in the order of --help.
 from . import steps  # noqa: F401  # isort: skip

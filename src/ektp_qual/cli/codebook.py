@@ -8,6 +8,17 @@ from typing import Annotated
 import typer
 
 from .common import (
+    _check_folder,
+    _fail,
+    _file_in,
+    _notice,
+    _review_file,
+    _run,
+    _safe_csv,
+    _write_files,
+    command,
+)
+from .options import (
     DEFAULT_OUT,
     EXIT_CHECK_FAILED,
     CodebookOpt,
@@ -18,15 +29,6 @@ from .common import (
     ReviewOpt,
     SurveyOpt,
     Transcripts,
-    _check_folder,
-    _corpus,
-    _fail,
-    _file_in,
-    _notice,
-    _review_file,
-    _run,
-    _safe_csv,
-    _write_files,
     app,
 )
 
@@ -39,7 +41,7 @@ codebook_app = typer.Typer(
 app.add_typer(codebook_app, name="codebook")
 
 
-@codebook_app.command("test")
+@command("test", under=codebook_app)
 def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
     """Code each criterion's examples and report every one that misfires.
 
@@ -67,7 +69,7 @@ def codebook_test(codebook: CodebookOpt = None, quiet: Quiet = False) -> None:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-@codebook_app.command("import")
+@command("import", under=codebook_app)
 def codebook_import(
     qdc: Annotated[
         Path,
@@ -122,7 +124,7 @@ def codebook_import(
     )
 
 
-@codebook_app.command("suggest")
+@command("suggest", under=codebook_app)
 def codebook_suggest(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -160,7 +162,6 @@ def codebook_suggest(
 
       ektp-qual codebook suggest -t interviews/ -c codebook.yaml --top 5 -o phrases.csv
     """
-    transcripts = _corpus(transcripts, survey)
     from ..outputs import render
     from ..outputs.export import csv_bytes
     from ..pipeline import suggest_phrases

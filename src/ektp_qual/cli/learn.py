@@ -8,6 +8,15 @@ from typing import Annotated
 import typer
 
 from .common import (
+    _check_folder,
+    _file_in,
+    _review_file,
+    _run,
+    _safe_csv,
+    _write_files,
+    command,
+)
+from .options import (
     DEFAULT_OUT,
     CodebookOpt,
     CsvOpt,
@@ -18,18 +27,10 @@ from .common import (
     ReviewOpt,
     SurveyOpt,
     Transcripts,
-    _check_folder,
-    _corpus,
-    _file_in,
-    _review_file,
-    _run,
-    _safe_csv,
-    _write_files,
-    app,
 )
 
 
-@app.command()
+@command()
 def suggest(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -79,7 +80,6 @@ def suggest(
 
       ektp-qual suggest --evaluate
     """
-    transcripts = _corpus(transcripts, survey)
     from ..outputs import render
     from ..outputs.export import csv_bytes
     from ..pipeline import evaluate_learned_coder

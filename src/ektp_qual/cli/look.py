@@ -8,6 +8,21 @@ from typing import Annotated
 import typer
 
 from .common import (
+    _analyse_for,
+    _check_folder,
+    _check_out,
+    _choices,
+    _fail,
+    _file_in,
+    _language,
+    _reduce_for,
+    _safe_csv,
+    _verification,
+    _write,
+    _write_files,
+    command,
+)
+from .options import (
     DEFAULT_OUT,
     AblationOpt,
     BootstrapOpt,
@@ -25,24 +40,10 @@ from .common import (
     SurveyOpt,
     Transcripts,
     VerifyOpt,
-    _analyse_for,
-    _check_folder,
-    _check_out,
-    _choices,
-    _corpus,
-    _fail,
-    _file_in,
-    _language,
-    _reduce_for,
-    _safe_csv,
-    _verification,
-    _write,
-    _write_files,
-    app,
 )
 
 
-@app.command()
+@command()
 def report(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -90,7 +91,6 @@ def report(
 
       ektp-qual report --verify           # with a section on how sure each verdict is
     """
-    transcripts = _corpus(transcripts, survey)
     from ..outputs import render
     from ..outputs.report import report_html
 
@@ -115,7 +115,7 @@ def report(
     _write_files({name: page.encode("utf-8")}, folder, render.make_console(quiet), "report")
 
 
-@app.command()
+@command()
 def figures(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -161,7 +161,6 @@ def figures(
 
       ektp-qual figures --language en --format png,pdf --dpi 600 -o thesis-figures/
     """
-    transcripts = _corpus(transcripts, survey)
     from ..outputs import render
     from ..outputs.figures import analysis_figures, figure_files
 
@@ -189,7 +188,7 @@ def figures(
     _write_files(files, out, render.make_console(quiet), "figures")
 
 
-@app.command()
+@command()
 def kwic(
     phrase: Annotated[str, typer.Argument(help="Word or phrase to look for, as in a codebook.")],
     transcripts: Transcripts = None,
@@ -225,7 +224,6 @@ def kwic(
 
       ektp-qual kwic ramah --width 30 -o ramah.csv
     """
-    transcripts = _corpus(transcripts, survey)
     from ..analysis.explore import kwic as concordance
     from ..outputs import render, render_look
     from ..outputs.export import csv_bytes
@@ -245,7 +243,7 @@ def kwic(
         _write_files({name: csv_bytes(table, safe=safe)}, folder, console, "kwic")
 
 
-@app.command()
+@command()
 def cooccur(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -275,7 +273,6 @@ def cooccur(
 
       ektp-qual cooccur --unit informant --polarity -o results/
     """
-    transcripts = _corpus(transcripts, survey)
     from ..analysis.explore import cooccurrence, cooccurrence_matrix
     from ..outputs import render, render_look
 
@@ -292,7 +289,7 @@ def cooccur(
         _write({"cooccurrence": pairs}, out, console, "cooccur", safe)
 
 
-@app.command()
+@command()
 def saturation(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -328,7 +325,6 @@ def saturation(
 
       ektp-qual saturation --what phrases --orders 1000 -o results/
     """
-    transcripts = _corpus(transcripts, survey)
     from ..analysis.explore import saturation as saturation_table
     from ..analysis.explore import saturation_summary
     from ..outputs import render, render_look

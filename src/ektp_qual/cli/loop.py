@@ -10,6 +10,17 @@ from typing import Annotated
 import typer
 
 from .common import (
+    _check_folder,
+    _check_out,
+    _fail,
+    _offsets,
+    _run,
+    _safe_csv,
+    _write,
+    _write_files,
+    command,
+)
+from .options import (
     DEFAULT_OUT,
     CodebookOpt,
     CsvOpt,
@@ -18,20 +29,10 @@ from .common import (
     Quiet,
     SurveyOpt,
     Transcripts,
-    _check_folder,
-    _check_out,
-    _corpus,
-    _fail,
-    _offsets,
-    _run,
-    _safe_csv,
-    _write,
-    _write_files,
-    app,
 )
 
 
-@app.command()
+@command()
 def review(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -134,7 +135,6 @@ def review(
                 "--criterion, --informant, --role, --all or --uncoded"
             )
         )
-    transcripts = _corpus(transcripts, survey)
     if browser and suggested:
         _fail(ValueError("--suggested is a terminal queue; the workbench (--browser) has its own"))
     if browser:
@@ -279,7 +279,7 @@ def _key_reader():
     return lambda: sys.stdin.read(1)
 
 
-@app.command()
+@command()
 def agree(
     coders: Annotated[
         list[str],
@@ -323,7 +323,6 @@ def agree(
 
       ektp-qual agree -t interviews/ -c codebook.yaml a.csv b.csv c.csv
     """
-    transcripts = _corpus(transcripts, survey)
     from ..analysis.agreement import FORMULAS
     from ..outputs import render, render_loop
     from ..pipeline import agree as agree_step
@@ -344,7 +343,7 @@ def agree(
     _write(result.tables(), out, console, "agree", safe)
 
 
-@app.command("import")
+@command("import")
 def import_(
     project: Annotated[
         Path, typer.Argument(help="A REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, ...")
@@ -393,7 +392,6 @@ def import_(
 
       ektp-qual agree auto imported/review-imported.csv
     """
-    transcripts = _corpus(transcripts, survey)
     from ..outputs import render, render_loop
     from ..outputs.export import csv_bytes
     from ..pipeline import import_project

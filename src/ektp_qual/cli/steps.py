@@ -9,6 +9,23 @@ from typing import Annotated
 import typer
 
 from .common import (
+    _analyse_for,
+    _check_findings,
+    _check_out,
+    _export,
+    _fail,
+    _formats,
+    _offsets,
+    _reduce_for,
+    _run,
+    _safe_csv,
+    _stream_survey,
+    _tables_to_write,
+    _verification,
+    _write,
+    command,
+)
+from .options import (
     DEFAULT_OUT,
     EXIT_CHECK_FAILED,
     AblationOpt,
@@ -34,26 +51,10 @@ from .common import (
     SurveyOpt,
     Transcripts,
     VerifyOpt,
-    _analyse_for,
-    _check_findings,
-    _check_out,
-    _corpus,
-    _export,
-    _fail,
-    _formats,
-    _offsets,
-    _reduce_for,
-    _run,
-    _safe_csv,
-    _stream_survey,
-    _tables_to_write,
-    _verification,
-    _write,
-    app,
 )
 
 
-@app.command()
+@command()
 def code(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -118,7 +119,6 @@ def code(
         return
     if engine != "local" or scheduler is not None:
         _fail(ValueError("--engine and --scheduler go with --stream (a survey read in chunks)"))
-    transcripts = _corpus(transcripts, survey)
     from ..outputs import render
 
     safe = _safe_csv(csv)
@@ -200,7 +200,7 @@ def _code_stream(
     _check_findings(result.conclusion, check)
 
 
-@app.command()
+@command()
 def export(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -236,7 +236,6 @@ def export(
 
       ektp-qual export --format qdpx --offsets utf16 -o for-nvivo/
     """
-    transcripts = _corpus(transcripts, survey)
     from ..outputs import render
 
     safe = _safe_csv(csv)
@@ -259,7 +258,7 @@ def export(
     _export(result, formats, out, render.make_console(quiet), "export", safe, offsets)
 
 
-@app.command()
+@command()
 def reduce(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -283,7 +282,6 @@ def reduce(
 
     Example: ektp-qual reduce -t interviews/ -c codebook.yaml -o reduced/
     """
-    transcripts = _corpus(transcripts, survey)
     from ..model.results import REDUCTION_TABLES
     from ..outputs import render
 
@@ -300,7 +298,7 @@ def reduce(
         _write(result.tables(), out, console, "reduce", safe)
 
 
-@app.command()
+@command()
 def display(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -321,7 +319,6 @@ def display(
 
     Example: ektp-qual display -t interviews/ -c codebook.yaml
     """
-    transcripts = _corpus(transcripts, survey)
     from ..model.results import DISPLAY_TABLES
     from ..outputs import render
     from ..pipeline import data_display as display_step
@@ -341,7 +338,7 @@ def display(
         _write(result.tables(), out, console, "display", safe)
 
 
-@app.command()
+@command()
 def conclude(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -382,7 +379,6 @@ def conclude(
 
       ektp-qual conclude --verify --seed 1 --bootstrap 2000 --ablation 50 --drop 0.5
     """
-    transcripts = _corpus(transcripts, survey)
     from ..model.results import CONCLUSION_TABLES, VERIFICATION_TABLES
     from ..outputs import render
     from ..pipeline import conclusion_drawing as conclude_step
@@ -412,7 +408,7 @@ def conclude(
     _check_findings(result, check)
 
 
-@app.command()
+@command()
 def validate(
     transcripts: Transcripts = None,
     codebook: CodebookOpt = None,
@@ -432,7 +428,6 @@ def validate(
 
     Example: ektp-qual validate -t interviews/ -c codebook.yaml --strict
     """
-    transcripts = _corpus(transcripts, survey)
     from ..outputs import render, render_loop
     from ..pipeline import load
     from ..pipeline import validate as validate_inputs
