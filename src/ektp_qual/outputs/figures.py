@@ -323,26 +323,9 @@ def role_contrast(analysis: Analysis, *, language: str = "codebook") -> Figure:
             )
         )
         for y, share, r in zip(offsets, shares, rows.itertuples(), strict=True):
-            ax.text(
-                share + 0.012,
-                y,
-                f"{r.positive}/{r.with_stance}",
-                va="center",
-                fontsize=FONT,
-                color="black" if r.with_stance else "#666666",  # grey: nobody took a stance
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-                zorder=4,
-            )
-    handles.append(
-        ax.axvline(
-            threshold,
-            color="black",
-            ls="--",
-            lw=1,
-            zorder=3,
-            label=texts["threshold"].format(_percent(threshold)),
-        )
-    )
+            grey = not r.with_stance  # nobody took a stance
+            _bar_figure(ax, share, y, f"{r.positive}/{r.with_stance}", grey)
+    handles.append(_dashed_line(ax, threshold, texts["threshold"].format(_percent(threshold))))
 
     ax.set_yticks(range(len(ids)), [textwrap.fill(labels[c], 24) for c in ids])
     ax.set_ylim(len(ids) - 0.5, -0.5)
@@ -482,24 +465,9 @@ def verification_stability(analysis: Analysis, *, language: str = "codebook") ->
         )
         for y, share in zip(offsets, shares, strict=True):
             if not pd.isna(share):
-                ax.text(
-                    share + 0.012,
-                    y,
-                    f"{share:.2f}",
-                    va="center",
-                    fontsize=FONT,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-                    zorder=4,
-                )
+                _bar_figure(ax, share, y, f"{share:.2f}")
     handles.append(
-        ax.axvline(
-            ROBUST_SHARE,
-            color="black",
-            ls="--",
-            lw=1,
-            zorder=3,
-            label=texts["robust_line"].format(_percent(ROBUST_SHARE)),
-        )
+        _dashed_line(ax, ROBUST_SHARE, texts["robust_line"].format(_percent(ROBUST_SHARE)))
     )
     for y, r in enumerate(data.to_dict("records")):
         note = texts.get(str(r["label"]), str(r["label"]))
@@ -552,3 +520,22 @@ def figure_files(
                 fig.savefig(buffer, format=fmt, dpi=dpi, metadata=METADATA[fmt])
                 files[f"{name}.{fmt}"] = buffer.getvalue()
     return files
+
+
+def _bar_figure(ax, share: float, y: float, text: str, grey: bool = False) -> None:
+    """A bar's figure just past its end, on white so that it reads over any bar."""
+    ax.text(
+        share + 0.012,
+        y,
+        text,
+        va="center",
+        fontsize=FONT,
+        color="#666666" if grey else "black",
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+        zorder=4,
+    )
+
+
+def _dashed_line(ax, x: float, label: str):
+    """The line a share is read against (a threshold), in the legend as ``label``."""
+    return ax.axvline(x, color="black", ls="--", lw=1, zorder=3, label=label)
