@@ -104,3 +104,15 @@ def test_no_import_cycles():
 
     for module in edges:
         visit(module, [])
+
+
+def test_every_import_of_the_package_names_a_module_that_exists():
+    """A relative import one dot short (``from .coding`` inside a subpackage) would only
+    fail when its function runs: find it from the source instead."""
+    missing = [
+        f"{module} imports {target}"
+        for module, targets in graph().items()
+        for target in targets
+        if target not in TOP and not _exists(target)
+    ]
+    assert not missing, "\n".join(missing)

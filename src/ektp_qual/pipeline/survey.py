@@ -117,7 +117,7 @@ def analyse_survey(
             pool = None
             for chunk in chunks:
                 if pool is None and engine == "dask":
-                    from .coding.cluster import DaskPool
+                    from ..coding.cluster import DaskPool
 
                     pool = workers.enter_context(DaskPool(book, scheduler, jobs))
                 elif pool is None:  # the first chunk tells whether workers pay
@@ -188,7 +188,7 @@ def analyse_survey(
         if "csv" in formats:
             files.update({f"{n}.csv": csv_bytes(t, safe=safe_csv) for n, t in small.items()})
         if "parquet" in formats:
-            from .outputs.parquet import parquet_bytes
+            from ..outputs.parquet import parquet_bytes
 
             files.update({f"{n}.parquet": parquet_bytes(t) for n, t in small.items()})
         files.update(stream.files())
