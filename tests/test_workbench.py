@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -574,6 +575,25 @@ def test_a_decided_sentence_leaves_the_suggested_queue_and_the_next_comes_in(tmp
     done = runner.invoke(app, [*arguments, "--suggested", "-n", "2", "--coder", "ana"], input="aq")
     assert done.exit_code == 0, done.output
     assert rows_without_time(review) == rows_without_time(terminal)
+
+
+def test_the_terminal_and_the_workbench_suggest_the_same_after_decisions(tmp_path):
+    """Both learn from the decisions already in the review file, as ``suggest`` does."""
+    corpus, codebook = suggested_study(tmp_path)
+    review = tmp_path / "review.csv"
+    workbench = Workbench(corpus, codebook, review, coder="ana", suggested=True, count=100)
+    first, second, *_ = sentence_ids(workbench, "M1")
+    request = {"coder": "ana", "criterion": "reliability", "polarity": "negative"}
+    workbench.decide({**request, "action": "add", "segment_ids": [first, second]})
+    queue = workbench.state()["queue"]
+    arguments = ["review", "-t", str(corpus), "-c", str(codebook), "--review", str(review)]
+    done = runner.invoke(
+        app, [*arguments, "--suggested", "-n", "100", "--coder", "ana"], input="s" * 100 + "q"
+    )
+    assert done.exit_code == 0, done.output
+    shown = re.findall(r"why: p = (\d\.\d\d)", done.output)
+    assert shown == [f"{i['probability']:.2f}" for i in queue if i["probability"] is not None]
+    assert len(shown) > 10
 
 
 def test_a_suggested_sentence_with_nothing_to_propose_can_only_get_a_code_added(

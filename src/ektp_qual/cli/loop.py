@@ -154,7 +154,15 @@ def review(
     from ..pipeline import data_reduction as reduce_step
 
     existing = _run(read_review, review_file)
-    reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
+    # suggest learns from the decisions as they stand (the codings after review), as
+    # 'ektp-qual suggest' and the workbench's queue do; the plain queue lists the rules'.
+    reduction = _run(
+        reduce_step,
+        transcripts,
+        codebook,
+        review=existing if suggested else None,
+        personal_data=personal_data,
+    )
     _run(_check_names, reduction, criterion, informant, role)
     if suggested:
         from ..loop.suggest import suggested_items, suggestions
