@@ -83,6 +83,8 @@ class Workbench:
                 )
         self._disagreements = self._compare()
         self._suggestions: tuple[str, pd.DataFrame] | None = None
+        if self.suggested:  # ranked before serving, so the page opens at once
+            self._suggested_queue(self.reduction(), read_review(self.review).decisions())
 
     def reduction(self) -> Reduction:
         """The study's data reduction with the review file's decisions as they are now."""
