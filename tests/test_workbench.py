@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,9 +16,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import ektp_qual
 from ektp_qual.cli import app
 from ektp_qual.inputs.review_file import read_review
 from ektp_qual.model.errors import InputError
@@ -494,6 +497,149 @@ def test_browser_and_terminal_writing_at_once_lose_nothing(tmp_path):
     assert decided["segment_id"].nunique() == 40
 
 
+# -- the queue of suggest's proposals (review --browser --suggested) -----------------------
+
+
+def suggested_study(folder: Path) -> tuple[Path, Path]:
+    """``write_study``'s informants and a third who gives her name and phone number."""
+    corpus, codebook = write_study(folder)
+    turns = [
+        ("P", "Bagaimana sikap petugas?"),
+        ("M3", "Saya Sri Wahyuni, nomor saya 0812-3456-7890. Nunggunya berjam-jam, Mas."),
+    ]
+    (corpus / "M3.txt").write_text(
+        transcript_text("M3", "masyarakat", turns, name="Sri Wahyuni"), encoding="utf-8"
+    )
+    return corpus, codebook
+
+
+def proposals(queue: list[dict]) -> list[tuple[str, str, str]]:
+    return [(item["segment_id"], item["criterion"], item["polarity"]) for item in queue]
+
+
+def suggested_rows(table) -> list[tuple[str, str, str]]:
+    return list(zip(table["segment_id"], table["criterion"], table["polarity"], strict=True))
+
+
+def test_the_suggested_queue_is_what_suggest_proposes_in_its_order(tmp_path):
+    corpus, codebook = suggested_study(tmp_path)
+    review = tmp_path / "review.csv"
+    workbench = Workbench(corpus, codebook, review, coder="ana", suggested=True, count=4)
+    state = workbench.state()
+    table = ektp_qual.suggest(corpus, codebook, review=review, count=4)
+    assert proposals(state["queue"]) == suggested_rows(table)
+    assert len({item["segment_id"] for item in state["queue"]}) == 4
+    for item, row in zip(state["queue"], table.itertuples(), strict=True):
+        assert item["reason"] == row.reason != ""
+        probability = None if pd.isna(row.probability) else round(row.probability, 2)
+        assert item["probability"] == probability
+        assert (item["method"] == "learned") != row.reason.startswith("the rules code it")
+        # each proposal is in its sentence's margin, with its probability and reason
+        margin = state["codings"][item["segment_id"]]
+        held = [c for c in margin if (c["criterion"], c["polarity"]) == proposals([item])[0][1:]]
+        assert [(c["probability"], c["reason"]) for c in held] == [(probability, row.reason)]
+    assert workbench.study()["suggested"] is True
+    undecided = Workbench(corpus, codebook, review).state()["queue"]
+    assert undecided and all("reason" not in item for item in undecided)
+
+
+def test_a_decided_sentence_leaves_the_suggested_queue_and_the_next_comes_in(tmp_path):
+    corpus, codebook = suggested_study(tmp_path)
+    review = tmp_path / "review.csv"
+    workbench = Workbench(corpus, codebook, review, coder="ana", suggested=True, count=2)
+    server = WorkbenchServer(workbench).start()
+    client = Client(server)
+    try:
+        status, _, body = client.request("/api/state")
+        before = json.loads(body)["queue"]
+        first = before[0]
+        after = client.decide(
+            action="accept",
+            segment_id=first["segment_id"],
+            criterion=first["criterion"],
+            polarity=first["polarity"],
+        )["queue"]
+    finally:
+        server.stop()
+    assert status == 200
+    sentences = {item["segment_id"] for item in after}
+    assert first["segment_id"] not in sentences and len(sentences) == 2
+    assert sentences - {item["segment_id"] for item in before}  # the next one came in
+    assert all(item["reason"] for item in after)
+    assert proposals(after) == suggested_rows(
+        ektp_qual.suggest(corpus, codebook, review=review, count=2)
+    )
+    # the row the terminal's review --suggested writes when 'a' accepts the same proposal
+    terminal = tmp_path / "terminal.csv"
+    arguments = ["review", "-t", str(corpus), "-c", str(codebook), "--review", str(terminal)]
+    done = runner.invoke(app, [*arguments, "--suggested", "-n", "2", "--coder", "ana"], input="aq")
+    assert done.exit_code == 0, done.output
+    assert rows_without_time(review) == rows_without_time(terminal)
+
+
+def test_the_terminal_and_the_workbench_suggest_the_same_after_decisions(tmp_path):
+    """Both learn from the decisions already in the review file, as ``suggest`` does."""
+    corpus, codebook = suggested_study(tmp_path)
+    review = tmp_path / "review.csv"
+    workbench = Workbench(corpus, codebook, review, coder="ana", suggested=True, count=100)
+    first, second, *_ = sentence_ids(workbench, "M1")
+    request = {"coder": "ana", "criterion": "reliability", "polarity": "negative"}
+    workbench.decide({**request, "action": "add", "segment_ids": [first, second]})
+    queue = workbench.state()["queue"]
+    arguments = ["review", "-t", str(corpus), "-c", str(codebook), "--review", str(review)]
+    done = runner.invoke(
+        app, [*arguments, "--suggested", "-n", "100", "--coder", "ana"], input="s" * 100 + "q"
+    )
+    assert done.exit_code == 0, done.output
+    shown = re.findall(r"why: p = (\d\.\d\d)", done.output)
+    assert shown == [f"{i['probability']:.2f}" for i in queue if i["probability"] is not None]
+    assert len(shown) > 10
+
+
+def test_a_suggested_sentence_with_nothing_to_propose_can_only_get_a_code_added(
+    corpus_dir, mini_codebook, tmp_path
+):
+    turns = [("P", "Apakah ada biaya atau pungutan dalam pembuatan e-KTP?"), ("M1", "Hmm.")]
+    folder = corpus_dir({"M1": ("masyarakat", turns)})
+    workbench = Workbench(folder, mini_codebook, tmp_path / "review.csv", suggested=True)
+    state = workbench.state()
+    [item] = state["queue"]
+    assert (item["criterion"], item["polarity"], item["method"]) == ("", "", "")
+    assert item["reason"] == "answers a question about reliability, nothing coded"
+    assert state["codings"].get(item["segment_id"], []) == []
+    request = {"coder": "ana", "segment_ids": [item["segment_id"]], "polarity": "negative"}
+    after = workbench.decide({**request, "action": "add", "criterion": "reliability"})
+    assert after["queue"] == []
+    assert [c["status"] for c in after["codings"][item["segment_id"]]] == ["added"]
+
+
+def test_the_suggested_queue_is_masked_unless_personal_data_is_asked_for(tmp_path):
+    corpus, codebook = suggested_study(tmp_path)
+    review = tmp_path / "review.csv"
+    masked = Workbench(corpus, codebook, review, suggested=True, count=100).state()
+    shown = json.dumps(masked["queue"], ensure_ascii=False)
+    assert "[NAME]" in shown and "[PHONE]" in shown
+    assert "Wahyuni" not in shown and "3456" not in shown
+    asked = Workbench(corpus, codebook, review, suggested=True, count=100, personal_data=True)
+    assert "Sri Wahyuni" in json.dumps(asked.state()["queue"], ensure_ascii=False)
+
+
+def test_scikit_learn_is_imported_only_for_the_suggested_queue(tmp_path):
+    corpus, codebook = write_study(tmp_path)
+    script = (
+        "import sys\n"
+        "from ektp_qual.workbench.study import Workbench\n"
+        f"Workbench({str(corpus)!r}, {str(codebook)!r}, {str(tmp_path / 'r.csv')!r},"
+        " suggested=sys.argv[1] == 'yes').state()\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    for suggested, imported in (("no", "False"), ("yes", "True")):
+        done = subprocess.run(
+            [sys.executable, "-c", script, suggested], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == imported
+
+
 # -- the command --------------------------------------------------------------------------
 
 
@@ -530,3 +676,31 @@ def test_the_command_prints_the_address_first_and_stops_cleanly_on_ctrl_c(tmp_pa
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert "every decision is saved" in out
+
+
+def test_the_command_serves_suggests_queue_filtered_as_asked(tmp_path):
+    corpus, codebook = suggested_study(tmp_path)
+    command = [sys.executable, "-m", "ektp_qual", "review", "--browser", "--suggested", "-n", "3"]
+    command += ["-t", str(corpus), "-c", str(codebook), "--review", str(tmp_path / "review.csv")]
+    command += ["--criterion", "attitude", "--coder", "ana"]
+    environment = {**os.environ, "BROWSER": "true", "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+    )
+    try:
+        url = process.stdout.readline().strip()
+        base, token = url.split("/?token=")
+        answers = []
+        for path in ("/api/study", "/api/state"):
+            request = urllib.request.Request(base + path, headers={"X-Workbench-Token": token})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answers.append(json.loads(response.read()))
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    study, state = answers
+    assert process.returncode == 0, err
+    assert study["suggested"] is True and study["filters"] == {"criterion": "attitude"}
+    assert len({item["segment_id"] for item in state["queue"]}) == 3
+    assert all(item["reason"] for item in state["queue"])

@@ -19,6 +19,7 @@ from .test_workbench import (
     TERMINAL_KEYS,
     rows_without_time,
     sentence_ids,
+    suggested_study,
     write_study,
 )
 
@@ -226,6 +227,51 @@ def test_the_queue_filters_and_the_verdicts_follow_each_decision(page):
     cells = page.locator("#matrix tbody tr").nth(1).locator("td")
     assert cells.nth(1).inner_text() == "+ +2/-0"
     assert page.errors == []
+
+
+def test_suggests_queue_shows_reasons_and_a_key_accepts_as_the_terminal_does(
+    browser,  # noqa: F811
+    tmp_path,
+):
+    corpus, codebook = suggested_study(tmp_path)
+    review = tmp_path / "review.csv"
+    workbench = Workbench(corpus, codebook, review, coder="ana", suggested=True, count=3)
+    queue = workbench.state()["queue"]
+    first = queue[0]
+    server = WorkbenchServer(workbench).start()
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server.url)
+        page.wait_for_selector("body[data-ready=true]")
+        page.keyboard.press("g")
+        shown = page.locator("#queue-0")
+        assert shown.get_attribute("data-segment") == first["segment_id"]
+        assert first["reason"] in shown.inner_text()
+        assert f"p = {first['probability']:.2f}" in shown.inner_text()
+        page.select_option("#filter-informant", first["informant"])
+        mine = [item for item in queue if item["informant"] == first["informant"]]
+        assert page.locator("#queue-list li").count() == len(mine)
+        page.focus("#queue-list")
+        page.keyboard.press("Enter")
+        assert first["reason"] in page.inner_text("#panel .codings li.active")
+        page.keyboard.press("a")
+        saved(page, 1)
+        page.keyboard.press("g")
+        page.select_option("#filter-informant", "")
+        left = page.locator(f"#queue-list li[data-segment='{first['segment_id']}']")
+        assert left.count() == 0
+        assert page.locator("#queue-list li .why").count() >= 3
+    finally:
+        page.close()
+        server.stop()
+    assert errors == []
+    terminal = tmp_path / "terminal.csv"
+    arguments = ["review", "-t", str(corpus), "-c", str(codebook), "--review", str(terminal)]
+    done = runner.invoke(app, [*arguments, "--suggested", "-n", "3", "--coder", "ana"], input="aq")
+    assert done.exit_code == 0, done.output
+    assert rows_without_time(review) == rows_without_time(terminal)
 
 
 def test_disagreements_are_settled_in_the_page(browser, tmp_path):  # noqa: F811

@@ -75,7 +75,8 @@ def review(
         typer.Option(
             "--suggested",
             help="Walk the queue 'ektp-qual suggest' gives instead: the sentences worth a "
-            "decision, with the learned coder's proposals and their reasons.",
+            "decision, with the learned coder's proposals and their reasons (with --browser: "
+            "the workbench's queue, ranked again after each decision).",
         ),
     ] = False,
     count: Annotated[
@@ -127,21 +128,22 @@ def review(
       ektp-qual review --browser --coder ana
 
       ektp-qual review --suggested -n 25 --coder ana
+
+      ektp-qual review --browser --suggested --coder ana
     """
-    if suggested and (criterion or informant or role or all_codings or uncoded):
+    # The workbench filters any queue, suggest's too; the terminal walks suggest's as is.
+    if suggested and not browser and (criterion or informant or role or all_codings or uncoded):
         _fail(
             ValueError(
                 "--suggested walks the queue of 'ektp-qual suggest', which takes no "
                 "--criterion, --informant, --role, --all or --uncoded"
             )
         )
-    if browser and suggested:
-        _fail(ValueError("--suggested is a terminal queue; the workbench (--browser) has its own"))
     if browser:
         filters = {"criterion": criterion, "informant": informant, "role": role}
         _workbench(
             transcripts, codebook, findings, review_file, coder, personal_data, port, compare,
-            _browser_filters(filters),
+            _browser_filters(filters), count if suggested else None,
         )  # fmt: skip
         return
     import getpass
@@ -152,7 +154,15 @@ def review(
     from ..pipeline import data_reduction as reduce_step
 
     existing = _run(read_review, review_file)
-    reduction = _run(reduce_step, transcripts, codebook, personal_data=personal_data)
+    # suggest learns from the decisions as they stand (the codings after review), as
+    # 'ektp-qual suggest' and the workbench's queue do; the plain queue lists the rules'.
+    reduction = _run(
+        reduce_step,
+        transcripts,
+        codebook,
+        review=existing if suggested else None,
+        personal_data=personal_data,
+    )
     _run(_check_names, reduction, criterion, informant, role)
     if suggested:
         from ..loop.suggest import suggested_items, suggestions
@@ -213,9 +223,11 @@ def _browser_filters(given: dict[str, list[str] | None]) -> dict[str, str]:
 
 
 def _workbench(
-    transcripts, codebook, findings, review_file, coder, personal_data, port, compare, filters
-):
-    """Serve the workbench until Ctrl-C; the URL, with its token, is the first line out."""
+    transcripts, codebook, findings, review_file, coder, personal_data, port, compare, filters,
+    suggested_count,
+):  # fmt: skip
+    """Serve the workbench until Ctrl-C; the URL, with its token, is the first line out.
+    With ``suggested_count``, its queue is that many of suggest's sentences."""
     import getpass
 
     try:
@@ -239,6 +251,8 @@ def _workbench(
         compare=tuple(compare or ()),
         coder=coder or getpass.getuser(),
         filters=filters,
+        suggested=suggested_count is not None,
+        count=suggested_count,
     )
     server = _run(WorkbenchServer, workbench, port)
     print(server.url, flush=True)

@@ -20,6 +20,7 @@ from ..analysis.display import checklist_matrix
 from ..coding.coder import CodingResult, code_corpus
 from ..inputs.review_file import latest_decisions, read_review
 from ..loop.decisions import ACTIONS, decision_rows, save_decisions
+from ..loop.suggest import DEFAULT_COUNT, suggestions
 from ..model import POLARITIES, STANCE_SYMBOLS, PathLike
 from ..model.errors import InputError
 from ..model.results import Conclusion, Reduction
@@ -55,6 +56,11 @@ class Workbench:
     #: terminal review's --criterion, --role and --informant.
     filters: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[list[dict[str, str]]]] = field(default_factory=dict)
+    #: The queue is ``ektp-qual suggest``'s (``review --browser --suggested``): the
+    #: ``count`` sentences worth a decision (suggest's default when None), ranked again
+    #: after every decision, instead of the undecided codings.
+    suggested: bool = False
+    count: int | None = None
 
     def __post_init__(self) -> None:
         self.corpus, self.book, self.expected = pipeline.load(
@@ -76,6 +82,9 @@ class Workbench:
                     f"--{key}", f"{value!r} is not in this study (it has: {', '.join(known[key])})"
                 )
         self._disagreements = self._compare()
+        self._suggestions: tuple[str, pd.DataFrame] | None = None
+        if self.suggested:  # ranked before serving, so the page opens at once
+            self._suggested_queue(self.reduction(), read_review(self.review).decisions())
 
     def reduction(self) -> Reduction:
         """The study's data reduction with the review file's decisions as they are now."""
@@ -138,15 +147,20 @@ class Workbench:
             "questions": dict(zip(segments["segment_id"], segments["question"], strict=True)),
             "comparing": [Path(p).name for p in self.compare],
             "filters": self.filters,
+            "suggested": self.suggested,
         }
 
     def state(self) -> dict:
         """What a decision changes: codings, the queue, verdicts, the matrix."""
         reduction = self.reduction()
         decisions = read_review(self.review).decisions()
+        if self.suggested:
+            queue = self._suggested_queue(reduction, decisions)
+        else:
+            queue = self._queue(reduction, decisions)
         return {
-            "codings": self._codings(reduction.codings, decisions),
-            "queue": self._queue(reduction, decisions),
+            "codings": self._codings(reduction.codings, decisions, queue),
+            "queue": queue,
             "conclusions": self._conclusions(pipeline.conclusion_drawing(reduction, self.expected)),
             "matrix": self._matrix(reduction),
             "disagreements": self._disagreement_rows(reduction.codings),
@@ -154,8 +168,12 @@ class Workbench:
             "undo": sorted(coder for coder, stack in self.history.items() if stack),
         }
 
-    def _codings(self, codings: pd.DataFrame, decisions: pd.DataFrame) -> dict[str, list]:
-        """Each sentence's codings for the margin: those in force, and proposals rejected."""
+    def _codings(
+        self, codings: pd.DataFrame, decisions: pd.DataFrame, queue: list[dict]
+    ) -> dict[str, list]:
+        """Each sentence's codings for the margin: those in force, proposals rejected, and
+        (with ``suggested``) the learned coder's proposals, each with its probability and
+        reason."""
         latest = latest_decisions(decisions).set_index(_KEYS)
         margin: dict[str, list] = {}
         for row in codings.itertuples(index=False):
@@ -187,23 +205,21 @@ class Workbench:
                         "note": str(latest.loc[key, "note"]),
                     }
                 )
+        if self.suggested:
+            _with_suggestions(margin, queue)
         return margin
+
+    def _methods(self) -> dict[tuple[str, str, str], str]:
+        """How the rules coded each (sentence, criterion, polarity) they coded."""
+        if self.coding.codings.empty:
+            return {}
+        return self.coding.codings.groupby(_KEYS, sort=False)["method"].first().to_dict()
 
     def _queue(self, reduction, decisions: pd.DataFrame) -> list[dict]:
         """The undecided codings, with what the page filters them by: the codings the
-        terminal review (``loop.review_session.review_items``) lists, in its order.
-
-        A list of suggestions (sentences a learned coder proposes) can join this list
-        as items of their own method; the page filters and walks any such list alike.
-        """
-        methods = (
-            self.coding.codings.groupby(_KEYS, sort=False)["method"].first().to_dict()
-            if not self.coding.codings.empty
-            else {}
-        )
-        sources = dict(
-            zip(reduction.informants["informant"], reduction.informants["source"], strict=True)
-        )
+        terminal review (``loop.review_session.review_items``) lists, in its order."""
+        methods = self._methods()
+        sources = _sources(reduction)
         auto = reduction.codings[reduction.codings["source"] == "auto"].drop_duplicates(_KEYS)
         decided = set(zip(*(latest_decisions(decisions)[k] for k in _KEYS), strict=True))
         order = {segment: n for n, segment in enumerate(reduction.segments["segment_id"])}
@@ -225,6 +241,50 @@ class Workbench:
                 "text": row.text,
             }
             for row in rows
+        ]
+
+    def _suggested_queue(self, reduction: Reduction, decisions: pd.DataFrame) -> list[dict]:
+        """``ektp-qual suggest``'s proposals for the review file as it is now, in its order,
+        as queue items: one per proposed code, with the learned coder's probability and
+        reason; a sentence with nothing to propose is one item with no criterion.
+
+        The ranking is computed again only when the decisions changed, so a refresh
+        without a decision costs nothing; a decided sentence then leaves the queue and
+        the next worth a decision comes in. Only this queue trains the learned coder, so
+        scikit-learn is imported only with ``suggested``.
+        """
+        key = decisions.to_csv(index=False)
+        if self._suggestions is None or self._suggestions[0] != key:
+            table = suggestions(
+                reduction.segments,
+                reduction.automatic,
+                reduction.codings,
+                decisions,
+                self.book,
+                count=self.count or DEFAULT_COUNT,
+            )
+            self._suggestions = (key, table)
+        table = self._suggestions[1]
+        methods = self._methods()
+        sources = _sources(reduction)
+        roles = dict(zip(reduction.segments["segment_id"], reduction.segments["role"], strict=True))
+        return [
+            {
+                "segment_id": row.segment_id,
+                "informant": row.informant,
+                "role": str(roles.get(row.segment_id, "")),
+                "criterion": row.criterion,
+                "polarity": row.polarity,
+                "method": methods.get(
+                    (row.segment_id, row.criterion, row.polarity),
+                    "learned" if row.criterion else "",
+                ),
+                "source": str(sources.get(row.informant, "")),
+                "text": row.text,
+                "probability": None if pd.isna(row.probability) else round(row.probability, 2),
+                "reason": row.reason,
+            }
+            for row in table.itertuples(index=False)
         ]
 
     def _conclusions(self, conclusion: Conclusion) -> dict:
@@ -414,6 +474,45 @@ class Workbench:
 
 
 _DISAGREEMENT_CONTEXT = {"segment_id", "informant", "role", "criterion", "text"}
+
+
+def _sources(reduction: Reduction) -> dict[str, str]:
+    """Each informant's transcript file, which the queue filters by."""
+    informants = reduction.informants
+    return dict(zip(informants["informant"], informants["source"], strict=True))
+
+
+def _with_suggestions(margin: dict[str, list], queue: list[dict]) -> None:
+    """Put each suggestion into its sentence's margin: on the coding the rules gave, its
+    probability and reason; a code only the learned coder proposes, as a coding of its own
+    to accept or reject (what the terminal's ``review --suggested`` offers)."""
+    for item in queue:
+        if not item["criterion"]:
+            continue
+        entries = margin.setdefault(item["segment_id"], [])
+        found = next(
+            (
+                e
+                for e in entries
+                if (e["criterion"], e["polarity"]) == (item["criterion"], item["polarity"])
+                and e["status"] != "rejected"
+            ),
+            None,
+        )
+        if found is None:
+            found = {
+                "criterion": item["criterion"],
+                "polarity": item["polarity"],
+                "method": item["method"],
+                "phrases": "",
+                "rule": "",
+                "status": "suggested",
+                "coder": "",
+                "note": "",
+            }
+            entries.append(found)
+        found["probability"] = item["probability"]
+        found["reason"] = item["reason"]
 
 
 def _choice(request: dict, key: str, allowed: tuple[str, ...]) -> str:

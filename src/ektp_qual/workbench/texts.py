@@ -42,6 +42,12 @@ ENGLISH = {
     "status_rejected": "rejected",
     "by": "by",
     "queue_intro": "Codings without a decision, in transcript order. Enter opens one.",
+    "queue_intro_suggested": "The sentences worth a decision, best first, as 'ektp-qual suggest' "
+    "ranks them: each proposal with its probability and why. A decided sentence leaves "
+    "the queue and the next comes in. Enter opens one.",
+    "status_suggested": "suggested",
+    "suggested_add": "add a code",
+    "why": "why",
     "filter_criterion": "Criterion",
     "filter_role": "Role",
     "filter_informant": "Informant",
@@ -112,6 +118,12 @@ INDONESIAN = {
     "status_rejected": "ditolak",
     "by": "oleh",
     "queue_intro": "Kode yang belum diputuskan, urut transkrip. Enter membukanya.",
+    "queue_intro_suggested": "Kalimat yang paling layak diputuskan, terbaik dulu, seperti "
+    "urutan 'ektp-qual suggest': tiap usulan dengan peluang dan alasannya. Kalimat yang "
+    "sudah diputuskan keluar dari antrean dan yang berikutnya masuk. Enter membukanya.",
+    "status_suggested": "diusulkan",
+    "suggested_add": "tambah kode",
+    "why": "alasan",
     "filter_criterion": "Kriteria",
     "filter_role": "Peran",
     "filter_informant": "Informan",

@@ -177,7 +177,7 @@ function selectSegment(id, extend) {
 }
 
 function firstUndecided(id) {
-  const index = (state.codings[id] || []).findIndex(c => c.status === "auto");
+  const index = (state.codings[id] || []).findIndex(c => c.status === "auto" || c.status === "suggested");
   return Math.max(index, 0);
 }
 
@@ -229,6 +229,20 @@ function snapSelection() {
   }
 }
 
+function chance(item) {
+  // A suggestion's probability, as the terminal's review --suggested shows it.
+  return item.probability === null || item.probability === undefined ? "" : `p = ${item.probability.toFixed(2)}`;
+}
+
+function why(item) {
+  return el("div", {class: "why", text: `${T.why}: ${[chance(item), item.reason].filter(Boolean).join("; ")}`});
+}
+
+function queueTag(item) {
+  if (!item.criterion) return el("span", {class: "tag add-only", text: T.suggested_add});
+  return el("span", {class: `tag c${criterionIndex(item.criterion) % 8}`, text: tagText(item)});
+}
+
 function polarityWord(polarity) {
   return el("span", {class: polarity, text: `${polarity === "positive" ? "+" : "−"} ${T[polarity]}`});
 }
@@ -260,6 +274,9 @@ function renderPanel() {
     ui.active = Math.min(ui.active, Math.max(codings.length - 1, 0));
     parts.push(el("h3", {class: "sr-only", text: T.codings}));
     if (!codings.length) parts.push(el("p", {text: T.no_coding}));
+    // A suggested sentence with nothing to propose: why it is worth a look.
+    state.queue.filter(q => q.segment_id === id && !q.criterion && q.reason)
+      .forEach(q => parts.push(why(q)));
     parts.push(el("ul", {class: "codings"}, codings.map((coding, n) => {
       const selectId = `recode-${n}`;
       const who = coding.coder ? ` ${T.by} ${coding.coder}` : "";
@@ -271,7 +288,8 @@ function renderPanel() {
           `${T[`status_${coding.status}`] || coding.status}${who} · ${T.method}: ${coding.method}`,
           coding.phrases ? ` · ${T.phrases} “${coding.phrases}”` : "",
           coding.rule ? ` (${coding.rule})` : "",
-          coding.note ? el("div", {text: `“${coding.note}”`}) : null),
+          coding.note ? el("div", {text: `“${coding.note}”`}) : null,
+          coding.reason ? why(coding) : null),
         el("div", {class: "actions"},
           el("button", {type: "button", onclick: () => decide("accept", coding)}, T.accept),
           el("button", {type: "button", onclick: () => decide("reject", coding)}, T.reject),
@@ -341,7 +359,7 @@ function filteredQueue() {
 function renderFilters() {
   const box = document.getElementById("filters");
   box.replaceChildren(...Object.keys(ui.filters).map(key => {
-    const values = [...new Set(state.queue.map(item => item[key]))].sort();
+    const values = [...new Set(state.queue.map(item => item[key]).filter(Boolean))].sort();
     if (ui.filters[key] && !values.includes(ui.filters[key])) values.push(ui.filters[key]);
     const id = `filter-${key}`;
     return el("span", {},
@@ -361,8 +379,10 @@ function renderQueue() {
     role: "option", id: `queue-${n}`, "aria-selected": n === ui.queueIndex ? "true" : "false",
     dataset: {segment: item.segment_id, criterion: item.criterion, polarity: item.polarity},
     onclick: () => openQueueItem(item),
-  }, el("span", {class: `tag c${criterionIndex(item.criterion) % 8}`, text: tagText(item)}), " ", item.text,
-  el("div", {class: "meta", text: `${item.informant} (${item.role}) · ${T.method}: ${item.method} · ${item.source}`}))));
+  }, queueTag(item), " ", item.text,
+  el("div", {class: "meta", text: [`${item.informant} (${item.role})`, item.method ? `${T.method}: ${item.method}` : "",
+    item.source].filter(Boolean).join(" · ")}),
+  item.reason ? why(item) : null)));
   list.setAttribute("aria-activedescendant", `queue-${ui.queueIndex}`);
   if (ui.view === "queue") document.getElementById(`queue-${ui.queueIndex}`)?.scrollIntoView({block: "nearest"});
 }
@@ -548,7 +568,7 @@ async function start() {
   label("help", `${T.keys}: ${T.help}`);
   label("informants-heading", T.informants);
   label("queue-heading", T.tab_queue);
-  label("queue-intro", T.queue_intro);
+  label("queue-intro", study.suggested ? T.queue_intro_suggested : T.queue_intro);
   for (const view of ["transcripts", "queue", "conclusions", "disagreements"]) label(`tab-${view}`, T[`tab_${view}`]);
   const coderInput = document.getElementById("coder");
   coderInput.value = sessionStorage.getItem("ektp-qual-coder") || study.coder || "";
