@@ -186,3 +186,12 @@ def test_help_loads_no_scikit_learn():
     assert run.returncode == 0, run.stderr
     assert "--evaluate" in run.stdout
     assert "sklearn" not in run.stderr and "scipy" not in run.stderr
+
+
+def test_evaluate_refuses_a_file_name_for_its_folder(tmp_path):
+    """--evaluate writes four files: ``-o x.csv`` is a mistake, not a folder to make."""
+    done = runner.invoke(
+        app, ["suggest", "--evaluate", "--no-review", "-o", str(tmp_path / "x.csv")]
+    )
+    assert done.exit_code == 2, done.output
+    assert "a folder" in done.output and not (tmp_path / "x.csv").exists()

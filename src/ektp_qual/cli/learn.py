@@ -9,6 +9,7 @@ import typer
 
 from .common import (
     _check_folder,
+    _fail,
     _file_in,
     _review_file,
     _run,
@@ -91,6 +92,10 @@ def suggest(
     console = render.make_console(quiet)
     if evaluate:
         names = ["evaluation.csv", "learning_curve.csv", "learning_curve.png", "learning_curve.svg"]
+        if out.suffix.lower() in (".csv", ".png", ".svg") and not out.is_dir():
+            _fail(
+                ValueError(f"--evaluate writes {len(names)} files: give --out a folder, not {out}")
+            )
         _check_folder(out, names, "suggest")
         result = _run(evaluate_learned_coder, transcripts, codebook, review=decisions, **threshold)
         if result.scores.empty:
