@@ -330,7 +330,8 @@ def test_atlas_braced_upper_case_guids_and_crlf_as_one(tmp_path):
     assert list(table["coder"]) == ["Citra"] * 3
     assert list(table["verified"]) == [True] * 3
     assert project.convention == "code points, CRLF counted as 1"
-    assert any("3 of 3 selection names quote" in n.message for n in project.notices)
+    assert project.convention_check == "3 of 3 selection names quote the selected text"
+    assert not project.notices
 
 
 QUALCODER_TEXT = "Line one é.\nLine two 😀 ends.\n中文 third line\n"

@@ -75,6 +75,19 @@ def test_import_command_round_trip_agrees_perfectly_with_the_automatic_coder(tmp
     assert agreement.disagreements.empty
 
 
+def test_a_clean_import_warns_of_nothing_and_quiet_prints_nothing(tmp_path):
+    export = tmp_path / "export"
+    assert runner.invoke(app, ["export", "-q", "-F", "qdpx", "-o", str(export)]).exit_code == 0
+    loud = runner.invoke(app, ["import", str(export / "project.qdpx"), "-o", str(tmp_path / "a")])
+    assert loud.exit_code == 0, loud.output
+    assert "warning" not in loud.output
+    assert "review rows on" in loud.output
+    args = ["import", "-q", str(export / "project.qdpx"), "-o", str(tmp_path / "b")]
+    quiet = runner.invoke(app, args)
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output == ""
+
+
 def test_import_by_coder_writes_one_review_file_per_coder(tmp_path, write):
     corpus = awkward_corpus(tmp_path / "corpus")
     book = write("codebook.yaml", MINI_CODEBOOK)

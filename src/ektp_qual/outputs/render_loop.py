@@ -159,7 +159,8 @@ def import_summary(console: Console, result) -> None:
     console.print(
         f"Project {project.name!r} from {project.origin or 'an unnamed tool'}: "
         f"{len(project.sources)} sources, {len(project.codes)} codes, "
-        f"{len(project.selections)} codings; offsets read as {project.convention}.",
+        f"{len(project.selections)} codings; offsets read as {project.convention}"
+        f"{f' ({project.convention_check})' if project.convention_check else ''}.",
         markup=False,
         soft_wrap=True,
     )
@@ -171,6 +172,10 @@ def import_summary(console: Console, result) -> None:
         table.add_row(str(status), str(count), style="green" if status == "imported" else "")
     titled(console, table)
     coders = ", ".join(result.coders) or "nobody named"
+    imported = result.codings[result.codings["status"] == "imported"]
     console.print(
-        f"{len(result.review)} review rows (coded by {coders}).", markup=False, soft_wrap=True
+        f"{len(result.review)} review rows on {result.review['segment_id'].nunique()} "
+        f"sentences of {imported['informant'].nunique()} transcripts (coded by {coders}).",
+        markup=False,
+        soft_wrap=True,
     )

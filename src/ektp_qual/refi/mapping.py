@@ -447,13 +447,6 @@ def _import_notices(
         messages.append(
             f"{nameless} review row(s) have no coder (the project names none): pass a coder"
         )
-    imported = codings[status == "imported"]
-    coders = ", ".join(sorted({c for c in review["coder"] if c})) or "none named"
-    messages.append(
-        f"{len(imported)} of {len(codings)} coding(s) imported as {len(review)} review row(s) "
-        f"on {review['segment_id'].nunique()} segment(s) of {imported['informant'].nunique()} "
-        f"transcript(s); coders: {coders}"
-    )
     return [Notice(where, None, message) for message in messages]
 
 

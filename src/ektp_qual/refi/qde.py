@@ -117,6 +117,7 @@ class QdaProject:
     cases: list[QdaCase]
     selections: pd.DataFrame  # SELECTION_COLUMNS
     convention: str = CODE_POINTS.name  # how the file's offsets were read
+    convention_check: str = ""  # how the reading was confirmed, when nothing needed a notice
     notices: list[Notice] = field(default_factory=list)
     namespace: str = ""
     qde: str = "project.qde"  # the project file's name in the archive
@@ -257,6 +258,7 @@ class _Reader:
         self.bad_positions: list[str] = []
         self.not_text = Counter[str]()
         self.unit_maps: dict[tuple[str, Convention], _UnitMap] = {}
+        self.convention_check = ""
 
     def notice(self, message: str) -> None:
         self.notices.append(Notice(str(self.path), None, message))
@@ -294,6 +296,7 @@ class _Reader:
             cases=cases,
             selections=selections,
             convention=convention.name,
+            convention_check=self.convention_check,
             notices=self.notices,
             namespace=namespace,
             qde=self.qde,
@@ -616,6 +619,9 @@ class _Reader:
         if expected is None:
             who = f"{origin} is not a known tool" if self.origin else "the project names no origin"
             message = f"{who}: offsets read as {best.name}, with which {verified}"
+        elif best == expected and exact[best] == total:
+            self.convention_check = verified
+            return best
         elif best == expected:
             message = f"selection offsets read as {best.name} ({origin}); {verified}"
         else:
