@@ -462,6 +462,26 @@ def test_the_workbook_holds_the_verification_and_its_rule(service):
     assert (speed["margin"], speed["loo_flips"], speed["label"]) == (1, "R1; R2; R3", "fragile")
 
 
+def test_export_verify_puts_the_verification_in_the_workbook_and_without_it_nothing(
+    service, tmp_path
+):
+    import openpyxl
+
+    corpus, codebook = service
+    common = ["export", "-q", "-t", str(corpus), "-c", str(codebook), "-F", "xlsx,csv"]
+    verified = runner.invoke(app, [*common, "--verify", "--seed", "3", "-o", str(tmp_path / "v")])
+    assert verified.exit_code == 0, verified.output
+    sheets = openpyxl.load_workbook(tmp_path / "v" / "analysis.xlsx", read_only=True).sheetnames
+    assert {"verification", "subgroups", "threshold_sweep"} <= set(sheets)
+    table = pd.read_csv(tmp_path / "v" / "verification.csv").set_index("criterion")
+    assert table.loc["speed", "label"] == "fragile"
+    plain = runner.invoke(app, [*common, "-o", str(tmp_path / "p")])
+    assert plain.exit_code == 0, plain.output
+    sheets = openpyxl.load_workbook(tmp_path / "p" / "analysis.xlsx", read_only=True).sheetnames
+    assert "verification" not in sheets
+    assert not (tmp_path / "p" / "verification.csv").exists()
+
+
 def test_codings_a_researcher_accepted_survive_every_ablation(tmp_path):
     """The phrased study above loses every verdict when nearly all phrases go; with two of
     its three codings accepted in review, those two stand: 2 of 2 positive, still met."""

@@ -218,6 +218,11 @@ def export(
     offsets: OffsetsOpt = "codepoints",
     quiet: Quiet = False,
     personal_data: Personal = False,
+    verify: VerifyOpt = False,
+    seed: SeedOpt = 0,
+    bootstrap: BootstrapOpt = 1000,
+    ablation: AblationOpt = 20,
+    drop: DropOpt = 0.2,
     jobs: Jobs = None,
 ) -> None:
     """Export the analysis for Excel or another QDA tool, without printing the displays.
@@ -235,6 +240,8 @@ def export(
       ektp-qual export -t interviews/ -c codebook.yaml --format qdpx,qdc -o for-nvivo/
 
       ektp-qual export --format qdpx --offsets utf16 -o for-nvivo/
+
+      ektp-qual export --verify           # the workbook with how sure each verdict is
     """
     from ..outputs import render
 
@@ -251,6 +258,7 @@ def export(
         no_review,
         personal_data,
         command="export",
+        verify=_verification(verify, seed, bootstrap, ablation, drop),
         learn=learn,
         learn_threshold=learn_threshold,
         jobs=jobs,
