@@ -374,3 +374,28 @@ def test_validate_masks_unless_personal_data_is_asked_for(tmp_path, mini_codeboo
     shown = " ".join(masked["source"]) + " ".join(masked["message"])
     assert not _leaks(shown) and f"{NAME_MASK}M1.txt" in shown
     assert "SumarniM1.txt" in " ".join(kept["source"])
+
+
+@pytest.mark.parametrize("informant", ["Sumarni", "Bu_Sumarni", "M1-3171012345678998"])
+def test_an_informant_id_that_holds_personal_data_is_refused_unless_asked_for(
+    tmp_path, mini_codebook, informant
+):
+    """Ids key every table, so one holding a name or a NIK would reach every export."""
+    from typer.testing import CliRunner
+
+    from ektp_qual.cli import app
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        f"---\ninformant: {informant}\nrole: masyarakat\nname: Bu Sumarni\n"
+        "nik: 3171012345678998\n---\nP: Bagaimana sikap petugas?\nX: Petugasnya ramah.\n",
+        encoding="utf-8",
+    )
+    args = ["code", "-q", "-t", str(folder), "-c", str(mini_codebook)]
+    refused = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "out")])
+    assert refused.exit_code == 2
+    assert "a.txt:2" in refused.output and "give the informant a code" in refused.output
+    assert not (tmp_path / "out").exists()
+    asked = ektp_qual.analyse(folder, mini_codebook, personal_data=True)
+    assert asked.reduction.informants["informant"].tolist() == [informant]

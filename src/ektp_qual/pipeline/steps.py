@@ -85,8 +85,23 @@ def validate(
 
 
 def _masker(corpus: Corpus, book: Codebook | None, personal_data: bool) -> Masker | None:
-    """The one place where privacy is decided: ``None`` keeps personal data."""
-    return None if personal_data else Masker.for_study(corpus, book)
+    """The one place where privacy is decided: ``None`` keeps personal data.
+
+    An informant id is the key of every table, so it cannot be masked without losing
+    who said what: one that holds a name, NIK or phone number is refused instead."""
+    if personal_data:
+        return None
+    masker = Masker.for_study(corpus, book)
+    for transcript in corpus.transcripts:
+        if masker.file_name(transcript.informant) != transcript.informant:
+            raise InputError(
+                transcript.source,
+                f"informant id {transcript.informant!r} holds a name, NIK or phone number, "
+                "and ids are shown in every table and export: give the informant a code "
+                "such as M07 (a name can stay under 'name:'), or pass --personal-data",
+                transcript.informant_line,
+            )
+    return masker
 
 
 def _expected(findings: PathLike | Findings | None, book: Codebook) -> Findings | None:
