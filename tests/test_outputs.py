@@ -103,6 +103,27 @@ def test_a_stale_table_edited_since_is_kept_and_named(study, tmp_path):
     assert "comparison.csv" in second.output and "edited since" in second.output
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_table_made_private_stays_private_when_written_again(study, tmp_path, stream):
+    """Tables quote informants: a researcher who closed one to others (chmod 600) must not
+    find it open again after the next run, whether it was written whole or as produced."""
+    out = tmp_path / "results"
+    args = ["code", "-q", "-t", str(study[0]), "-c", str(study[1]), "-o", str(out)]
+    if stream:
+        survey = tmp_path / "answers.csv"
+        survey.write_text("id,jawaban\nA,Petugasnya ramah.\nB,Petugasnya judes.\n")
+        args[3] = str(survey)
+        args += ["--stream", "--survey=informant=id", "--survey=answer=jawaban"]
+        args += ["--survey=default_role=masyarakat"]
+    assert runner.invoke(app, args).exit_code == 0
+    codings = out / "codings.csv"
+    codings.chmod(0o600)
+    opened = (out / "stances.csv").stat().st_mode & 0o777
+    assert runner.invoke(app, args).exit_code == 0
+    assert codings.stat().st_mode & 0o777 == 0o600
+    assert (out / "stances.csv").stat().st_mode & 0o777 == opened
+
+
 def test_agree_removes_its_own_old_detection_table(study, tmp_path):
     corpus, book, _ = study
     reduced = tmp_path / "reduced"

@@ -246,7 +246,13 @@ def write_run(
     staged: dict[str, Path] = {}
     try:
         for name, data in files.items():
-            staged[name] = data if isinstance(data, Path) else _stage(folder, data)
+            mode = _mode_of(folder / name)
+            if isinstance(data, Path):
+                if mode is not None:
+                    data.chmod(mode)
+                staged[name] = data
+            else:
+                staged[name] = _stage(folder, data, mode)
         record["pending"] = {
             "command": command,
             "run": result.run,
@@ -410,6 +416,16 @@ def _stage(folder: Path, data: bytes, mode: int | None = None) -> Path:
         os.fchmod(out.fileno(), 0o666 & ~_umask() if mode is None else mode)
         os.fsync(out.fileno())
     return Path(name)
+
+
+def _mode_of(target: Path) -> int | None:
+    """The permissions of the file a new one replaces, so that a table the researcher made
+    private (``chmod 600``, it quotes informants) stays private when it is written again."""
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        return None
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
 
 
 def _umask() -> int:
