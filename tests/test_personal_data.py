@@ -90,6 +90,16 @@ def test_masks_every_written_form_of_a_mobile_number(number, sentence):
 
 
 @settings(max_examples=200, deadline=None)
+@given(mobile_numbers(), mobile_numbers(), st.sampled_from([" ", " / ", ", ", " atau "]))
+def test_two_mobile_numbers_side_by_side_leave_no_digit(first, second, between):
+    """Two numbers in groups with only a space between can read as one NIK and a rest."""
+    text = f"HP saya {first}{between}{second} ya."
+    masked = Masker()(text)
+    assert not _DIGITS.search(masked), (text, masked)
+    assert Masker().mask_with_offsets(text).text == masked
+
+
+@settings(max_examples=200, deadline=None)
 @given(landline_numbers(), st.sampled_from(["Telepon kantor {} ya.", "{}", "Hubungi {}, Pak"]))
 def test_masks_landlines_with_their_area_code(number, sentence):
     text = sentence.format(number)

@@ -43,6 +43,9 @@ _PHONE = re.compile(
 # more; a time span such as 07.30-14.00 has eight).
 _NUMBER_LIKE = re.compile(r"[\d(+][\d \t().\-\u2013\u2014]{8,}")
 _DIGIT = re.compile(r"\d")
+# Digits run on from a NIK or a phone number that are masked with it: a group of two or
+# more (people write numbers in groups of two to five), not a lone digit ("[PHONE] 2 kali").
+_LEFTOVER_DIGITS = 2
 #: The region whose national forms libphonenumber reads (``0812 ...``: an Indonesian mobile).
 PHONE_REGION = "ID"
 # A name word stands between letters it is not part of: digits, "_" and punctuation
@@ -275,6 +278,8 @@ class Masker:
         passes: list[tuple[Callable[[str], list[tuple[int, int]]], str]] = []
         if _DIGIT.search(text):  # NIKs and phone numbers need digits: most texts skip both
             passes += [(_find_niks, NIK_MASK), (_phone_numbers, PHONE_MASK)]
+            passes += [(_leftover_after(NIK_MASK), NIK_MASK)]
+            passes += [(_leftover_after(PHONE_MASK), PHONE_MASK)]
         if self._names is not None:
             passes.append((self._find_names, NAME_MASK))
         return passes
@@ -304,6 +309,37 @@ def _word_keys(morphology: Morphology) -> WordKeys:
 
 def _find_niks(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _NIK.finditer(text)]
+
+
+_GROUP = r"[(+]*\d+\)?"
+_RUN_BEFORE = re.compile(rf"(?:[(+]*\d+(?:\){_SEPARATOR}?|{_SEPARATOR}))+\Z")
+_RUN_AFTER = re.compile(rf"(?:{_SEPARATOR}{_GROUP})+")
+# How far from a mask run-on digits are looked for: a number is short, and a bounded
+# window keeps a text of nothing but digit groups from costing quadratic time.
+_RUN_REACH = 40
+
+
+@cache
+def _leftover_after(mask: str) -> Callable[[str], list[tuple[int, int]]]:
+    """Digit groups run on from a mask, before or after it: two phone numbers written in
+    groups with spaces can read as one NIK and the rest of a number, whose digits must not
+    be left in the open."""
+
+    def find(text: str) -> list[tuple[int, int]]:
+        spans = []
+        at = text.find(mask)
+        while at != -1:
+            end = at + len(mask)
+            before = _RUN_BEFORE.search(text, max(0, at - _RUN_REACH), at)
+            after = _RUN_AFTER.match(text, end, end + _RUN_REACH)
+            first = before.start() if before else at
+            last = after.end() if after else end
+            if sum(c.isdigit() for c in text[first:last]) >= _LEFTOVER_DIGITS:
+                spans.append((first, last))
+            at = text.find(mask, last)
+        return spans
+
+    return find
 
 
 def _phone_numbers(text: str) -> list[tuple[int, int]]:
