@@ -266,8 +266,8 @@ def test_leave_one_out_names_informants_as_the_privacy_setting_says(tmp_path):
         text.replace("informant: R1", "informant: Wahyuni-1").replace("R1:", "Wahyuni-1:"),
         encoding="utf-8",
     )
-    masked = _rows(ektp_qual.analyse(corpus, codebook, verify=True).verification.verification)
-    assert masked["speed"]["loo_flips"] == "R2; R3; [NAME]-1"
+    with pytest.raises(ektp_qual.InputError, match="give the informant a code"):
+        ektp_qual.analyse(corpus, codebook, verify=True)
     kept = ektp_qual.analyse(corpus, codebook, verify=True, personal_data=True)
     flips = _rows(kept.verification.verification)["speed"]["loo_flips"]
     assert flips == "R2 (Bambang Sutrisno); R3; Wahyuni-1 (Wahyuni Lestari)"
@@ -408,18 +408,22 @@ def test_report_verify_adds_a_section_before_the_appendices(service, tmp_path):
 
 def test_report_names_no_informant_when_personal_data_is_masked(tmp_path):
     corpus, codebook = _write_study(tmp_path, {"R1": "Wahyuni Lestari"})
+    page = tmp_path / "r.html"
+    args = ["report", "-t", str(corpus), "-c", str(codebook), "--verify", "-o", str(page)]
+    assert runner.invoke(app, args).exit_code == 0
+    section = page.read_text(encoding="utf-8").split('<section id="verification"')[1]
+    section = section.split("</section>")[0]
+    assert "R1" in section and "Wahyuni" not in section
     for path in corpus.glob("R1.txt"):
         text = path.read_text(encoding="utf-8")
         path.write_text(
             text.replace("informant: R1", "informant: Wahyuni-1").replace("R1:", "Wahyuni-1:"),
             encoding="utf-8",
         )
-    page = tmp_path / "r.html"
-    args = ["report", "-t", str(corpus), "-c", str(codebook), "--verify", "-o", str(page)]
-    assert runner.invoke(app, args).exit_code == 0
-    section = page.read_text(encoding="utf-8").split('<section id="verification"')[1]
-    section = section.split("</section>")[0]
-    assert "[NAME]-1" in section and "Wahyuni" not in section
+    named = tmp_path / "named.html"
+    refused = runner.invoke(app, [*args[:-1], str(named)])
+    assert refused.exit_code == 2 and "Wahyuni-1" in refused.output
+    assert not named.exists()
 
 
 def test_figures_verify_draws_verdict_stability(service, tmp_path):

@@ -218,15 +218,14 @@ def _label(row: dict) -> str:
 
 
 def _labeller(reduction: Reduction) -> Callable[[str], str]:
-    """How an informant is named: their id as every table shows it, masked like a file
-    name (an id may hold a name), or with their name when personal data was asked for."""
-    masker = reduction.masker
-    if reduction.personal_data or masker is None:
+    """How an informant is named: their id as every table shows it (an id that holds a name
+    is refused when the study is read), with their name when personal data was asked for."""
+    if reduction.personal_data or reduction.masker is None:
         names = {t.informant: t.name for t in reduction.corpus.transcripts}
         return lambda informant: (
             f"{informant} ({names[informant]})" if names.get(informant) else informant
         )
-    return masker.file_name
+    return str
 
 
 def _leave_one_out(
