@@ -636,6 +636,36 @@ def test_codebook_test_says_a_default_judgement_coded_an_example():
 
 
 @pytest.mark.parametrize(
+    ("text", "question", "topic"),
+    [
+        # A word only the criterion's phrases have ("antrian panjang", "long queue").
+        (POST_OFFICE, "Antriannya gimana, Bu?", "waktu"),
+        (LIBRARY, "How was the queue?", "waiting"),
+        # The root of a phrase's derived word ("membentak"), said in another form.
+        (POST_OFFICE, "Dibentak nggak, Bu?", "sikap"),
+        # Nothing of any criterion: no topic rather than a guess.
+        (POST_OFFICE, "Anaknya sekolah di mana?", None),
+        (LIBRARY, "Do you have kids?", None),
+    ],
+)
+def test_a_question_is_read_from_the_criterion_phrases_words_and_roots(text, question, topic):
+    from ektp_qual.coding.coder import Coder
+
+    assert Coder(parse_codebook(text)).question_topic(question)[0] == topic
+
+
+def test_a_plain_judgement_counts_for_a_topic_read_from_the_phrases():
+    book = parse_codebook(POST_OFFICE + JUDGE)
+    assert codes(answer(book, "Lama, Mas.", question="Antriannya gimana, Bu?")) == {
+        ("waktu", "negative")
+    }
+    book = parse_codebook(LIBRARY + JUDGE)
+    assert codes(answer(book, "Dreadful.", question="How was the queue?")) == {
+        ("waiting", "negative")
+    }
+
+
+@pytest.mark.parametrize(
     ("text", "question", "reply", "expected"),
     [
         # A generic judgement never concedes a phrase that names the criterion.
