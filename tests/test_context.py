@@ -462,3 +462,231 @@ def test_expectations_and_fixed_expressions_are_not_evidence(sentence):
 def test_what_turned_out_wins_over_what_was_expected(mini):
     result = answer(mini, "Saya pikir judes, ternyata ramah sekali.")
     assert codes(result) == {("attitude", "positive")}
+
+
+# -- the language's default judgements, with a codebook written from theory -------------------
+
+# Basic keys only, as a researcher writes a codebook before any interview: no evaluative
+# lists, no context words. Written for this test, on services other than e-KTP.
+POST_OFFICE = """\
+codebook: kantor-pos
+title: Pelayanan loket kantor pos
+language: id
+criteria:
+  - id: waktu
+    label: Ketepatan waktu
+    definition: Pelanggan dilayani tanpa menunggu terlalu lama.
+    questions: ["Berapa lama Bapak/Ibu menunggu sampai dilayani?"]
+    positive: [tepat waktu]
+    negative: [antrian panjang]
+  - id: sikap
+    label: Sikap petugas loket
+    definition: Petugas loket memperlakukan pelanggan dengan hormat.
+    questions: ["Bagaimana sikap petugas loket kepada Bapak/Ibu?"]
+    positive: [senyum]
+    negative: [membentak]
+  - id: biaya
+    label: Biaya pengiriman
+    definition: Tarif yang dibayar sesuai dengan yang tertera.
+    questions: ["Apakah tarif pengiriman sesuai dengan yang tertera?"]
+    positive: [sesuai tarif]
+    negative: [biaya tambahan]
+"""
+
+LIBRARY = """\
+codebook: library
+title: A public library's lending service
+language: en
+criteria:
+  - id: waiting
+    label: Waiting
+    definition: Borrowers are served without a long wait.
+    questions: ["How long did you wait to be served?"]
+    positive: [served straight away]
+    negative: [long queue]
+  - id: staff
+    label: The staff's manner
+    definition: Staff treat borrowers with courtesy and respect.
+    questions: ["How did the staff treat you?"]
+    positive: [smiled]
+    negative: [shouted]
+  - id: fees
+    label: Fees and fines
+    definition: What borrowers pay is fair and known in advance.
+    questions: ["Were there any fees or fines to pay?"]
+    positive: [no fine]
+    negative: [hidden charge]
+"""
+
+# A codebook asks for the language's generic judgements with one key.
+JUDGE = "default_judgements: true\n"
+
+JUDGEMENTS = [
+    # (codebook, question, answer, codes expected), each coded by hand before the coder ran
+    (
+        POST_OFFICE,
+        "Nunggunya berapa lama waktu itu, Bu?",
+        "Lama banget, Mas.",
+        {("waktu", "negative")},
+    ),
+    (POST_OFFICE, "Kalau nunggunya, Pak?", "Nggak lama kok, cepat.", {("waktu", "positive")}),
+    (
+        POST_OFFICE,
+        "Petugas loketnya gimana sama Ibu?",
+        "Ramah-ramah kok, Mas.",
+        {("sikap", "positive")},
+    ),
+    (POST_OFFICE, "Sikap petugasnya?", "Judes, Mas, saya jadi kesal.", {("sikap", "negative")}),
+    (POST_OFFICE, "Soal tarifnya, Pak?", "Murah, Mas.", {("biaya", "positive")}),
+    (POST_OFFICE, "Tarifnya gimana, Bu?", "Mahal, kemahalan malah.", {("biaya", "negative")}),
+    (POST_OFFICE, "Anaknya sekolah di mana, Bu?", "Di SD dekat sini, bagus sekolahnya.", set()),
+    (POST_OFFICE, "Ada lagi, Bu?", "Sudah, Mas, itu saja. Semoga lancar ya.", set()),
+    (
+        LIBRARY,
+        "How long did you have to wait?",
+        "It took ages, honestly.",
+        {("waiting", "negative")},
+    ),
+    (
+        LIBRARY,
+        "And the wait this time?",
+        "Not long at all, it was quick.",
+        {("waiting", "positive")},
+    ),
+    (LIBRARY, "What were the staff like with you?", "They were lovely.", {("staff", "positive")}),
+    (LIBRARY, "And how did the staff treat your son?", "Rude, frankly.", {("staff", "negative")}),
+    (LIBRARY, "Were there any fees?", "A few, but it was affordable.", {("fees", "positive")}),
+    (LIBRARY, "Do you have kids?", "Two, both lovely.", set()),
+    (LIBRARY, "Anything else?", "No, that's it. Good luck with it all.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "question", "reply", "expected"), JUDGEMENTS)
+def test_plain_judgements_count_for_the_criterion_the_question_asked_about(
+    text, question, reply, expected
+):
+    result = answer(parse_codebook(text + JUDGE), reply, question=question)
+    assert codes(result) == expected
+    assert all("the language's default judgements" in r for r in result.codings["rule"])
+
+
+@pytest.mark.parametrize(("text", "question", "reply", "expected"), JUDGEMENTS)
+def test_unless_the_codebook_asks_for_them_plain_judgements_code_nothing(
+    text, question, reply, expected
+):
+    assert parse_codebook(text).discourse.evaluative_negative == ()
+    assert codes(answer(parse_codebook(text), reply, question=question)) == set()
+
+
+def test_default_judgements_is_true_or_false():
+    with pytest.raises(InputError, match="'default_judgements' must be true or false"):
+        parse_codebook(POST_OFFICE + "default_judgements: yes please\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "reply", "expected"),
+    [
+        # "senyum" and "smiled" are the codebook's: the staff, whatever the question asked.
+        (POST_OFFICE, "Nunggunya lama?", "Petugasnya senyum terus.", {("sikap", "positive")}),
+        (LIBRARY, "How long did you wait?", "The staff smiled at me.", {("staff", "positive")}),
+    ],
+)
+def test_a_word_the_codebook_lists_means_what_the_codebook_says(text, question, reply, expected):
+    book = parse_codebook(
+        text.replace("positive: [senyum]", "positive: [senyum, ramah]").replace(
+            "positive: [smiled]", "positive: [smiled, lovely]"
+        )
+        + JUDGE
+    )
+    assert "ramah" not in book.discourse.evaluative_positive
+    assert "lovely" not in book.discourse.evaluative_positive
+    assert codes(answer(book, reply, question=question)) == expected
+    assert codes(
+        answer(book, "Ramah." if book.language == "id" else "Lovely.", question=question)
+    ) == {expected.copy().pop()}
+
+
+def test_the_codebook_adds_to_the_language_judgements_and_notes_only_its_own(corpus_dir):
+    book = parse_codebook(POST_OFFICE + JUDGE + "evaluative:\n  negative: [ribet banget]\n")
+    assert "ribet banget" in book.evaluative_negative
+    assert "lama" in book.discourse.evaluative_negative
+    result = answer(book, "Ribet banget, Mas.", question="Nunggunya berapa lama, Bu?")
+    assert codes(result) == {("waktu", "negative")}
+    assert set(result.unmatched_phrases()["list"]) == {"waktu", "sikap", "biaya"}
+
+
+def test_codebook_test_says_a_default_judgement_coded_an_example():
+    from ektp_qual.loop.examples import check_examples
+
+    book = parse_codebook(
+        POST_OFFICE.replace(
+            "    negative: [antrian panjang]",
+            "    negative: [antrian panjang]\n"
+            "    examples:\n"
+            "      positive:\n"
+            '        - {text: "Lama, Mas.", question: "Nunggunya berapa lama?"}',
+        )
+        + JUDGE
+    )
+    result = check_examples(book).iloc[0]
+    assert not result["passed"]
+    assert (
+        "waktu negative from 'lama' (the language's default judgements.negative" in result["fired"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "topic"),
+    [
+        # A word only the criterion's phrases have ("antrian panjang", "long queue").
+        (POST_OFFICE, "Antriannya gimana, Bu?", "waktu"),
+        (LIBRARY, "How was the queue?", "waiting"),
+        # The root of a phrase's derived word ("membentak"), said in another form.
+        (POST_OFFICE, "Dibentak nggak, Bu?", "sikap"),
+        # Nothing of any criterion: no topic rather than a guess.
+        (POST_OFFICE, "Anaknya sekolah di mana?", None),
+        (LIBRARY, "Do you have kids?", None),
+    ],
+)
+def test_a_question_is_read_from_the_criterion_phrases_words_and_roots(text, question, topic):
+    from ektp_qual.coding.coder import Coder
+
+    assert Coder(parse_codebook(text)).question_topic(question)[0] == topic
+
+
+def test_a_plain_judgement_counts_for_a_topic_read_from_the_phrases():
+    book = parse_codebook(POST_OFFICE + JUDGE)
+    assert codes(answer(book, "Lama, Mas.", question="Antriannya gimana, Bu?")) == {
+        ("waktu", "negative")
+    }
+    book = parse_codebook(LIBRARY + JUDGE)
+    assert codes(answer(book, "Dreadful.", question="How was the queue?")) == {
+        ("waiting", "negative")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "reply", "expected"),
+    [
+        # A generic judgement never concedes a phrase that names the criterion.
+        (
+            POST_OFFICE,
+            "Sikap petugasnya?",
+            "Petugasnya senyum terus, tapi saya kesal.",
+            {("sikap", "positive"), ("sikap", "negative")},
+        ),
+        (
+            LIBRARY,
+            "How did the staff treat you?",
+            "They smiled, but it was awful.",
+            {("staff", "positive"), ("staff", "negative")},
+        ),
+        # Fixed expressions hold no judgement: "at the most", a greeting.
+        (POST_OFFICE, "Nunggunya berapa lama?", "Lima menit paling lama, Mas.", set()),
+        (LIBRARY, "How long did you wait?", "Good morning! About ten minutes.", set()),
+    ],
+)
+def test_generic_judgements_give_way_to_the_codebook_and_fixed_expressions(
+    text, question, reply, expected
+):
+    assert codes(answer(parse_codebook(text + JUDGE), reply, question=question)) == expected

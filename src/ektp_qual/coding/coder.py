@@ -83,6 +83,8 @@ class Coder(Matching, QuestionReading, ContextReading):
             *(p for c in codebook.criteria for p in (*c.positive, *c.negative)),
             *codebook.evaluative_positive,
             *codebook.evaluative_negative,
+            *talk.evaluative_positive,
+            *talk.evaluative_negative,
             *codebook.ignore,
             *(p for kind in MARKERS for p in self._marker_words(kind)),
             *talk.affirm,

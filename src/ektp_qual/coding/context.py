@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
@@ -32,10 +33,14 @@ class Judgement:
     word: str = ""  # the word that made the change
 
     @classmethod
-    def of(cls, start: int, end: int, rule: Rule, topic: str, matched: str) -> Judgement:
-        """A phrase as written: a criterion's, or a generic judgement about the topic."""
+    def of(
+        cls, start: int, end: int, rule: Rule, topic: str, matched: str, default: bool = False
+    ) -> Judgement:
+        """A phrase as written: a criterion's, or a generic judgement about the topic
+        (``default``: one of the language's, not the codebook's)."""
         if rule.kind == "evaluative":
-            origin = f"evaluative.{rule.polarity} in an answer about {topic}"
+            source = "the language's default judgements" if default else "evaluative"
+            origin = f"{source}.{rule.polarity} in an answer about {topic}"
             return cls(start, end, rule, topic, rule.polarity, "structural", "", origin, matched)
         origin = f"{rule.criterion}.{rule.polarity}"
         return cls(start, end, rule, rule.criterion, rule.polarity, "phrase", "", origin, matched)
@@ -64,11 +69,21 @@ class ContextReading:
         ``a``, ``b``, match and marker spans count tokens in the doc, which begins at token
         ``at`` of ``tokens``; ``text`` is the doc's text as written.
         """
+        defaults = self._default_judgements
         judged = [
-            Judgement.of(m_start, m_end, rule, topic, tokens.said(text, at, m_start, m_end, True))
+            Judgement.of(
+                m_start,
+                m_end,
+                rule,
+                topic,
+                tokens.said(text, at, m_start, m_end, True),
+                rule.phrase in defaults,
+            )
             for m_start, m_end, rule in matches
             if topic or rule.kind != "evaluative"
         ]
+        if defaults and topic and len(judged) > 1:
+            judged = self._without_shadowed_defaults(judged, defaults)
         here = markers[bisect_left(markers, (a,)) : bisect_left(markers, (b,))]
         if not here:  # nothing around the phrases to weigh: each says what it says
             return judged
@@ -116,6 +131,24 @@ class ContextReading:
         weigh_contrast(judged, here, clause, said)
         weigh_remedies(judged, here, clause, said)
         return judged
+
+    @cached_property
+    def _default_judgements(self) -> frozenset[str]:
+        """The language's default judgements this codebook gets (``language.evaluative``)."""
+        talk = self.codebook.discourse
+        return frozenset((*talk.evaluative_positive, *talk.evaluative_negative))
+
+    @staticmethod
+    def _without_shadowed_defaults(judged: list[Judgement], defaults) -> list[Judgement]:
+        """A default judgement on the very words a criterion's phrase matched (a spelling
+        the codebook reads alike) gives way: the codebook named those words."""
+        named = {(j.start, j.end) for j in judged if j.rule.kind == "criterion"}
+        return [
+            j
+            for j in judged
+            if not (j.rule.kind == "evaluative" and j.rule.phrase in defaults)
+            or (j.start, j.end) not in named
+        ]
 
     def _negator(self, j, judged, before, window, words, ignored):
         """The negator that reaches the match of ``j``, if any, as its marker span.
@@ -211,7 +244,8 @@ def flipped(polarity: str) -> str:
 def weigh_contrast(judged: list[Judgement], markers, clause, said) -> None:
     """Where a sentence codes a criterion both ways across a contrast, the side the speaker
     lands on wins: after "tapi"/"but", or outside the clause "walaupun"/"although" opens.
-    The conceded side's codings of other criteria stand."""
+    The conceded side's codings of other criteria stand, and so does anything a generic
+    judgement alone would concede."""
     for start, end, kind in markers:
         if kind == "contrast_following":
             losing = [j for j in judged if not j.change and j.start < start]
@@ -220,7 +254,13 @@ def weigh_contrast(judged: list[Judgement], markers, clause, said) -> None:
             losing = [j for j in judged if not j.change and j.clause == opened]
         else:
             continue
-        landed = {(j.criterion, j.polarity) for j in judged if not j.change and j not in losing}
+        # A generic judgement says less than a phrase that names the criterion: it never
+        # outvotes one ("tetap percaya, cuma ... bikin kesel").
+        landed = {
+            (j.criterion, j.polarity)
+            for j in judged
+            if not j.change and j not in losing and j.method != "structural"
+        }
         for j in losing:
             code, other = (j.criterion, j.polarity), (j.criterion, flipped(j.polarity))
             if other in landed and code not in landed:

@@ -58,6 +58,8 @@ class Matching:
             entries += [Rule("criterion", c.id, "negative", p) for p in c.negative]
         entries += [Rule("evaluative", "", "positive", p) for p in cb.evaluative_positive]
         entries += [Rule("evaluative", "", "negative", p) for p in cb.evaluative_negative]
+        entries += [Rule("evaluative", "", "positive", p) for p in cb.discourse.evaluative_positive]
+        entries += [Rule("evaluative", "", "negative", p) for p in cb.discourse.evaluative_negative]
         entries += [Rule("ignore", "", "", p) for p in cb.ignore]
         for kind in MARKERS:
             entries += [Rule(kind, "", "", p) for p in self._marker_words(kind)]

@@ -15,6 +15,8 @@ from .segments import Tokens, unwrapped
 _WORD = re.compile(r"[^\W\d_]+")
 # Minimum share of a question's informative words that a criterion must account for.
 TOPIC_MIN_SCORE = 0.4
+# How much a word only the criterion's phrases have counts, against a word of its guide.
+PHRASE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,8 @@ class QuestionReading:
     A part of ``Coder`` (``coding.coder``), which sets the attributes it reads.
     """
 
-    def _question_words(self, text: str) -> list[tuple[str, str]]:
-        """(key, criterion whose phrase covers the word or "") for each telling word.
+    def _question_words(self, text: str) -> list[tuple[str, str, str]]:
+        """(key, root, criterion whose phrase covers the word or "") for each telling word.
 
         Left out: spans of the codebook's ``ignore`` list (place names, "terima kasih") and
         the language's function words (spaCy's stop words), unless a codebook phrase
@@ -58,7 +60,11 @@ class QuestionReading:
         }
         stop = self.nlp.Defaults.stop_words
         return [
-            (t.norm_.removesuffix(DERIVED), covered.get(t.i, ""))
+            (
+                t.norm_.removesuffix(DERIVED),
+                self._topic_key(t.lower_, t.norm_),
+                covered.get(t.i, ""),
+            )
             for t in doc
             if t.is_alpha
             and len(t.text) > 2
@@ -66,38 +72,81 @@ class QuestionReading:
             and (t.i in covered or (t.lower_ not in stop and t.norm_ not in stop))
         ]
 
+    def _topic_key(self, lower: str, norm: str) -> str:
+        """A word's root for comparing a question with the criteria's phrases, whenever
+        the stemmer finds one (``dibentak`` and ``membentak`` are both ``bentak``,
+        whether or not a phrase uses the root), else its word key."""
+        found = self._topic_keys.get(lower)
+        if found is None:
+            found = norm.removesuffix(DERIVED)
+            derived = self.keys.derivation(self.keys.base(lower))
+            if derived is not None:
+                found = derived[0]
+            self._topic_keys[lower] = found
+        return found
+
     @cached_property
-    def _topic_model(self) -> tuple[dict[str, set[str]], dict[str, float]]:
-        """Per criterion, the words of its guide questions, labels and definition, and idf.
+    def _topic_keys(self) -> dict[str, str]:
+        return {}
+
+    def _phrase_topic_words(self, phrase: str) -> set[str]:
+        """The content words of a criterion's phrase, keyed as question words are."""
+        doc = self.nlp.make_doc(phrase)
+        self._key_words([doc])
+        stop = self.nlp.Defaults.stop_words
+        return {
+            self._topic_key(t.lower_, t.norm_)
+            for t in doc
+            if t.is_alpha and len(t.text) > 2 and t.lower_ not in stop and t.norm_ not in stop
+        }
+
+    @cached_property
+    def _topic_model(self) -> tuple[dict[str, set[str]], dict[str, set[str]], tuple[dict, dict]]:
+        """Per criterion, the words of its guide questions, labels and definition, the
+        roots of its phrases' content words, and the idf over the criteria of each.
 
         The definition brings the wordings a guide question may not use ("sesuai janji",
-        "nama baik"); words every criterion shares weigh nothing.
+        "nama baik"), the phrases the words people use ("calo", "genset"); words every
+        criterion shares weigh nothing.
         """
         words: dict[str, set[str]] = {}
+        phrase_words: dict[str, set[str]] = {}
         for c in self.codebook.criteria:
             words[c.id] = {
                 key
                 for text in (*c.questions, c.label, c.label_en, c.definition)
-                for key, _ in self._question_words(text)
+                for key, _, _ in self._question_words(text)
+            }
+            phrase_words[c.id] = {
+                key
+                for phrase in (*c.positive, *c.negative)
+                for key in self._phrase_topic_words(phrase)
             }
         n = len(words)
+        # A word of the guide weighs what the guide makes it weigh; the phrases' roots
+        # weigh only the words the guide never uses.
         df = Counter(k for w in words.values() for k in w)
         idf = {k: math.log((n + 1) / count) for k, count in df.items()}
-        return words, idf
+        df = Counter(k for w in phrase_words.values() for k in w)
+        phrase_idf = {k: math.log((n + 1) / count) for k, count in df.items()}
+        return words, phrase_words, (idf, phrase_idf)
 
     def question_topic(self, question: str) -> tuple[str | None, float]:
         """The criterion a question asks about, with its score.
 
         The score of a criterion is the share of the question's information (idf) carried
         by words of that criterion's guide questions, labels and definition, with words
-        that only its phrases cover counting half. Returns ``(None, score)`` when no
+        that only its phrases have or cover counting half. Returns ``(None, score)`` when no
         criterion clearly leads: a question about something else has no topic, rather
         than a guessed one.
         """
-        words, idf = self._topic_model
-        found = list(dict(self._question_words(question)).items())
+        words, phrase_words, (idf, phrase_idf) = self._topic_model
+        found = {key: (root, c) for key, root, c in self._question_words(question)}
         unknown = math.log(len(words) + 1) / 2
-        weight = {k: idf.get(k, unknown) for k, _ in found}
+        weight = {
+            k: idf[k] if k in idf else phrase_idf.get(root, unknown)
+            for k, (root, _) in found.items()
+        }
         total = sum(weight.values())
         if total <= 0:
             return None, 0.0
@@ -105,9 +154,9 @@ class QuestionReading:
             (
                 (
                     sum(
-                        w if k in words[cid] else w / 2
-                        for (k, c), w in zip(found, weight.values(), strict=True)
-                        if c == cid or k in words[cid]
+                        w if k in words[cid] else w * PHRASE_WEIGHT
+                        for (k, (root, c)), w in zip(found.items(), weight.values(), strict=True)
+                        if c == cid or k in words[cid] or root in phrase_words[cid]
                     )
                     / total,
                     cid,

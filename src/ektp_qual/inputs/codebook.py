@@ -49,6 +49,7 @@ TOP_KEYS = {
     "question_words": "words that make a question open rather than yes-or-no",
     "answers": "short answers that say yes (affirm) or no (deny)",
     "language_defaults": "whether the language's default word lists apply (true)",
+    "default_judgements": "whether the language's generic judgements count as evaluative (false)",
     "morphology": "word normalisation settings",
     "decision": "the decision rule",
     "criteria": "the list of criteria",
@@ -101,12 +102,30 @@ def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
     use_defaults = data.get("language_defaults", True)
     if not isinstance(use_defaults, bool):
         raise doc.error("'language_defaults' must be true or false", "language_defaults")
+    judgements = data.get("default_judgements", False)
+    if not isinstance(judgements, bool):
+        raise doc.error("'default_judgements' must be true or false", "default_judgements")
     window = data.get("negation_window", 5)
     if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 10:
         raise doc.error("'negation_window' must be a whole number from 0 to 10", "negation_window")
     gap = data.get("phrase_gap", 2)
     if isinstance(gap, bool) or not isinstance(gap, int) or not 0 <= gap <= 5:
         raise doc.error("'phrase_gap' must be a whole number from 0 to 5", "phrase_gap")
+    own_evaluative = {
+        polarity: _phrases(doc, evaluative.get(polarity), ("evaluative", polarity))
+        for polarity in ("positive", "negative")
+    }
+    ignore = _with_defaults(doc, data, "ignore", language, use_defaults)
+    # Words the codebook lists itself mean what it says, never a default judgement.
+    taken = frozenset(
+        p.casefold()
+        for p in (
+            *(p for c in criteria for p in (*c.positive, *c.negative)),
+            *own_evaluative["positive"],
+            *own_evaluative["negative"],
+            *ignore,
+        )
+    )
     codebook_id = data.get("codebook") or (Path(path).stem if path is not None else "codebook")
     fields = {
         "id": _text(doc, codebook_id, "codebook"),
@@ -114,20 +133,18 @@ def parse_codebook(text: str, path: str | Path | None = None) -> Codebook:
         "language": language,
         "criteria": criteria,
         "negators": _with_defaults(doc, data, "negators", language, use_defaults),
-        "evaluative_positive": _phrases(
-            doc, evaluative.get("positive"), ("evaluative", "positive")
-        ),
-        "evaluative_negative": _phrases(
-            doc, evaluative.get("negative"), ("evaluative", "negative")
-        ),
+        "evaluative_positive": own_evaluative["positive"],
+        "evaluative_negative": own_evaluative["negative"],
         "decision": _decision(doc, data.get("decision")),
         "morphology": _morphology(doc, data.get("morphology"), language),
         "negation_window": window,
         "phrase_gap": gap,
         "clause_breaks": _with_defaults(doc, data, "clause_breaks", language, use_defaults),
         "irrealis": _with_defaults(doc, data, "irrealis", language, use_defaults),
-        "ignore": _with_defaults(doc, data, "ignore", language, use_defaults),
-        "discourse": discourse_for(language, _discourse_lists(doc, data), use_defaults),
+        "ignore": ignore,
+        "discourse": discourse_for(
+            language, _discourse_lists(doc, data), use_defaults, taken if judgements else None
+        ),
     }
     digest = hashlib.sha256(
         json.dumps(_canonical(fields), sort_keys=True, ensure_ascii=False).encode()

@@ -16,6 +16,7 @@ that reads best in one place, language beside language.
 from __future__ import annotations
 
 from ..model import Discourse
+from .evaluative import default_judgements
 
 _ID_NEGATORS = (
     "tidak",
@@ -58,6 +59,10 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "maaf mengganggu",
             "maaf ganggu",
             "kursi roda",
+            # "at the most" and "gradually", not a long wait.
+            "paling lama",
+            "lama-lama",
+            "lama kelamaan",
         ),
         "negators": _ID_NEGATORS,
         "irrealis": (
@@ -343,6 +348,12 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
         "deny": (*(w for w in _ID_NEGATORS if w not in ("kurang", "tanpa", "tiada")), "jarang"),
     },
     "en": {
+        # Greetings whose words would otherwise be judgements.
+        "ignore": (
+            "good morning",
+            "good afternoon",
+            "good evening",
+        ),
         "negators": (
             "not",
             "no",
@@ -610,11 +621,27 @@ def merged(*lists: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def discourse_for(language: str, own: dict[str, tuple[str, ...]], use_defaults: bool) -> Discourse:
-    """The discourse words of a codebook: the language's defaults (if used) plus its own."""
+def discourse_for(
+    language: str,
+    own: dict[str, tuple[str, ...]],
+    use_defaults: bool,
+    judgements_less: frozenset[str] | None = None,
+) -> Discourse:
+    """The discourse words of a codebook: the language's defaults (if used) plus its own.
+
+    With ``judgements_less`` (the phrases the codebook lists itself, lower case, which
+    keep the meaning it gave them) come the language's generic judgements, less those.
+    """
+    judgements = {
+        f"evaluative_{polarity}": default_judgements(language, polarity, judgements_less)
+        if judgements_less is not None
+        else ()
+        for polarity in ("positive", "negative")
+    }
     return Discourse(
         **{
             name: merged(defaults(language, name) if use_defaults else (), own.get(name, ()))
             for name in DISCOURSE_KEYS
-        }
+        },
+        **judgements,
     )

@@ -235,6 +235,10 @@ class Discourse:
     question_words: tuple[str, ...] = ()  # "bagaimana", "how": not a yes-or-no question
     affirm: tuple[str, ...] = ()  # short answers that say yes ("Udah.", "Yeah.")
     deny: tuple[str, ...] = ()  # short answers that say no ("Belum.", "Not really.")
+    # The language's generic judgements (see ``language.evaluative``), which count like
+    # the codebook's own ``evaluative`` lists; kept apart so notes list only its own.
+    evaluative_positive: tuple[str, ...] = ()
+    evaluative_negative: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
