@@ -199,20 +199,25 @@ class LearnedCoder:
     vectorizer: object
     models: dict[str, object]
 
+    def vectors(self, segments: pd.DataFrame, rules: list[str]):
+        """The sentences' TF-IDF rows (unit length: their products are cosine similarities)."""
+        return self.vectorizer.transform(self.features.documents(segments, rules))
+
     def predict(
-        self, segments: pd.DataFrame, rules: list[str], explain: float = 0.0
+        self, segments: pd.DataFrame, rules: list[str], explain: float = 0.0, *, matrix=None
     ) -> pd.DataFrame:
         """Each sentence's probability for each code, with the features that weighed most
         where the probability is at least ``explain`` (explaining is the slow part).
+        ``matrix``: the sentences' ``vectors``, when already computed.
 
         Columns: ``segment_id, criterion, polarity, probability, features``; one row per
         sentence and code that has a model.
         """
-
         columns = ["segment_id", "criterion", "polarity", "probability", "features"]
         if segments.empty or not self.models:
             return pd.DataFrame(columns=columns)
-        matrix = self.vectorizer.transform(self.features.documents(segments, rules))
+        if matrix is None:
+            matrix = self.vectors(segments, rules)
         names = self.vectorizer.feature_names()
         ids = segments["segment_id"].to_numpy()
         frames = []
