@@ -159,6 +159,8 @@ class Features:
     def __init__(self, codebook: Codebook) -> None:
         self.keys = WordKeys(codebook.morphology)
         self._bases: dict[str, str] = {}
+        # A sentence is trained on and then predicted: its features are made once.
+        self._documents: dict[tuple, list[str]] = {}
 
     def words(self, text: str) -> list[str]:
         bases = self._bases
@@ -178,16 +180,23 @@ class Features:
             else (list(data["text"]), list(data["question"]), list(data["topic"]))
         )
         docs = []
-        for text, question, topic, rule in zip(texts, questions, topics, rules, strict=True):
-            words = self.words(str(text))
-            doc = [f"word {w}" for w in words]
-            doc += [f"words {a} {b}" for a, b in itertools.pairwise(words)]
-            doc += [f"asked {w}" for w in dict.fromkeys(self.words(str(question or "")))]
-            if topic and isinstance(topic, str):
-                doc.append(f"topic {topic}")
-            doc += [f"rules {r}" for r in str(rule).split()]
+        made = self._documents
+        for key in zip(texts, questions, topics, rules, strict=True):
+            doc = made.get(key)
+            if doc is None:
+                doc = made[key] = self._document(*key)
             docs.append(doc)
         return docs
+
+    def _document(self, text, question, topic, rule) -> list[str]:
+        words = self.words(str(text))
+        doc = [f"word {w}" for w in words]
+        doc += [f"words {a} {b}" for a, b in itertools.pairwise(words)]
+        doc += [f"asked {w}" for w in dict.fromkeys(self.words(str(question or "")))]
+        if topic and isinstance(topic, str):
+            doc.append(f"topic {topic}")
+        doc += [f"rules {r}" for r in str(rule).split()]
+        return doc
 
 
 @dataclass
