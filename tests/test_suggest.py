@@ -208,3 +208,21 @@ def test_a_batch_does_not_spend_its_decisions_on_one_sentence_said_again(waiting
         distinct = len(set(texts))
         assert 4 <= distinct < len(texts)
         assert len(set(texts[:distinct])) == distinct, texts
+
+
+def test_a_long_list_keeps_its_first_sentences_diverse_and_lists_every_other(
+    waiting_study, monkeypatch
+):
+    """Past the diverse part (bounded, so ``-n`` in the thousands stays fast) the
+    sentences follow by expected errors alone: none is lost or listed twice."""
+    from ektp_qual.loop import suggest
+
+    folder, book, review, _ = waiting_study
+    whole = ektp_qual.suggest(folder, book, review=review, count=100)
+    monkeypatch.setattr(suggest, "DIVERSE_AT_MOST", 3)
+    bounded = ektp_qual.suggest(folder, book, review=review, count=100)
+    first = list(dict.fromkeys(whole["segment_id"]))
+    order = list(dict.fromkeys(bounded["segment_id"]))
+    assert order[:3] == first[:3]
+    assert sorted(order) == sorted(first) and len(order) == len(set(order)) == 22
+    assert order != first

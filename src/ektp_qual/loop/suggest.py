@@ -41,6 +41,8 @@ SHOWN = 0.3
 #: What an answer to a guide question with nothing coded adds to its expected errors.
 UNCODED_ANSWER = 0.25
 DEFAULT_COUNT = 25
+#: How many sentences of a batch are chosen for their difference from the others.
+DIVERSE_AT_MOST = 200
 
 
 def suggestions(
@@ -98,21 +100,25 @@ def _batch(worth: list[float], matrix, count: int) -> list[int]:
     one discounted by its greatest cosine similarity to those already chosen, so that one
     batch does not spend its decisions on one way of saying one thing (25 sentences that
     differ teach the learned coder more than 25 that repeat each other). Ties keep the
-    corpus order."""
+    corpus order. Past ``DIVERSE_AT_MOST`` sentences (more than anyone decides before
+    asking again) the rest follow by expected errors alone, so a long list stays fast."""
     import numpy as np
 
     score = np.asarray(worth, dtype=float)
+    order = np.lexsort((np.arange(len(score)), -score))
     if matrix is None:
-        return [int(i) for i in np.lexsort((np.arange(len(score)), -score))[:count]]
+        return [int(i) for i in order[:count]]
     closest = np.zeros(len(score))
     chosen: list[int] = []
-    for _ in range(min(count, len(score))):
+    for _ in range(min(count, len(score), DIVERSE_AT_MOST)):
         discounted = np.where(np.isnan(score), -np.inf, score * (1 - closest))
         best = int(np.argmax(discounted))  # the first of equals: corpus order
         chosen.append(best)
         score[best] = np.nan
         similar = (matrix @ matrix[best].T).toarray().ravel()
         closest = np.maximum(closest, np.clip(similar, 0, 1))
+    taken = set(chosen)
+    chosen += [int(i) for i in order if i not in taken][: max(count - len(chosen), 0)]
     return chosen
 
 
