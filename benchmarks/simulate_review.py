@@ -3,7 +3,8 @@
 A scripted researcher reviews a study 25 sentences at a time, deciding each as the
 study's blind human coder did (``validation/<study>/gold.csv`` is the oracle): every
 proposed code is accepted if the oracle has it and rejected if not, and every code the
-oracle has that nobody proposed is added. After each round the study is coded with the
+oracle has that nobody proposed is added; a sentence the oracle has no code for is
+decided "nothing here" (``none``). After each round the study is coded with the
 decisions so far, and the coding is compared with the oracle over all sentences:
 Krippendorff's alpha (sentence x criterion; positive, negative, mixed or absent, as
 ``ektp-qual agree`` computes it) and how many verdicts (each criterion's and the
