@@ -193,38 +193,3 @@ def test_sentences_without_a_word_teach_nothing_and_break_nothing(corpus_dir, wr
     table = ektp_qual.suggest(folder, book, count=5)
     assert list(table["criterion"]) == ["", ""]
     assert set(table["reason"]) == {"nothing coded, and no code learned yet"}
-
-
-def test_the_model_is_scikit_learns_logistic_regression_without_loading_it():
-    """``coding.logistic`` minimises liblinear's objective (classes balanced, weighted
-    sentences, intercept regularised): its probabilities on the sample are
-    scikit-learn's, and training and predicting never import scikit-learn."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    from ektp_qual.coding import learned as model
-
-    reduction = ektp_qual.data_reduction()
-    data = model.training_set(
-        reduction.segments, reduction.automatic, reduction.codings, set(), reduction.codebook
-    )
-    coder = model.train(data, reduction.codebook)
-    docs = coder.features.documents(data, data.rules)
-    theirs = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, lowercase=False)
-    matrix = theirs.fit_transform(docs)
-    assert abs(matrix - coder.vectorizer.transform(docs)).max() < 1e-12
-    assert list(theirs.get_feature_names_out()) == list(coder.vectorizer.feature_names())
-    assert len(coder.models) >= 6
-    for code, ours in coder.models.items():
-        reference = LogisticRegression(
-            C=model.REGULARISATION, solver="liblinear", class_weight="balanced", tol=1e-8
-        ).fit(matrix, data.labels[code].to_numpy(), sample_weight=data.weight)
-        expected = reference.predict_proba(matrix)[:, 1]
-        assert abs(ours.probability(matrix) - expected).max() < 1e-4, code
-    code = (
-        "import sys, ektp_qual; ektp_qual.suggest(count=3); ektp_qual.analyse(learn=True); "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'joblib'}))"
-    )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.strip() == "[]"

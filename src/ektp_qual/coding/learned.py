@@ -13,14 +13,13 @@ This coder is trained on three things, most trusted first:
 
 Features are the sentence's words by word key (clitics and spelling variants resolved,
 ``language.words``), as single words and pairs, the words of the question it answers,
-the question's topic and the codes the rules gave it. The model is a logistic
-regression (scikit-learn's liblinear objective, solved in ``coding.logistic``): it is
-fast on a corpus of this size, gives a probability, and its weights say why it proposes
-a code (``features``: the features that weighed most for the sentence). See
-docs/learning.md for how it was chosen.
+the question's topic and the codes the rules gave it. The model is scikit-learn's
+logistic regression (liblinear, seeded): it is fast on a corpus of this size, gives a
+probability, and its weights say why it proposes a code (``features``: the features that
+weighed most for the sentence). See docs/learning.md for how it was chosen.
 
-SciPy is imported only inside the functions that train and predict, so the CLI and the
-rule coder never load it.
+scikit-learn and SciPy are imported only inside the functions that train and predict,
+so the CLI and the rule coder never load them.
 """
 
 from __future__ import annotations
@@ -222,17 +221,19 @@ class LearnedCoder:
         Columns: ``segment_id, criterion, polarity, probability, features``; one row per
         sentence and code that has a model.
         """
+        import numpy as np
+
         columns = ["segment_id", "criterion", "polarity", "probability", "features"]
         if segments.empty or not self.models:
             return pd.DataFrame(columns=columns)
         if matrix is None:
             matrix = self.vectors(segments, rules)
-        names = self.vectorizer.feature_names()
+        names = np.asarray(self.vectorizer.get_feature_names_out())
         ids = segments["segment_id"].to_numpy()
         frames = []
         for code, model in self.models.items():
             criterion, polarity = code.split(":")
-            probability = model.probability(matrix).round(3)
+            probability = model.predict_proba(matrix)[:, 1].round(3)
             weights = matrix.multiply(model.coef_[0]).tocsr()
             explained = [
                 _top_features(weights, row, names) if p >= explain else ""
@@ -262,29 +263,31 @@ def _top_features(weights, row: int, names) -> str:
 
 def train(data: TrainingSet, codebook: Codebook) -> LearnedCoder:
     """Fit one logistic regression per code that has at least one positive sentence."""
-    import numpy as np
-
-    from .logistic import TfidfWeights, fit_logistic
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
     features = Features(codebook)
     docs = features.documents(data, data.rules)
-    vectorizer = TfidfWeights()
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, lowercase=False
+    )
     models: dict[str, object] = {}
     if not any(docs):  # nothing with a word in it (sentences of numbers): nothing to learn
         return LearnedCoder(codebook, features, None, models)
     matrix = vectorizer.fit_transform(docs)
-    weight = np.asarray(data.weight, dtype=float)
     for code in data.labels.columns:
         y = data.labels[code].to_numpy()
         if y.sum() == 0 or y.sum() == len(y):
             continue
-        models[code] = fit_logistic(
-            matrix,
-            y,
-            weight,
-            regularisation=REGULARISATION,
-            balanced=CLASS_WEIGHT == "balanced",
+        model = LogisticRegression(
+            C=REGULARISATION,
+            solver="liblinear",
+            random_state=SEED,
+            max_iter=1000,
+            class_weight=CLASS_WEIGHT,
         )
+        model.fit(matrix, y, sample_weight=data.weight)
+        models[code] = model
     return LearnedCoder(codebook, features, vectorizer, models)
 
 

@@ -256,7 +256,7 @@ class Workbench:
         The ranking is computed again only when the decisions changed, so a refresh
         without a decision costs nothing; a decided sentence then leaves the queue and
         the next worth a decision comes in. Only this queue trains the learned coder, so
-        SciPy is imported only with ``suggested``.
+        scikit-learn is imported only with ``suggested``.
         """
         key = decisions.to_csv(index=False)
         if self._suggestions is None or self._suggestions[0] != key:
