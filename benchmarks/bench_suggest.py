@@ -5,7 +5,7 @@ informant sentences). Measured as a researcher meets it: the installed console s
 wall time, best of ``--repeat`` runs, with a review file of 50 decisions (so the learned
 coder trains on decisions as well as on examples and rules). ``ektp-qual code`` on the
 same corpus is measured in the same run as the baseline: the ratio says what suggesting
-adds to coding (mostly loading scikit-learn and training), whatever the machine.
+adds to coding (loading SciPy, training and ranking), whatever the machine.
 
     python benchmarks/bench_suggest.py
     python benchmarks/bench_suggest.py --repeat 5 --strict

@@ -3,7 +3,8 @@
 A scripted researcher reviews a study 25 sentences at a time, deciding each as the
 study's blind human coder did (``validation/<study>/gold.csv`` is the oracle): every
 proposed code is accepted if the oracle has it and rejected if not, and every code the
-oracle has that nobody proposed is added. After each round the study is coded with the
+oracle has that nobody proposed is added; a sentence the oracle has no code for is
+decided "nothing here" (``none``). After each round the study is coded with the
 decisions so far, and the coding is compared with the oracle over all sentences:
 Krippendorff's alpha (sentence x criterion; positive, negative, mixed or absent, as
 ``ektp-qual agree`` computes it) and how many verdicts (each criterion's and the
@@ -135,27 +136,20 @@ def measure(result, truth, expected: pd.Series) -> dict[str, object]:
     }
 
 
-def decide(sid: str, proposed: set[tuple[str, str]], truth, book) -> list[dict[str, str]]:
-    """The oracle's decisions on one sentence: accept, reject, add."""
+def decide(sid: str, proposed: set[tuple[str, str]], truth) -> list[dict[str, str]]:
+    """The oracle's decisions on one sentence: accept, reject, add; "nothing here" (one
+    ``none`` row) when the oracle has no code for it."""
     gold = {(c, p) for s, c, p in truth if s == sid}
-    rows = [
+    if not gold:
+        nothing = {"criterion": "", "polarity": "", "decision": "none", "coder": "oracle"}
+        return [{"segment_id": sid, **nothing}]
+    return [
         {"segment_id": sid, "criterion": c, "polarity": p, "decision": d, "coder": "oracle"}
         for (c, p), d in [
             *(((cp, "accept") if cp in gold else (cp, "reject")) for cp in sorted(proposed)),
             *((cp, "add") for cp in sorted(gold - proposed)),
         ]
     ]
-    if not rows:  # nothing proposed, nothing to add: the sentence is still decided
-        rows = [
-            {
-                "segment_id": sid,
-                "criterion": book.criteria[0].id,
-                "polarity": "positive",
-                "decision": "reject",
-                "coder": "oracle",
-            }
-        ]
-    return rows
 
 
 def simulate(name: str, order: str, until: float, batch: int, log) -> list[dict[str, object]]:
@@ -208,9 +202,7 @@ def simulate(name: str, order: str, until: float, batch: int, log) -> list[dict[
                     )
                     if s == sid
                 }
-                gold = {(c, p) for s, c, p in truth if s == sid}
-                if proposed or gold:
-                    decisions += decide(sid, proposed, truth, book)
+                decisions += decide(sid, proposed, truth)
         else:
             table = ektp_qual.suggest(corpus, book, review=review, count=batch)
             picked = list(dict.fromkeys(table["segment_id"]))
@@ -218,7 +210,7 @@ def simulate(name: str, order: str, until: float, batch: int, log) -> list[dict[
                 proposed = {
                     (c, p) for c, p in zip(group["criterion"], group["polarity"], strict=True) if c
                 }
-                decisions += decide(sid, proposed, truth, book)
+                decisions += decide(sid, proposed, truth)
         reviewed.update(picked)
         review = review.with_decisions(decisions)
     return rows

@@ -158,6 +158,8 @@ class Features:
     def __init__(self, codebook: Codebook) -> None:
         self.keys = WordKeys(codebook.morphology)
         self._bases: dict[str, str] = {}
+        # A sentence is trained on and then predicted: its features are made once.
+        self._documents: dict[tuple, list[str]] = {}
 
     def words(self, text: str) -> list[str]:
         bases = self._bases
@@ -177,16 +179,23 @@ class Features:
             else (list(data["text"]), list(data["question"]), list(data["topic"]))
         )
         docs = []
-        for text, question, topic, rule in zip(texts, questions, topics, rules, strict=True):
-            words = self.words(str(text))
-            doc = [f"word {w}" for w in words]
-            doc += [f"words {a} {b}" for a, b in itertools.pairwise(words)]
-            doc += [f"asked {w}" for w in dict.fromkeys(self.words(str(question or "")))]
-            if topic and isinstance(topic, str):
-                doc.append(f"topic {topic}")
-            doc += [f"rules {r}" for r in str(rule).split()]
+        made = self._documents
+        for key in zip(texts, questions, topics, rules, strict=True):
+            doc = made.get(key)
+            if doc is None:
+                doc = made[key] = self._document(*key)
             docs.append(doc)
         return docs
+
+    def _document(self, text, question, topic, rule) -> list[str]:
+        words = self.words(str(text))
+        doc = [f"word {w}" for w in words]
+        doc += [f"words {a} {b}" for a, b in itertools.pairwise(words)]
+        doc += [f"asked {w}" for w in dict.fromkeys(self.words(str(question or "")))]
+        if topic and isinstance(topic, str):
+            doc.append(f"topic {topic}")
+        doc += [f"rules {r}" for r in str(rule).split()]
+        return doc
 
 
 @dataclass
@@ -198,11 +207,16 @@ class LearnedCoder:
     vectorizer: object
     models: dict[str, object]
 
+    def vectors(self, segments: pd.DataFrame, rules: list[str]):
+        """The sentences' TF-IDF rows (unit length: their products are cosine similarities)."""
+        return self.vectorizer.transform(self.features.documents(segments, rules))
+
     def predict(
-        self, segments: pd.DataFrame, rules: list[str], explain: float = 0.0
+        self, segments: pd.DataFrame, rules: list[str], explain: float = 0.0, *, matrix=None
     ) -> pd.DataFrame:
         """Each sentence's probability for each code, with the features that weighed most
         where the probability is at least ``explain`` (explaining is the slow part).
+        ``matrix``: the sentences' ``vectors``, when already computed.
 
         Columns: ``segment_id, criterion, polarity, probability, features``; one row per
         sentence and code that has a model.
@@ -212,7 +226,8 @@ class LearnedCoder:
         columns = ["segment_id", "criterion", "polarity", "probability", "features"]
         if segments.empty or not self.models:
             return pd.DataFrame(columns=columns)
-        matrix = self.vectorizer.transform(self.features.documents(segments, rules))
+        if matrix is None:
+            matrix = self.vectors(segments, rules)
         names = np.asarray(self.vectorizer.get_feature_names_out())
         ids = segments["segment_id"].to_numpy()
         frames = []

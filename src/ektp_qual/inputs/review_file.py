@@ -5,10 +5,12 @@ them, one row per decision, in a CSV a spreadsheet can edit:
 
 ``segment_id, criterion, polarity, decision, coder, note, decided_at``
 
-``decision`` is ``accept`` (the coding stands), ``reject`` (it drops out) or ``add`` (a
-coding the rules missed). A decision is about one segment, criterion and polarity; when
-the file holds several for the same one, the last row wins, so a file can be appended to
-and never needs rewriting. Segment ids come from the informant and the sentence's
+``decision`` is ``accept`` (the coding stands), ``reject`` (it drops out), ``add`` (a
+coding the rules missed) or ``none`` (the sentence holds no evidence for any criterion:
+``criterion`` and ``polarity`` are left empty, and it rejects every code of the sentence).
+A decision is about one segment, criterion and polarity (``none``: every criterion and
+polarity); when the file holds several for the same one, the last row wins, so a file
+can be appended to and never needs rewriting. Segment ids come from the informant and the sentence's
 words, not from row order, so decisions survive re-coding and codebook changes.
 
 Files written by hand may use ``;`` or tab as the separator (as spreadsheets in many
@@ -38,7 +40,9 @@ from .textfile import read_utf8
 #: The columns of a review file, in the order the tool writes them.
 REVIEW_COLUMNS = ["segment_id", "criterion", "polarity", "decision", "coder", "note", "decided_at"]
 REQUIRED_COLUMNS = ("segment_id", "criterion", "polarity", "decision")
-DECISIONS = ("accept", "reject", "add")
+DECISIONS = ("accept", "reject", "add", "none")
+#: The decision that a sentence holds no evidence for any criterion.
+NOTHING = "none"
 #: The codings table after review: the coder's columns and the provenance of the decision
 #: (``source``: "auto" when nobody decided, "accepted" or "added" by a researcher).
 REVIEWED_CODING_COLUMNS = [*CODING_COLUMNS, "source", "coder", "note"]
@@ -215,6 +219,15 @@ def _check_row(record: dict[str, str], source: str, line: int) -> None:
             f"unknown decision {record['decision']!r} (use {', '.join(DECISIONS)})",
             line,
         )
+    if record["decision"] == NOTHING:
+        if record["criterion"] or record["polarity"]:
+            raise InputError(
+                source,
+                "a 'none' decision says the sentence holds no evidence for any criterion: "
+                "leave its criterion and polarity empty (to drop one code, use reject)",
+                line,
+            )
+        return
     if record["polarity"] not in POLARITIES:
         raise InputError(
             source,
@@ -240,6 +253,26 @@ def decision_row(
     }
 
 
+def spread_nothing(decisions: pd.DataFrame, criteria: list[str]) -> pd.DataFrame:
+    """The decisions with each ``none`` (nothing here) replaced, where it stands, by a
+    ``reject`` of every criterion and polarity, so that the last row still wins: a code
+    added after a ``none`` stands, a ``none`` after a code drops it."""
+    nothing = decisions["decision"] == NOTHING
+    if not nothing.any():
+        return decisions
+    codes = pd.DataFrame(
+        [(c, p) for c in criteria for p in POLARITIES], columns=["criterion", "polarity"]
+    )
+    parts = []
+    for _, block in decisions.groupby((nothing != nothing.shift()).cumsum(), sort=True):
+        if not nothing.loc[block.index[0]]:
+            parts.append(block)
+            continue
+        spread = block.drop(columns=["criterion", "polarity"]).merge(codes, how="cross")
+        parts.append(spread.assign(decision="reject")[decisions.columns])
+    return pd.concat(parts, ignore_index=True)
+
+
 def latest_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
     """The decision in force for each segment, criterion and polarity: the last one."""
     return decisions.drop_duplicates(["segment_id", "criterion", "polarity"], keep="last")
@@ -263,6 +296,7 @@ def apply_review(
     if decisions.empty:
         return ReviewOutcome(codings[REVIEWED_CODING_COLUMNS])
     check_criteria(decisions, source, codebook)
+    decisions = spread_nothing(decisions, codebook.criterion_ids)
     notices = []
     known = decisions["segment_id"].isin(segments["segment_id"])
     if not known.all():
@@ -324,7 +358,8 @@ def apply_review(
 
 def check_criteria(decisions: pd.DataFrame, source: str, codebook: Codebook) -> None:
     """Every decision names a criterion of the codebook: another codebook's file is an error."""
-    unknown = decisions[~decisions["criterion"].isin(codebook.criterion_ids)]
+    named = decisions[decisions["decision"] != NOTHING] if "decision" in decisions else decisions
+    unknown = named[~named["criterion"].isin(codebook.criterion_ids)]
     if not unknown.empty:
         first = unknown.iloc[0]
         raise InputError(

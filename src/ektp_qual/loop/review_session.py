@@ -20,22 +20,24 @@ import pandas as pd
 from rich.console import Console
 from rich.text import Text
 
-from ..inputs.review_file import latest_decisions
+from ..inputs.review_file import NOTHING, latest_decisions, spread_nothing
 from ..model import PHRASE_SEPARATOR, Codebook
 from ..model.results import Reduction
 from .decisions import decision_rows, save_decisions
 
 KEYS_HELP = (
     "[a]ccept  [r]eject  [f]lip polarity  [c]riterion: recode  [n]ew coding  "
-    "[s]kip  [u]ndo  [q]uit  [?] help"
+    "[0] nothing here  [s]kip  [u]ndo  [q]uit  [?] help"
 )
-UNCODED_HELP = "[n]ew coding  [s]kip  [u]ndo  [q]uit  [?] help"
+UNCODED_HELP = "[n]ew coding  [0] nothing here  [s]kip  [u]ndo  [q]uit  [?] help"
 HELP = """\
 a  accept the proposed coding
 r  reject it (it drops out of the analysis)
 f  flip its polarity (positive <-> negative)
 c  recode it to another criterion, same polarity
 n  add a coding the rules missed to this sentence (criterion, then + or -)
+0  nothing here: the sentence holds no evidence for any criterion (every code of it
+   drops out, and the learned coder learns it as a "no" for every criterion)
 s  skip: decide later
 u  undo the last decision of this session
 q  quit (every decision is already saved)"""
@@ -77,7 +79,8 @@ def review_items(
     segments = reduction.segments.set_index("segment_id")
     codings = reduction.codings[reduction.codings["source"] == "auto"]
     keys = ["segment_id", "criterion", "polarity"]
-    decided = set(zip(*(latest_decisions(decisions)[k] for k in keys), strict=True))
+    latest = latest_decisions(spread_nothing(decisions, reduction.codebook.criterion_ids))
+    decided = set(zip(*(latest[k] for k in keys), strict=True))
     touched = set(decisions["segment_id"])
     items = []
     for (segment_id, criterion, polarity), group in codings.groupby(keys, sort=False):
@@ -165,7 +168,10 @@ class ReviewSession:
             self._save(rows, remove=False)
             self.history.append((position, rows))
             self.console.print(f"-> {self._describe(rows)}", markup=False)
-            if key != "n":
+            if key == "0":  # the sentence is decided whole: its other items too
+                while position < total and self.items[position].segment_id == item.segment_id:
+                    position += 1
+            elif key != "n":
                 position += 1
         else:
             self.console.print("End of the codings to review in this selection.")
@@ -197,6 +203,8 @@ class ReviewSession:
             if not (criterion and polarity):
                 return None
             return decision_rows("add", item.segment_id, criterion, polarity, self.coder)
+        if key == "0":
+            return decision_rows(NOTHING, item.segment_id, "", "", self.coder)
         if not item.criterion or key not in "arfc":
             self.console.print(
                 f"Unknown key {key!r}. {UNCODED_HELP if not item.criterion else KEYS_HELP}",
@@ -249,7 +257,12 @@ class ReviewSession:
 
     @staticmethod
     def _describe(rows: list[dict[str, str]]) -> str:
-        return ", ".join(f"{r['decision']} {r['criterion']} {r['polarity']}" for r in rows)
+        return ", ".join(
+            "nothing here"
+            if r["decision"] == NOTHING
+            else f"{r['decision']} {r['criterion']} {r['polarity']}"
+            for r in rows
+        )
 
     def _show(self, item: ReviewItem, position: int, total: int) -> None:
         console = self.console

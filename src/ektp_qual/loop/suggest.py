@@ -7,7 +7,10 @@ probability ``1 - p`` where it codes and ``p`` where it does not. Their sum, the
 sentence's expected errors, ranks the queue: sentences where the rules and the learned
 coder disagree, where the learned coder is unsure, and answers to a guide question
 with nothing coded rise to the top, and a decision there also teaches the model most.
-The ranking does not depend on whether ``code`` is then run with ``--learn``.
+A batch is chosen greedily and kept diverse: each next sentence's expected errors are
+discounted by its similarity to those already chosen (``_batch``), since many sentences
+that say the same thing teach the model what one of them would. The ranking does not
+depend on whether ``code`` is then run with ``--learn``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ SHOWN = 0.3
 #: What an answer to a guide question with nothing coded adds to its expected errors.
 UNCODED_ANSWER = 0.25
 DEFAULT_COUNT = 25
+#: How many sentences of a batch are chosen for their difference from the others.
+DIVERSE_AT_MOST = 200
 
 
 def suggestions(
@@ -64,7 +69,8 @@ def suggestions(
     coder = learned_coder(segments, automatic, codings, reviewed, codebook)
     by_rules = rule_codes(automatic)
     rules = [" ".join(by_rules.get(s, ())) for s in open_segments["segment_id"]]
-    predicted = coder.predict(open_segments, rules, explain=2.0)
+    matrix = coder.vectors(open_segments, rules) if coder.models else None
+    predicted = coder.predict(open_segments, rules, explain=2.0, matrix=matrix)
     coded = _coded(codings, set(open_segments["segment_id"]))
     learned = _learned(predicted, coded, threshold)
     final = coded | learned
@@ -79,16 +85,41 @@ def suggestions(
         errors[sid] = errors.get(sid, 0.0) + 0.5
     has_code = {sid for sid, _, _ in final}
     worth = []
-    for position, (sid, topic) in enumerate(
-        zip(open_segments["segment_id"], open_segments["topic"], strict=True)
-    ):
+    for sid, topic in zip(open_segments["segment_id"], open_segments["topic"], strict=True):
         score = errors.get(sid, 0.0)
         if isinstance(topic, str) and topic and sid not in has_code:
             score += UNCODED_ANSWER
-        worth.append((-round(score, 9), position))
-    picked = open_segments.iloc[[position for _, position in sorted(worth)[:count]]]
+        worth.append(round(score, 9))
+    picked = open_segments.iloc[_batch(worth, matrix, count)]
     explained = coder.predict(picked, [rules[i] for i in picked.index], explain=0.0)
     return _rows(picked, explained, coded, learned, threshold)
+
+
+def _batch(worth: list[float], matrix, count: int) -> list[int]:
+    """The ``count`` sentences to decide now, best first: by expected errors, each next
+    one discounted by its greatest cosine similarity to those already chosen, so that one
+    batch does not spend its decisions on one way of saying one thing (25 sentences that
+    differ teach the learned coder more than 25 that repeat each other). Ties keep the
+    corpus order. Past ``DIVERSE_AT_MOST`` sentences (more than anyone decides before
+    asking again) the rest follow by expected errors alone, so a long list stays fast."""
+    import numpy as np
+
+    score = np.asarray(worth, dtype=float)
+    order = np.lexsort((np.arange(len(score)), -score))
+    if matrix is None:
+        return [int(i) for i in order[:count]]
+    closest = np.zeros(len(score))
+    chosen: list[int] = []
+    for _ in range(min(count, len(score), DIVERSE_AT_MOST)):
+        discounted = np.where(np.isnan(score), -np.inf, score * (1 - closest))
+        best = int(np.argmax(discounted))  # the first of equals: corpus order
+        chosen.append(best)
+        score[best] = np.nan
+        similar = (matrix @ matrix[best].T).toarray().ravel()
+        closest = np.maximum(closest, np.clip(similar, 0, 1))
+    taken = set(chosen)
+    chosen += [int(i) for i in order if i not in taken][: max(count - len(chosen), 0)]
+    return chosen
 
 
 def _coded(codings: pd.DataFrame, among: set[str]) -> set[tuple[str, str, str]]:

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import pipeline
 from ..analysis.display import checklist_matrix
 from ..coding.coder import CodingResult, code_corpus
-from ..inputs.review_file import latest_decisions, read_review
+from ..inputs.review_file import NOTHING, latest_decisions, read_review, spread_nothing
 from ..loop.decisions import ACTIONS, decision_rows, save_decisions
 from ..loop.suggest import DEFAULT_COUNT, suggestions
 from ..model import POLARITIES, STANCE_SYMBOLS, PathLike
@@ -174,7 +174,7 @@ class Workbench:
         """Each sentence's codings for the margin: those in force, proposals rejected, and
         (with ``suggested``) the learned coder's proposals, each with its probability and
         reason."""
-        latest = latest_decisions(decisions).set_index(_KEYS)
+        latest = self._latest(decisions).set_index(_KEYS)
         margin: dict[str, list] = {}
         for row in codings.itertuples(index=False):
             margin.setdefault(row.segment_id, []).append(
@@ -209,6 +209,10 @@ class Workbench:
             _with_suggestions(margin, queue)
         return margin
 
+    def _latest(self, decisions: pd.DataFrame) -> pd.DataFrame:
+        """The decision in force on each code, "nothing here" read as a reject of each."""
+        return latest_decisions(spread_nothing(decisions, self.book.criterion_ids))
+
     def _methods(self) -> dict[tuple[str, str, str], str]:
         """How the rules coded each (sentence, criterion, polarity) they coded."""
         if self.coding.codings.empty:
@@ -221,7 +225,8 @@ class Workbench:
         methods = self._methods()
         sources = _sources(reduction)
         auto = reduction.codings[reduction.codings["source"] == "auto"].drop_duplicates(_KEYS)
-        decided = set(zip(*(latest_decisions(decisions)[k] for k in _KEYS), strict=True))
+        latest = self._latest(decisions)
+        decided = set(zip(*(latest[k] for k in _KEYS), strict=True))
         order = {segment: n for n, segment in enumerate(reduction.segments["segment_id"])}
         rows = [
             row
@@ -381,9 +386,12 @@ class Workbench:
         new state."""
         coder = self._coder(request)
         action = _choice(request, "action", ACTIONS)
+        note = self._note(request)
+        if action == NOTHING:  # about the whole sentence, whatever criterion is shown
+            segment_id = self._segment(request.get("segment_id"))
+            return self._save(coder, decision_rows(NOTHING, segment_id, "", "", coder, note=note))
         criterion = _choice(request, "criterion", tuple(self.book.criterion_ids))
         polarity = _choice(request, "polarity", POLARITIES)
-        note = self._note(request)
         if action == "add":
             segment_ids = request.get("segment_ids")
             if not isinstance(segment_ids, list) or not 0 < len(segment_ids) <= MAX_SENTENCES:

@@ -28,6 +28,7 @@ ENGLISH = {
     "flip": "Flip polarity",
     "recode": "Recode to",
     "add": "Add coding",
+    "nothing_here": "Nothing here (no criterion)",
     "note": "Note (saved with the next decision)",
     "undo": "Undo my last decision",
     "criterion": "Criterion",
@@ -77,7 +78,7 @@ ENGLISH = {
     "selected": "sentences selected",
     "keys": "Keys",
     "help": "j/k next/previous sentence · a accept · r reject · f flip · c recode · "
-    "n add · u undo · g queue · t transcripts · v conclusions · ? help",
+    "n add · 0 nothing here · u undo · g queue · t transcripts · v conclusions · ? help",
     "error": "Not saved",
     "matches": "matches",
     "differs": "differs",
@@ -104,6 +105,7 @@ INDONESIAN = {
     "flip": "Balik polaritas",
     "recode": "Ganti kode ke",
     "add": "Tambah kode",
+    "nothing_here": "Tidak ada apa-apa (tak satu kriteria pun)",
     "note": "Catatan (disimpan dengan keputusan berikutnya)",
     "undo": "Batalkan keputusan terakhir saya",
     "criterion": "Kriteria",
@@ -153,7 +155,7 @@ INDONESIAN = {
     "selected": "kalimat dipilih",
     "keys": "Tombol",
     "help": "j/k kalimat berikut/sebelumnya · a terima · r tolak · f balik · c ganti kode · "
-    "n tambah · u batal · g antrean · t transkrip · v kesimpulan · ? bantuan",
+    "n tambah · 0 tidak ada apa-apa · u batal · g antrean · t transkrip · v kesimpulan · ? bantuan",
     "error": "Tidak tersimpan",
     "matches": "sesuai",
     "differs": "berbeda",

@@ -102,6 +102,11 @@ function decide(action, coding, extra) {
   });
 }
 
+function nothingHere() {
+  // The sentence holds no evidence for any criterion: one decision for all its codes.
+  return ui.selected.length === 1 && send("/api/decide", {action: "none", segment_id: ui.selected[0]});
+}
+
 function addCoding(criterion, polarity) {
   return send("/api/decide", {action: "add", segment_ids: ui.selected, criterion, polarity});
 }
@@ -307,6 +312,9 @@ function renderPanel() {
       el("option", {value: "negative", text: `− ${T.negative}`})),
     el("button", {type: "button", id: "add-button", onclick: () =>
       addCoding(document.getElementById("add-criterion").value, document.getElementById("add-polarity").value)}, T.add)));
+  if (ui.selected.length === 1) {
+    parts.push(el("button", {type: "button", id: "nothing-button", onclick: nothingHere}, T.nothing_here));
+  }
   parts.push(el("div", {class: "notebox"},
     el("label", {for: "note", text: T.note}), el("textarea", {id: "note", maxlength: "2000"})));
   parts.push(el("button", {type: "button", id: "undo-button", onclick: () => send("/api/undo", {})}, T.undo));
@@ -494,6 +502,7 @@ function onKey(event) {
       f: () => coding && decide("flip", coding),
       c: () => coding && startPending("c"),
       n: () => ui.selected.length && startPending("n"),
+      0: () => nothingHere(),
     });
   }
   if (ui.view === "queue") {
