@@ -161,11 +161,13 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
 def _phrases_behind(codings: pd.DataFrame) -> list[list[str]]:
     """Every phrase behind each coding: its ``phrases`` list, or its one ``phrase``."""
     column = codings["phrases"] if "phrases" in codings else codings["phrase"]
-    # Two flat comprehensions: a comprehension nested per row costs more than the split.
-    listed = [
-        v.split(PHRASE_SEPARATOR) if isinstance(v, str) else [] for v in column.to_numpy().tolist()
-    ]
-    return [parts if "" not in parts else [p for p in parts if p] for parts in listed]
+    values = column.to_numpy().tolist()
+    # The same few lists of phrases recur across a corpus: each distinct one is split once.
+    split = {}
+    for v in set(values):
+        parts = v.split(PHRASE_SEPARATOR) if isinstance(v, str) else []
+        split[v] = parts if "" not in parts else [p for p in parts if p]
+    return [split[v] for v in values]
 
 
 def strongest_quotes(quotes: pd.DataFrame, per_informant: int = 1) -> pd.DataFrame:
