@@ -104,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=1_000_000, help="informant words")
     parser.add_argument("--seed", type=int, default=0, help="seed of the resampling")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best is kept")
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="make every sentence distinct (a made-up word in each), as in a real corpus",
+    )
     parser.add_argument("--against", help="a git revision to compare coding per word with")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
@@ -116,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="ektp-qual-coding-") as work:
         corpus = Path(work) / "corpus"
-        build_corpus(corpus, args.words, args.seed)
+        build_corpus(corpus, args.words, args.seed, args.distinct)
         try:
             this = run(corpus, args.repeat, None)
             other = None
