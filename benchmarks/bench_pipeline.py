@@ -14,6 +14,7 @@ See benchmarks/README.md.
 
 import argparse
 import importlib
+import itertools
 import json
 import os
 import platform
@@ -101,13 +102,17 @@ def _front_matter(informant: str, role: str, attributes: dict[str, object]) -> l
     return [*lines, "---"]
 
 
-def build_corpus(folder: Path, words: int, seed: int) -> CorpusStats:
+def build_corpus(folder: Path, words: int, seed: int, distinct: bool = False) -> CorpusStats:
     """Write transcripts until their informant turns hold ``words`` words.
 
     Each transcript copies the turn structure, role, case attributes and interviewer turns
     of a randomly chosen sample transcript (so guide questions still drive structural
     coding); each informant turn is refilled with sentences drawn from every informant
     turn of the sample, in proportion to the original turn's length.
+
+    ``distinct``: every informant sentence gets a made-up word of its own before its
+    final mark, so that no sentence is said twice, as in a real corpus, and neither
+    spaCy's cache nor the coder's memory of sentences read helps.
     """
     import ektp_qual
 
@@ -120,6 +125,7 @@ def build_corpus(folder: Path, words: int, seed: int) -> CorpusStats:
         for s in _sentences(turn.text)
     ]
     rng = random.Random(seed)
+    serial = itertools.count()
     folder.mkdir(parents=True, exist_ok=True)
     stats = CorpusStats(0, 0, 0, 0, seed)
     low, high = TRANSCRIPT_WORDS
@@ -144,6 +150,10 @@ def build_corpus(folder: Path, words: int, seed: int) -> CorpusStats:
             filled = 0
             while filled < target:
                 sentence, n = rng.choice(pool)
+                if distinct:
+                    mark = len(sentence) - len(sentence.rstrip(".!?"))
+                    cut = len(sentence) - mark
+                    sentence = f"{sentence[:cut]} zq{next(serial)}{sentence[cut:]}"
                 chosen.append(sentence)
                 filled += n
             lines += _wrap(" ".join(chosen), f"{informant}: ")

@@ -116,11 +116,20 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     keys = ["segment_id", "criterion", "polarity"]
     listed = _phrases_behind(codings)
-    weighted = codings.assign(
-        weight=codings["method"].map({"structural": 0.5}).fillna(1.0)
-        * [max(len(p), 1) for p in listed],
-        source_rank=codings["source"].map(_SOURCE_RANK) if "source" in codings else 0,
-    )
+    weight = codings["method"].map({"structural": 0.5}).fillna(1.0) * [
+        max(len(p), 1) for p in listed
+    ]
+    source_rank = codings["source"].map(_SOURCE_RANK) if "source" in codings else 0
+    if not codings.duplicated(keys).any() and codings[keys].notna().all(axis=None):
+        # The usual case, one coding per sentence, criterion and polarity: each is a quote.
+        table = codings[[*keys, "informant", "role", "start", "end", "text"]].rename(
+            columns={"text": "quote"}
+        )
+        table = table.assign(strength=weight, source_rank=source_rank).reset_index(drop=True)
+        table["source"] = table["source_rank"].map({v: k for k, v in _SOURCE_RANK.items()})
+        table["phrases"] = ["; ".join(behind) for behind in listed]
+        return table[QUOTE_COLUMNS]
+    weighted = codings.assign(weight=weight, source_rank=source_rank)
     table = weighted.groupby(keys, sort=False).agg(
         informant=("informant", "first"),
         role=("role", "first"),
@@ -138,7 +147,7 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
         zip(*(codings[k].to_numpy().tolist() for k in keys), strict=True), listed, strict=True
     ):
         found = phrases.get(key)
-        if found is None:  # the usual case: one coding per sentence, criterion and polarity
+        if found is None:
             phrases[key] = list(behind)
         else:
             found += [p for p in behind if p not in found]
@@ -152,11 +161,13 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
 def _phrases_behind(codings: pd.DataFrame) -> list[list[str]]:
     """Every phrase behind each coding: its ``phrases`` list, or its one ``phrase``."""
     column = codings["phrases"] if "phrases" in codings else codings["phrase"]
-    # Two flat comprehensions: a comprehension nested per row costs more than the split.
-    listed = [
-        v.split(PHRASE_SEPARATOR) if isinstance(v, str) else [] for v in column.to_numpy().tolist()
-    ]
-    return [parts if "" not in parts else [p for p in parts if p] for parts in listed]
+    values = column.to_numpy().tolist()
+    # The same few lists of phrases recur across a corpus: each distinct one is split once.
+    split = {}
+    for v in set(values):
+        parts = v.split(PHRASE_SEPARATOR) if isinstance(v, str) else []
+        split[v] = parts if "" not in parts else [p for p in parts if p]
+    return [split[v] for v in values]
 
 
 def strongest_quotes(quotes: pd.DataFrame, per_informant: int = 1) -> pd.DataFrame:

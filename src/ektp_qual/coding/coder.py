@@ -30,8 +30,10 @@ and what it proposes), ``context`` (the words around a phrase, the short answer)
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +47,7 @@ from .matching import Matching
 from .questions import Question, QuestionReading
 from .result import CHANGE_COLUMNS, CodingResult
 from .rules import MARKER_LISTS, MARKERS, SCOPE_TRANSPARENT, Rule
-from .segments import Occurrences, Tokens, normal_form, paragraphs, unwrapped
+from .segments import Occurrences, Tokens, normal_form, paragraphs, piece_spans, unwrapped
 
 _BATCH = 1000
 #: The longest paragraph (and phrase) read, in characters. spaCy's default limit is a
@@ -53,6 +55,8 @@ _BATCH = 1000
 MAX_PARAGRAPH = 5_000_000
 # How many distinct sentences' codings are kept at once, which bounds the memory they take.
 _SENTENCES_KEPT = 100_000
+# How many distinct pieces of paragraphs are kept with their docs.
+_PIECES_KEPT = 20_000
 
 # What coding finds, field by field: tables are built from them by column name, so
 # reordering a table's columns can never mislabel data.
@@ -117,11 +121,24 @@ class Coder(Matching, QuestionReading, ContextReading):
         self._transparent = {strings.add(w) for w in SCOPE_TRANSPARENT}
         self._transparent_ids = np.array(sorted(self._transparent), dtype=np.uint64)
         self._sha = codebook.sha256[:12]
+        # What a piece of a paragraph must end with for a cut after it to stand: a
+        # sentence-final mark, not a word of a tokenizer exception that holds a space.
+        self._sentence_final = set(self.sentences.final_marks.tolist())
+        self._joining_words = {
+            word
+            for rule in self.nlp.tokenizer.rules
+            if len(rule.split()) > 1
+            for word in rule.split()[:-1]
+        }
 
     # -- coding ------------------------------------------------------------------------
 
     def code(self, corpus: Corpus) -> CodingResult:
         """Segment and code every informant turn of the corpus."""
+        with _no_cycle_collection():
+            return self._code(corpus)
+
+    def _code(self, corpus: Corpus) -> CodingResult:
         units = list(self._units(corpus))
         for unit in units:
             if len(unit.text) > MAX_PARAGRAPH:
@@ -137,37 +154,20 @@ class Coder(Matching, QuestionReading, ContextReading):
         # What each distinct sentence matched and coded, by its text and tokens: a sentence
         # said again ("Iya, Mas.", a stock phrase) is matched and read once.
         read: dict[tuple, _Read] = {}
-        for start in range(0, len(units), _BATCH):
-            batch = units[start : start + _BATCH]
-            texts = [unwrapped(unit.text) for unit in batch]
-            docs = [
-                self._merge_clitics(doc, text)
-                for doc, text in zip(self.nlp.pipe(texts), texts, strict=True)
-            ]
-            tokens = Tokens(docs, self._transparent_ids)
-            norms, is_first = self._keyed_norms(tokens.orth)
-            starts = np.flatnonzero(is_first)
-            cut = np.searchsorted(starts, tokens.doc_starts).tolist()
-            starts = starts.tolist()
-            norms = norms.tolist()
-            firsts = self.sentences.starts_in(
-                tokens.orth, tokens.punct, tokens.doc_starts, self._opening(tokens)
-            )
-            bounds = np.searchsorted(firsts, tokens.doc_starts).tolist()
-            firsts = firsts.tolist()
-            for k, (unit, doc) in enumerate(zip(batch, docs, strict=True)):
-                transcript = unit.transcript
-                found = occurrences.get(transcript.informant)
-                if found is None:
-                    found = occurrences[transcript.informant] = Occurrences(transcript)
-                sentences = firsts[bounds[k] : bounds[k + 1]]
-                at, stop = tokens.starts[k], tokens.starts[k + 1]
-                loose = (
-                    norms[at:stop],
-                    tokens.punct_list[at:stop],
-                    [i - at for i in starts[cut[k] : cut[k + 1]]],
-                )
-                self._code_doc(start + k, unit, doc, tokens, k, sentences, found, loose, read, rows)
+        if self._sentences_alone:
+            # Each piece of a paragraph (see ``piece_spans``), by its text: tokenised once.
+            pieces: dict[str, _Piece] = {}
+            for start in range(0, len(units), _BATCH):
+                batch = units[start : start + _BATCH]
+                if len(pieces) >= _PIECES_KEPT:
+                    pieces.clear()
+                for k, (unit, found) in enumerate(
+                    zip(batch, self._pieces(batch, pieces, read), strict=True)
+                ):
+                    self._piece_rows(start + k, unit, found, occurrences, rows, read)
+        else:
+            for start in range(0, len(units), _BATCH):
+                self._code_batch(start, units[start : start + _BATCH], occurrences, read, rows)
         segments, codings, changes = rows.tables(units, self._sha)
         return CodingResult(segments, codings, self.codebook, self.readings, changes)
 
@@ -199,27 +199,128 @@ class Coder(Matching, QuestionReading, ContextReading):
                         text,
                     )
 
-    def _code_doc(
-        self,
-        u: int,
-        unit: Unit,
-        doc,
-        tokens: Tokens,
-        k: int,
-        firsts: list[int],
-        occurrences: Occurrences,
-        loose: tuple,
-        read: dict,
-        rows: _Rows,
-    ) -> None:
-        """Segments and codings of one paragraph, the ``u``-th unit and ``k``-th doc of
-        ``tokens``.
+    def _code_batch(self, start: int, batch: list[Unit], occurrences, read, rows) -> None:
+        """Code a batch of paragraphs, each read whole: the way for a codebook with a
+        phrase that may span two sentences, whose sentences code by what stands around them."""
+        texts = [unwrapped(unit.text) for unit in batch]
+        docs = [
+            self._merge_clitics(doc, text)
+            for doc, text in zip(self.nlp.pipe(texts), texts, strict=True)
+        ]
+        tokens, sentences, loose = self._batch_arrays(docs)
+        for k, (unit, doc) in enumerate(zip(batch, docs, strict=True)):
+            text = unit.text
+            found = self._read_sentences(doc, tokens, k, sentences[k], text, loose[k], read)
+            self._sentence_rows(start + k, unit, [(0, doc, tokens, text, found)], occurrences, rows)
+
+    def _batch_arrays(self, docs: list) -> tuple[Tokens, list[list[int]], list[tuple]]:
+        """The token arrays of a batch of docs, the first token of each doc's sentences
+        (indices into the arrays), and what gapped matching needs of each doc."""
+        tokens = Tokens(docs, self._transparent_ids)
+        norms, is_first = self._keyed_norms(tokens.orth)
+        starts = np.flatnonzero(is_first)
+        cut = np.searchsorted(starts, tokens.doc_starts).tolist()
+        starts = starts.tolist()
+        norms = norms.tolist()
+        firsts = self.sentences.starts_in(
+            tokens.orth, tokens.punct, tokens.doc_starts, self._opening(tokens)
+        )
+        bounds = np.searchsorted(firsts, tokens.doc_starts).tolist()
+        firsts = firsts.tolist()
+        sentences, loose = [], []
+        for k in range(len(docs)):
+            sentences.append(firsts[bounds[k] : bounds[k + 1]])
+            at, stop = tokens.starts[k], tokens.starts[k + 1]
+            loose.append(
+                (
+                    norms[at:stop],
+                    tokens.punct_list[at:stop],
+                    [i - at for i in starts[cut[k] : cut[k + 1]]],
+                )
+            )
+        return tokens, sentences, loose
+
+    def _pieces(self, batch: list[Unit], pieces: dict, read: dict) -> list[list[tuple]]:
+        """Each paragraph of ``batch`` as ``(start, end, piece)``: its pieces, tokenised and
+        matched only when their words were not read before (``pieces``, by their text on
+        one line: a piece hard-wrapped elsewhere is read once too).
+
+        A cut stands only where the piece before it ends a sentence by its tokens (a
+        sentence-final mark, not a word of a multi-word exception such as "Dr. med."), so
+        every sentence of the paragraph lies in one piece, as it would in the whole.
+        """
+        flat = [unwrapped(unit.text) for unit in batch]
+        spans = [piece_spans(text) for text in flat]
+        while True:
+            new = {}
+            for text, cuts in zip(flat, spans, strict=True):
+                for a, b in cuts:
+                    piece = text[a:b]
+                    if piece not in pieces:
+                        new[piece] = None
+            if new:
+                self._read_pieces(list(new), pieces, read)
+            joined = False
+            for text, cuts in zip(flat, spans, strict=True):
+                n = 0
+                while n < len(cuts) - 1:
+                    (a, b), (_, d) = cuts[n], cuts[n + 1]
+                    if not pieces[text[a:b]].closed:
+                        cuts[n : n + 2] = [(a, d)]
+                        joined = True
+                    n += 1
+            if not joined:
+                return [
+                    [(a, b, pieces[text[a:b]]) for a, b in cuts]
+                    for text, cuts in zip(flat, spans, strict=True)
+                ]
+
+    def _read_pieces(self, texts: list[str], pieces: dict, read: dict) -> None:
+        """Tokenise and match pieces not read before (on one line), in one batch."""
+        docs = [
+            self._merge_clitics(doc, text)
+            for doc, text in zip(self.nlp.tokenizer.pipe(texts), texts, strict=True)
+        ]
+        tokens, sentences, loose = self._batch_arrays(docs)
+        final, joining = self._sentence_final, self._joining_words
+        orth = tokens.orth_list
+        for k, (text, doc) in enumerate(zip(texts, docs, strict=True)):
+            last = tokens.starts[k + 1] - 1
+            closed = (
+                last >= tokens.starts[k]
+                and orth[last] in final
+                and text.rsplit(None, 1)[-1] not in joining
+            )
+            found = self._read_sentences(doc, tokens, k, sentences[k], text, loose[k], read)
+            pieces[text] = _Piece(doc, tokens, text, found, closed)
+
+    def _as_written(self, piece: _Piece, written: str, read: dict) -> list[tuple]:
+        """The sentences of a piece as written with line breaks: the same words and
+        matches, but their own text (a segment's text and a coding's words keep the
+        line breaks), each distinct one remembered in ``read``."""
+        idx, length, orth = piece.tokens.idx, piece.tokens.length, piece.tokens.orth
+        sentences = []
+        for first, stop, flat in piece.sentences:
+            raw = written[idx[first] : idx[stop - 1] + length[stop - 1]]
+            key = (raw, orth[first:stop].tobytes())
+            seen = read.get(key)
+            if seen is None:
+                seen = _Read(raw)
+                seen.matched, seen.evaluative = flat.matched, flat.evaluative
+                if len(read) >= _SENTENCES_KEPT:
+                    read.clear()
+                read[key] = seen
+            sentences.append((first, stop, seen))
+        return sentences
+
+    def _read_sentences(self, doc, tokens: Tokens, k: int, firsts, text: str, loose, read):
+        """``(first, stop, read)`` of each sentence of the ``k``-th doc of ``tokens``, those
+        not read before matched now.
 
         Token indices are into the batch's concatenated arrays; ``firsts`` are the first
-        tokens of the doc's sentences. ``read`` holds what each distinct sentence matched
-        and coded (see ``code``): only sentences not read before are matched.
+        tokens of the doc's sentences; ``text`` is the doc's text as written. ``read`` holds
+        what each distinct sentence matched and coded (see ``code``).
         """
-        text, offset = unit.text, unit.offset
         at = tokens.starts[k]
         idx, length, orth = tokens.idx, tokens.length, tokens.orth
         bounds = [*firsts, tokens.starts[k + 1]]
@@ -260,47 +361,73 @@ class Coder(Matching, QuestionReading, ContextReading):
                 part = (norms[a:b], punct[a:b], [i - a for i in candidates[lo:hi]])
                 seen.matched = self._resolve(doc, part, a, b)
             seen.evaluative = any(rule.kind == "evaluative" for _, _, rule in seen.matched[0])
+        return sentences
+
+    def _piece_rows(self, u: int, unit: Unit, found: list[tuple], occurrences, rows, read):
+        """The rows of a paragraph read in pieces (``_pieces``)."""
+        text = unit.text
+        wrapped = "\n" in text
+        parts = []
+        for a, b, p in found:
+            if wrapped and text.find("\n", a, b) >= 0:
+                written = text[a:b]
+                parts.append((a, p.doc, p.tokens, written, self._as_written(p, written, read)))
+            else:
+                parts.append((a, p.doc, p.tokens, p.text, p.sentences))
+        self._sentence_rows(u, unit, parts, occurrences, rows)
+
+    def _sentence_rows(self, u: int, unit: Unit, parts: list[tuple], occurrences, rows) -> None:
+        """Segments and codings of the ``u``-th unit, a paragraph, from its sentences.
+
+        ``parts`` are ``(offset, doc, tokens, text, sentences)``: where a doc's text
+        begins in the paragraph, and its sentences (``_read_sentences``).
+        """
+        transcript = unit.transcript
+        known = occurrences.get(transcript.informant)
+        if known is None:
+            known = occurrences[transcript.informant] = Occurrences(transcript)
+        occurrences = known
+        paragraph, offset = unit.text, unit.offset
         turn_no, topic = unit.turn, unit.topic
         number = occurrences.sentences.get(turn_no, 0)
         # The paragraph lies within one turn: its lines follow from the first one's.
         first_line = occurrences.line(offset)
         fields = rows.segment
-        for first, stop, seen in sentences:
-            number += 1
-            begin = idx[first] + seen.lead
-            row = len(fields["unit"])
-            fields["unit"].append(u)
-            fields["segment_id"].append(occurrences.segment_id(seen.stripped, seen.normal))
-            fields["sentence"].append(number)
-            fields["line"].append(first_line + text.count("\n", 0, begin))
-            fields["start"].append(offset + begin)
-            fields["end"].append(offset + begin + len(seen.stripped))
-            fields["text"].append(seen.stripped)
-            asked = unit.asked if number == 1 else None
-            if asked is not None and asked.cues:
-                # An answer's first sentence opens its doc: positions from the sentence's
-                # first token are the doc's, which the short answer's reading needs.
-                found = rows.found(
-                    self._code_sentence(
-                        doc, tokens, first, 0, stop - first, text, seen.matched, topic, asked
-                    )
-                )
-            else:
-                reading = topic if seen.evaluative else ""
+        for at, doc, tokens, text, sentences in parts:
+            idx = tokens.idx
+            for first, stop, seen in sentences:
+                number += 1
+                begin = at + idx[first] + seen.lead
+                row = len(fields["unit"])
+                fields["unit"].append(u)
+                fields["segment_id"].append(occurrences.segment_id(seen.stripped, seen.normal))
+                fields["sentence"].append(number)
+                fields["line"].append(first_line + paragraph.count("\n", 0, begin))
+                fields["start"].append(offset + begin)
+                fields["end"].append(offset + begin + len(seen.stripped))
+                fields["text"].append(seen.stripped)
+                asked = unit.asked if number == 1 else None
+                if asked is not None and asked.cues:
+                    # An answer's first sentence opens its doc: positions from the
+                    # sentence's first token are the doc's, which the short answer reads.
+                    reading = (topic, asked)
+                else:
+                    reading = topic if seen.evaluative else ""
+                    asked = None
                 found = seen.codes.get(reading)
                 if found is None:
                     found = seen.codes[reading] = rows.found(
                         self._code_sentence(
-                            doc, tokens, first, 0, stop - first, text, seen.matched, topic, None
+                            doc, tokens, first, 0, stop - first, text, seen.matched, topic, asked
                         )
                     )
-            changes, codes = found
-            if codes:
-                rows.coded += [row] * len(codes)
-                rows.codes += codes
-            if changes:
-                rows.changed += [row] * len(changes)
-                rows.changes += changes
+                changes, codes = found
+                if codes:
+                    rows.coded += [row] * len(codes)
+                    rows.codes += codes
+                if changes:
+                    rows.changed += [row] * len(changes)
+                    rows.changes += changes
         occurrences.sentences[turn_no] = number
 
     def _code_sentence(self, doc, tokens, at, a, b, text, resolved, topic, asked):
@@ -338,6 +465,21 @@ class _Read:
         self.matched: tuple = ([], set(), [])
         self.evaluative = False
         self.codes: dict[str, tuple] = {}
+
+
+class _Piece:
+    """A piece of a paragraph (``piece_spans``) as read: its doc, the token arrays of the
+    batch it was read in, its text as written, its sentences (``_read_sentences``), and
+    whether the cut after it may stand (it ends a sentence)."""
+
+    __slots__ = ("closed", "doc", "sentences", "text", "tokens")
+
+    def __init__(self, doc, tokens: Tokens, text: str, sentences: list, closed: bool) -> None:
+        self.doc = doc
+        self.tokens = tokens
+        self.text = text
+        self.sentences = sentences
+        self.closed = closed
 
 
 class _Rows:
@@ -414,6 +556,24 @@ def _table(segment, rows, numbers, found, fields, columns, sha) -> pd.DataFrame:
         table["negated"] = table["negator"] != ""
         table["codebook_sha256"] = np.full(len(at), sha, dtype=object)
     return pd.DataFrame(table, columns=columns)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while coding, then resumed as it was.
+
+    Coding makes millions of small objects that live until the tables are built (rows,
+    the sentences read, their docs) and frees them by reference counting; the collector
+    would walk them all again and again, for a quarter of coding's time, to find no
+    cycle to free.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _part(matched: tuple, a: int, b: int) -> tuple:

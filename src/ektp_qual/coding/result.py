@@ -29,13 +29,16 @@ class CodingResult:
     def unmatched_phrases(self) -> pd.DataFrame:
         """Codebook phrases that coded nothing: columns ``list``, ``polarity``, ``phrase``."""
         fired: set[tuple[str, str]] = set()
-        for method, criterion, phrases in zip(
-            self.codings["method"].to_numpy(),
-            self.codings["criterion"].to_numpy(),
-            self.codings["phrases"].to_numpy(),
-            strict=True,
+        # The same few codes recur across a corpus: each distinct one is split once.
+        for structural, criterion, phrases in set(
+            zip(
+                (self.codings["method"] == "structural").to_numpy().tolist(),
+                self.codings["criterion"].to_numpy().tolist(),
+                self.codings["phrases"].to_numpy().tolist(),
+                strict=True,
+            )
         ):
-            name = "evaluative" if method == "structural" else criterion
+            name = "evaluative" if structural else criterion
             fired.update((name, p) for p in str(phrases).split(PHRASE_SEPARATOR))
         book = self.codebook
         lists = [(c.id, "positive", c.positive) for c in book.criteria]

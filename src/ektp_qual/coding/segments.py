@@ -13,6 +13,10 @@ from ..language.words import among
 from ..model import Transcript
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Where a sentence may end inside a paragraph: a full stop, question or exclamation mark,
+# one space, and a letter or digit. Only a candidate: the coder keeps the cut only where
+# the tokens agree (see ``Coder._pieces``).
+_PIECE_BREAK = re.compile(r"(?<=[.!?])[ \n](?=[^\W_])")
 _NEWLINE = re.compile("\n")
 # What the coder reads of each token, in this order (see ``Tokens``).
 TOKEN_ATTRS = [ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH]
@@ -117,6 +121,22 @@ def segment_id(
         seen[normal] = occurrence + 1
     digest = sha1(f"{informant}\x1f{normal}\x1f{occurrence}".encode()).hexdigest()
     return f"{informant}-{digest[:10]}"
+
+
+def piece_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the pieces of a paragraph cut where a sentence may end.
+
+    spaCy's tokenizer splits text at single spaces before anything else, so a paragraph's
+    tokens are its pieces' tokens laid end to end: a piece said again ("Iya, Mas.") is
+    tokenised and read once.
+    """
+    spans = []
+    start = 0
+    for cut in _PIECE_BREAK.finditer(text):
+        spans.append((start, cut.start()))
+        start = cut.end()
+    spans.append((start, len(text)))
+    return spans
 
 
 def paragraphs(text: str, offset: int):

@@ -277,6 +277,11 @@ class SentenceSplitter:
             sorted(vocab.strings.add(p) for p in Sentencizer.default_punct_chars), dtype=np.uint64
         )
 
+    @property
+    def final_marks(self) -> np.ndarray:
+        """The ORTH ids of the marks that end a sentence."""
+        return self._final
+
     def may_span(self, phrase) -> bool:
         """Whether a phrase (a doc) could match the end of one sentence and the start of
         the next: only one that holds a sentence-final mark or whitespace, or opens with
