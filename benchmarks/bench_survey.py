@@ -124,7 +124,7 @@ def child_survey(
     seconds = time.perf_counter() - start
     return {
         "seconds": seconds,
-        "respondents": len(result.reduction.informants),
+        "respondents": int(result.reduction.summary.set_index("role").loc["all", "transcripts"]),
         "written_bytes": sum(p.stat().st_size for p in out.iterdir() if p.is_file()),
         "peak_rss_bytes": _peak_rss_bytes(),
         "worker_peak_rss_bytes": _peak_rss_bytes(resource.RUSAGE_CHILDREN),
