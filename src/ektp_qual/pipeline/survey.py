@@ -51,6 +51,9 @@ from .steps import (
 #: terminal shows the strongest two, one per informant.
 _STREAM_QUOTES = 10
 
+#: Masked texts a worker remembers at most (a few tens of MB of answers).
+_MASKED_TEXTS = 100_000
+
 
 def analyse_survey(
     path: PathLike,
@@ -208,6 +211,9 @@ class _ChunkJob:
     formats: tuple[str, ...]
     safe: bool
     spool: str | None  # where to leave the deciding quotes (None: send them back)
+    #: texts masked so far by this worker, for every batch it reduces (survey answers
+    #: repeat: "Tidak ada.", "Cukup baik."), cleared when full so memory stays bounded
+    masked: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __call__(self, coder: Coder, transcripts: list[Transcript]) -> _Part:
         chunk = Corpus(transcripts)
@@ -216,7 +222,9 @@ class _ChunkJob:
         segments = result.segments
         codings = apply_review(result.codings, segments, ReviewFile(), book).codings
         if mask is not None:
-            masked: dict[str, str] = {}
+            masked = self.masked
+            if len(masked) > _MASKED_TEXTS:
+                masked.clear()
             segments = segments.assign(
                 text=_masked(segments["text"], mask, masked),
                 question=_masked(segments["question"], mask, masked),
