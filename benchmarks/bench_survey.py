@@ -124,7 +124,7 @@ def child_survey(
     seconds = time.perf_counter() - start
     return {
         "seconds": seconds,
-        "respondents": len(result.reduction.informants),
+        "respondents": int(result.reduction.summary.set_index("role").loc["all", "transcripts"]),
         "written_bytes": sum(p.stat().st_size for p in out.iterdir() if p.is_file()),
         "peak_rss_bytes": _peak_rss_bytes(),
         "worker_peak_rss_bytes": _peak_rss_bytes(resource.RUSAGE_CHILDREN),
@@ -187,7 +187,9 @@ def run_child(
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not done.stdout.strip():
         raise RuntimeError(f"the {kind} subprocess failed ({done.returncode}):\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    _log(f"    {json.dumps(figures)}")  # each figure as it comes: a long run cut short keeps them
+    return figures
 
 
 def _log(message: str) -> None:

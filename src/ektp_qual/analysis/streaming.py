@@ -16,6 +16,10 @@ from .reduction import SUMMARY_COLUMNS
 
 _THEME = ["criterion", "polarity", "theme"]
 
+#: Between the names of a part's ``who``: one string per theme, not a list of strings,
+#: costs a few bytes per informant in the process adding the parts.
+_NAMES = "\x1f"
+
 
 def evidence_part(codings: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """A chunk's share of the evidence matrix: per theme its counts, its informants, and
@@ -28,7 +32,7 @@ def evidence_part(codings: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
         .agg(
             segments=("segment_id", "nunique"),
             informants=("informant", "nunique"),
-            who=("informant", lambda s: sorted(set(s))),
+            who=("informant", lambda s: _NAMES.join(sorted(set(s)))),
             quote=("tagged", "first"),
             strength=("strength", "first"),
             start=("start", "first"),
@@ -51,7 +55,7 @@ def evidence_of_parts(parts: list[pd.DataFrame], codebook: Codebook) -> pd.DataF
     grouped = table.groupby(_THEME, sort=False).agg(
         segments=("segments", "sum"),
         informants=("informants", "sum"),
-        who=("who", lambda lists: ", ".join(sorted({w for names in lists for w in names}))),
+        who=("who", lambda parts: ", ".join(sorted({w for p in parts for w in p.split(_NAMES)}))),
         quote=("quote", "first"),
     )
     return ordered_evidence(grouped.reset_index(), codebook)
@@ -64,3 +68,25 @@ def summary_of_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
     roles = list(dict.fromkeys(r for r in table["role"] if r != "all"))
     summed = table.groupby("role", sort=False)[SUMMARY_COLUMNS[1:]].sum()
     return summed.reindex([*roles, "all"]).reset_index()[SUMMARY_COLUMNS]
+
+
+_TALLY = ["role", "criterion", "stance"]
+
+
+def stance_tally(stances: pd.DataFrame) -> pd.DataFrame:
+    """Informants per role, criterion and stance (roles in order of first appearance):
+    all the display's role matrix and the conclusions need of the stances."""
+    return stances.groupby(_TALLY, sort=False).size().rename("n").reset_index()
+
+
+def stance_tally_of_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The tally of chunks one after another (roles in order of first appearance)."""
+    table = pd.concat(parts, ignore_index=True)
+    return table.groupby(_TALLY, sort=False)["n"].sum().reset_index()
+
+
+def stances_of_tally(tally: pd.DataFrame) -> pd.DataFrame:
+    """A row per informant, criterion and stance, without the informant: what
+    ``role_ordered_matrix``, ``verdicts`` and ``triangulation`` count, rebuilt from the
+    tally (three columns of shared strings, however many respondents)."""
+    return tally.loc[tally.index.repeat(tally["n"]), _TALLY].reset_index(drop=True)

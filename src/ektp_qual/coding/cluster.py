@@ -13,10 +13,12 @@ gives.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from ..model import Codebook, Corpus, Transcript
 from .coder import Coder, CodingResult
-from .parallel import _BATCHES_PER_WORKER, _batches, _joined, available_cores
+from .parallel import _BATCHES_PER_WORKER, BatchJob, _batches, _joined, available_cores
 
 SCALE_EXTRA = 'pip install "ektp-qual[scale]"'
 
@@ -52,14 +54,17 @@ class DaskPool:
         workers: int | None = None,
         *,
         processes: bool = True,
+        job: BatchJob | None = None,
     ) -> None:
         self.codebook = codebook
+        self.job = job
         self.scheduler = scheduler
         self.workers = workers or available_cores()
         self.processes = processes
         self._client = None
         self._cluster = None
         self._book = None
+        self._job = None
 
     def __enter__(self) -> DaskPool:
         distributed = _distributed()
@@ -74,6 +79,8 @@ class DaskPool:
         else:
             self._client = distributed.Client(self.scheduler)
         self._book = self._client.scatter(self.codebook, broadcast=True)
+        if self.job is not None:
+            self._job = self._client.scatter(self.job, broadcast=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -91,15 +98,34 @@ class DaskPool:
         futures = self._client.map(_code_batch, batches, book=self._book, pure=False)
         return _joined(self._client.gather(futures), self.codebook)
 
+    def submit(self, corpus: Corpus) -> Callable[[], list]:
+        """The pool's job on ``corpus``'s batches, on the cluster (as ``CodingPool.submit``):
+        the call returned waits for the batches' results, in order."""
+        assert self._client is not None and self._job is not None, "a pool with a job"
+        workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        batches = list(_batches(corpus.transcripts, workers * _BATCHES_PER_WORKER))
+        futures = self._client.map(_run_batch, batches, book=self._book, job=self._job, pure=False)
+        client = self._client
+        return lambda: client.gather(futures)
 
-def _code_batch(transcripts: list[Transcript], book: Codebook) -> CodingResult:
-    """One batch, coded by this worker thread's coder (built on its first batch)."""
+
+def _coder_for(book: Codebook) -> Coder:
+    """This worker thread's coder for ``book``, built on its first batch."""
     coders = getattr(_local, "coders", None)
     if coders is None:
         coders = _local.coders = {}
     coder = coders.get(book.sha256)
     if coder is None:
         coder = coders[book.sha256] = Coder(book)
-    result = coder.code(Corpus(transcripts))
+    return coder
+
+
+def _run_batch(transcripts: list[Transcript], book: Codebook, job: BatchJob) -> Any:
+    return job(_coder_for(book), transcripts)
+
+
+def _code_batch(transcripts: list[Transcript], book: Codebook) -> CodingResult:
+    """One batch, coded by this worker thread's coder (built on its first batch)."""
+    result = _coder_for(book).code(Corpus(transcripts))
     result.codebook = None  # the client has it
     return result

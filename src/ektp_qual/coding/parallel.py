@@ -11,7 +11,8 @@ when each would code at least ``WORDS_PER_WORKER`` informant words.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -29,6 +30,12 @@ WORDS_PER_WORKER = 200_000
 _BATCHES_PER_WORKER = 4
 
 _coder: Coder | None = None  # the coder of this worker process, built by _start
+_job: Callable[[Coder, list[Transcript]], Any] | None = None  # what it does with a batch
+
+#: What a pool does with a batch of whole transcripts once it has its coder: code them
+#: and, say, reduce and format the tables of a streamed survey's chunk (the job is
+#: shipped to each worker once, with the codebook).
+BatchJob = Callable[[Coder, list[Transcript]], Any]
 
 
 def available_cores() -> int:
@@ -87,9 +94,10 @@ class CodingPool:
     Use it as a context manager, so that the workers end with it.
     """
 
-    def __init__(self, codebook: Codebook, workers: int) -> None:
+    def __init__(self, codebook: Codebook, workers: int, job: BatchJob | None = None) -> None:
         self.codebook = codebook
         self.workers = workers
+        self.job = job
         self._pool = None
         self._coder: Coder | None = None
 
@@ -105,7 +113,7 @@ class CodingPool:
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=_start,
-                initargs=(self.codebook,),
+                initargs=(self.codebook, self.job),
             )
         return self
 
@@ -123,6 +131,20 @@ class CodingPool:
         batches = list(_batches(corpus.transcripts, self.workers * _BATCHES_PER_WORKER))
         return _joined(list(self._pool.map(_code_batch, batches)), self.codebook)
 
+    def submit(self, corpus: Corpus) -> Callable[[], list]:
+        """Start the pool's job on ``corpus`` (in batches of whole transcripts, one per
+        worker or more) and return the call that waits for the batches' results, in
+        order. The workers code while this process reads the next corpus."""
+        assert self.job is not None, "a pool made with a job submits it"
+        if self._pool is None:
+            if self._coder is None:
+                self._coder = Coder(self.codebook)
+            done = [self.job(self._coder, corpus.transcripts)]
+            return lambda: done
+        batches = _batches(corpus.transcripts, self.workers * _BATCHES_PER_WORKER)
+        futures = [self._pool.submit(_run_batch, batch) for batch in batches]
+        return lambda: [future.result() for future in futures]
+
 
 def _batches(transcripts: list[Transcript], count: int) -> Iterator[list[Transcript]]:
     """Runs of whole transcripts, in order, of about the same number of characters."""
@@ -139,10 +161,16 @@ def _batches(transcripts: list[Transcript], count: int) -> Iterator[list[Transcr
         yield batch
 
 
-def _start(codebook: Codebook) -> None:
+def _start(codebook: Codebook, job: BatchJob | None = None) -> None:
     """Build this worker's coder once, for every batch it will code."""
-    global _coder
+    global _coder, _job
     _coder = Coder(codebook)
+    _job = job
+
+
+def _run_batch(transcripts: list[Transcript]) -> Any:
+    assert _coder is not None and _job is not None, "the worker's job is set by _start"
+    return _job(_coder, transcripts)
 
 
 def _code_batch(transcripts: list[Transcript]) -> CodingResult:

@@ -161,12 +161,14 @@ class SurveyChunks:
             for cell in record[:-1]:
                 cell_lines.append(cell_lines[-1] + len(_NEWLINES.findall(cell)))
             informant = record[columns["informant"]].strip()
-            if informant in done:  # the first pass saw its last row: the file changed
+            last = self._last.get(informant, -1)
+            if last < index:  # the first pass saw its last row before: the file changed
                 raise InputError(self.path, "the file changed while it was read", line)
             _survey_row(record, cell_lines, names, columns, attribute_columns, open_, self.path)
-            if self._last.get(informant) == index:
+            if last == index:
                 done.add(informant)
             while open_ and next(iter(open_)) in done:
+                done.discard(next(iter(open_)))  # only the open ones: memory stays flat
                 respondent = open_.pop(next(iter(open_)))
                 transcript = self._transcript(respondent, columns, attributes)
                 if transcript is not None:

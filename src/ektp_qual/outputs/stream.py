@@ -5,12 +5,18 @@ Each table goes to a temporary file beside its target, one chunk appended after 
 hands the staged files to ``write_run``, which puts them in place with the run's other
 files at once, as every run is written. A run that stops half way leaves only
 temporary files, which the next run removes.
+
+The CSV rows may come already formatted (``csv_bytes`` run in a worker process), so
+that the process writing only appends bytes. ``KeyedParts`` keeps the rows of a table
+that must come out grouped (the checklist matrix, informants by role) on disk, one file
+per group, until the groups' order is known.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -39,26 +45,38 @@ class TableStream:
         STREAMING.add(Path(staged).name)
         return Path(staged), os.fdopen(handle, "wb")
 
-    def add(self, name: str, table: pd.DataFrame) -> None:
+    def add(
+        self, name: str, table: pd.DataFrame | None = None, *, csv: bytes | None = None
+    ) -> None:
         """Append the rows of ``table`` to ``<name>.csv`` (with the header the first time)
-        and to ``<name>.parquet``, as the formats ask."""
+        and to ``<name>.parquet``, as the formats ask; ``csv``: the table's CSV, already
+        made by ``csv_bytes`` with this stream's quoting (``table`` is then needed for
+        Parquet only)."""
         if "csv" in self.formats:
-            file_name = f"{name}.csv"
-            data = csv_bytes(table, safe=self.safe)
-            if file_name in self._files:
-                data = data.split(b"\n", 1)[1] if b"\n" in data else b""
-            else:
-                self._files[file_name] = self._staged()
-            self._files[file_name][1].write(data)
+            self.add_csv(name, csv if csv is not None else csv_bytes(table, safe=self.safe))
         if "parquet" in self.formats:
-            from .parquet import ParquetAppender
+            self.add_parquet(name, table)
 
-            file_name = f"{name}.parquet"
-            if file_name not in self._files:
-                path, handle = self._staged()
-                handle.close()
-                self._files[file_name] = (path, ParquetAppender(path))
-            self._files[file_name][1].add(table)
+    def add_csv(self, name: str, data: bytes, *, header: bool = True) -> None:
+        """Append CSV bytes to ``<name>.csv``; ``header``: they begin with the header
+        line, kept only the first time."""
+        file_name = f"{name}.csv"
+        if file_name not in self._files:
+            self._files[file_name] = self._staged()
+        elif header:
+            data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+        self._files[file_name][1].write(data)
+
+    def add_parquet(self, name: str, table: pd.DataFrame) -> None:
+        """Append ``table`` to ``<name>.parquet`` as one row group."""
+        from .parquet import ParquetAppender
+
+        file_name = f"{name}.parquet"
+        if file_name not in self._files:
+            path, handle = self._staged()
+            handle.close()
+            self._files[file_name] = (path, ParquetAppender(path))
+        self._files[file_name][1].add(table)
 
     def files(self) -> dict[str, Path]:
         """The staged files, complete, by their file names (for ``write_run``)."""
@@ -84,3 +102,52 @@ class TableStream:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         self._files.clear()
+
+
+#: Bytes of a group's CSV copied at a time into the table's staged file.
+_BLOCK = 8 * 1024 * 1024
+
+
+class KeyedParts:
+    """Parts of a table kept on disk by group until all are known, then written group
+    after group, in order of each group's first part (``drain``): a table grouped by
+    role, with the roles in the order they appear, can be streamed without holding its
+    rows in memory."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="ektp-qual-parts-")
+        self._keys: dict[object, int] = {}
+
+    def add(self, key: object, csv: bytes | None = None, table: pd.DataFrame | None = None) -> None:
+        """Keep a part of group ``key``: its CSV (with the header) and/or its rows."""
+        number = self._keys.setdefault(key, len(self._keys))
+        folder = Path(self._folder.name)
+        if csv is not None:
+            with open(folder / f"{number}.csv", "ab") as handle:
+                handle.write(csv if handle.tell() == 0 else csv.split(b"\n", 1)[-1])
+        if table is not None:
+            with open(folder / f"{number}.pkl", "ab") as handle:
+                pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def drain(self, stream: TableStream, name: str) -> None:
+        """Write every part into ``stream``'s ``name`` table, group after group."""
+        folder = Path(self._folder.name)
+        for number in self._keys.values():
+            if (folder / f"{number}.csv").exists():
+                with open(folder / f"{number}.csv", "rb") as handle:
+                    first = True
+                    while block := handle.read(_BLOCK):
+                        stream.add_csv(name, block, header=first)
+                        first = False
+            if (folder / f"{number}.pkl").exists():
+                with open(folder / f"{number}.pkl", "rb") as handle:
+                    while True:
+                        try:
+                            table = pickle.load(handle)  # this run wrote it
+                        except EOFError:
+                            break
+                        stream.add_parquet(name, table)
+
+    def cleanup(self) -> None:
+        """Remove the parts' folder."""
+        self._folder.cleanup()

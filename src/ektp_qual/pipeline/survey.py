@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -13,6 +17,7 @@ from ..analysis import conclusion as concl
 from ..analysis import display as disp
 from ..analysis import reduction as red
 from ..analysis import streaming
+from ..coding.coder import Coder
 from ..coding.parallel import CodingPool, workers_for
 from ..inputs.codebook import read_codebook
 from ..inputs.review_file import ReviewFile, apply_review
@@ -32,7 +37,7 @@ from ..model.results import (
     Reduction,
 )
 from ..outputs.export import PYTHON_API, check_writable, csv_bytes, export_names, write_run
-from ..outputs.stream import TableStream
+from ..outputs.stream import KeyedParts, TableStream
 from .steps import (
     _expected,
     _masked,
@@ -45,6 +50,9 @@ from .steps import (
 #: Quotes kept per criterion and polarity from each chunk of a streamed survey: the
 #: terminal shows the strongest two, one per informant.
 _STREAM_QUOTES = 10
+
+#: Masked texts a worker remembers at most (a few tens of MB of answers).
+_MASKED_TEXTS = 100_000
 
 
 def analyse_survey(
@@ -71,18 +79,21 @@ def analyse_survey(
     """A survey too big for memory, coded in chunks: ``ektp-qual code --survey ... --stream``.
 
     The CSV is read ``answers`` answers at a time (whole respondents, see
-    ``inputs.survey_stream``), each chunk coded (on ``jobs`` processes) and reduced, and
-    its per-sentence tables (``segments``, ``codings``, ``segments_by_code``) appended
-    to files in ``out`` as they are produced; the informant-level and smaller tables are
-    built from the chunks' counts, and every table is put in place at the end as one
-    run (see ``outputs.export.write_run``). The tables equal ``analyse`` on
-    ``read_survey``'s corpus. The result holds every table but the three per-sentence
-    ones, which are on disk only (their fields are empty tables); its quotes are the
-    strongest few per criterion. A review file is not applied to a streamed survey.
+    ``inputs.survey_stream``). Each chunk is cut into batches of whole respondents that
+    the workers (``jobs`` processes) code, mask and reduce; their rows of the tables
+    with a row per sentence or per respondent (``STREAMED_TABLES``) are appended to
+    files in ``out`` as they come back, and their counts added up, so memory does not
+    grow with the number of respondents. The display and conclusions are drawn from the
+    counts, and every table is put in place at the end as one run (see
+    ``outputs.export.write_run``). The tables equal ``analyse`` on ``read_survey``'s
+    corpus, byte for byte. The result holds the small tables; the streamed ones are on
+    disk only (their fields are empty tables with their columns), its corpus has one
+    transcript per role, and its quotes are the strongest few per criterion. A review
+    file is not applied to a streamed survey.
     ``formats``: ``csv``, ``parquet`` (with the scale extra) or both. ``engine``:
-    ``local`` (worker processes here, ``jobs`` of them) or ``dask`` (the chunks' batches
-    coded on the Dask cluster at ``scheduler``, or on a local one of ``jobs`` workers;
-    see ``coding.cluster``).
+    ``local`` (worker processes here, ``jobs`` of them) or ``dask`` (the batches coded
+    on the Dask cluster at ``scheduler``, or on a local one of ``jobs`` workers; see
+    ``coding.cluster``).
     """
     if engine not in ("local", "dask"):
         raise ValueError(f"engine: use 'local' or 'dask', not {engine!r}")
@@ -109,80 +120,37 @@ def analyse_survey(
     tables = [name for name in TABLES if expected is not None or name != "comparison"]
     check_writable(out, export_names(tables, formats), command)
     stream = TableStream(out, safe=safe_csv, formats=tuple(formats))
-    parts: dict[str, list[pd.DataFrame]] = {}
-    transcripts: list[Transcript] = []
-    unmatched: pd.DataFrame | None = None
+    gathered = _Gathered()
     try:
         with ExitStack() as workers:
+            spool = workers.enter_context(TemporaryDirectory(prefix="ektp-qual-quotes-"))
+            grouped = KeyedParts()
+            workers.callback(grouped.cleanup)
+            # a remote cluster's workers cannot write this machine's files
+            local = engine == "local" or scheduler is None
+            job = _ChunkJob(
+                book, mask, personal_data, tuple(formats), safe_csv, spool if local else None
+            )
             pool = None
+            waiting: Callable[[], list] | None = None
             for chunk in chunks:
                 if pool is None and engine == "dask":
                     from ..coding.cluster import DaskPool
 
-                    pool = workers.enter_context(DaskPool(book, scheduler, jobs))
+                    pool = workers.enter_context(DaskPool(book, scheduler, jobs, job=job))
                 elif pool is None:  # the first chunk tells whether workers pay
-                    pool = workers.enter_context(CodingPool(book, workers_for(chunk, jobs)))
-                result = pool.code(chunk)
-                fired = result.unmatched_phrases()
-                unmatched = fired if unmatched is None else unmatched.merge(fired)
-                _survey_chunk(chunk, book, result, mask, personal_data, stream, parts)
-                transcripts += [_roles_only(t) for t in chunk.transcripts]
-        corpus = Corpus(transcripts, None, chunks.notices)
-        deciding_role_notices(corpus, book)
-        # each part dropped once joined: the chunks' copies would double the peak
-        stances = pd.concat(parts.pop("stances"), ignore_index=True)
-        quotes = pd.concat(parts.pop("quotes"), ignore_index=True)
-        reduction = Reduction(
-            corpus=corpus,
-            codebook=book,
-            segments=pd.DataFrame(columns=parts["segments_columns"][0]),
-            codings=pd.DataFrame(columns=parts["codings_columns"][0]),
-            stances=stances,
-            quotes=quotes,
-            informants=pd.concat(parts.pop("informants"), ignore_index=True),
-            notices=shared_notices(
-                [
-                    *chunks.notices,
-                    *deciding_role_notices(corpus, book),
-                    *_private_notice(corpus, book),
-                ],
-                mask,
-            ),
-            codebook_phrases=_phrase_count(book),
-            summary=streaming.summary_of_parts(parts["summary"]),
-            personal_data=personal_data,
-            masker=mask,
-            unmatched_phrases=0 if unmatched is None else len(unmatched),
-        )
-        checklist = pd.concat(parts.pop("checklist"), ignore_index=True)
-        role_order = {r: i for i, r in enumerate(dict.fromkeys(checklist["role"]))}
-        checklist = checklist.sort_values(
-            "role", key=lambda s: s.map(role_order), kind="stable"
-        ).reset_index(drop=True)
-        shown = Display(
-            checklist_matrix=checklist,
-            role_matrix=disp.role_ordered_matrix(stances, book),
-            evidence=streaming.evidence_of_parts(parts.pop("evidence"), book),
-            segments_by_code=pd.DataFrame(columns=parts["segments_by_code_columns"][0]),
-        )
-        conclusions = concl.verdicts(stances, book)
-        against = _quotes_against(conclusions, parts["deciding_quotes"])
-        overall = concl.overall_verdict(conclusions, book)
-        concluded = Conclusion(
-            conclusions=conclusions,
-            overall=overall,
-            triangulation=concl.triangulation(stances, book),
-            negative_evidence=concl.negative_evidence(conclusions, against, book),
-            comparison=None
-            if expected is None
-            else concl.compare_with_findings(conclusions, overall, expected),
-            findings=expected,
-        )
-        analysis = Analysis(reduction, shown, concluded)
+                    workers_wanted = workers_for(chunk, jobs)
+                    pool = workers.enter_context(CodingPool(book, workers_wanted, job=job))
+                submitted = pool.submit(chunk)  # the workers code while the next is read
+                if waiting is not None:
+                    gathered.add(waiting(), stream, grouped, spool)
+                waiting = submitted
+            if waiting is not None:
+                gathered.add(waiting(), stream, grouped, spool)
+            grouped.drain(stream, "checklist_matrix")
+            analysis = _survey_analysis(chunks, book, mask, personal_data, expected, gathered)
         small = {
-            name: table
-            for name, table in analysis.tables().items()
-            if name not in ("segments", "codings", "segments_by_code")
+            name: table for name, table in analysis.tables().items() if name not in STREAMED_TABLES
         }
         files: dict[str, bytes | Path] = {}
         if "csv" in formats:
@@ -197,10 +165,224 @@ def analyse_survey(
     except BaseException:
         stream.discard()
         raise
-    finally:
-        for spool in parts.get("spool", []):
-            spool.cleanup()
     return analysis
+
+
+#: The tables of a streamed survey written as its chunks are coded, not held in memory:
+#: those with a row per sentence, and those with a row per respondent.
+STREAMED_TABLES = (
+    "segments",
+    "codings",
+    "segments_by_code",
+    "stances",
+    "informants",
+    "checklist_matrix",
+)
+
+
+@dataclass
+class _Part:
+    """What a worker sends back for a batch of whole respondents: its rows of the
+    streamed tables (CSV already formatted, the rows too for Parquet), and the counts
+    and few quotes the display and the conclusions are drawn from."""
+
+    csv: dict[str, bytes]
+    frames: dict[str, pd.DataFrame]
+    checklist: list[tuple[str, bytes | None, pd.DataFrame | None]]
+    columns: dict[str, list[str]]
+    tally: pd.DataFrame
+    roles: list[str]
+    attributes: list[str]
+    quotes: pd.DataFrame
+    evidence: pd.DataFrame
+    summary: pd.DataFrame
+    unmatched: pd.DataFrame
+    deciding: pd.DataFrame | str
+
+
+@dataclass
+class _ChunkJob:
+    """A batch of respondents coded, masked and reduced where it is coded (a worker),
+    so that the process reading the survey only appends the rows and adds the counts."""
+
+    book: Codebook
+    mask: Masker | None
+    personal_data: bool
+    formats: tuple[str, ...]
+    safe: bool
+    spool: str | None  # where to leave the deciding quotes (None: send them back)
+    #: texts masked so far by this worker, for every batch it reduces (survey answers
+    #: repeat: "Tidak ada.", "Cukup baik."), cleared when full so memory stays bounded
+    masked: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __call__(self, coder: Coder, transcripts: list[Transcript]) -> _Part:
+        chunk = Corpus(transcripts)
+        result = coder.code(chunk)
+        book, mask = self.book, self.mask
+        segments = result.segments
+        codings = apply_review(result.codings, segments, ReviewFile(), book).codings
+        if mask is not None:
+            masked = self.masked
+            if len(masked) > _MASKED_TEXTS:
+                masked.clear()
+            segments = segments.assign(
+                text=_masked(segments["text"], mask, masked),
+                question=_masked(segments["question"], mask, masked),
+            )
+            codings = codings.assign(text=_masked(codings["text"], mask, masked))
+        informants = informants_table(chunk, self.personal_data, book, mask)
+        stances = _with_attributes(red.stances(codings, chunk, book), informants)
+        quotes = red.quotes(codings)
+        full_segments = _with_attributes(segments, informants)
+        full_codings = _with_attributes(codings, informants)
+        by_code = _with_attributes(
+            disp.segments_by_code(full_segments, full_codings, book), informants
+        )
+        checklist = _with_attributes(disp.checklist_matrix(stances, quotes, book), informants)
+        streamed = {
+            "segments": full_segments,
+            "codings": full_codings,
+            "segments_by_code": by_code,
+            "stances": stances,
+            "informants": informants,
+        }
+        parquet = "parquet" in self.formats
+        csv = "csv" in self.formats
+        rule = book.decision
+        deciding = quotes if rule.roles is None else quotes[quotes["role"].isin(rule.roles)]
+        if self.spool is not None:
+            handle, spooled = tempfile.mkstemp(dir=self.spool, suffix=".pkl")
+            os.close(handle)
+            deciding.to_pickle(spooled)  # on disk until the verdicts say which go against
+            deciding = spooled
+        best = quotes.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
+        best = best.drop_duplicates(["criterion", "polarity", "informant"])
+        return _Part(
+            csv={n: csv_bytes(t, safe=self.safe) for n, t in streamed.items()} if csv else {},
+            frames=streamed if parquet else {},
+            checklist=[
+                (
+                    role,
+                    csv_bytes(rows, safe=self.safe) if csv else None,
+                    rows if parquet else None,
+                )
+                for role, rows in checklist.groupby("role", sort=False)
+            ],
+            columns={
+                **{n: list(t.columns) for n, t in streamed.items()},
+                "checklist_matrix": list(checklist.columns),
+            },
+            tally=streaming.stance_tally(stances),
+            roles=list(dict.fromkeys(t.role for t in transcripts)),
+            attributes=list(dict.fromkeys(k for t in transcripts for k in t.attributes)),
+            quotes=best.groupby(["criterion", "polarity"]).head(_STREAM_QUOTES),
+            evidence=streaming.evidence_part(full_codings, quotes),
+            summary=red.corpus_summary(chunk, segments, codings),
+            unmatched=result.unmatched_phrases(),
+            deciding=deciding,
+        )
+
+
+@dataclass
+class _Gathered:
+    """What the parts of every chunk add up to, in the process that reads the survey:
+    counts and a few quotes, nothing per respondent but the evidence matrix's names."""
+
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    tallies: list[pd.DataFrame] = field(default_factory=list)
+    roles: dict[str, None] = field(default_factory=dict)
+    attributes: dict[str, None] = field(default_factory=dict)
+    quotes: list[pd.DataFrame] = field(default_factory=list)
+    evidence: list[pd.DataFrame] = field(default_factory=list)
+    summary: list[pd.DataFrame] = field(default_factory=list)
+    unmatched: pd.DataFrame | None = None
+    deciding: list[Path] = field(default_factory=list)
+
+    def add(self, parts: list[_Part], stream: TableStream, grouped: KeyedParts, spool) -> None:
+        """Append a chunk's rows to the streamed tables and keep its counts."""
+        for part in parts:
+            for name in ("segments", "codings", "segments_by_code", "stances", "informants"):
+                stream.add(name, part.frames.get(name), csv=part.csv.get(name))
+            for role, csv, rows in part.checklist:
+                grouped.add(role, csv, rows)
+            for name, columns in part.columns.items():
+                self.columns.setdefault(name, columns)
+            self.tallies = [streaming.stance_tally_of_parts([*self.tallies, part.tally])]
+            self.roles.update(dict.fromkeys(part.roles))
+            self.attributes.update(dict.fromkeys(part.attributes))
+            self.quotes.append(part.quotes)
+            self.evidence.append(part.evidence)
+            self.summary.append(part.summary)
+            fired = part.unmatched
+            self.unmatched = fired if self.unmatched is None else self.unmatched.merge(fired)
+            deciding = part.deciding
+            if isinstance(deciding, pd.DataFrame):
+                handle, spooled = tempfile.mkstemp(dir=spool, suffix=".pkl")
+                os.close(handle)
+                deciding.to_pickle(spooled)
+                deciding = spooled
+            self.deciding.append(Path(deciding))
+
+
+def _survey_analysis(chunks, book, mask, personal_data, expected, gathered) -> Analysis:
+    """The survey's analysis from its chunks' counts: the display and the conclusions as
+    ``analyse`` draws them; the streamed tables, on disk, are left empty."""
+    # a transcript per role, with every attribute key: what the notices look at
+    corpus = Corpus(
+        [
+            Transcript("", role, None, "", 1, [], dict.fromkeys(gathered.attributes, ""))
+            for role in gathered.roles
+        ],
+        None,
+        chunks.notices,
+    )
+    stances = streaming.stances_of_tally(gathered.tallies[0])
+
+    def empty(name: str) -> pd.DataFrame:
+        return pd.DataFrame(columns=gathered.columns[name])
+
+    reduction = Reduction(
+        corpus=corpus,
+        codebook=book,
+        segments=empty("segments"),
+        codings=empty("codings"),
+        stances=empty("stances"),
+        quotes=pd.concat(gathered.quotes, ignore_index=True),
+        informants=empty("informants"),
+        notices=shared_notices(
+            [
+                *chunks.notices,
+                *deciding_role_notices(corpus, book),
+                *_private_notice(corpus, book),
+            ],
+            mask,
+        ),
+        codebook_phrases=_phrase_count(book),
+        summary=streaming.summary_of_parts(gathered.summary),
+        personal_data=personal_data,
+        masker=mask,
+        unmatched_phrases=0 if gathered.unmatched is None else len(gathered.unmatched),
+    )
+    shown = Display(
+        checklist_matrix=empty("checklist_matrix"),
+        role_matrix=disp.role_ordered_matrix(stances, book),
+        evidence=streaming.evidence_of_parts(gathered.evidence, book),
+        segments_by_code=empty("segments_by_code"),
+    )
+    conclusions = concl.verdicts(stances, book)
+    against = _quotes_against(conclusions, gathered.deciding)
+    overall = concl.overall_verdict(conclusions, book)
+    concluded = Conclusion(
+        conclusions=conclusions,
+        overall=overall,
+        triangulation=concl.triangulation(stances, book),
+        negative_evidence=concl.negative_evidence(conclusions, against, book),
+        comparison=None
+        if expected is None
+        else concl.compare_with_findings(conclusions, overall, expected),
+        findings=expected,
+    )
+    return Analysis(reduction, shown, concluded)
 
 
 def _quotes_against(conclusions: pd.DataFrame, spooled: list[Path]) -> pd.DataFrame:
@@ -215,64 +397,3 @@ def _quotes_against(conclusions: pd.DataFrame, spooled: list[Path]) -> pd.DataFr
         quotes = pd.read_pickle(path)
         kept.append(quotes[quotes["polarity"] == quotes["criterion"].map(against)])
     return pd.concat(kept, ignore_index=True)
-
-
-def _roles_only(transcript: Transcript) -> Transcript:
-    """The transcript without its text: the corpus a streamed survey keeps in memory."""
-    return Transcript(
-        transcript.informant,
-        transcript.role,
-        transcript.path,
-        "",
-        transcript.body_line,
-        [],
-        transcript.attributes,
-        transcript.name,
-        transcript.private_attributes,
-        transcript.interviewer_labels,
-        informant_line=transcript.informant_line,
-    )
-
-
-def _survey_chunk(chunk, book, result, mask, personal_data, stream, parts) -> None:
-    """Reduce one chunk as ``_reduce`` reduces a corpus, write its per-sentence tables,
-    and keep what the whole survey's tables are built from."""
-    segments = result.segments
-    codings = apply_review(result.codings, segments, ReviewFile(), book).codings
-    if mask is not None:
-        masked: dict[str, str] = {}
-        segments = segments.assign(
-            text=_masked(segments["text"], mask, masked),
-            question=_masked(segments["question"], mask, masked),
-        )
-        codings = codings.assign(text=_masked(codings["text"], mask, masked))
-    informants = informants_table(chunk, personal_data, book, mask)
-    stances = _with_attributes(red.stances(codings, chunk, book), informants)
-    quotes = red.quotes(codings)
-    full_segments = _with_attributes(segments, informants)
-    full_codings = _with_attributes(codings, informants)
-    by_code = _with_attributes(disp.segments_by_code(full_segments, full_codings, book), informants)
-    for name, table in (
-        ("segments", full_segments),
-        ("codings", full_codings),
-        ("segments_by_code", by_code),
-    ):
-        stream.add(name, table)
-        parts.setdefault(f"{name}_columns", [list(table.columns)])
-    rule = book.decision
-    deciding = quotes if rule.roles is None else quotes[quotes["role"].isin(rule.roles)]
-    spool = parts.setdefault("spool", [TemporaryDirectory(prefix="ektp-qual-quotes-")])[0]
-    spooled = Path(spool.name) / f"{len(parts.get('stances', []))}.pkl"
-    deciding.to_pickle(spooled)  # on disk until the verdicts say which go against them
-    best = quotes.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
-    best = best.drop_duplicates(["criterion", "polarity", "informant"])
-    for name, table in (
-        ("stances", stances),
-        ("informants", informants),
-        ("quotes", best.groupby(["criterion", "polarity"]).head(_STREAM_QUOTES)),
-        ("deciding_quotes", spooled),
-        ("checklist", _with_attributes(disp.checklist_matrix(stances, quotes, book), informants)),
-        ("evidence", streaming.evidence_part(full_codings, quotes)),
-        ("summary", red.corpus_summary(chunk, segments, codings)),
-    ):
-        parts.setdefault(name, []).append(table)
