@@ -306,3 +306,20 @@ def test_memory_does_not_grow_with_the_respondents(tmp_path: Path):
     # stayed in memory (2.6 MB more); now what still grows is drawn at the end (the
     # quotes against a verdict, the evidence's names: 0.5 to 0.9 MB more)
     assert large - small < 1_500_000, (small, large)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_respondent_id_holding_a_name_is_refused_streamed_or_not(tmp_path: Path, stream: bool):
+    path = tmp_path / "answers.csv"
+    path.write_text(
+        "id,jawaban,name\nR1,Petugasnya ramah.,Ibu Sulastri\n"
+        "Sulastri,Petugasnya judes.,Ibu Sulastri\n",
+        encoding="utf-8",
+    )
+    survey = ["--survey=informant=id", "--survey=answer=jawaban", "--survey=attribute=name"]
+    args = ["code", "-q", "-t", str(path), *survey, "--survey=default_role=masyarakat"]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, [*args, *(["--stream"] if stream else []), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "answers.csv:3" in result.output and "'Sulastri'" in result.output
+    assert not out.exists()

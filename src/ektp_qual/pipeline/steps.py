@@ -33,7 +33,7 @@ from ..language.privacy import (
 )
 from ..loop import validation
 from ..loop.validation import deciding_role_notices
-from ..model import Codebook, Corpus, Findings, Notice, PathLike
+from ..model import Codebook, Corpus, Findings, Notice, PathLike, Transcript
 from ..model.errors import InputError
 from ..model.results import (
     Analysis,
@@ -92,7 +92,12 @@ def _masker(corpus: Corpus, book: Codebook | None, personal_data: bool) -> Maske
     if personal_data:
         return None
     masker = Masker.for_study(corpus, book)
-    for transcript in corpus.transcripts:
+    _refuse_named_ids(corpus.transcripts, masker)
+    return masker
+
+
+def _refuse_named_ids(transcripts: list[Transcript], masker: Masker) -> None:
+    for transcript in transcripts:
         if masker.file_name(transcript.informant) != transcript.informant:
             raise InputError(
                 transcript.source,
@@ -101,7 +106,6 @@ def _masker(corpus: Corpus, book: Codebook | None, personal_data: bool) -> Maske
                 "such as M07 (a name can stay under 'name:'), or pass --personal-data",
                 transcript.informant_line,
             )
-    return masker
 
 
 def _expected(findings: PathLike | Findings | None, book: Codebook) -> Findings | None:

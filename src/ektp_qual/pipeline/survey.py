@@ -43,6 +43,7 @@ from .steps import (
     _masked,
     _phrase_count,
     _private_notice,
+    _refuse_named_ids,
     _with_attributes,
     informants_table,
 )
@@ -222,6 +223,7 @@ class _ChunkJob:
         segments = result.segments
         codings = apply_review(result.codings, segments, ReviewFile(), book).codings
         if mask is not None:
+            _refuse_named_ids(transcripts, mask)
             masked = self.masked
             if len(masked) > _MASKED_TEXTS:
                 masked.clear()
