@@ -89,3 +89,24 @@ def test_engine_options_are_checked(tmp_path: Path, monkeypatch):
     result = runner.invoke(app, [*command, "--engine", "dask"])
     assert result.exit_code == 2
     assert 'pip install "ektp-qual[scale]"' in result.output
+
+
+def test_workers_running_batches_in_threads_side_by_side_give_the_local_tables(tmp_path: Path):
+    """A worker with several threads runs batches of one job at once: what the job keeps
+    between batches (texts already masked) must not be shared between its threads."""
+    path = write_survey(tmp_path / "answers.csv", 80)
+    ektp_qual.analyse_survey(path, out=tmp_path / "local", jobs=1, answers=6, **OPTIONS)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=4, processes=False, dashboard_address=None
+    ) as threaded:
+        out = tmp_path / "dask"
+        ektp_qual.analyse_survey(
+            path,
+            out=out,
+            engine="dask",
+            scheduler=threaded.scheduler_address,
+            answers=6,
+            **OPTIONS,
+        )
+    for local in (tmp_path / "local").glob("*.csv"):
+        assert (out / local.name).read_bytes() == local.read_bytes(), local.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -212,9 +213,26 @@ class _ChunkJob:
     formats: tuple[str, ...]
     safe: bool
     spool: str | None  # where to leave the deciding quotes (None: send them back)
-    #: texts masked so far by this worker, for every batch it reduces (survey answers
-    #: repeat: "Tidak ada.", "Cukup baik."), cleared when full so memory stays bounded
-    masked: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._local = threading.local()
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_local"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
+    def _masked_texts(self) -> dict[str, str]:
+        """Texts masked so far by this worker thread, for every batch it reduces (survey
+        answers repeat: "Tidak ada.", "Cukup baik."), emptied when full so memory stays
+        bounded. One per thread: a Dask worker may run batches in threads side by side,
+        and a dict filled by one while pandas reads it in another breaks both."""
+        masked = getattr(self._local, "masked", None)
+        if masked is None or len(masked) > _MASKED_TEXTS:
+            masked = self._local.masked = {}
+        return masked
 
     def __call__(self, coder: Coder, transcripts: list[Transcript]) -> _Part:
         chunk = Corpus(transcripts)
@@ -224,9 +242,7 @@ class _ChunkJob:
         codings = apply_review(result.codings, segments, ReviewFile(), book).codings
         if mask is not None:
             _refuse_named_ids(transcripts, mask)
-            masked = self.masked
-            if len(masked) > _MASKED_TEXTS:
-                masked.clear()
+            masked = self._masked_texts()
             segments = segments.assign(
                 text=_masked(segments["text"], mask, masked),
                 question=_masked(segments["question"], mask, masked),
