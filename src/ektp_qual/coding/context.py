@@ -104,7 +104,9 @@ class ContextReading:
         window = self.codebook.negation_window
         for n, j in enumerate(judged):
             j.clause = c = clause(j.start)
-            before = [m for m in here if m[1] <= j.start and clause(m[0]) == c]
+            # A marker that begins before the phrase reaches it, also where the two
+            # share a word ("kalau ada" before "ada kursi").
+            before = [m for m in here if m[0] < j.start and clause(m[0]) == c]
             for kind, change in (("irrealis", "wish"), ("self", "not about the service")):
                 found = [m for m in before if m[2] == kind]
                 if found:

@@ -9,7 +9,7 @@ import numpy as np
 from spacy.attrs import IS_PUNCT, LOWER, NORM, ORTH
 
 from ..language.words import WordKeys, opening_marks
-from .rules import KEPT_IN_GAPS, KEPT_IN_PHRASES, MARKER_LISTS, MARKERS, Rule
+from .rules import KEPT_IN_GAPS, KEPT_IN_PHRASES, MARKER_LISTS, MARKERS, WIN_OVER_PHRASES, Rule
 from .segments import Tokens, unwrapped
 
 
@@ -111,7 +111,12 @@ class Matching:
         name = "\x1f".join((rule.kind, rule.criterion, rule.polarity, rule.phrase))
         match_id = self.nlp.vocab.strings.add(name)
         self._rules[match_id] = rule
-        options = [self.keys.alternatives(t.norm_) for t in doc]
+        if rule.kind in WIN_OVER_PHRASES:
+            # Words of grammar match as written (in spelling and spoken variants), never
+            # a derivation of their root: the wish "biar" is not "dibiarin" (left alone).
+            options = [(t.norm_,) for t in doc]
+        else:
+            options = [self.keys.alternatives(t.norm_) for t in doc]
         patterns = [doc] if all(len(o) == 1 for o in options) else []
         for norms in product(*options) if not patterns else ():
             pattern = Doc(self.nlp.vocab, words=[t.text for t in doc])
@@ -220,7 +225,10 @@ class Matching:
         Markers (negators, wishes, clause breaks, contrast, fixes, subjects, quantity) are
         ``(start, end, kind)``, sorted, the longest winning where they overlap. One inside
         an ``ignore`` phrase ("tidak apa-apa") is no marker, nor, save a fix or a
-        subject, one inside a matched phrase ("tidak ada pungli").
+        subject, one wholly inside a longer matched phrase ("tidak ada pungli"), though
+        one that only begins before a phrase stands ("kalau ada" before "ada kursi"); one that
+        covers all of a phrase's words ("mudah-mudahan" over "mudah", "good luck" over
+        "good") is that marker, and the phrase is not matched there (``WIN_OVER_PHRASES``).
         """
         by_span: dict[tuple[int, int, int], list[Rule]] = {}
         found_markers: dict[tuple[int, int], list[str]] = {}
@@ -243,11 +251,20 @@ class Matching:
         taken, in_phrase, gapped, marked = bytearray(n), bytearray(n), bytearray(n), bytearray(n)
         kept: list[tuple[int, int, Rule]] = []
         ignored: set[int] = set()
+        winning = [
+            span for span, kinds in found_markers.items() if not WIN_OVER_PHRASES.isdisjoint(kinds)
+        ]
         for (start, end, size), span_rules in sorted(
             by_span.items(), key=lambda s: (-s[0][2], s[0][1] - s[0][0], s[0])
         ):
             if 1 in taken[start:end]:
                 continue
+            if winning and any(m_start <= start and end <= m_end for m_start, m_end in winning):
+                # A wish, negator or other marker written over all of a phrase's words
+                # is that marker, not the phrase: only an ``ignore`` phrase stays.
+                span_rules = [r for r in span_rules if r.kind == "ignore"]
+                if not span_rules:
+                    continue
             ones = b"\x01" * (end - start)
             taken[start:end] = ones
             evidence = [(start, end, r) for r in span_rules if r.kind != "ignore"]
@@ -265,7 +282,7 @@ class Matching:
         ):
             if 1 in marked[start:end] or (ignored and not ignored.isdisjoint(range(start, end))):
                 continue
-            if 1 in in_phrase[start:end]:
+            if 0 not in in_phrase[start:end]:
                 kept_inside = KEPT_IN_GAPS if 0 not in gapped[start:end] else KEPT_IN_PHRASES
                 kinds = [k for k in kinds if k in kept_inside]
             if kinds:

@@ -23,6 +23,17 @@ MARKERS = tuple(MARKER_LISTS)
 # Markers that still count inside a matched phrase: "diperbaiki" may be recovery
 # evidence and tell a fix at once. The others belong to the phrase ("tidak ada pungli").
 KEPT_IN_PHRASES = {"remedy", "self"}
+# Markers that are never evidence themselves: one that covers all of a phrase's words,
+# with as many words or more, takes them from the phrase ("mudah-mudahan" is a wish,
+# not "mudah"; "good luck" is no judgement of "good").
+WIN_OVER_PHRASES = {
+    "negator",
+    "irrealis",
+    "clause_break",
+    "contrast_following",
+    "contrast_conceding",
+    "self",
+}
 # A negator between the words of a phrase matched with a gap negates it.
 KEPT_IN_GAPS = {"negator", *KEPT_IN_PHRASES}
 # Markers that begin a new clause.
