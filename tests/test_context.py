@@ -102,6 +102,55 @@ def test_a_question_is_read_from_the_words_of_the_criterion_definition():
     assert result.segments.iloc[0]["topic"] == "reliability"
 
 
+@pytest.mark.parametrize(
+    ("with_address", "plain"),
+    [
+        ("Kalau menurut Mbak, cepat atau lambatnya, Mbak?", "Cepat atau lambatnya?"),
+        ("Terus, Bu, sikap petugasnya, Bu, sih?", "Sikap petugasnya?"),
+    ],
+)
+def test_forms_of_address_and_particles_weigh_nothing_in_a_question(mini, with_address, plain):
+    from ektp_qual import Coder
+
+    coder = Coder(mini)
+    assert coder.question_topic(with_address) == coder.question_topic(plain)
+
+
+def test_forms_of_address_weigh_nothing_in_an_english_question(clinic):
+    from ektp_qual import Coder
+
+    coder = Coder(clinic)
+    topic, score = coder.question_topic("And the doctor, mate, was he alright, love?")
+    assert (topic, score) == coder.question_topic("And the doctor, was he alright?")
+    assert topic == "clarity"
+
+
+def test_a_question_echoing_the_answer_but_asking_of_a_criterion_sets_its_topic(mini):
+    result = code(
+        mini,
+        ("P", "Bagaimana sikap petugas saat melayani?"),
+        ("M01", "Ramah, tapi saya bayar pungli lima puluh ribu."),
+        ("P", "Pungli?"),
+        ("M01", "Iya, kecewa saya."),
+    )
+    last = result.segments.iloc[-1]
+    assert (last["question"], last["topic"]) == ("Pungli?", "reliability")
+    assert codes(result, "Iya, kecewa saya.") == {("reliability", "negative")}
+
+
+def test_an_english_echo_that_names_a_criterion_sets_its_topic(clinic):
+    result = code(
+        clinic,
+        ("Interviewer", "How did the staff treat you?"),
+        ("P01", "Kind, but there were hidden fees."),
+        ("Interviewer", "Hidden fees?"),
+        ("P01", "Yes, awful."),
+        role="patient",
+    )
+    assert result.segments.iloc[-1]["topic"] == "cost"
+    assert codes(result, "Yes, awful.") == {("cost", "negative")}
+
+
 # -- 2. short answers, read against their question ---------------------------------------
 
 
@@ -132,6 +181,28 @@ def test_short_answers_in_english(clinic):
     assert codes(result) == {("waiting", "positive")}
     result = answer(clinic, "They were, yeah.", question="Were the staff rude?", role="patient")
     assert codes(result) == {("courtesy", "negative")}
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        ("Macet ya, Bu, jalanan lambat tadi pagi?", "Iya, Mas."),
+        ("Anaknya judes juga ya, Bu, kalau disuruh sekolah?", "Iya, hehe."),
+    ],
+)
+def test_a_short_answer_to_small_talk_codes_nothing(mini, question, reply):
+    result = answer(mini, reply, question=question)
+    assert result.segments.iloc[0]["topic"] == ""
+    assert codes(result) == set()
+
+
+@pytest.mark.parametrize(
+    "question", ["Traffic was slow today, wasn't it?", "Bit slow out there on the roads, eh?"]
+)
+def test_a_short_answer_to_english_small_talk_codes_nothing(clinic, question):
+    result = answer(clinic, "Yeah.", question=question, role="patient")
+    assert result.segments.iloc[0]["topic"] == ""
+    assert codes(result) == set()
 
 
 def test_only_the_question_sentence_proposes_not_the_words_before_it(mini):

@@ -406,7 +406,9 @@ class Coder(Matching, QuestionReading, ContextReading):
                 fields["start"].append(offset + begin)
                 fields["end"].append(offset + begin + len(seen.stripped))
                 fields["text"].append(seen.stripped)
-                asked = unit.asked if number == 1 else None
+                # A short answer means something only against a question about the
+                # study's criteria: small talk ("Panas ya?" + "Iya") has no topic.
+                asked = unit.asked if number == 1 and topic else None
                 if asked is not None and asked.cues:
                     # An answer's first sentence opens its doc: positions from the
                     # sentence's first token are the doc's, which the short answer reads.

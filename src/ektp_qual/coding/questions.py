@@ -44,10 +44,12 @@ class QuestionReading:
     def _question_words(self, text: str) -> list[tuple[str, str, str]]:
         """(key, root, criterion whose phrase covers the word or "") for each telling word.
 
-        Left out: spans of the codebook's ``ignore`` list (place names, "terima kasih") and
-        the language's function words (spaCy's stop words), unless a codebook phrase
-        covers them ("sudah jadi"): with a handful of guide questions per criterion, a
-        word like "kalau" would otherwise look telling just by where it happens to stand.
+        Left out: spans of the codebook's ``ignore`` list (place names, "terima kasih"),
+        the language's function words (spaCy's stop words) and the particles and forms of
+        address of ``fillers`` ("Pak", "Mas", "sih"), unless a codebook phrase covers them
+        ("sudah jadi"): with a handful of guide questions per criterion, a word like
+        "kalau" would otherwise look telling just by where it happens to stand, and "Bu"
+        would weigh against every criterion in "Persyaratannya, Bu?".
         """
         doc = self.nlp.make_doc(text)
         self._key_words([doc])
@@ -59,6 +61,7 @@ class QuestionReading:
             for i in range(start, end)
         }
         stop = self.nlp.Defaults.stop_words
+        fillers = self._covered(doc, 0, len(doc), ("filler",))
         return [
             (
                 t.norm_.removesuffix(DERIVED),
@@ -69,7 +72,10 @@ class QuestionReading:
             if t.is_alpha
             and len(t.text) > 2
             and t.i not in ignored
-            and (t.i in covered or (t.lower_ not in stop and t.norm_ not in stop))
+            and (
+                t.i in covered
+                or (t.lower_ not in stop and t.norm_ not in stop and t.i not in fillers)
+            )
         ]
 
     def _topic_key(self, lower: str, norm: str) -> str:
@@ -175,16 +181,18 @@ class QuestionReading:
         """What an interviewer turn asks: a prompt to go on, or a topic and what it proposes.
 
         A prompt to go on ("Terus?", "Maksudnya?", "Oh ya?", or words echoing the answer
-        before it, "Tiga kali?") keeps the topic of the question before it; any other
-        question sets its own topic, or none. What it proposes (``cues``) is the
-        criterion and polarity of the phrases it asks about ("Sudah tepat waktu?"), so a
-        short answer can be read against it.
+        before it that lead to no topic of their own, "Tiga kali?") keeps the topic of the
+        question before it; any other question sets its own topic, or none ("KTP-nya udah
+        jadi?" asks about the card even after an answer that spoke of it). What it
+        proposes (``cues``) is the criterion and polarity of the phrases it asks about
+        ("Sudah tepat waktu?"), so a short answer can be read against it.
         """
         found = self._questions.get(question)
         if found is None:
             found = self._questions[question] = self._read_question(question)
         if (
             not found.follow_up
+            and not found.topic
             and all(w in previous_answer.lower() for w in found.asks)  # cheap first look
             and found.asks <= words_of(previous_answer)
         ):
