@@ -314,6 +314,76 @@ def test_not_about_the_service_in_english(clinic):
     assert codes(result) == set()
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ibu-ibu di sebelah saya marah-marah.",
+        "Padahal orang-orang pada judes sama petugasnya.",
+        "Bapak-bapak sebelah saya ketus banget.",
+    ],
+)
+def test_what_other_citizens_do_is_not_about_the_service(angry_mini, sentence):
+    question = "Bagaimana sikap petugas saat melayani?"
+    result = answer(angry_mini, sentence, question=question)
+    assert codes(result) == set()
+    assert set(result.changes["change"]) == {"not about the service"}
+    assert result.changes["word"].str.lower().str.contains("-").all()  # ibu-ibu, orang-orang
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # What they undergo is the service's doing.
+        ("Ibu-ibu yang bawa bayi dibentak petugas.", {("attitude", "negative")}),
+        # The staff as subject, and other citizens too far from the judgement.
+        ("Petugasnya marah-marah.", {("attitude", "negative")}),
+        ("Ada bapak-bapak pakai batik langsung judes.", {("attitude", "negative")}),
+        # "Yang lain" may be other staff: not on the list.
+        ("Satu judes, yang lain ramah.", {("attitude", "negative"), ("attitude", "positive")}),
+    ],
+)
+def test_other_citizens_only_take_a_judgement_they_are_the_subject_of(
+    angry_mini, sentence, expected
+):
+    assert codes(answer(angry_mini, sentence)) == expected
+
+
+def test_a_criterion_whose_guide_names_people_takes_their_judgements():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace(
+            "      - Apakah ada biaya atau pungutan dalam pembuatan e-KTP?\n",
+            "      - Apakah ada biaya atau pungutan dalam pembuatan e-KTP?\n"
+            "      - Apa kata orang-orang sekitar tentang kantor ini?\n",
+        ).replace("[gratis, tepat waktu]", "[gratis, tepat waktu, percaya]")
+    )
+    assert codes(answer(book, "Orang-orang sini pada percaya sama kantornya.")) == {
+        ("reliability", "positive")
+    }
+
+
+def test_what_other_people_do_in_english(clinic):
+    for sentence in ("Other people were rude to the nurse.", "Some people got rude, mind."):
+        assert codes(answer(clinic, sentence, role="patient")) == set()
+    assert codes(answer(clinic, "The receptionist was rude.", role="patient")) == {
+        ("courtesy", "negative")
+    }
+
+
+def test_the_codebook_adds_its_own_other_citizens():
+    book = parse_codebook(MINI_CODEBOOK + "others: [para pengantar]\n")
+    assert {"para pengantar", "ibu-ibu"} <= set(book.discourse.others)
+    assert codes(answer(book, "Para pengantar judes semua.")) == set()
+
+
+@pytest.fixture(scope="module")
+def angry_mini():
+    return parse_codebook(
+        MINI_CODEBOOK.replace(
+            "[judes, ketus, cuek, pilih kasih]", "[judes, ketus, marah-marah, dibentak]"
+        )
+    )
+
+
 # -- 6. negation across the clause, and shortages ------------------------------------------------
 
 

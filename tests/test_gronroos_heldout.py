@@ -198,3 +198,17 @@ def test_on_the_sample_a_short_answer_codes_only_under_a_question_with_a_topic()
     topics = result.segments.set_index("segment_id")["topic"]
     assert len(answers) >= 20
     assert (topics.loc[answers["segment_id"]] != "").all()
+
+
+def test_on_the_sample_what_other_citizens_do_is_no_evidence():
+    import ektp_qual
+    from ektp_qual.inputs.sample import sample_codebook, sample_transcripts
+
+    result = ektp_qual.code_corpus(
+        ektp_qual.read_corpus(sample_transcripts()), ektp_qual.read_codebook(sample_codebook())
+    )
+    codings = result.codings
+    near = codings[codings["text"].str.startswith("Ibu-ibu yang duduk deket saya")]
+    assert "accessibility" not in set(near["criterion"])
+    changed = result.changes[result.changes["change"] == "not about the service"]
+    assert "Ibu-ibu" in set(changed["word"])

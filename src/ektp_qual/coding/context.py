@@ -6,6 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..language.discourse import UNDERGOING
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
 from .rules import CLAUSE_STARTS, METHOD_RANK, Rule
@@ -13,6 +14,12 @@ from .segments import Tokens
 
 # How many words may stand between a word of quantity and the phrase it makes a shortage.
 QUANTITY_REACH = 3
+# How many function words may stand between other citizens and the judgement they are
+# the subject of.
+OTHERS_REACH = 3
+# Of which at most this many may be content words: a place ("di sebelah saya"), not a
+# clause of its own ("pakai batik langsung masuk").
+OTHERS_CONTENT_WORDS = 1
 
 
 @dataclass(slots=True)
@@ -111,6 +118,10 @@ class ContextReading:
                 found = [m for m in before if m[2] == kind]
                 if found:
                     j.change, j.word = change, said(found[-1][0], found[-1][1])
+            if not j.change:
+                subject = self._other_citizens(j, before, judged, tokens, at, words)
+                if subject is not None:
+                    j.change, j.word = "not about the service", said(subject[0], subject[1])
             if j.change:
                 continue
             negator = self._negator(j, judged[:n], before, window, words, ignored)
@@ -133,6 +144,46 @@ class ContextReading:
         weigh_contrast(judged, here, clause, said)
         weigh_remedies(judged, here, clause, said)
         return judged
+
+    def _other_citizens(self, j, before, judged, tokens, at, words):
+        """The other citizens (``others``) a judgement is about, as its subject, if any.
+
+        They must stand right before it in its clause, with at most a few function words
+        and one other word between ("ibu-ibu di sebelah saya marah-marah", "other people
+        were shouting"),
+        and the judgement must tell what they do, not what they undergo ("ibu-ibu
+        dibentak", "kepanasan": the service's doing; see ``discourse.UNDERGOING``). A
+        criterion whose guide names such people ("pandangan orang-orang sekitar") takes
+        their judgements as its evidence.
+        """
+        found = [m for m in before if m[2] == "others"]
+        if not found:
+            return None
+        start, end, _ = found[-1]
+        if words(end, j.start) > OTHERS_REACH or any(end <= p.start < j.start for p in judged):
+            return None
+        vocab = self.nlp.vocab
+        orth = tokens.orth_list
+        content = sum(
+            1
+            for i in range(end, j.start)
+            if not (vocab[orth[at + i]].is_stop or tokens.punct_list[at + i])
+        )
+        if content > OTHERS_CONTENT_WORDS:
+            return None
+        first = vocab[orth[at + j.start]].lower_
+        if any(
+            first.startswith(begins)
+            and first.endswith(ends)
+            and len(first) > len(begins + ends) + 2
+            for begins, ends in UNDERGOING.get(self.codebook.language, ())
+        ):
+            return None
+        guide = self._topic_model[0].get(j.criterion, ())
+        named = {vocab[orth[at + i]].norm_ for i in range(start, end)}
+        if guide and not named.isdisjoint(guide):
+            return None
+        return start, end
 
     @cached_property
     def _default_judgements(self) -> frozenset[str]:

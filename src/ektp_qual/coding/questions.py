@@ -41,15 +41,17 @@ class QuestionReading:
     A part of ``Coder`` (``coding.coder``), which sets the attributes it reads.
     """
 
-    def _question_words(self, text: str) -> list[tuple[str, str, str]]:
+    def _question_words(self, text: str, fillers_known: bool = True) -> list[tuple[str, str, str]]:
         """(key, root, criterion whose phrase covers the word or "") for each telling word.
 
-        Left out: spans of the codebook's ``ignore`` list (place names, "terima kasih"),
-        the language's function words (spaCy's stop words) and the particles and forms of
-        address of ``fillers`` ("Pak", "Mas", "sih"), unless a codebook phrase covers them
-        ("sudah jadi"): with a handful of guide questions per criterion, a word like
-        "kalau" would otherwise look telling just by where it happens to stand, and "Bu"
-        would weigh against every criterion in "Persyaratannya, Bu?".
+        Left out: spans of the codebook's ``ignore`` list (place names, "terima kasih") and
+        the language's function words (spaCy's stop words), unless a codebook phrase
+        covers them ("sudah jadi"): with a handful of guide questions per criterion, a word
+        like "kalau" would otherwise look telling just by where it happens to stand. So
+        are the particles and forms of address of ``fillers`` ("Pak", "Mas", "sih",
+        "mate"), which would weigh against every criterion in "Persyaratannya, Bu?",
+        unless the criteria's own words use them ("fair"; with ``fillers_known`` false,
+        while those words are gathered, none is left out).
         """
         doc = self.nlp.make_doc(text)
         self._key_words([doc])
@@ -61,7 +63,15 @@ class QuestionReading:
             for i in range(start, end)
         }
         stop = self.nlp.Defaults.stop_words
-        fillers = self._covered(doc, 0, len(doc), ("filler",))
+        fillers = self._covered(doc, 0, len(doc), ("filler",)) if fillers_known else {}
+        if fillers:
+            known = self._topic_vocabulary
+            fillers = {
+                i
+                for i in fillers
+                if doc[i].norm_.removesuffix(DERIVED) not in known
+                and self._topic_key(doc[i].lower_, doc[i].norm_) not in known
+            }
         return [
             (
                 t.norm_.removesuffix(DERIVED),
@@ -121,7 +131,7 @@ class QuestionReading:
             words[c.id] = {
                 key
                 for text in (*c.questions, c.label, c.label_en, c.definition)
-                for key, _, _ in self._question_words(text)
+                for key, _, _ in self._question_words(text, fillers_known=False)
             }
             phrase_words[c.id] = {
                 key
@@ -136,6 +146,12 @@ class QuestionReading:
         df = Counter(k for w in phrase_words.values() for k in w)
         phrase_idf = {k: math.log((n + 1) / count) for k, count in df.items()}
         return words, phrase_words, (idf, phrase_idf)
+
+    @cached_property
+    def _topic_vocabulary(self) -> frozenset[str]:
+        """Every word of the criteria's guides and phrases (``_topic_model``)."""
+        words, phrase_words, _ = self._topic_model
+        return frozenset().union(*words.values(), *phrase_words.values())
 
     def question_topic(self, question: str) -> tuple[str | None, float]:
         """The criterion a question asks about, with its score.

@@ -16,6 +16,7 @@ MARKER_LISTS = {
     "contrast_conceding": "contrast_conceding",
     "remedy": "remedy",
     "self": "self",
+    "others": "others",
     "quantity_before": "quantity_before",
     "quantity_after": "quantity_after",
 }

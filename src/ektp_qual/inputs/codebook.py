@@ -43,6 +43,7 @@ TOP_KEYS = {
     "contrast": "words of contrast (following) and concession (conceding)",
     "remedy": "words that tell a problem was fixed",
     "self": "subjects that are not the service (the speaker's health, the interviewer's study)",
+    "others": "other citizens who, as a judgement's subject, make it not about the service",
     "quantity": "words that make a facility a shortage (before, after)",
     "follow_ups": "words of interviewer prompts that only ask to go on",
     "fillers": "particles and forms of address that short answers may carry",

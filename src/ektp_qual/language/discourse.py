@@ -179,6 +179,19 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "kuliahnya",
             "tugas akhirnya",
         ),
+        # Other citizens: as the subject of a judgement right after them, what they do is
+        # not the service ("ibu-ibu di sebelah marah-marah"); what they undergo is
+        # ("ibu-ibu dibentak": see UNDERGOING).
+        "others": (
+            "orang-orang",
+            "orang lain",
+            "ibu-ibu",
+            "bapak-bapak",
+            "emak-emak",
+            "warga lain",
+            "pengunjung lain",
+            "pasien lain",
+        ),
         "quantity_before": (
             "kurang",
             "kekurangan",
@@ -428,6 +441,18 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "your degree",
             "your thesis",
         ),
+        "others": (
+            "other people",
+            "some people",
+            "other patients",
+            "other tenants",
+            "other residents",
+            "other customers",
+            "the other lady",
+            "the other man",
+            "the lady next to me",
+            "the man next to me",
+        ),
         "quantity_before": (
             "only one",
             "only two",
@@ -591,12 +616,21 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+#: How a word says its subject undergoes what it tells rather than does it (a passive,
+#: "dibentak", "kepanasan", "ignored"): what other citizens undergo is the service's
+#: doing, and stays evidence. ``(beginning, ending)`` of such words, per language.
+UNDERGOING: dict[str, tuple[tuple[str, str], ...]] = {
+    "id": (("di", ""), ("ter", ""), ("ke", "an")),
+    "en": (("", "ed"),),
+}
+
 #: The codebook keys that extend each list, as ``(key, subkey)``.
 DISCOURSE_KEYS = {
     "contrast_following": ("contrast", "following"),
     "contrast_conceding": ("contrast", "conceding"),
     "remedy": ("remedy", None),
     "self": ("self", None),
+    "others": ("others", None),
     "quantity_before": ("quantity", "before"),
     "quantity_after": ("quantity", "after"),
     "follow_ups": ("follow_ups", None),

@@ -228,6 +228,7 @@ class Discourse:
     contrast_conceding: tuple[str, ...] = ()  # "walaupun X, Y": the clause it opens is conceded
     remedy: tuple[str, ...] = ()  # a fix told after a problem: the problem is not evidence
     self: tuple[str, ...] = ()  # subjects that are not the service (one's hearing, a thesis)
+    others: tuple[str, ...] = ()  # other citizens as subjects ("ibu-ibu", "other people")
     quantity_before: tuple[str, ...] = ()  # "cuma satu tenda": a facility becomes a shortage
     quantity_after: tuple[str, ...] = ()  # "tendanya cuma satu", "kursinya penuh"
     follow_ups: tuple[str, ...] = ()  # interviewer prompts that only ask to go on
