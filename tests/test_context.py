@@ -711,12 +711,52 @@ def test_plain_judgements_count_for_the_criterion_the_question_asked_about(
     assert all("the language's default judgements" in r for r in result.codings["rule"])
 
 
+# Answers that are a judgement and little else: they count without the key.
+SHORT_JUDGEMENTS = {
+    "Lama banget, Mas.",
+    "Nggak lama kok, cepat.",
+    "Ramah-ramah kok, Mas.",
+    "Judes, Mas, saya jadi kesal.",
+    "Murah, Mas.",
+    "Mahal, kemahalan malah.",
+    "It took ages, honestly.",
+    "Not long at all, it was quick.",
+    "They were lovely.",
+    "Rude, frankly.",
+}
+
+
 @pytest.mark.parametrize(("text", "question", "reply", "expected"), JUDGEMENTS)
-def test_unless_the_codebook_asks_for_them_plain_judgements_code_nothing(
+def test_unless_the_codebook_asks_for_them_plain_judgements_code_only_as_a_short_answer(
     text, question, reply, expected
 ):
     assert parse_codebook(text).discourse.evaluative_negative == ()
-    assert codes(answer(parse_codebook(text), reply, question=question)) == set()
+    result = answer(parse_codebook(text), reply, question=question)
+    assert codes(result) == (expected if reply in SHORT_JUDGEMENTS else set())
+    assert all(r.startswith("a short judging answer") for r in result.codings["rule"])
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "reply", "expected"),
+    [
+        (POST_OFFICE, "Sikap petugasnya?", "Saya datang jam sembilan, petugasnya ramah.", set()),
+        (POST_OFFICE, "Kalau nunggunya, Pak?", "Nggak, cepat kok.", {("waktu", "positive")}),
+        (POST_OFFICE, "Kalau nunggunya, Pak?", "Lama, tapi cepat.", set()),
+        (POST_OFFICE, "Soal tarifnya, Pak?", "Tarifnya murah, Mas.", {("biaya", "positive")}),
+        # What the word before the judgement names belongs to another criterion.
+        (POST_OFFICE, "Soal tarifnya, Pak?", "Petugasnya ramah, Mas.", set()),
+        (LIBRARY, "How did the staff treat you?", "I went on a Tuesday, they were lovely.", set()),
+        (
+            LIBRARY,
+            "How did the staff treat you?",
+            "Very rude, to be honest.",
+            {("staff", "negative")},
+        ),
+        (LIBRARY, "How long did you wait to be served?", "Quick, yes.", {("waiting", "positive")}),
+    ],
+)
+def test_a_short_judging_answer_is_a_judgement_and_little_else(text, question, reply, expected):
+    assert codes(answer(parse_codebook(text), reply, question=question)) == expected
 
 
 def test_default_judgements_is_true_or_false():

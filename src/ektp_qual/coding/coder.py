@@ -89,6 +89,7 @@ class Coder(Matching, QuestionReading, ContextReading):
             *codebook.evaluative_negative,
             *talk.evaluative_positive,
             *talk.evaluative_negative,
+            *(word for _, word in self._short_judgements()),
             *codebook.ignore,
             *(p for kind in MARKERS for p in self._marker_words(kind)),
             *talk.affirm,
@@ -307,6 +308,7 @@ class Coder(Matching, QuestionReading, ContextReading):
             if seen is None:
                 seen = _Read(raw)
                 seen.matched, seen.evaluative = flat.matched, flat.evaluative
+                seen.short = flat.short
                 if len(read) >= _SENTENCES_KEPT:
                     read.clear()
                 read[key] = seen
@@ -361,6 +363,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                 part = (norms[a:b], punct[a:b], [i - a for i in candidates[lo:hi]])
                 seen.matched = self._resolve(doc, part, a, b)
             seen.evaluative = any(rule.kind == "evaluative" for _, _, rule in seen.matched[0])
+            seen.short = any(rule.kind == "short_judgement" for _, _, rule in seen.matched[0])
         return sentences
 
     def _piece_rows(self, u: int, unit: Unit, found: list[tuple], occurrences, rows, read):
@@ -409,7 +412,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                 # A short answer means something only against a question about the
                 # study's criteria: small talk ("Panas ya?" + "Iya") has no topic.
                 asked = unit.asked if number == 1 and topic else None
-                if asked is not None and asked.cues:
+                if asked is not None and (asked.cues or seen.short):
                     # An answer's first sentence opens its doc: positions from the
                     # sentence's first token are the doc's, which the short answer reads.
                     reading = (topic, asked)
@@ -443,6 +446,10 @@ class Coder(Matching, QuestionReading, ContextReading):
         judged = self._judge(tokens, at, a, b, text, matches[lo:hi], markers, ignored, topic)
         if asked is not None and asked.cues:
             judged += self._short_answer(doc, tokens, at, a, b, text, judged, asked)
+        if asked is not None and not judged:
+            judged = self._short_judgement(
+                doc, tokens, at, a, b, text, matches[lo:hi], markers, topic
+            )
         changes = tuple(
             (j.criterion, j.polarity, j.rule.phrase, j.change, j.word) for j in judged if j.change
         )
@@ -458,7 +465,7 @@ class _Read:
     matched, and what it coded under each topic it came with (one entry, "", when it
     has no generic judgement, which alone reads the topic)."""
 
-    __slots__ = ("codes", "evaluative", "lead", "matched", "normal", "stripped")
+    __slots__ = ("codes", "evaluative", "lead", "matched", "normal", "short", "stripped")
 
     def __init__(self, raw: str) -> None:
         self.stripped = raw.strip()
@@ -466,6 +473,7 @@ class _Read:
         self.normal = normal_form(self.stripped)
         self.matched: tuple = ([], set(), [])
         self.evaluative = False
+        self.short = False  # holds a judgement that may make a short judging answer
         self.codes: dict[str, tuple] = {}
 
 

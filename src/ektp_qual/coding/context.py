@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..language.discourse import UNDERGOING
+from ..language.evaluative import DEGREE_WORDS
+from ..language.words import DERIVED
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
 from .rules import CLAUSE_STARTS, METHOD_RANK, Rule
 from .segments import Tokens
 
+CONTRAST = {"contrast_following", "contrast_conceding"}
 # How many words may stand between a word of quantity and the phrase it makes a shortage.
 QUANTITY_REACH = 3
 # How many function words may stand between other citizens and the judgement they are
@@ -87,7 +90,7 @@ class ContextReading:
                 rule.phrase in defaults,
             )
             for m_start, m_end, rule in matches
-            if topic or rule.kind != "evaluative"
+            if (topic or rule.kind != "evaluative") and rule.kind != "short_judgement"
         ]
         if defaults and topic and len(judged) > 1:
             judged = self._without_shadowed_defaults(judged, defaults)
@@ -244,6 +247,109 @@ class ContextReading:
             ):
                 return q_start, q_end
         return None
+
+    def _short_judgement(self, doc, tokens, at, a, b, text, matches, markers, topic: str):
+        """A short judging answer ("Gampang, Mas.", "Lama banget, Bu.", "Nggak ribet.",
+        "Very good, yes.") read as a judgement of what its question asked about.
+
+        The clauses that open an answer's first sentence, as long as they hold nothing but
+        one of the language's generic judgements (``language.evaluative``), words of
+        degree, negators, yes or no, particles and forms of address: the plain answer to
+        a guide question, which counts for its topic even where the codebook does not
+        ask for the language's judgements everywhere (``default_judgements``). A negator
+        before the judgement flips it.
+        """
+        found = [m for m in matches if m[0] >= a and m[1] <= b]
+        short = [m for m in found if m[2].kind == "short_judgement"]
+        if not short or len(short) < len(found):
+            return []
+        if any(k in CONTRAST for s, _, k in markers if a <= s < b):
+            return []  # "Lama, tapi cepat": the plain answer is not the opening words
+        punct, orth = tokens.punct_list, tokens.orth_list
+        covered = self._covered(doc, a, b, ("affirm", "deny", "filler"))
+        negators = {i for s, e, k in markers if k == "negator" for i in range(s, e)}
+        other_markers = {i for s, e, k in markers if k != "negator" for i in range(s, e)}
+        in_match = {i: m for m in short for i in range(m[0], m[1])}
+        degree = self._degree_words
+        allowed_end = a
+        subject = None
+        judging = False
+        for i in range(a, b + 1):
+            if i == b or (punct[at + i] and orth[at + i] not in self._transparent):
+                allowed_end = i
+                subject, judging = None, False
+                continue
+            judging = judging or i in in_match
+            if not (
+                i in in_match
+                or i in covered
+                or i in negators
+                or doc[i].lower_ in degree
+                or orth[at + i] in self._transparent
+            ):
+                # One word may stand before the judgement, as what it judges.
+                if (
+                    judging
+                    or subject is not None
+                    or i in other_markers
+                    or not self._may_be_subject(doc[i], topic)
+                ):
+                    break
+                subject = i
+        else:
+            allowed_end = b
+        judged = []
+        for start, end, rule in (m for m in short if m[1] <= allowed_end):
+            words = tokens.said(text, at, start, end, True)
+            j = Judgement(start, end, rule, topic, rule.polarity, "structural", matched=words)
+            j.origin = f"a short judging answer {words!r} about {topic}"
+            negator = self._clause_negator(markers, a, start, punct, orth, at)
+            if negator is not None:
+                j.negator = tokens.said(text, at, negator, negator + 1)
+                j.polarity = flipped(j.polarity)
+                j.origin += f", negated by {j.negator!r}"
+            judged.append(j)
+        # Judgements of both ways in a few words are no plain answer.
+        return judged if len({j.polarity for j in judged}) == 1 else []
+
+    def _clause_negator(self, markers, a: int, start: int, punct, orth, at: int) -> int | None:
+        """A negator between ``a`` and ``start`` in the clause of ``start`` ("Nggak ribet",
+        not "Nggak, gampang")."""
+        return next(
+            (
+                s
+                for s, e, k in markers
+                if k == "negator"
+                and a <= s
+                and e <= start
+                and not any(
+                    punct[at + i] and orth[at + i] not in self._transparent for i in range(e, start)
+                )
+            ),
+            None,
+        )
+
+    def _may_be_subject(self, token, topic: str) -> bool:
+        """Whether a word may be what a short judging answer judges ("Syaratnya gampang",
+        "Kerjanya lelet"): any word, unless it is one of another criterion's words and
+        none of the topic's ("Petugasnya ramah" answers no question about the route)."""
+        if not token.is_alpha:
+            return False
+        words, phrase_words, _ = self._topic_model
+        keys = {token.norm_.removesuffix(DERIVED), self._topic_key(token.lower_, token.norm_)}
+        if not keys.isdisjoint(words.get(topic, ())) or not keys.isdisjoint(
+            phrase_words.get(topic, ())
+        ):
+            return True
+        return all(
+            keys.isdisjoint(words[c]) and keys.isdisjoint(phrase_words[c])
+            for c in words
+            if c != topic
+        )
+
+    @cached_property
+    def _degree_words(self) -> frozenset[str]:
+        return frozenset(DEGREE_WORDS.get(self.codebook.language, ()))
 
     def _short_answer(self, doc, tokens, at, a, b, text, judged, asked: Question):
         """A short answer ("Belum.", "Nggak kok.", "No.") read against what its question asked.

@@ -8,6 +8,7 @@ from itertools import product
 import numpy as np
 from spacy.attrs import IS_PUNCT, LOWER, NORM, ORTH
 
+from ..language.evaluative import default_judgements
 from ..language.words import WordKeys, opening_marks
 from .rules import KEPT_IN_GAPS, KEPT_IN_PHRASES, MARKER_LISTS, MARKERS, WIN_OVER_PHRASES, Rule
 from .segments import Tokens, unwrapped
@@ -61,6 +62,7 @@ class Matching:
         entries += [Rule("evaluative", "", "positive", p) for p in cb.discourse.evaluative_positive]
         entries += [Rule("evaluative", "", "negative", p) for p in cb.discourse.evaluative_negative]
         entries += [Rule("ignore", "", "", p) for p in cb.ignore]
+        entries += [Rule("short_judgement", "", pol, p) for pol, p in self._short_judgements()]
         for kind in MARKERS:
             entries += [Rule(kind, "", "", p) for p in self._marker_words(kind)]
         talk = cb.discourse
@@ -103,6 +105,28 @@ class Matching:
         self.answer_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         for rule, doc in zip(answers, answer_docs, strict=True):
             self._add(self.answer_matcher, rule, doc)
+
+    def _short_judgements(self) -> list[tuple[str, str]]:
+        """``(polarity, word)`` of the language's generic judgements that count in a short
+        judging answer alone ("Gampang, Mas."): all of them, unless the codebook already
+        counts them everywhere (``default_judgements: true``), less its own words."""
+        cb = self.codebook
+        if cb.discourse.evaluative_positive or cb.discourse.evaluative_negative:
+            return []
+        taken = frozenset(
+            p.casefold()
+            for p in (
+                *(p for c in cb.criteria for p in (*c.positive, *c.negative)),
+                *cb.evaluative_positive,
+                *cb.evaluative_negative,
+                *cb.ignore,
+            )
+        )
+        return [
+            (polarity, word)
+            for polarity in ("positive", "negative")
+            for word in default_judgements(cb.language, polarity, taken)
+        ]
 
     def _add(self, matcher, rule: Rule, doc) -> None:
         """Add a phrase; a word written as a root also matches the root's derived forms."""

@@ -241,3 +241,53 @@ def default_judgements(language: str, polarity: str, taken: frozenset[str]) -> t
         for w in EVALUATIVE_DEFAULTS.get(language, {}).get(polarity, ())
         if w.casefold() not in taken
     )
+
+
+#: Words of degree that may stand beside a judgement in a short judging answer ("Lama
+#: banget, Bu.", "Very good, yes."): they make it no less a plain answer.
+DEGREE_WORDS: dict[str, tuple[str, ...]] = {
+    "id": (
+        "banget",
+        "bener",
+        "sekali",
+        "sangat",
+        "amat",
+        "terlalu",
+        "agak",
+        "lumayan",
+        "cukup",
+        "paling",
+        "makin",
+        "semakin",
+        "lebih",
+        "masih",
+        "tetap",
+        "tetep",
+        "aja",
+        "saja",
+        "semua",
+        "semuanya",
+        "pokoknya",
+        "alhamdulillah",
+    ),
+    "en": (
+        "very",
+        "really",
+        "so",
+        "quite",
+        "pretty",
+        "too",
+        "rather",
+        "fairly",
+        "extremely",
+        "absolutely",
+        "always",
+        "still",
+        "all",
+        "just",
+        "bit",
+        "a",
+        "little",
+        "super",
+    ),
+}
