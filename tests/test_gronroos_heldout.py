@@ -183,8 +183,8 @@ def test_a_codebook_written_from_theory_finds_what_the_rules_can_find_on_the_sam
 
     result = agree(["auto", SAMPLE_GOLD], sample_transcripts(), THEORY_FIRST)
     overall = result.detection.set_index("criterion").loc["overall"]
-    assert round(overall["precision"], 2) >= 0.87
-    assert round(overall["recall"], 2) >= 0.29
+    assert round(overall["precision"], 2) >= 0.89
+    assert round(overall["recall"], 2) >= 0.34
 
 
 def test_on_the_sample_a_short_answer_codes_only_under_a_question_with_a_topic():
@@ -212,3 +212,18 @@ def test_on_the_sample_what_other_citizens_do_is_no_evidence():
     assert "accessibility" not in set(near["criterion"])
     changed = result.changes[result.changes["change"] == "not about the service"]
     assert "Ibu-ibu" in set(changed["word"])
+
+
+def test_on_the_sample_a_short_judging_answer_counts_for_its_question():
+    import ektp_qual
+    from ektp_qual.inputs.sample import sample_transcripts
+
+    result = ektp_qual.code_corpus(
+        ektp_qual.read_corpus(sample_transcripts()), ektp_qual.read_codebook(THEORY_FIRST)
+    )
+    short = result.codings[result.codings["rule"].str.startswith("a short judging answer")]
+    found = set(zip(short["text"], short["criterion"], short["polarity"], strict=True))
+    assert ("Gampang, Mas.", "accessibility", "positive") in found
+    assert ("Jutek, Mbak.", "attitude", "negative") in found
+    assert ("Nggak ribet.", "accessibility", "positive") in found
+    assert len(short) >= 10
