@@ -441,8 +441,8 @@ class Coder(Matching, QuestionReading, ContextReading):
         ``(criterion, polarity, method, phrase, phrases, negator, matched, rule)``."""
         matches, ignored, markers = resolved
         lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
-        if lo == hi and asked is None:
-            return (), ()
+        if asked is None and all(m[2].kind == "short_judgement" for m in matches[lo:hi]):
+            return (), ()  # nothing, or judgements that count only as a short answer
         judged = self._judge(tokens, at, a, b, text, matches[lo:hi], markers, ignored, topic)
         if asked is not None and asked.cues:
             judged += self._short_answer(doc, tokens, at, a, b, text, judged, asked)
