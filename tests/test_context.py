@@ -871,3 +871,23 @@ def test_generic_judgements_give_way_to_the_codebook_and_fixed_expressions(
     text, question, reply, expected
 ):
     assert codes(answer(parse_codebook(text + JUDGE), reply, question=question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "reply", "expected"),
+    [
+        (POST_OFFICE, "Nunggunya lama, Bu?", "Nggak.", {("waktu", "positive")}),
+        (POST_OFFICE, "Nunggunya lama, Bu?", "Iya, Mas.", {("waktu", "negative")}),
+        (POST_OFFICE, "Petugas loketnya ramah, Pak?", "Iya.", {("sikap", "positive")}),
+        # Negated in the question: a bare no means nothing either way.
+        (POST_OFFICE, "Nunggunya nggak lama, Bu?", "Nggak.", set()),
+        (LIBRARY, "Were the staff friendly with you?", "Yes.", {("staff", "positive")}),
+        (LIBRARY, "Were the staff friendly with you?", "No, not really.", {("staff", "negative")}),
+    ],
+)
+def test_a_question_put_in_a_plain_judgement_is_answered_by_a_short_answer(
+    text, question, reply, expected
+):
+    result = answer(parse_codebook(text), reply, question=question)
+    assert codes(result) == expected
+    assert set(result.codings["method"]) <= {"answer"}

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from ..language.words import DERIVED
 from ..model import PHRASE_SEPARATOR
+from .rules import Rule
 from .segments import Tokens, unwrapped
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -233,6 +234,15 @@ class QuestionReading:
         )
         last = int(starts[-1]) if len(starts) else 0
         asked = [m for m in matches if m[0] >= last]
+        if topic:
+            # A question put in a plain judgement ("Ribet nggak?", "Were they friendly?")
+            # proposes it for its topic, as a short judging answer gives one.
+            asked = [
+                (start, end, Rule("evaluative", "", rule.polarity, rule.phrase))
+                if rule.kind == "short_judgement"
+                else (start, end, rule)
+                for start, end, rule in asked
+            ]
         judged = self._judge(tokens, 0, last, len(doc), question, asked, markers, ignored, topic)
         cues: dict[str, set[str]] = {}
         negated = False
