@@ -227,3 +227,12 @@ def test_on_the_sample_a_short_judging_answer_counts_for_its_question():
     assert ("Jutek, Mbak.", "attitude", "negative") in found
     assert ("Nggak ribet.", "accessibility", "positive") in found
     assert len(short) >= 10
+
+
+def test_on_the_sample_small_talk_at_the_edge_of_a_topic_has_none():
+    import ektp_qual
+    from ektp_qual.inputs.sample import sample_codebook
+
+    coder = ektp_qual.Coder(ektp_qual.read_codebook(sample_codebook()))
+    topic, score = coder.question_topic("Capek ya, Mbak, seharian di depan komputer?")
+    assert (topic, round(score, 2)) == (None, 0.4)

@@ -14,7 +14,9 @@ from .rules import Rule
 from .segments import Tokens, unwrapped
 
 _WORD = re.compile(r"[^\W\d_]+")
-# Minimum share of a question's informative words that a criterion must account for.
+# The share of a question's informative words (idf) that a criterion must exceed to be its
+# topic: a question at exactly this share ("Capek ya, Mbak, seharian di depan komputer?",
+# two of three words a phrase's, at half weight) is small talk more often than not.
 TOPIC_MIN_SCORE = 0.4
 # How much a word only the criterion's phrases have counts, against a word of its guide.
 PHRASE_WEIGHT = 0.5
@@ -190,7 +192,7 @@ class QuestionReading:
         )
         best, cid = scores[0]
         runner_up = scores[1][0] if len(scores) > 1 else 0.0
-        if best >= TOPIC_MIN_SCORE and best > runner_up:
+        if best > TOPIC_MIN_SCORE and best > runner_up:
             return cid, best
         return None, best
 
