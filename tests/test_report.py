@@ -186,11 +186,11 @@ def test_sample_report_content(sample, sample_html):
     # the heat map: colour, symbol and counts, and the detail on hover
     assert re.search(
         r'<td class="st-negative" title="M01 \(masyarakat\), professionalism: negative; '
-        r'1 coded sentences for, 3 against\. Strongest quote: “[^"]+”">'
+        r'1 coded sentences for, 4 against\. Strongest quote: “[^"]+”">'
         r'<span class="sym" aria-hidden="true">-</span>',
         sample_html,
     )
-    assert '<span class="n">+1/-3</span>' in sample_html
+    assert '<span class="n">+1/-4</span>' in sample_html
     for stance in ("positive", "negative", "mixed", "none"):
         assert f'class="swatch st-{stance}"' in sample_html  # the legend
 
