@@ -323,3 +323,21 @@ def test_a_respondent_id_holding_a_name_is_refused_streamed_or_not(tmp_path: Pat
     assert result.exit_code == 2
     assert "answers.csv:3" in result.output and "'Sulastri'" in result.output
     assert not out.exists()
+
+
+def test_the_stances_drawn_from_the_counts_cost_a_byte_a_row(tmp_path: Path):
+    """The verdicts and the role matrix count a row per respondent and criterion, rebuilt
+    from the tally at the end of a streamed run: a million answers make over a million
+    rows, which must not cost a string each."""
+    from ektp_qual.analysis import streaming
+
+    path = write_survey(tmp_path / "answers.csv", 30)
+    whole = ektp_qual.analyse(ektp_qual.read_survey(path, **OPTIONS), jobs=1)
+    tally = streaming.stance_tally(whole.reduction.stances)
+    tally["n"] *= 10_000  # as many rows as 300,000 respondents
+    stances = streaming.stances_of_tally(tally)
+    assert len(stances) == 10_000 * len(whole.reduction.stances)
+    assert stances.memory_usage(deep=True).sum() < 4 * len(stances)
+    counted = stances.groupby(["role", "criterion", "stance"], observed=True).size()
+    expected = whole.reduction.stances.groupby(["role", "criterion", "stance"]).size() * 10_000
+    assert counted.to_dict() == expected.to_dict()

@@ -383,17 +383,17 @@ def _survey_analysis(chunks, book, mask, personal_data, expected, gathered) -> A
     )
     shown = Display(
         checklist_matrix=empty("checklist_matrix"),
-        role_matrix=disp.role_ordered_matrix(stances, book),
+        role_matrix=_as_text(disp.role_ordered_matrix(stances, book)),
         evidence=streaming.evidence_of_parts(gathered.evidence, book),
         segments_by_code=empty("segments_by_code"),
     )
-    conclusions = concl.verdicts(stances, book)
+    conclusions = _as_text(concl.verdicts(stances, book))
     against = _quotes_against(conclusions, gathered.deciding)
     overall = concl.overall_verdict(conclusions, book)
     concluded = Conclusion(
         conclusions=conclusions,
         overall=overall,
-        triangulation=concl.triangulation(stances, book),
+        triangulation=_as_text(concl.triangulation(stances, book)),
         negative_evidence=concl.negative_evidence(conclusions, against, book),
         comparison=None
         if expected is None
@@ -401,6 +401,19 @@ def _survey_analysis(chunks, book, mask, personal_data, expected, gathered) -> A
         findings=expected,
     )
     return Analysis(reduction, shown, concluded)
+
+
+def _as_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A table drawn from the categorical stances (``streaming.stances_of_tally``) with
+    its text columns as text again (not categories, nor objects), as ``analyse`` gives
+    them."""
+    kinds = {
+        name: "str"
+        for name, column in table.items()
+        if isinstance(column.dtype, pd.CategoricalDtype)
+        or (column.dtype == object and pd.api.types.infer_dtype(column) == "string")
+    }
+    return table.astype(kinds) if kinds else table
 
 
 def _quotes_against(conclusions: pd.DataFrame, spooled: list[Path]) -> pd.DataFrame:
