@@ -5,6 +5,7 @@ whole file at once; the reader's errors stay the same, and nothing is half writt
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 from pathlib import Path
 
@@ -341,3 +342,56 @@ def test_the_stances_drawn_from_the_counts_cost_a_byte_a_row(tmp_path: Path):
     counted = stances.groupby(["role", "criterion", "stance"], observed=True).size()
     expected = whole.reduction.stances.groupby(["role", "criterion", "stance"]).size() * 10_000
     assert counted.to_dict() == expected.to_dict()
+
+
+def test_the_quotes_against_the_verdicts_are_merged_on_disk(tmp_path: Path, monkeypatch):
+    """``negative_evidence`` lists every deciding quote against a verdict, a table that
+    grows with the respondents: the chunks' quotes are merged from disk, in blocks, into
+    the table ``analyse`` writes, and the analysis holds none of them."""
+    from ektp_qual.outputs import stream
+
+    monkeypatch.setattr(stream, "_RUN_BLOCK", 2)  # many blocks per chunk
+    path = write_survey(tmp_path / "answers.csv", 40, together=False)
+    whole = ektp_qual.analyse(ektp_qual.read_survey(path, **OPTIONS), jobs=1)
+    ektp_qual.write_tables(whole.tables(), tmp_path / "whole")
+    streamed = ektp_qual.analyse_survey(path, out=tmp_path / "out", answers=5, **OPTIONS)
+    assert len(whole.conclusion.negative_evidence) > 10
+    written = (tmp_path / "out" / "negative_evidence.csv").read_bytes()
+    assert written == (tmp_path / "whole" / "negative_evidence.csv").read_bytes()
+    kept = streamed.conclusion.negative_evidence
+    assert kept.empty and list(kept.columns) == list(whole.conclusion.negative_evidence.columns)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from([0.5, 1.0, 2.0]), st.integers(0, 3)),
+        max_size=40,
+    ),
+    st.lists(st.integers(0, 40), max_size=5),
+    st.integers(1, 7),
+)
+def test_sorted_runs_merged_are_the_whole_table_sorted(tmp_path_factory, rows, cuts, block):
+    """Runs sorted apart and merged give the rows one stable sort of the whole gives."""
+    from ektp_qual.outputs.stream import merged_runs, write_sorted_run
+
+    folder = tmp_path_factory.mktemp("runs")
+    table = pd.DataFrame(rows, columns=["key", "strength", "n"]).astype({"n": "int64"})
+    table["row"] = range(len(table))
+
+    def ordered(part: pd.DataFrame) -> pd.DataFrame:
+        return part.sort_values(["key", "strength"], ascending=[True, False], kind="stable")
+
+    bounds = [0, *sorted(cuts), len(table)]
+    runs = []
+    for n, (start, end) in enumerate(itertools.pairwise(bounds)):
+        runs.append(folder / f"{n}.run")
+        write_sorted_run(ordered(table.iloc[start:end]), runs[-1])
+    merged = list(
+        merged_runs(runs, key=lambda r: (r[0], -r[1]), keep=lambda r: r[2] > 0, rows=block)
+    )
+    expected = ordered(table)
+    expected = expected[expected["n"] > 0].reset_index(drop=True)
+    got = pd.concat(merged, ignore_index=True) if merged else expected.iloc[:0]
+    assert got.equals(expected)
+    assert all(len(part) <= block for part in merged)
