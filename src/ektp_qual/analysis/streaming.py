@@ -83,13 +83,3 @@ def stance_tally_of_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The tally of chunks one after another (roles in order of first appearance)."""
     table = pd.concat(parts, ignore_index=True)
     return table.groupby(_TALLY, sort=False)["n"].sum().reset_index()
-
-
-def stances_of_tally(tally: pd.DataFrame) -> pd.DataFrame:
-    """A row per informant, criterion and stance, without the informant: what
-    ``role_ordered_matrix``, ``verdicts`` and ``triangulation`` count, rebuilt from the
-    tally. The columns are categorical (a byte a row, not a string): a million answers'
-    respondents make over a million rows, which as text cost a hundred MB at the end of
-    the run."""
-    rows = tally.index.repeat(tally["n"])
-    return tally[_TALLY].astype("category").loc[rows].reset_index(drop=True)

@@ -376,7 +376,8 @@ def _survey_analysis(chunks, book, mask, personal_data, expected, gathered, stre
         None,
         chunks.notices,
     )
-    stances = streaming.stances_of_tally(gathered.tallies[0])
+    # a row per role, criterion and stance, with the informants it stands for in ``n``
+    tally = gathered.tallies[0]
 
     def empty(name: str) -> pd.DataFrame:
         return pd.DataFrame(columns=gathered.columns[name])
@@ -405,16 +406,16 @@ def _survey_analysis(chunks, book, mask, personal_data, expected, gathered, stre
     )
     shown = Display(
         checklist_matrix=empty("checklist_matrix"),
-        role_matrix=_as_text(disp.role_ordered_matrix(stances, book)),
+        role_matrix=disp.role_ordered_matrix(tally, book, weight="n"),
         evidence=streaming.evidence_of_parts(gathered.evidence, book),
         segments_by_code=empty("segments_by_code"),
     )
-    conclusions = _as_text(concl.verdicts(stances, book))
+    conclusions = concl.verdicts(tally, book, weight="n")
     overall = concl.overall_verdict(conclusions, book)
     concluded = Conclusion(
         conclusions=conclusions,
         overall=overall,
-        triangulation=_as_text(concl.triangulation(stances, book)),
+        triangulation=concl.triangulation(tally, book, weight="n"),
         negative_evidence=_negative_evidence(stream, conclusions, gathered.deciding, book),
         comparison=None
         if expected is None
@@ -422,19 +423,6 @@ def _survey_analysis(chunks, book, mask, personal_data, expected, gathered, stre
         findings=expected,
     )
     return Analysis(reduction, shown, concluded)
-
-
-def _as_text(table: pd.DataFrame) -> pd.DataFrame:
-    """A table drawn from the categorical stances (``streaming.stances_of_tally``) with
-    its text columns as text again (not categories, nor objects), as ``analyse`` gives
-    them."""
-    kinds = {
-        name: "str"
-        for name, column in table.items()
-        if isinstance(column.dtype, pd.CategoricalDtype)
-        or (column.dtype == object and pd.api.types.infer_dtype(column) == "string")
-    }
-    return table.astype(kinds) if kinds else table
 
 
 def _in_evidence_order(quotes: pd.DataFrame, book: Codebook) -> pd.DataFrame:
