@@ -119,6 +119,20 @@ def test_a_table_round_trips_and_no_cell_runs(cells):
     assert list(back.rows[0][3:]) == cells
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(cell_text, st.none(), st.integers(-9, 9)), min_size=1, max_size=12))
+def test_a_column_of_many_rows_round_trips_and_no_cell_runs(cells):
+    """Each row of a long column is looked at, whatever else the column holds (empty
+    cells, numbers), as a survey's tables of many sentences are."""
+    table = pd.DataFrame({"segment_id": [f"M1-{n}" for n in range(len(cells))]})
+    table["note"] = pd.Series(cells, dtype=object)
+    data = csv_bytes(table)
+    rows = _cells(data)[1:]
+    assert not [cell for row in rows for cell in row if _runs_as_formula(cell)]
+    expected = ["" if cell is None else str(cell) for cell in cells]
+    assert [unescape_cell(row[1]) for row in rows] == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(cell_text, st.sampled_from([",", ";", "\t"]), st.sampled_from(["\n", "\r\n"]))
 def test_a_review_file_round_trips_every_note(note, delimiter, newline):

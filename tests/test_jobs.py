@@ -138,3 +138,19 @@ def test_code_refuses_zero_jobs(tmp_path: Path):
     result = CliRunner().invoke(app, ["code", "-q", "--jobs", "0", "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert "--jobs" in result.output
+
+
+def _transcripts_in_batch(coder, transcripts) -> int:
+    return len(transcripts)
+
+
+def test_a_submitted_chunk_goes_to_each_worker_as_one_batch():
+    """Each call of the coder reads anew the sentences of its batch, and a streamed
+    survey's job has fixed costs per batch: a chunk is cut into one batch per worker,
+    not more, and every transcript is in one of them."""
+    corpus = ektp_qual.load()[0]
+    book = ektp_qual.read_codebook(ektp_qual.sample_codebook())
+    with parallel.CodingPool(book, 2, job=_transcripts_in_batch) as pool:
+        sizes = pool.submit(corpus)()
+    assert len(sizes) == 2
+    assert sum(sizes) == len(corpus.transcripts)

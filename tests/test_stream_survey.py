@@ -5,6 +5,7 @@ whole file at once; the reader's errors stay the same, and nothing is half writt
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 from pathlib import Path
 
@@ -323,3 +324,77 @@ def test_a_respondent_id_holding_a_name_is_refused_streamed_or_not(tmp_path: Pat
     assert result.exit_code == 2
     assert "answers.csv:3" in result.output and "'Sulastri'" in result.output
     assert not out.exists()
+
+
+def test_the_verdicts_are_drawn_from_the_counts_not_a_row_per_respondent(tmp_path: Path):
+    """The verdicts, the role matrix and the triangulation of a streamed survey count the
+    tally of stances (a row per role, criterion and stance), not a row per respondent
+    and criterion rebuilt from it: a million answers would make over a million rows at
+    the end of the run. Weighted by its counts, the tally gives what the stances give."""
+    from ektp_qual.analysis import conclusion, display, streaming
+
+    path = write_survey(tmp_path / "answers.csv", 30)
+    whole = ektp_qual.analyse(ektp_qual.read_survey(path, **OPTIONS), jobs=1)
+    stances, book = whole.reduction.stances, whole.codebook
+    tally = streaming.stance_tally(stances)
+    assert len(tally) < len(stances) / 3
+    assert conclusion.verdicts(tally, book, weight="n").equals(whole.conclusion.conclusions)
+    weighed = conclusion.triangulation(tally, book, weight="n")
+    assert weighed.equals(whole.conclusion.triangulation)
+    assert display.role_ordered_matrix(tally, book, weight="n").equals(whole.display.role_matrix)
+    streamed = ektp_qual.analyse_survey(path, out=tmp_path / "out", answers=7, **OPTIONS)
+    assert streamed.conclusion.conclusions.equals(whole.conclusion.conclusions)
+    assert streamed.display.role_matrix.equals(whole.display.role_matrix)
+
+
+def test_the_quotes_against_the_verdicts_are_merged_on_disk(tmp_path: Path, monkeypatch):
+    """``negative_evidence`` lists every deciding quote against a verdict, a table that
+    grows with the respondents: the chunks' quotes are merged from disk, in blocks, into
+    the table ``analyse`` writes, and the analysis holds none of them."""
+    from ektp_qual.outputs import stream
+
+    monkeypatch.setattr(stream, "_RUN_BLOCK", 2)  # many blocks per chunk
+    path = write_survey(tmp_path / "answers.csv", 40, together=False)
+    whole = ektp_qual.analyse(ektp_qual.read_survey(path, **OPTIONS), jobs=1)
+    ektp_qual.write_tables(whole.tables(), tmp_path / "whole")
+    streamed = ektp_qual.analyse_survey(path, out=tmp_path / "out", answers=5, **OPTIONS)
+    assert len(whole.conclusion.negative_evidence) > 10
+    written = (tmp_path / "out" / "negative_evidence.csv").read_bytes()
+    assert written == (tmp_path / "whole" / "negative_evidence.csv").read_bytes()
+    kept = streamed.conclusion.negative_evidence
+    assert kept.empty and list(kept.columns) == list(whole.conclusion.negative_evidence.columns)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from([0.5, 1.0, 2.0]), st.integers(0, 3)),
+        max_size=40,
+    ),
+    st.lists(st.integers(0, 40), max_size=5),
+    st.integers(1, 7),
+)
+def test_sorted_runs_merged_are_the_whole_table_sorted(tmp_path_factory, rows, cuts, block):
+    """Runs sorted apart and merged give the rows one stable sort of the whole gives."""
+    from ektp_qual.outputs.stream import merged_runs, write_sorted_run
+
+    folder = tmp_path_factory.mktemp("runs")
+    table = pd.DataFrame(rows, columns=["key", "strength", "n"]).astype({"n": "int64"})
+    table["row"] = range(len(table))
+
+    def ordered(part: pd.DataFrame) -> pd.DataFrame:
+        return part.sort_values(["key", "strength"], ascending=[True, False], kind="stable")
+
+    bounds = [0, *sorted(cuts), len(table)]
+    runs = []
+    for n, (start, end) in enumerate(itertools.pairwise(bounds)):
+        runs.append(folder / f"{n}.run")
+        write_sorted_run(ordered(table.iloc[start:end]), runs[-1])
+    merged = list(
+        merged_runs(runs, key=lambda r: (r[0], -r[1]), keep=lambda r: r[2] > 0, rows=block)
+    )
+    expected = ordered(table)
+    expected = expected[expected["n"] > 0].reset_index(drop=True)
+    got = pd.concat(merged, ignore_index=True) if merged else expected.iloc[:0]
+    assert got.equals(expected)
+    assert all(len(part) <= block for part in merged)

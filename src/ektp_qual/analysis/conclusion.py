@@ -30,10 +30,11 @@ def _deciding(stances: pd.DataFrame, rule: DecisionRule) -> pd.DataFrame:
     return stances[stances["role"].isin(rule.roles)]
 
 
-def verdicts(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """One row per criterion with its verdict and the counts it rests on."""
+def verdicts(stances: pd.DataFrame, codebook: Codebook, weight: str | None = None) -> pd.DataFrame:
+    """One row per criterion with its verdict and the counts it rests on (``weight``: a
+    column of how many informants each row stands for, as in ``_counts``)."""
     rule = codebook.decision
-    counted = _counts(_deciding(stances, rule), ["criterion"])
+    counted = _counts(_deciding(stances, rule), ["criterion"], weight)
     rows = []
     for c in codebook.criteria:
         positive, with_stance = counted.get(c.id, (0, 0))
@@ -75,14 +76,16 @@ def overall_verdict(conclusions: pd.DataFrame, codebook: Codebook) -> pd.DataFra
     )
 
 
-def triangulation(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def triangulation(
+    stances: pd.DataFrame, codebook: Codebook, weight: str | None = None
+) -> pd.DataFrame:
     """Per criterion and role: positive / with stance, and the verdict that role alone gives.
 
     ``agreement`` is "agree" when every role with a stance reaches the same verdict.
     """
     rule = codebook.decision
     roles = list(dict.fromkeys(stances["role"]))
-    counted = _counts(stances, ["criterion", "role"])
+    counted = _counts(stances, ["criterion", "role"], weight)
     rows = []
     for cid in codebook.criterion_ids:
         row: dict[str, object] = {"criterion": cid}
@@ -101,16 +104,21 @@ def triangulation(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _counts(stances: pd.DataFrame, keys: list[str]) -> dict[object, tuple[int, int]]:
+def _counts(
+    stances: pd.DataFrame, keys: list[str], weight: str | None = None
+) -> dict[object, tuple[int, int]]:
     """(positive, with a stance) informants per key, in one grouping.
 
-    A filter per criterion made 2,000 criteria cost a minute (quadratic).
+    A filter per criterion made 2,000 criteria cost a minute (quadratic). ``weight``
+    names a column saying how many informants each row stands for (a streamed survey's
+    tally of stances, a row per role, criterion and stance); without it, a row is one.
     """
+    times = 1 if weight is None else stances[weight]
     flags = pd.DataFrame(
         {
             **{key: stances[key] for key in keys},
-            "positive": stances["stance"] == "positive",
-            "with_stance": stances["stance"] != "none",
+            "positive": (stances["stance"] == "positive") * times,
+            "with_stance": (stances["stance"] != "none") * times,
         }
     )
     sums = flags.groupby(keys, sort=False)[["positive", "with_stance"]].sum()

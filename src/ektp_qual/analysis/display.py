@@ -82,11 +82,16 @@ def _stance_quotes(stances: pd.DataFrame, quotes: pd.DataFrame) -> dict[tuple[st
     return out
 
 
-def role_ordered_matrix(stances: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """One row per role and criterion: informants by stance and the share positive."""
+def role_ordered_matrix(
+    stances: pd.DataFrame, codebook: Codebook, weight: str | None = None
+) -> pd.DataFrame:
+    """One row per role and criterion: informants by stance and the share positive.
+
+    ``weight``: a column saying how many informants each row stands for (a streamed
+    survey's tally of stances, see ``analysis.streaming``)."""
+    grouped = stances.groupby(["role", "criterion", "stance"], sort=False)
     counts = (
-        stances.groupby(["role", "criterion", "stance"], sort=False)
-        .size()
+        (grouped.size() if weight is None else grouped[weight].sum())
         .unstack("stance", fill_value=0)
         .reindex(columns=list(STANCES), fill_value=0)
         .reset_index()

@@ -83,10 +83,3 @@ def stance_tally_of_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The tally of chunks one after another (roles in order of first appearance)."""
     table = pd.concat(parts, ignore_index=True)
     return table.groupby(_TALLY, sort=False)["n"].sum().reset_index()
-
-
-def stances_of_tally(tally: pd.DataFrame) -> pd.DataFrame:
-    """A row per informant, criterion and stance, without the informant: what
-    ``role_ordered_matrix``, ``verdicts`` and ``triangulation`` count, rebuilt from the
-    tally (three columns of shared strings, however many respondents)."""
-    return tally.loc[tally.index.repeat(tally["n"]), _TALLY].reset_index(drop=True)

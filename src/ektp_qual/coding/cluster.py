@@ -18,7 +18,14 @@ from typing import Any
 
 from ..model import Codebook, Corpus, Transcript
 from .coder import Coder, CodingResult
-from .parallel import _BATCHES_PER_WORKER, BatchJob, _batches, _joined, available_cores
+from .parallel import (
+    _BATCHES_PER_WORKER,
+    _SUBMITTED_PER_WORKER,
+    BatchJob,
+    _batches,
+    _joined,
+    available_cores,
+)
 
 SCALE_EXTRA = 'pip install "ektp-qual[scale]"'
 
@@ -103,7 +110,7 @@ class DaskPool:
         the call returned waits for the batches' results, in order."""
         assert self._client is not None and self._job is not None, "a pool with a job"
         workers = max(1, len(self._client.scheduler_info().get("workers", {})))
-        batches = list(_batches(corpus.transcripts, workers * _BATCHES_PER_WORKER))
+        batches = list(_batches(corpus.transcripts, workers * _SUBMITTED_PER_WORKER))
         futures = self._client.map(_run_batch, batches, book=self._book, job=self._job, pure=False)
         client = self._client
         return lambda: client.gather(futures)

@@ -50,7 +50,8 @@ def table_csv_text(table: pd.DataFrame, *, safe: bool = True) -> str:
         _mark(special, n, -1, str(name), safe)
         values = table.iloc[:, n]
         if values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype):
-            for i, cell in enumerate(values.astype(object).tolist()):
+            for i in _attention_rows(values):
+                cell = values.iloc[i]
                 if isinstance(cell, str) and (cell[:1] in _ATTENTION or "\r" in cell):
                     _mark(special, n, i, cell, safe)
     if not special:
@@ -78,6 +79,18 @@ def table_csv_text(table: pd.DataFrame, *, safe: bool = True) -> str:
 
 
 _ATTENTION = frozenset("'" + FORMULA_STARTS)
+
+
+def _attention_rows(values: pd.Series) -> Iterable[int]:
+    """The rows of a text column whose cell may need quoting by hand: found by pandas'
+    string methods, since a Python loop over every cell of a survey's tables costs as
+    much as writing them; a column with no text at all is looked at cell by cell."""
+    try:
+        text = values.str
+    except AttributeError:  # no text in the column: pandas refuses .str
+        return range(len(values))
+    flagged = text[:1].isin(list(_ATTENTION)) | text.contains("\r", regex=False).fillna(False)
+    return np.flatnonzero(flagged.to_numpy(dtype=bool, na_value=False))
 
 
 def _mark(special: dict[tuple[int, int], str], n: int, i: int, cell: str, safe: bool) -> None:

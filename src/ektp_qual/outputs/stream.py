@@ -9,15 +9,19 @@ temporary files, which the next run removes.
 The CSV rows may come already formatted (``csv_bytes`` run in a worker process), so
 that the process writing only appends bytes. ``KeyedParts`` keeps the rows of a table
 that must come out grouped (the checklist matrix, informants by role) on disk, one file
-per group, until the groups' order is known.
+per group, until the groups' order is known. ``write_sorted_run`` and ``merged_runs``
+sort a table bigger than memory: each chunk's rows sorted and kept on disk, then merged.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import os
 import pickle
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -151,3 +155,52 @@ class KeyedParts:
     def cleanup(self) -> None:
         """Remove the parts' folder."""
         self._folder.cleanup()
+
+
+#: Rows of a sorted run pickled together: a merge of hundreds of runs holds one block of
+#: each in memory, so a block stays small.
+_RUN_BLOCK = 200
+
+
+def write_sorted_run(table: pd.DataFrame, path: str | Path) -> None:
+    """Keep ``table``, already in its final order, on disk as one run of a merge
+    (``merged_runs``): its columns and types, then its rows in small blocks."""
+    with open(path, "wb") as handle:
+        pickle.dump((list(table.columns), table.dtypes.to_dict()), handle, pickle.HIGHEST_PROTOCOL)
+        rows = table.itertuples(index=False, name=None)
+        while block := list(itertools.islice(rows, _RUN_BLOCK)):
+            pickle.dump(block, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _run_rows(path: Path) -> Iterator[tuple]:
+    with open(path, "rb") as handle:
+        pickle.load(handle)  # the columns, read by merged_runs
+        while True:
+            try:
+                yield from pickle.load(handle)  # this run wrote it
+            except EOFError:
+                return
+
+
+def merged_runs(
+    paths: list[Path],
+    key: Callable[[tuple], object],
+    keep: Callable[[tuple], bool] | None = None,
+    rows: int = 20_000,
+) -> Iterator[pd.DataFrame]:
+    """The rows of sorted runs (``write_sorted_run``) merged by ``key``, those ``keep``
+    allows, as tables of at most ``rows`` rows with the runs' columns and types.
+
+    On equal keys the earlier run's rows come first, each run's in its order: the
+    runs one after another, sorted by ``key`` with a stable sort, give the same rows.
+    Memory holds a block of each run and one table, however long the runs.
+    """
+    columns, types = [], {}
+    for path in paths[:1]:
+        with open(path, "rb") as handle:
+            columns, types = pickle.load(handle)
+    merged = heapq.merge(*(_run_rows(path) for path in paths), key=key)
+    if keep is not None:
+        merged = filter(keep, merged)
+    while block := list(itertools.islice(merged, rows)):
+        yield pd.DataFrame.from_records(block, columns=columns).astype(types)

@@ -38,7 +38,7 @@ from ..model.results import (
     Reduction,
 )
 from ..outputs.export import PYTHON_API, check_writable, csv_bytes, export_names, write_run
-from ..outputs.stream import KeyedParts, TableStream
+from ..outputs.stream import KeyedParts, TableStream, merged_runs, write_sorted_run
 from .steps import (
     _expected,
     _masked,
@@ -150,7 +150,9 @@ def analyse_survey(
             if waiting is not None:
                 gathered.add(waiting(), stream, grouped, spool)
             grouped.drain(stream, "checklist_matrix")
-            analysis = _survey_analysis(chunks, book, mask, personal_data, expected, gathered)
+            analysis = _survey_analysis(
+                chunks, book, mask, personal_data, expected, gathered, stream
+            )
         small = {
             name: table for name, table in analysis.tables().items() if name not in STREAMED_TABLES
         }
@@ -171,7 +173,9 @@ def analyse_survey(
 
 
 #: The tables of a streamed survey written as its chunks are coded, not held in memory:
-#: those with a row per sentence, and those with a row per respondent.
+#: those with a row per sentence, those with a row per respondent, and the quotes
+#: against the verdicts (merged from the chunks' sorted quotes once the verdicts are
+#: known).
 STREAMED_TABLES = (
     "segments",
     "codings",
@@ -179,7 +183,23 @@ STREAMED_TABLES = (
     "stances",
     "informants",
     "checklist_matrix",
+    "negative_evidence",
 )
+
+#: What a chunk keeps of its deciding quotes for ``negative_evidence``: its columns
+#: but the verdict (known at the end), and the offset that orders equal quotes.
+_DECIDING = [
+    "criterion",
+    "informant",
+    "role",
+    "polarity",
+    "segment_id",
+    "quote",
+    "phrases",
+    "strength",
+    "source",
+    "start",
+]
 
 
 @dataclass
@@ -268,10 +288,11 @@ class _ChunkJob:
         csv = "csv" in self.formats
         rule = book.decision
         deciding = quotes if rule.roles is None else quotes[quotes["role"].isin(rule.roles)]
+        deciding = _in_evidence_order(deciding, book)
         if self.spool is not None:
-            handle, spooled = tempfile.mkstemp(dir=self.spool, suffix=".pkl")
+            handle, spooled = tempfile.mkstemp(dir=self.spool, suffix=".run")
             os.close(handle)
-            deciding.to_pickle(spooled)  # on disk until the verdicts say which go against
+            write_sorted_run(deciding, spooled)  # on disk until the verdicts are known
             deciding = spooled
         best = quotes.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
         best = best.drop_duplicates(["criterion", "polarity", "informant"])
@@ -335,16 +356,17 @@ class _Gathered:
             self.unmatched = fired if self.unmatched is None else self.unmatched.merge(fired)
             deciding = part.deciding
             if isinstance(deciding, pd.DataFrame):
-                handle, spooled = tempfile.mkstemp(dir=spool, suffix=".pkl")
+                handle, spooled = tempfile.mkstemp(dir=spool, suffix=".run")
                 os.close(handle)
-                deciding.to_pickle(spooled)
+                write_sorted_run(deciding, spooled)
                 deciding = spooled
             self.deciding.append(Path(deciding))
 
 
-def _survey_analysis(chunks, book, mask, personal_data, expected, gathered) -> Analysis:
+def _survey_analysis(chunks, book, mask, personal_data, expected, gathered, stream) -> Analysis:
     """The survey's analysis from its chunks' counts: the display and the conclusions as
-    ``analyse`` draws them; the streamed tables, on disk, are left empty."""
+    ``analyse`` draws them; the streamed tables, on disk, are left empty (the quotes
+    against the verdicts are written into ``stream`` here)."""
     # a transcript per role, with every attribute key: what the notices look at
     corpus = Corpus(
         [
@@ -354,7 +376,8 @@ def _survey_analysis(chunks, book, mask, personal_data, expected, gathered) -> A
         None,
         chunks.notices,
     )
-    stances = streaming.stances_of_tally(gathered.tallies[0])
+    # a row per role, criterion and stance, with the informants it stands for in ``n``
+    tally = gathered.tallies[0]
 
     def empty(name: str) -> pd.DataFrame:
         return pd.DataFrame(columns=gathered.columns[name])
@@ -383,18 +406,17 @@ def _survey_analysis(chunks, book, mask, personal_data, expected, gathered) -> A
     )
     shown = Display(
         checklist_matrix=empty("checklist_matrix"),
-        role_matrix=disp.role_ordered_matrix(stances, book),
+        role_matrix=disp.role_ordered_matrix(tally, book, weight="n"),
         evidence=streaming.evidence_of_parts(gathered.evidence, book),
         segments_by_code=empty("segments_by_code"),
     )
-    conclusions = concl.verdicts(stances, book)
-    against = _quotes_against(conclusions, gathered.deciding)
+    conclusions = concl.verdicts(tally, book, weight="n")
     overall = concl.overall_verdict(conclusions, book)
     concluded = Conclusion(
         conclusions=conclusions,
         overall=overall,
-        triangulation=concl.triangulation(stances, book),
-        negative_evidence=concl.negative_evidence(conclusions, against, book),
+        triangulation=concl.triangulation(tally, book, weight="n"),
+        negative_evidence=_negative_evidence(stream, conclusions, gathered.deciding, book),
         comparison=None
         if expected is None
         else concl.compare_with_findings(conclusions, overall, expected),
@@ -403,15 +425,44 @@ def _survey_analysis(chunks, book, mask, personal_data, expected, gathered) -> A
     return Analysis(reduction, shown, concluded)
 
 
-def _quotes_against(conclusions: pd.DataFrame, spooled: list[Path]) -> pd.DataFrame:
-    """The deciding quotes of every chunk, read back from disk, that go against their
-    criterion's verdict: all ``negative_evidence`` can list, and all kept in memory."""
+def _in_evidence_order(quotes: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """A chunk's deciding quotes in ``negative_evidence``'s order (criterion, strongest
+    first, informant, offset), so that the chunks' quotes are merged, not sorted whole."""
+    order = {cid: i for i, cid in enumerate(book.criterion_ids)}
+    ordered = quotes.sort_values(
+        ["criterion", "strength", "informant", "start"],
+        key=lambda s: s.map(order).fillna(len(order)) if s.name == "criterion" else s,
+        ascending=[True, False, True, True],
+        kind="stable",
+    )
+    return ordered[_DECIDING].reset_index(drop=True)
+
+
+def _negative_evidence(
+    stream: TableStream, conclusions: pd.DataFrame, runs: list[Path], book: Codebook
+) -> pd.DataFrame:
+    """Write ``negative_evidence`` as ``analyse`` draws it: the chunks' deciding quotes
+    (sorted runs on disk) merged, those against their criterion's verdict kept, a block
+    at a time, so that memory does not hold every quote against a verdict. Returns the
+    empty table with its columns."""
+    empty = concl.negative_evidence(conclusions, pd.DataFrame(columns=red.QUOTE_COLUMNS), book)
     against = {
         r.criterion: {"met": "negative", "not met": "positive"}.get(r.verdict)
         for r in conclusions.itertuples()
     }
-    kept = []
-    for path in spooled:
-        quotes = pd.read_pickle(path)
-        kept.append(quotes[quotes["polarity"] == quotes["criterion"].map(against)])
-    return pd.concat(kept, ignore_index=True)
+    verdict = dict(zip(conclusions["criterion"], conclusions["verdict"], strict=True))
+    order = {cid: i for i, cid in enumerate(book.criterion_ids)}
+    at = {name: n for n, name in enumerate(_DECIDING)}
+    c, s, i, o, p = (at[k] for k in ("criterion", "strength", "informant", "start", "polarity"))
+    wrote = False
+    for block in merged_runs(
+        runs,
+        key=lambda row: (order.get(row[c], len(order)), -row[s], row[i], row[o]),
+        keep=lambda row: row[p] == against.get(row[c]),
+    ):
+        block["verdict"] = block["criterion"].map(verdict)
+        stream.add("negative_evidence", block[list(empty.columns)])
+        wrote = True
+    if not wrote:
+        stream.add("negative_evidence", empty)
+    return empty
