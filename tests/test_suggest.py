@@ -157,6 +157,7 @@ def test_evaluate_cross_validates_against_the_decisions(waiting_study, tmp_path)
         "learning_curve.svg",
     }
     assert "Learning curve" in done.output
+    assert "coding where at least 0.40 sure" in " ".join(done.output.split())
 
 
 def test_evaluate_with_no_decisions_says_so(tmp_path):

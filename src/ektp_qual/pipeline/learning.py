@@ -8,11 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis.keyness import DEFAULT_PER_CRITERION, keyness
-from ..coding.learned import (
-    DEFAULT_THRESHOLD,
-    Evaluation,
-    evaluate,
-)
+from ..coding.learned import Evaluation, evaluate
 from ..coding.parallel import code_with_jobs
 from ..inputs.review_file import ReviewFile, apply_review, read_review
 from ..loop.suggest import DEFAULT_COUNT, suggestions
@@ -26,7 +22,7 @@ def suggest(
     *,
     review: PathLike | ReviewFile | None = None,
     count: int = DEFAULT_COUNT,
-    learn_threshold: float = DEFAULT_THRESHOLD,
+    learn_threshold: float | None = None,
     personal_data: bool = False,
 ) -> pd.DataFrame:
     """The next ``count`` sentences worth a researcher's decision: ``ektp-qual suggest``.
@@ -55,7 +51,7 @@ def evaluate_learned_coder(
     codebook: PathLike | Codebook | None = None,
     *,
     review: PathLike | ReviewFile | None = None,
-    learn_threshold: float = DEFAULT_THRESHOLD,
+    learn_threshold: float | None = None,
 ) -> Evaluation:
     """Cross-validated precision, recall and F1 of the learned coder on the researcher's
     decisions, beside the rules', and a learning curve: ``ektp-qual suggest --evaluate``.
