@@ -459,8 +459,15 @@ def evaluate(
     )
     if len(reviewed) < 2:
         return empty
+    # Every fold learns from the same sentences (labelled by review or by the rules):
+    # their features are made once.
+    vectorised = vectorise(
+        training_set(segments, rule_codings, codings, set(reviewed), codebook), codebook
+    )
     if threshold is None:
-        threshold = chosen_threshold(segments, rule_codings, codings, set(reviewed), codebook)
+        threshold = chosen_threshold(
+            segments, rule_codings, codings, set(reviewed), codebook, vectorised=vectorised
+        )
     informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
     keys = ("segment_id", "criterion", "polarity")
     truth_all = {k for k in zip(*(codings[c] for c in keys), strict=True) if k[0] in set(reviewed)}
@@ -484,7 +491,7 @@ def evaluate(
             shown = set(order[: round(fraction * len(order))])
             data = training_set(segments, rule_codings, codings, shown, codebook)
             # The hidden sentences are labelled by the rules alone, as if nobody reviewed them.
-            coder = train(data, codebook)
+            coder = train(data, codebook, vectorised)
             predicted = coder.predict(hidden, _rules_of(hidden, by_rules), explain=2.0)
             learned = _kept(predicted, rules_here, threshold)
             truth = {t for t in truth_all if t[0] in test}
