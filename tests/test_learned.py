@@ -193,3 +193,94 @@ def test_sentences_without_a_word_teach_nothing_and_break_nothing(corpus_dir, wr
     table = ektp_qual.suggest(folder, book, count=5)
     assert list(table["criterion"]) == ["", ""]
     assert set(table["reason"]) == {"nothing coded, and no code learned yet"}
+
+
+#: Ways of telling a long wait that no phrase of the mini codebook lists.
+WAITS = [
+    "Nunggunya berjam-jam di kursi plastik.",
+    "Dari pagi sampai sore saya duduk nunggu dipanggil.",
+    "Capek banget nunggu giliran seharian.",
+    "Sampai siang belum juga dipanggil namanya.",
+    "Berjam-jam duduk di situ, Mas.",
+    "Saya nunggu dari subuh sampai azan zuhur.",
+    "Anak saya sampai tidur di kursi.",
+    "Seharian habis cuma buat duduk menunggu.",
+    "Tiga jam lebih saya di sana.",
+    "Giliran saya baru dipanggil menjelang magrib.",
+    "Sudah pegal kaki berdiri terus.",
+    "Jam dua belas baru nama saya disebut.",
+    "Kami disuruh balik lagi besok pagi.",
+    "Pulang-pulang sudah gelap, Mas.",
+    "Setengah hari saya habiskan di kantor itu.",
+    "Nomor antrean saya baru dipanggil sore.",
+]
+SMALL_TALK = [
+    "Saya datang naik motor sama adik saya.",
+    "Rumah saya dekat pasar.",
+    "Waktu itu hari Senin.",
+    "Saya jualan sayur di pasar.",
+    "Adik saya juga ikut bikin.",
+]
+
+
+@pytest.fixture
+def paraphrase_study(corpus_dir, mini_codebook, write):
+    """24 citizens each tell of a long wait twice, in words no phrase lists, between small
+    talk; a researcher decided every sentence of the first seven (28 sentences)."""
+    spec = {}
+    for n in range(24):
+        said = [
+            WAITS[2 * n % 16],
+            SMALL_TALK[n % 5],
+            WAITS[(2 * n + 1) % 16],
+            SMALL_TALK[(n + 2) % 5],
+        ]
+        spec[f"M{n + 1}"] = (
+            "masyarakat",
+            [("P", "Ceritakan pengalaman Bapak waktu itu."), (f"M{n + 1}", " ".join(said))],
+        )
+    folder = corpus_dir(spec)
+    segments = ektp_qual.data_reduction(folder, mini_codebook).segments
+    rows = [
+        f"{sid},professionalism,negative,add,ana,," if text in WAITS else f"{sid},,,none,ana,,"
+        for sid, informant, text in zip(
+            segments["segment_id"], segments["informant"], segments["text"], strict=True
+        )
+        if int(informant[1:]) <= 7
+    ]
+    review = write("review.csv", ",".join(REVIEW_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+    return folder, mini_codebook, review, segments
+
+
+def test_where_the_rules_miss_the_threshold_chosen_on_the_decisions_codes_more_of_it(
+    paraphrase_study,
+):
+    folder, book, review, segments = paraphrase_study
+    chosen = ektp_qual.evaluate_learned_coder(folder, book, review=review).threshold
+    assert chosen < DEFAULT_THRESHOLD
+    by_default = learned(
+        ektp_qual.data_reduction(
+            folder, book, review=review, learn=True, learn_threshold=DEFAULT_THRESHOLD
+        ).codings
+    )
+    by_choice = learned(ektp_qual.data_reduction(folder, book, review=review, learn=True).codings)
+    assert set(by_default["segment_id"]) < set(by_choice["segment_id"])
+    # what the chosen threshold adds is what the researcher taught, and only that
+    text = dict(zip(segments["segment_id"], segments["text"], strict=True))
+    added = by_choice[~by_choice["segment_id"].isin(by_default["segment_id"])]
+    assert all(text[sid] in WAITS for sid in added["segment_id"])
+    assert set(zip(added["criterion"], added["polarity"], strict=True)) == {
+        ("professionalism", "negative")
+    }
+    assert added["probability"].between(chosen, DEFAULT_THRESHOLD).all()
+
+
+def test_with_few_decisions_the_threshold_is_the_default(waiting_study):
+    folder, book, review, _ = waiting_study
+    result = ektp_qual.evaluate_learned_coder(folder, book, review=review)
+    assert result.reviewed == 2 and result.threshold == DEFAULT_THRESHOLD
+    plain = ektp_qual.data_reduction(folder, book, review=review, learn=True).codings
+    fixed = ektp_qual.data_reduction(
+        folder, book, review=review, learn=True, learn_threshold=DEFAULT_THRESHOLD
+    ).codings
+    assert plain.equals(fixed)

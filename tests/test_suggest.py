@@ -157,6 +157,7 @@ def test_evaluate_cross_validates_against_the_decisions(waiting_study, tmp_path)
         "learning_curve.svg",
     }
     assert "Learning curve" in done.output
+    assert "coding where at least 0.40 sure" in " ".join(done.output.split())
 
 
 def test_evaluate_with_no_decisions_says_so(tmp_path):
@@ -226,3 +227,25 @@ def test_a_long_list_keeps_its_first_sentences_diverse_and_lists_every_other(
     assert order[:3] == first[:3]
     assert sorted(order) == sorted(first) and len(order) == len(set(order)) == 22
     assert order != first
+
+
+def test_suggest_and_phrases_code_and_review_but_draw_no_conclusion(waiting_study, monkeypatch):
+    """A researcher waits for ``suggest`` between decisions: it reads the coding and the
+    review, never the stances, quotes and verdicts the analysis goes on to."""
+    folder, book, review, waits = waiting_study
+    expected = ektp_qual.suggest(folder, book, review=review, count=5)
+    phrases = ektp_qual.suggest_phrases(folder, book, review=review)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("suggest reduced the corpus")
+
+    from ektp_qual.analysis import reduction
+
+    monkeypatch.setattr(reduction, "stances", refused)
+    monkeypatch.setattr(reduction, "quotes", refused)
+    assert ektp_qual.suggest(folder, book, review=review, count=5).equals(expected)
+    assert ektp_qual.suggest_phrases(folder, book, review=review).equals(phrases)
+    assert ektp_qual.evaluate_learned_coder(folder, book, review=review).reviewed == 2
+    # reviewed sentences stay out, and the masked name stays masked, as before
+    assert not set(waits[:2]) & set(expected["segment_id"])
+    assert not expected["text"].str.contains("Sumarni").any()

@@ -167,6 +167,29 @@ def test_clicked_decisions_write_what_the_terminal_writes(page, served, tmp_path
     )
 
 
+def test_nothing_here_clicked_or_keyed_drops_every_code_of_the_sentence(page, served):
+    server, folder = served
+    first, second, *_ = sentence_ids(server.workbench, "M1")
+    assert page.inner_text(f"#seg-{first} + .tags") == "atti +"  # the rules code it
+    page.click(f"#seg-{first}")
+    page.click("#nothing-button")
+    saved(page, 1)
+    assert page.locator(f"#seg-{first} + .tags").count() == 0  # no code left on it
+    page.click(f"#seg-{second}")
+    page.keyboard.press("0")
+    saved(page, 2)
+    columns = ["segment_id", "criterion", "polarity", "decision", "coder"]
+    decided = read_review(folder / "review.csv").decisions()[columns]
+    assert decided.fillna("").values.tolist() == [
+        [first, "", "", "none", "ana"],
+        [second, "", "", "none", "ana"],
+    ]
+    page.reload()  # what the page shows is what the review file says
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator(f"#seg-{first} + .tags").count() == 0
+    assert page.errors == []
+
+
 def test_a_selected_span_snaps_to_its_sentences_and_keeps_the_note(page, served):
     server, folder = served
     ids = sentence_ids(server.workbench, "M1")

@@ -163,7 +163,8 @@ def _print_evaluation(console, result) -> None:
     hanging(
         console,
         f"The learned coder on {result.reviewed} reviewed sentences, {result.folds}-fold "
-        "cross-validated (each fold's sentences hidden, learned from the rest):",
+        "cross-validated (each fold's sentences hidden, learned from the rest), coding "
+        f"where at least {result.threshold:.2f} sure:",
     )
     table = Table(box=None, pad_edge=False)
     for column in ("criterion", "reference", "rules P", "R", "F1", "learned P", "R ", "F1 "):

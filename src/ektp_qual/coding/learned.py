@@ -106,22 +106,28 @@ def training_set(
     ``rule_codings`` are the rules' codings before review (a feature of every sentence);
     ``codings`` the codings after review, whose codes on a reviewed sentence are its labels.
     """
+    import numpy as np
+
     rule_weight = RULE_WEIGHT if rule_weight is None else rule_weight
     codes = [_code(c, p) for c, p in labels_of(codebook)]
+    column = {code: k for k, code in enumerate(codes)}
     by_rules = rule_codes(rule_codings)
     final: dict[str, set[str]] = {}
     for sid, c, p in zip(
-        codings["segment_id"], codings["criterion"], codings["polarity"], strict=True
+        codings["segment_id"].tolist(),
+        codings["criterion"].tolist(),
+        codings["polarity"].tolist(),
+        strict=True,
     ):
         if sid in reviewed:
             final.setdefault(sid, set()).add(_code(c, p))
-    rows: list[dict[str, int]] = []
+    positives: list[set[str]] = []
     data = TrainingSet([], [], [], [], pd.DataFrame(), [])
     for sid, text, question, topic in zip(
-        segments["segment_id"],
-        segments["text"],
-        segments["question"],
-        segments["topic"],
+        segments["segment_id"].tolist(),
+        segments["text"].tolist(),
+        segments["question"].tolist(),
+        segments["topic"].tolist(),
         strict=True,
     ):
         if sid in reviewed:
@@ -135,7 +141,7 @@ def training_set(
         data.topic.append(str(topic or ""))
         data.rules.append(" ".join(by_rules.get(sid, ())))
         data.weight.append(weight)
-        rows.append({code: int(code in positive) for code in codes})
+        positives.append(positive)
     for criterion in codebook.criteria:
         for example in criterion.examples:
             data.text.append(example.text)
@@ -143,12 +149,15 @@ def training_set(
             data.topic.append("")
             data.rules.append("")
             data.weight.append(1.0)
-            positive = (
+            positives.append(
                 {_code(criterion.id, example.expected)} if example.expected != "none" else set()
             )
-            row = {code: int(code in positive) for code in codes}
-            rows.append(row)
-    data.labels = pd.DataFrame(rows, columns=codes).fillna(0).astype(int)
+    labels = np.zeros((len(positives), len(codes)), dtype=int)
+    for row, positive in enumerate(positives):
+        for code in positive:
+            if code in column:  # a code of a criterion the codebook no longer has: no label
+                labels[row, column[code]] = 1
+    data.labels = pd.DataFrame(labels, columns=codes)
     return data
 
 
@@ -207,6 +216,10 @@ class LearnedCoder:
     vectorizer: object
     models: dict[str, object]
 
+    @property
+    def trained(self) -> bool:
+        return bool(self.models)
+
     def vectors(self, segments: pd.DataFrame, rules: list[str]):
         """The sentences' TF-IDF rows (unit length: their products are cosine similarities)."""
         return self.vectorizer.transform(self.features.documents(segments, rules))
@@ -224,7 +237,7 @@ class LearnedCoder:
         import numpy as np
 
         columns = ["segment_id", "criterion", "polarity", "probability", "features"]
-        if segments.empty or not self.models:
+        if segments.empty or not self.trained:
             return pd.DataFrame(columns=columns)
         if matrix is None:
             matrix = self.vectors(segments, rules)
@@ -234,11 +247,13 @@ class LearnedCoder:
         for code, model in self.models.items():
             criterion, polarity = code.split(":")
             probability = model.predict_proba(matrix)[:, 1].round(3)
-            weights = matrix.multiply(model.coef_[0]).tocsr()
-            explained = [
-                _top_features(weights, row, names) if p >= explain else ""
-                for row, p in enumerate(probability)
-            ]
+            explained = [""] * len(probability)
+            if (probability >= explain).any():
+                weights = matrix.multiply(model.coef_[0]).tocsr()
+                explained = [
+                    _top_features(weights, row, names) if p >= explain else ""
+                    for row, p in enumerate(probability)
+                ]
             frames.append(
                 pd.DataFrame(
                     {
@@ -261,20 +276,45 @@ def _top_features(weights, row: int, names) -> str:
     return PHRASE_SEPARATOR.join(str(names[index[i]]) for i in order if values[i] > 0)
 
 
-def train(data: TrainingSet, codebook: Codebook) -> LearnedCoder:
-    """Fit one logistic regression per code that has at least one positive sentence."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+@dataclass
+class Vectorised:
+    """Training sentences as TF-IDF rows, made once for every model trained on them (the
+    folds that choose a threshold differ in labels and weights, never in sentences)."""
 
-    features = Features(codebook)
+    features: Features
+    vectorizer: object
+    matrix: object
+    documents: list[list[str]]
+
+
+def vectorise(data: TrainingSet, codebook: Codebook, features: Features | None = None):
+    """The features of ``data``'s sentences, weighted by TF-IDF."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    features = features or Features(codebook)
     docs = features.documents(data, data.rules)
+    if not any(docs):  # nothing with a word in it (sentences of numbers): nothing to learn
+        return Vectorised(features, None, None, docs)
     vectorizer = TfidfVectorizer(
         analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, lowercase=False
     )
+    return Vectorised(features, vectorizer, vectorizer.fit_transform(docs), docs)
+
+
+def train(
+    data: TrainingSet, codebook: Codebook, vectorised: Vectorised | None = None
+) -> LearnedCoder:
+    """Fit one logistic regression per code that has at least one positive sentence.
+    ``vectorised``: ``data``'s sentences already vectorised (made again if they differ)."""
+    from sklearn.linear_model import LogisticRegression
+
+    if vectorised is None or vectorised.features.documents(data, data.rules) != (
+        vectorised.documents
+    ):
+        vectorised = vectorise(data, codebook, vectorised.features if vectorised else None)
     models: dict[str, object] = {}
-    if not any(docs):  # nothing with a word in it (sentences of numbers): nothing to learn
-        return LearnedCoder(codebook, features, None, models)
-    matrix = vectorizer.fit_transform(docs)
+    if vectorised.vectorizer is None:
+        return LearnedCoder(codebook, vectorised.features, None, models)
     for code in data.labels.columns:
         y = data.labels[code].to_numpy()
         if y.sum() == 0 or y.sum() == len(y):
@@ -286,9 +326,9 @@ def train(data: TrainingSet, codebook: Codebook) -> LearnedCoder:
             max_iter=1000,
             class_weight=CLASS_WEIGHT,
         )
-        model.fit(matrix, y, sample_weight=data.weight)
+        model.fit(vectorised.matrix, y, sample_weight=data.weight)
         models[code] = model
-    return LearnedCoder(codebook, features, vectorizer, models)
+    return LearnedCoder(codebook, vectorised.features, vectorised.vectorizer, models)
 
 
 def learned_coder(
@@ -297,9 +337,19 @@ def learned_coder(
     codings: pd.DataFrame,
     reviewed: set[str],
     codebook: Codebook,
-) -> LearnedCoder:
-    """The learned coder trained on a study's decisions, examples and rules."""
-    return train(training_set(segments, rule_codings, codings, reviewed, codebook), codebook)
+    *,
+    threshold: float | None = DEFAULT_THRESHOLD,
+) -> tuple[LearnedCoder, float]:
+    """The learned coder trained on a study's decisions, examples and rules, and how sure
+    it must be to code: ``threshold``, or if None the one ``chosen_threshold`` finds."""
+    data = training_set(segments, rule_codings, codings, reviewed, codebook)
+    vectorised = vectorise(data, codebook)
+    coder = train(data, codebook, vectorised)
+    if threshold is None:
+        threshold = chosen_threshold(
+            segments, rule_codings, codings, reviewed, codebook, vectorised=vectorised
+        )
+    return coder, threshold
 
 
 def learned_codings(
@@ -309,15 +359,18 @@ def learned_codings(
     decisions: pd.DataFrame | None,
     codebook: Codebook,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
 ) -> pd.DataFrame:
     """The codings the learned coder adds: sentences nobody reviewed, codes the rules did
-    not give them (nor the other polarity of), with at least ``threshold`` probability.
+    not give them (nor the other polarity of), with at least ``threshold`` probability
+    (None: the one ``chosen_threshold`` finds on the decisions).
 
     Columns: ``segment_id, criterion, polarity, probability, features``.
     """
     reviewed = reviewed_segments(decisions, segments)
-    coder = learned_coder(segments, rule_codings, codings, reviewed, codebook)
+    coder, threshold = learned_coder(
+        segments, rule_codings, codings, reviewed, codebook, threshold=threshold
+    )
     by_rules = rule_codes(rule_codings)
     open_segments = segments[~segments["segment_id"].isin(reviewed)]
     predicted = coder.predict(
@@ -354,6 +407,7 @@ class Evaluation:
     curve: pd.DataFrame  # CURVE_COLUMNS
     reviewed: int = 0
     folds: int = 0
+    threshold: float = DEFAULT_THRESHOLD  # how sure the learned coder had to be
 
 
 def _folds(reviewed: list[str], informant_of: dict[str, str], folds: int) -> list[set[str]]:
@@ -389,7 +443,7 @@ def evaluate(
     decisions: pd.DataFrame | None,
     codebook: Codebook,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     folds: int = FOLDS,
     curve_points: int = 6,
 ) -> Evaluation:
@@ -405,6 +459,15 @@ def evaluate(
     )
     if len(reviewed) < 2:
         return empty
+    # Every fold learns from the same sentences (labelled by review or by the rules):
+    # their features are made once.
+    vectorised = vectorise(
+        training_set(segments, rule_codings, codings, set(reviewed), codebook), codebook
+    )
+    if threshold is None:
+        threshold = chosen_threshold(
+            segments, rule_codings, codings, set(reviewed), codebook, vectorised=vectorised
+        )
     informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
     keys = ("segment_id", "criterion", "polarity")
     truth_all = {k for k in zip(*(codings[c] for c in keys), strict=True) if k[0] in set(reviewed)}
@@ -428,7 +491,7 @@ def evaluate(
             shown = set(order[: round(fraction * len(order))])
             data = training_set(segments, rule_codings, codings, shown, codebook)
             # The hidden sentences are labelled by the rules alone, as if nobody reviewed them.
-            coder = train(data, codebook)
+            coder = train(data, codebook, vectorised)
             predicted = coder.predict(hidden, _rules_of(hidden, by_rules), explain=2.0)
             learned = _kept(predicted, rules_here, threshold)
             truth = {t for t in truth_all if t[0] in test}
@@ -452,8 +515,74 @@ def evaluate(
         for truth, found, n in curve.values()
     ]
     return Evaluation(
-        scores, pd.DataFrame(curve_rows, columns=CURVE_COLUMNS).round(3), len(reviewed), len(tests)
+        scores,
+        pd.DataFrame(curve_rows, columns=CURVE_COLUMNS).round(3),
+        len(reviewed),
+        len(tests),
+        threshold,
     )
+
+
+#: The thresholds ``chosen_threshold`` weighs.
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+#: The fewest reviewed sentences a threshold is chosen on; below, ``DEFAULT_THRESHOLD``.
+CHOOSE_FROM = 25
+#: How many decisions the default threshold weighs as, against the ones that chose.
+SHRINK = 50
+#: The folds that choose a threshold (each trains every code's model once more).
+THRESHOLD_FOLDS = 5
+
+
+def chosen_threshold(
+    segments: pd.DataFrame,
+    rule_codings: pd.DataFrame,
+    codings: pd.DataFrame,
+    reviewed: set[str],
+    codebook: Codebook,
+    *,
+    folds: int | None = None,
+    vectorised: Vectorised | None = None,
+) -> float:
+    """How sure the learned coder must be to code, chosen on the researcher's decisions.
+
+    Where the rules find little, a lower threshold lets the model code the paraphrases it
+    has learned; where they find much, a higher one keeps it from adding noise; which
+    case a study is, its decisions tell. The threshold of ``THRESHOLDS`` whose coding of
+    the reviewed sentences, each hidden in turn (``_folds``) and learned from the rest,
+    is nearest the researcher's (F1; among equals the nearest the default) is then drawn
+    towards ``DEFAULT_THRESHOLD`` as if ``SHRINK`` more decisions had chosen it: the
+    reviewed sentences are the ones ``suggest`` found hardest, where the rules miss most,
+    so they alone choose too low. Fewer than ``CHOOSE_FROM`` decisions: the default."""
+    ordered = sorted(reviewed)
+    if len(ordered) < CHOOSE_FROM:
+        return DEFAULT_THRESHOLD
+    informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
+    keys = ("segment_id", "criterion", "polarity")
+    truth = {k for k in zip(*(codings[c] for c in keys), strict=True) if k[0] in reviewed}
+    rules_all = set(zip(*(rule_codings[c] for c in keys), strict=True))
+    by_rules = rule_codes(rule_codings)
+    hits = {t: 0 for t in THRESHOLDS}
+    found = {t: 0 for t in THRESHOLDS}
+    for test in _folds(ordered, informant_of, folds or THRESHOLD_FOLDS):
+        shown = reviewed - test
+        data = training_set(segments, rule_codings, codings, shown, codebook)
+        coder = train(data, codebook, vectorised)
+        hidden = segments[segments["segment_id"].isin(test)]
+        predicted = coder.predict(hidden, _rules_of(hidden, by_rules), explain=2.0)
+        rules_here = {k for k in rules_all if k[0] in test}
+        sure = sure_codes(predicted, rules_here, min(THRESHOLDS))
+        for t in THRESHOLDS:  # the likelier polarity stays the likelier at every threshold
+            kept = sure[sure["probability"] >= t]
+            coded = rules_here | set(zip(*(kept[c] for c in keys), strict=True))
+            hits[t] += len(coded & truth)
+            found[t] += len(coded)
+    f1 = {
+        t: 2 * hits[t] / (found[t] + len(truth)) if found[t] + len(truth) else 0.0
+        for t in THRESHOLDS
+    }
+    best = max(THRESHOLDS, key=lambda t: (round(f1[t], 9), -abs(t - DEFAULT_THRESHOLD)))
+    n = len(ordered)
+    return round((n * best + SHRINK * DEFAULT_THRESHOLD) / (n + SHRINK), 3)
 
 
 def _rules_of(segments: pd.DataFrame, by_rules: dict[str, list[str]]) -> list[str]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..coding.learned import (
-    DEFAULT_THRESHOLD,
     learned_coder,
     reviewed_segments,
     rule_codes,
@@ -53,7 +52,7 @@ def suggestions(
     codebook: Codebook,
     *,
     count: int = DEFAULT_COUNT,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
 ) -> pd.DataFrame:
     """The ``count`` sentences nobody reviewed whose decision is worth most, best first.
 
@@ -66,10 +65,12 @@ def suggestions(
     open_segments = segments[~segments["segment_id"].isin(reviewed)].reset_index(drop=True)
     if open_segments.empty or count <= 0:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
-    coder = learned_coder(segments, automatic, codings, reviewed, codebook)
+    coder, threshold = learned_coder(
+        segments, automatic, codings, reviewed, codebook, threshold=threshold
+    )
     by_rules = rule_codes(automatic)
     rules = [" ".join(by_rules.get(s, ())) for s in open_segments["segment_id"]]
-    matrix = coder.vectors(open_segments, rules) if coder.models else None
+    matrix = coder.vectors(open_segments, rules) if coder.trained else None
     predicted = coder.predict(open_segments, rules, explain=2.0, matrix=matrix)
     coded = _coded(codings, set(open_segments["segment_id"]))
     learned = _learned(predicted, coded, threshold)

@@ -3,18 +3,17 @@ and the phrases worth adding to a codebook."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..analysis.keyness import DEFAULT_PER_CRITERION, keyness
-from ..coding.learned import (
-    DEFAULT_THRESHOLD,
-    Evaluation,
-    evaluate,
-)
-from ..inputs.review_file import ReviewFile, read_review
+from ..coding.learned import Evaluation, evaluate
+from ..coding.parallel import code_with_jobs
+from ..inputs.review_file import ReviewFile, apply_review, read_review
 from ..loop.suggest import DEFAULT_COUNT, suggestions
 from ..model import Codebook, Corpus, PathLike
-from .steps import _check_threshold, _reduce, load
+from .steps import _check_threshold, _masked, _masker, load
 
 
 def suggest(
@@ -23,7 +22,7 @@ def suggest(
     *,
     review: PathLike | ReviewFile | None = None,
     count: int = DEFAULT_COUNT,
-    learn_threshold: float = DEFAULT_THRESHOLD,
+    learn_threshold: float | None = None,
     personal_data: bool = False,
 ) -> pd.DataFrame:
     """The next ``count`` sentences worth a researcher's decision: ``ektp-qual suggest``.
@@ -35,11 +34,11 @@ def suggest(
     corpus, book, _ = load(transcripts, codebook, None)
     _check_threshold(learn_threshold)
     decisions = _review_of(review)
-    reduction = _reduce(corpus, book, personal_data, decisions)
+    coded = _reviewed_coding(corpus, book, personal_data, decisions)
     return suggestions(
-        reduction.segments,
-        reduction.automatic,
-        reduction.codings,
+        coded.segments,
+        coded.automatic,
+        coded.codings,
         decisions.decisions(),
         book,
         count=count,
@@ -52,7 +51,7 @@ def evaluate_learned_coder(
     codebook: PathLike | Codebook | None = None,
     *,
     review: PathLike | ReviewFile | None = None,
-    learn_threshold: float = DEFAULT_THRESHOLD,
+    learn_threshold: float | None = None,
 ) -> Evaluation:
     """Cross-validated precision, recall and F1 of the learned coder on the researcher's
     decisions, beside the rules', and a learning curve: ``ektp-qual suggest --evaluate``.
@@ -60,11 +59,11 @@ def evaluate_learned_coder(
     corpus, book, _ = load(transcripts, codebook, None)
     _check_threshold(learn_threshold)
     decisions = _review_of(review)
-    reduction = _reduce(corpus, book, False, decisions)  # masked, as code --learn learns
+    coded = _reviewed_coding(corpus, book, False, decisions)  # masked, as code --learn learns
     return evaluate(
-        reduction.segments,
-        reduction.automatic,
-        reduction.codings,
+        coded.segments,
+        coded.automatic,
+        coded.codings,
         decisions.decisions(),
         book,
         threshold=learn_threshold,
@@ -84,8 +83,37 @@ def suggest_phrases(
     suggest``. The codebook is never changed; examples are masked unless ``personal_data``.
     """
     corpus, book, _ = load(transcripts, codebook, None)
-    reduction = _reduce(corpus, book, personal_data, review)
-    return keyness(reduction.segments, reduction.codings, book, per_criterion=per_criterion)
+    coded = _reviewed_coding(corpus, book, personal_data, _review_of(review))
+    return keyness(coded.segments, coded.codings, book, per_criterion=per_criterion)
+
+
+@dataclass
+class _ReviewedCoding:
+    segments: pd.DataFrame
+    automatic: pd.DataFrame  # the rules' codings, before review
+    codings: pd.DataFrame  # after review
+
+
+def _reviewed_coding(
+    corpus: Corpus, book: Codebook, personal_data: bool, decisions: ReviewFile
+) -> _ReviewedCoding:
+    """The sentences and codings these calls read, as ``data_reduction`` makes them
+    (coded, the review applied, personal data masked unless ``personal_data``), without
+    the stances, quotes and tables they do not read: a researcher waits for each
+    suggestion between decisions."""
+    result = code_with_jobs(corpus, book, 1)
+    segments = result.segments
+    codings = apply_review(result.codings, segments, decisions, book).codings
+    mask = _masker(corpus, book, personal_data)
+    if mask is not None:
+        masked: dict[str, str] = {}
+        segments = segments.assign(
+            text=_masked(segments["text"], mask, masked),
+            question=_masked(segments["question"], mask, masked),
+        )
+        codings = codings.assign(text=_masked(codings["text"], mask, masked))
+    automatic = result.codings[["segment_id", "criterion", "polarity", "method"]]
+    return _ReviewedCoding(segments, automatic, codings)
 
 
 def _review_of(review: PathLike | ReviewFile | None) -> ReviewFile:

@@ -13,11 +13,7 @@ from ..analysis import display as disp
 from ..analysis import reduction as red
 from ..analysis import verification as verif
 from ..coding.coder import CodingResult
-from ..coding.learned import (
-    DEFAULT_THRESHOLD,
-    LEARNED_COLUMNS,
-    learned_codings,
-)
+from ..coding.learned import LEARNED_COLUMNS, learned_codings
 from ..coding.parallel import code_with_jobs
 from ..inputs.codebook import read_codebook
 from ..inputs.findings import read_findings
@@ -166,7 +162,7 @@ def data_reduction(
     personal_data: bool = False,
     coding: CodingResult | None = None,
     learn: bool = False,
-    learn_threshold: float = DEFAULT_THRESHOLD,
+    learn_threshold: float | None = None,
     jobs: int | None = None,
 ) -> Reduction:
     """Step 1, data reduction: code the corpus, apply a review file if given, and reduce.
@@ -175,7 +171,8 @@ def data_reduction(
     drop out and added ones count. Without it the automatic coding stands alone.
     ``coding``: this corpus already coded by this codebook (``code_corpus``), not coded
     again. ``learn``: the learned coder (``coding.learned``) also codes the sentences
-    nobody reviewed, where it is at least ``learn_threshold`` sure. ``jobs``: the most
+    nobody reviewed, where it is at least ``learn_threshold`` sure (None: a threshold
+    chosen on the decisions, ``coding.learned.chosen_threshold``). ``jobs``: the most
     processes to code in (None: every core; 1: this process only); a corpus too small to
     gain is coded in this process (``coding.parallel``).
     """
@@ -200,7 +197,7 @@ def _reduce(
     *,
     coding: CodingResult | None = None,
     learn: bool = False,
-    learn_threshold: float = DEFAULT_THRESHOLD,
+    learn_threshold: float | None = None,
     jobs: int | None = 1,
 ) -> Reduction:
     _check_threshold(learn_threshold)
@@ -258,8 +255,8 @@ def _reduce(
     )
 
 
-def _check_threshold(threshold: float) -> None:
-    if not 0 < threshold < 1:
+def _check_threshold(threshold: float | None) -> None:
+    if threshold is not None and not 0 < threshold < 1:
         raise InputError("--learn-threshold", f"must be above 0 and below 1, not {threshold}")
 
 
@@ -384,7 +381,7 @@ def analyse(
     verify: bool | VerificationSettings = False,
     coding: CodingResult | None = None,
     learn: bool = False,
-    learn_threshold: float = DEFAULT_THRESHOLD,
+    learn_threshold: float | None = None,
     jobs: int | None = None,
 ) -> Analysis:
     """Code a corpus and run reduction, display and conclusion: ``ektp-qual code``.
@@ -396,8 +393,9 @@ def analyse(
     (``code_corpus``), so that a review in progress is analysed again after each decision
     without coding everything again. ``learn``: the learned coder codes the sentences
     nobody reviewed as well (``code --learn``), where it is at least ``learn_threshold``
-    sure. ``jobs``: the most processes to code in (None: every core, when the corpus is
-    big enough to gain; 1: this process only). The tables are the same either way.
+    sure (None: chosen on the decisions by cross-validation). ``jobs``: the most
+    processes to code in (None: every core, when the corpus is big enough to gain; 1:
+    this process only). The tables are the same either way.
     """
     corpus, book, expected = load(transcripts, codebook, findings)
     if verify is not False and verify is not True:
