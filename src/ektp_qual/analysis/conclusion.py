@@ -130,22 +130,26 @@ def _counts(
     }
 
 
+#: The columns of ``negative_evidence``.
+NEGATIVE_EVIDENCE_COLUMNS = [
+    "criterion",
+    "verdict",
+    "informant",
+    "role",
+    "polarity",
+    "segment_id",
+    "quote",
+    "phrases",
+    "strength",
+    "source",
+]
+
+
 def negative_evidence(
     conclusions: pd.DataFrame, quotes: pd.DataFrame, codebook: Codebook
 ) -> pd.DataFrame:
     """The quotes of deciding informants that go against each criterion's verdict."""
-    columns = [
-        "criterion",
-        "verdict",
-        "informant",
-        "role",
-        "polarity",
-        "segment_id",
-        "quote",
-        "phrases",
-        "strength",
-        "source",
-    ]
+    columns = NEGATIVE_EVIDENCE_COLUMNS
     rule = codebook.decision
     table = _deciding(quotes, rule)
     if table.empty:

@@ -188,18 +188,7 @@ STREAMED_TABLES = (
 
 #: What a chunk keeps of its deciding quotes for ``negative_evidence``: its columns
 #: but the verdict (known at the end), and the offset that orders equal quotes.
-_DECIDING = [
-    "criterion",
-    "informant",
-    "role",
-    "polarity",
-    "segment_id",
-    "quote",
-    "phrases",
-    "strength",
-    "source",
-    "start",
-]
+_DECIDING = [c for c in concl.NEGATIVE_EVIDENCE_COLUMNS if c != "verdict"] + ["start"]
 
 
 @dataclass
