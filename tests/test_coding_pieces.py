@@ -8,6 +8,7 @@ whole instead, so the two ways can be compared on the same text: they must code 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -173,3 +174,25 @@ def test_a_cut_inside_a_tokenizer_exception_with_a_space_does_not_stand():
     ]
     pd.testing.assert_frame_equal(pieces.segments, read_whole.segments)
     _alike(pieces.codings, read_whole.codings)
+
+
+def _corpus(answers: list[str]):
+    turns = []
+    for answer in answers:
+        turns += [("P", "Bagaimana sikap petugas saat melayani?"), ("M01", answer)]
+    return corpus_from([parse_transcript(transcript_text("M01", "masyarakat", turns), "M01.txt")])
+
+
+@pytest.mark.parametrize("book", [IN_PIECES, WHOLE], ids=["pieces", "whole"])
+def test_a_coder_codes_a_corpus_as_a_fresh_one_after_reading_its_sentences_before(book):
+    """A worker codes a survey batch after batch with one coder: nothing it kept from
+    one batch may change the next, whose rows number the codes in another order."""
+    before = ["Petugasnya ramah. Antriannya panjang.", "Iya, Mas. Cepat sekali."]
+    after = ["Antriannya panjang. Petugasnya ramah!", "Cepat sekali. Petugasnya ramah."]
+    used = ektp_qual.Coder(book)
+    used.code(_corpus(before))
+    again, fresh = used.code(_corpus(after)), ektp_qual.Coder(book).code(_corpus(after))
+    assert not fresh.codings.empty
+    pd.testing.assert_frame_equal(again.segments, fresh.segments)
+    pd.testing.assert_frame_equal(again.codings, fresh.codings)
+    pd.testing.assert_frame_equal(again.changes, fresh.changes)
