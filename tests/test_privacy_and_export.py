@@ -51,6 +51,7 @@ _RUN_ON = re.compile(r"[\d .\-()+]*")
 )
 @example("0000000000000000 00")
 @example("12 0000000000000000")
+@example("0000000000000000 00 0000000000000000")
 def test_nik_masking_follows_the_rule(text):
     """Each NIK the rule finds is masked, with at most the digit groups run on from it
     (the rest of a number written beside it), and nothing else is masked as a NIK."""

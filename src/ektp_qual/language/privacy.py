@@ -327,10 +327,13 @@ def _leftover_after(mask: str) -> Callable[[str], list[tuple[int, int]]]:
 
     def find(text: str) -> list[tuple[int, int]]:
         spans = []
+        last = 0
         at = text.find(mask)
         while at != -1:
             end = at + len(mask)
-            before = _RUN_BEFORE.search(text, max(0, at - _RUN_REACH), at)
+            # Digits the mask before took ("[NIK] 00 [NIK]") are not this mask's too: two
+            # spans that overlapped would make one mask of both and lose the text between.
+            before = _RUN_BEFORE.search(text, max(last, at - _RUN_REACH), at)
             after = _RUN_AFTER.match(text, end, end + _RUN_REACH)
             first = before.start() if before else at
             last = after.end() if after else end
