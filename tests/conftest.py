@@ -182,3 +182,15 @@ def clinic_study(corpus_dir, write) -> tuple[Path, Path]:
         }
     )
     return folder, codebook
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache(tmp_path_factory):
+    """Commands that keep the rules' coding between runs (``suggest``) keep it in a folder
+    of the test session, never in the user's cache directory."""
+    from ektp_qual.pipeline.cache import CACHE_ENV
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
+    yield
+    patch.undo()

@@ -23,6 +23,7 @@ from .options import (
     EXIT_CHECK_FAILED,
     CodebookOpt,
     CsvOpt,
+    NoCache,
     NoReview,
     Personal,
     Quiet,
@@ -147,6 +148,7 @@ def codebook_suggest(
     csv: CsvOpt = "safe",
     quiet: Quiet = False,
     personal_data: Personal = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Phrases worth adding to each criterion, found in what informants said.
 
@@ -176,6 +178,7 @@ def codebook_suggest(
         review=_review_file(review, no_review),
         per_criterion=per_criterion,
         personal_data=personal_data,
+        cache=not no_cache,
     )
     console = render.make_console(quiet)
     _print_phrases(console, table)

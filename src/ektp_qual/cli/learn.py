@@ -22,6 +22,7 @@ from .options import (
     CodebookOpt,
     CsvOpt,
     LearnThreshold,
+    NoCache,
     NoReview,
     Personal,
     Quiet,
@@ -64,6 +65,7 @@ def suggest(
     csv: CsvOpt = "safe",
     quiet: Quiet = False,
     personal_data: Personal = False,
+    no_cache: NoCache = False,
 ) -> None:
     """The next sentences worth your decision, chosen to improve the coding fastest.
 
@@ -97,7 +99,14 @@ def suggest(
                 ValueError(f"--evaluate writes {len(names)} files: give --out a folder, not {out}")
             )
         _check_folder(out, names, "suggest")
-        result = _run(evaluate_learned_coder, transcripts, codebook, review=decisions, **threshold)
+        result = _run(
+            evaluate_learned_coder,
+            transcripts,
+            codebook,
+            review=decisions,
+            cache=not no_cache,
+            **threshold,
+        )
         if result.scores.empty:
             render.hanging(
                 console,
@@ -124,6 +133,7 @@ def suggest(
         review=decisions,
         count=count,
         personal_data=personal_data,
+        cache=not no_cache,
         **threshold,
     )
     _print_suggestions(console, table)

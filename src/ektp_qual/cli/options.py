@@ -140,6 +140,16 @@ NoReview = Annotated[
 ]
 
 
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Code the corpus again instead of reusing the rules' coding kept from the last "
+        "run on the same transcripts and codebook (kept, masked, in your cache directory).",
+    ),
+]
+
+
 Learn = Annotated[
     bool,
     typer.Option(
