@@ -33,6 +33,7 @@ import pandas as pd
 from ..inputs.review_file import latest_decisions
 from ..language.words import WordKeys
 from ..model import PHRASE_SEPARATOR, POLARITIES, Codebook
+from .meaning import ThemedVectorizer
 
 #: Columns a learned analysis adds to ``codings`` (after ``note``).
 LEARNED_COLUMNS = ["probability", "features"]
@@ -269,11 +270,20 @@ class LearnedCoder:
 
 
 def _top_features(weights, row: int, names) -> str:
-    """The features that pushed a sentence most towards a code, strongest first."""
+    """The named features that pushed a sentence most towards a code, strongest first,
+    then the theme that pushed it most (``coding.meaning``), if one did."""
     start, end = weights.indptr[row], weights.indptr[row + 1]
     values, index = weights.data[start:end], weights.indices[start:end]
-    order = values.argsort()[::-1][:EXPLAINING_FEATURES]
-    return PHRASE_SEPARATOR.join(str(names[index[i]]) for i in order if values[i] > 0)
+    named: list[str] = []
+    themes: list[str] = []
+    for i in values.argsort(kind="stable")[::-1]:
+        if values[i] <= 0 or (len(named) == EXPLAINING_FEATURES and themes):
+            break
+        name = str(names[index[i]])
+        kind = themes if name.startswith("theme ") else named
+        if len(kind) < (1 if kind is themes else EXPLAINING_FEATURES):
+            kind.append(name)
+    return PHRASE_SEPARATOR.join([*named, *themes])
 
 
 @dataclass
@@ -288,16 +298,13 @@ class Vectorised:
 
 
 def vectorise(data: TrainingSet, codebook: Codebook, features: Features | None = None):
-    """The features of ``data``'s sentences, weighted by TF-IDF."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+    """The features of ``data``'s sentences, weighted by TF-IDF, with their themes
+    (``coding.meaning``)."""
     features = features or Features(codebook)
     docs = features.documents(data, data.rules)
     if not any(docs):  # nothing with a word in it (sentences of numbers): nothing to learn
         return Vectorised(features, None, None, docs)
-    vectorizer = TfidfVectorizer(
-        analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, lowercase=False
-    )
+    vectorizer = ThemedVectorizer()
     return Vectorised(features, vectorizer, vectorizer.fit_transform(docs), docs)
 
 
