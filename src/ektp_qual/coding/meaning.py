@@ -6,7 +6,7 @@ the TF-IDF features of every sentence of the study, the usual low-rank view of a
 finds the themes words take part in together across the corpus: a sentence that speaks of
 a theme with other words than the decided one lands near it. The themes are an extra
 block beside the named features, weighing less (``THEME_WEIGHT``); each is named by the
-three words that weigh most in it (``theme antrian / nunggu / jam``), so an explanation that
+three words that weigh most in it (``theme ramah / baik / sudah``), so an explanation that
 cites one can still be read. Measured on the sample's hand coding (docs/learning.md):
 it helps most where the codebook finds little and the decisions are few.
 
