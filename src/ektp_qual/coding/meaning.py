@@ -49,9 +49,12 @@ class ThemedVectorizer:
         self.svd = None
         if themes >= 2 and self.weight > 0:
             import numpy as np
+            from threadpoolctl import threadpool_limits
 
-            # A corpus of one sentence said again has no variance: its ratio is 0 / 0.
-            with np.errstate(invalid="ignore", divide="ignore"):
+            # One thread: the matrices are small, and on a busy machine the BLAS threads
+            # competing for the cores made the fit two to five times slower. A corpus of
+            # one sentence said again has no variance: its ratio is 0 / 0.
+            with threadpool_limits(1), np.errstate(invalid="ignore", divide="ignore"):
                 self.svd = TruncatedSVD(n_components=themes, random_state=SEED).fit(matrix)
         self._names = None
         return self._joined(matrix)
