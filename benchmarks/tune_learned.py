@@ -11,6 +11,7 @@ they do not train.
 
     python benchmarks/tune_learned.py                 # both coders, the whole grid
     python benchmarks/tune_learned.py --coder ana
+    python benchmarks/tune_learned.py --themes        # the chosen setting, themes or not
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 import ektp_qual
-from ektp_qual.coding import learned
+from ektp_qual.coding import learned, meaning
 from ektp_qual.coding.coder import Coder
 from ektp_qual.inputs.review_file import apply_review, read_review
 
@@ -34,6 +35,8 @@ GRID = {
     "C": [1.0, 4.0, 16.0],
     "threshold": [0.4, 0.5, 0.7],
 }
+#: The setting chosen on this grid, to weigh the themes (``coding.meaning``) in.
+CHOSEN = {"class_weight": ["balanced"], "rule_weight": [0.1], "C": [4.0], "threshold": [0.4]}
 
 
 def reference(coder: str):
@@ -54,12 +57,17 @@ def reference(coder: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--coder", choices=["ana", "budi"], action="append")
+    parser.add_argument(
+        "--themes", action="store_true", help="the chosen setting with and without themes"
+    )
     args = parser.parse_args()
+    grid = {**CHOSEN, "themes": [0.0, meaning.THEME_WEIGHT]} if args.themes else GRID
     rows = []
     for coder in args.coder or ["ana", "budi"]:
         result, codings, decisions, book = reference(coder)
-        for cw, rw, c, th in itertools.product(*GRID.values()):
+        for cw, rw, c, th, *themes in itertools.product(*grid.values()):
             learned.CLASS_WEIGHT, learned.RULE_WEIGHT, learned.REGULARISATION = cw, rw, c
+            meaning.THEME_WEIGHT = themes[0] if themes else meaning.THEME_WEIGHT
             began = time.perf_counter()
             scores = (
                 learned.evaluate(
@@ -81,6 +89,7 @@ def main() -> None:
                     "rule_weight": rw,
                     "C": c,
                     "threshold": th,
+                    **({"themes": themes[0]} if themes else {}),
                     "rules_f1": scores["rules_f1"],
                     "precision": scores["learned_precision"],
                     "recall": scores["learned_recall"],
@@ -90,7 +99,8 @@ def main() -> None:
             )
             print(pd.DataFrame(rows[-1:]).to_string(index=False, header=len(rows) == 1))
     table = pd.DataFrame(rows)
-    mean = table.groupby(["class_weight", "rule_weight", "C", "threshold"])["f1"].mean()
+    keys = ["class_weight", "rule_weight", "C", "threshold", *(["themes"] if args.themes else [])]
+    mean = table.groupby(keys)["f1"].mean()
     print("\nBest settings by mean F1 over the coders:")
     print(mean.sort_values(ascending=False).head(8).to_string())
 
