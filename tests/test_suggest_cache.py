@@ -113,3 +113,14 @@ def test_the_cache_is_in_the_user_s_cache_directory(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(cache.sys, "platform", "linux")
     assert cache.cache_folder() == tmp_path / "xdg" / "ektp-qual"
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_time(study, tmp_path, monkeypatch):
+    folder, book, review, _ = study
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the folder would be", encoding="utf-8")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocked / "cache"))
+    first = _suggest(folder, book, review, tmp_path / "one.csv")
+    again = _suggest(folder, book, review, tmp_path / "two.csv")
+    pd.testing.assert_frame_equal(first, again)
+    assert blocked.read_text(encoding="utf-8") == "a file where the folder would be"

@@ -58,7 +58,8 @@ def _coder_fingerprint() -> str:
     from .. import __version__
 
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(__version__.encode())
+    # pandas reads the tables back: another pandas may read them otherwise.
+    digest = hashlib.sha256(f"{__version__} pandas {pd.__version__}".encode())
     for package in _CODER_PACKAGES:
         for path in sorted((root / package).rglob("*.py")):
             digest.update(str(path.relative_to(root)).encode())
