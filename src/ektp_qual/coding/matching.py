@@ -291,13 +291,15 @@ class Matching:
                     continue
             ones = b"\x01" * (end - start)
             taken[start:end] = ones
-            evidence = [(start, end, r) for r in span_rules if r.kind != "ignore"]
+            # An ``ignore`` phrase over exactly these words hides them from every phrase.
+            ignoring = any(r.kind == "ignore" for r in span_rules)
+            evidence = [] if ignoring else [(start, end, r) for r in span_rules]
             kept += evidence
             if evidence:
                 in_phrase[start:end] = ones
                 if size < end - start:
                     gapped[start:end] = ones
-            if len(evidence) < len(span_rules):
+            if ignoring:
                 ignored.update(range(start, end))
         kept.sort(key=lambda m: (m[0], m[1]))
         markers: list[tuple[int, int, str]] = []
