@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..language.discourse import UNDERGOING
-from ..language.evaluative import DEGREE_WORDS
 from ..language.words import DERIVED
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
@@ -248,7 +247,9 @@ class ContextReading:
                 return q_start, q_end
         return None
 
-    def _short_judgement(self, doc, tokens, at, a, b, text, matches, markers, topic: str):
+    def _short_judgement(
+        self, doc, tokens, at, a, b, text, matches, markers, topic: str, asker: str = ""
+    ):
         """A short judging answer ("Gampang, Mas.", "Lama banget, Bu.", "Nggak ribet.",
         "Very good, yes.") read as a judgement of what its question asked about.
 
@@ -257,7 +258,8 @@ class ContextReading:
         degree, negators, yes or no, particles and forms of address: the plain answer to
         a guide question, which counts for its topic even where the codebook does not
         ask for the language's judgements everywhere (``default_judgements``). A negator
-        before the judgement flips it.
+        before the judgement flips it. ``asker``, the question that gave the topic, is
+        named in the coding's rule, so a researcher sees where the topic came from.
         """
         found = [m for m in matches if m[0] >= a and m[1] <= b]
         short = [m for m in found if m[2].kind == "short_judgement"]
@@ -303,6 +305,8 @@ class ContextReading:
             words = tokens.said(text, at, start, end, True)
             j = Judgement(start, end, rule, topic, rule.polarity, "structural", matched=words)
             j.origin = f"a short judging answer {words!r} about {topic}"
+            if asker:
+                j.origin += f", the topic of {asker!r}"
             negator = self._clause_negator(markers, a, start, punct, orth, at)
             if negator is not None:
                 j.negator = tokens.said(text, at, negator, negator + 1)
@@ -349,7 +353,11 @@ class ContextReading:
 
     @cached_property
     def _degree_words(self) -> frozenset[str]:
-        return frozenset(DEGREE_WORDS.get(self.codebook.language, ()))
+        """The words of degree (``degree``: the language's and the codebook's own), each
+        word of an entry on its own, in lower case."""
+        return frozenset(
+            word.casefold() for entry in self.codebook.discourse.degree for word in entry.split()
+        )
 
     def _short_answer(self, doc, tokens, at, a, b, text, judged, asked: Question):
         """A short answer ("Belum.", "Nggak kok.", "No.") read against what its question asked.

@@ -71,6 +71,8 @@ class Matching:
         answers += [Rule("filler", "", "", p) for p in talk.fillers]
         answers += [Rule("follow_up", "", "", p) for p in talk.follow_ups]
         answers += [Rule("question_word", "", "", p) for p in talk.question_words]
+        answers += [Rule("event", "", "", p) for p in talk.events]
+        answers += [Rule("small_talk", "", "", p) for p in talk.small_talk]
         docs = [self.nlp.make_doc(rule.phrase) for rule in entries]
         answer_docs = [self.nlp.make_doc(rule.phrase) for rule in answers]
         self._key_words(docs + answer_docs)

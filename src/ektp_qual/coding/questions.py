@@ -226,6 +226,10 @@ class QuestionReading:
         asks = frozenset(t.lower_ for t in doc if t.is_alpha and t.i not in prompt)
         if not asks:
             return Question(follow_up=any(t.is_alpha for t in doc))
+        if self._covered(doc, 0, len(doc), ("small_talk",)):
+            # A remark about the interview's own day ("Kayak hari ini ya, Bu, panasnya.",
+            # "Lovely weather today"): small talk, whatever criterion its words recall.
+            return Question(asks=asks)
         topic, _ = self.question_topic(question)
         tokens = Tokens([doc], self._transparent_ids)
         matches, ignored, markers = self._resolve(doc, self._loose_inputs(doc))
@@ -248,8 +252,11 @@ class QuestionReading:
         judged = self._judge(tokens, 0, last, len(doc), question, asked, markers, ignored, topic)
         cues: dict[str, set[str]] = {}
         negated = False
+        event = bool(self._covered(doc, last, len(doc), ("event",)))
         for j in judged:
             if j.change or not j.criterion:
+                continue
+            if event and self._names_the_topic(j, topic):
                 continue
             cues.setdefault(j.criterion, set()).add(j.polarity)
             negated = negated or bool(j.negator)
@@ -265,6 +272,35 @@ class QuestionReading:
             cue_words=PHRASE_SEPARATOR.join(dict.fromkeys(j.matched for j in judged if j.matched)),
             asks=asks,
         )
+
+    def _names_the_topic(self, judged, topic: str) -> bool:
+        """Whether a generic judgement in a question names what its topic is about.
+
+        "Bapak pernah menyampaikan keluhan?" under a criterion whose guide asks how
+        complaints are handled asks whether the criterion's subject arose, not how it went:
+        a yes tells no judgement. A criterion's own phrase ("Pernah ada yang minta uang?")
+        is evidence for it, and a judgement its guide does not name ("Pernah dimarahi?")
+        is the event asked about, so both still propose.
+        """
+        if judged.rule.kind != "evaluative" or not topic:
+            return False
+        doc = self.nlp.make_doc(judged.rule.phrase)
+        self._key_words([doc])
+        roots = {self._topic_key(t.lower_, t.norm_) for t in doc if t.is_alpha}
+        return not roots.isdisjoint(self._guide_roots.get(topic, ()))
+
+    @cached_property
+    def _guide_roots(self) -> dict[str, frozenset[str]]:
+        """Per criterion, the roots of the words of its guide questions, labels and
+        definition."""
+        return {
+            c.id: frozenset(
+                root
+                for text in (*c.questions, c.label, c.label_en, c.definition)
+                for _, root, _ in self._question_words(text, fillers_known=False)
+            )
+            for c in self.codebook.criteria
+        }
 
     def _covered(self, doc, start: int, end: int, kinds: tuple[str, ...]) -> dict[int, set[str]]:
         """Tokens of ``doc[start:end]`` that answer words of ``kinds`` cover, with their kinds."""
