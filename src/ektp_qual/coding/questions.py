@@ -230,7 +230,6 @@ class QuestionReading:
             # A remark about the interview's own day ("Kayak hari ini ya, Bu, panasnya.",
             # "Lovely weather today"): small talk, whatever criterion its words recall.
             return Question(asks=asks)
-        topic, _ = self.question_topic(question)
         tokens = Tokens([doc], self._transparent_ids)
         matches, ignored, markers = self._resolve(doc, self._loose_inputs(doc))
         # What is proposed is in the question itself, the turn's last sentence: not in
@@ -239,6 +238,7 @@ class QuestionReading:
             tokens.orth, tokens.punct, tokens.doc_starts, self._opening(tokens)
         )
         last = int(starts[-1]) if len(starts) else 0
+        topic = self._asked_topic(doc, question, starts.tolist())
         asked = [m for m in matches if m[0] >= last]
         if topic:
             # A question put in a plain judgement ("Ribet nggak?", "Were they friendly?")
@@ -272,6 +272,29 @@ class QuestionReading:
             cue_words=PHRASE_SEPARATOR.join(dict.fromkeys(j.matched for j in judged if j.matched)),
             asks=asks,
         )
+
+    def _asked_topic(self, doc, question: str, starts: list[int]) -> str:
+        """The topic of an interviewer turn: that of its last sentence that asks (ends
+        with a question mark) when that sentence has one, else that of the whole turn.
+
+        Words said before the question ("Langsung aja ya, Mas. Menurut Mas, bagaimana
+        kemampuan operator di sini?", "Sorry to keep you. How were the staff?") would
+        otherwise weigh against every criterion and leave the question with none.
+        """
+        bounds = [*starts, len(doc)]
+        asking = [
+            (bounds[k], bounds[k + 1])
+            for k in range(len(starts))
+            if any(t.text == "?" for t in doc[bounds[k] : bounds[k + 1]])
+        ]
+        if asking and len(starts) > 1:
+            first, stop = asking[-1]
+            sentence = doc[first:stop].text
+            topic, _ = self.question_topic(sentence)
+            if topic:
+                return topic
+        topic, _ = self.question_topic(question)
+        return topic or ""
 
     def _names_the_topic(self, judged, topic: str) -> bool:
         """Whether a generic judgement in a question names what its topic is about.
