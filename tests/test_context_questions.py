@@ -240,3 +240,36 @@ def test_a_judgement_further_on_needs_a_topic_and_nothing_else_in_its_sentence(
     book, question, reply
 ):
     assert codes(answer(parse_codebook(book), reply, question=question)) == set()
+
+
+@pytest.mark.parametrize(
+    ("book", "question", "reply", "expected"),
+    [
+        (
+            MINI_CODEBOOK,
+            "Sebentar, Mas, pulpen saya habis, pinjam punya teman dulu. Sikap petugasnya gimana?",
+            "Bagus, Mas.",
+            {("attitude", "positive")},
+        ),
+        (
+            ENGLISH_CODEBOOK,
+            "Sorry, my pen ran out, give me a second to find another one. And the staff?",
+            "Great, really.",
+            {("courtesy", "positive")},
+        ),
+    ],
+)
+def test_words_said_before_a_question_do_not_drown_its_topic(book, question, reply, expected):
+    """Read whole, the turn leads to no criterion; its asking sentence does."""
+    from ektp_qual import Coder
+
+    codebook = parse_codebook(book)
+    assert Coder(codebook).question_topic(question)[0] is None
+    assert codes(answer(codebook, reply, question=question)) == expected
+
+
+def test_a_remark_after_the_asking_sentence_does_not_set_the_topic():
+    """The sentence that asks is the one ending in a question mark."""
+    question = "Permisi, Mas. Boleh ganggu sebentar? Saya yang kemarin sudah janjian."
+    result = answer(parse_codebook(MINI_CODEBOOK), "Bagus, Mas.", question=question)
+    assert result.segments.iloc[0]["topic"] == ""
