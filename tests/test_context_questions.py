@@ -273,3 +273,33 @@ def test_a_remark_after_the_asking_sentence_does_not_set_the_topic():
     question = "Permisi, Mas. Boleh ganggu sebentar? Saya yang kemarin sudah janjian."
     result = answer(parse_codebook(MINI_CODEBOOK), "Bagus, Mas.", question=question)
     assert result.segments.iloc[0]["topic"] == ""
+
+
+@pytest.mark.parametrize(
+    ("phrase", "sentence"),
+    [
+        ("membentak", "Saya sempat dibentak, Mas, waktu nanya."),
+        ("dibentak", "Petugasnya membentak ibu-ibu yang nanya."),
+        ("mengabaikan", "Keluhan saya diabaikan, Mas."),
+        ("menolak", "Berkas saya ditolak terus, Mas."),
+    ],
+)
+def test_a_verb_in_one_voice_matches_the_other(phrase, sentence):
+    """Indonesian tells one event in the active (meN-) or the passive (di-) voice; a
+    codebook from theory writes one and people say the other. English has no such pair
+    of forms to unify: its passive uses the participle a phrase already has."""
+    book = parse_codebook(MINI_CODEBOOK.replace("[judes, ketus,", f"[{phrase}, judes, ketus,"))
+    assert codes(answer(book, sentence)) == {("attitude", "negative")}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "sentence"),
+    [
+        ("berdesakan", "Saya dari desa sebelah, Mas."),  # another derivation, not a voice
+        ("membentak", "Petugasnya nggak pernah bentak-bentak."),  # the bare root
+        ("diperbaiki", "Saya memperbaiki motor dulu."),  # per- derivations are not followed
+    ],
+)
+def test_only_the_two_voices_of_a_derived_verb_are_one(phrase, sentence):
+    book = parse_codebook(MINI_CODEBOOK.replace("[judes, ketus,", f"[{phrase}, judes, ketus,"))
+    assert codes(answer(book, sentence)) == set()

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..language.discourse import UNDERGOING
-from ..language.words import DERIVED
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
 from .rules import CLAUSE_STARTS, METHOD_RANK, Rule
@@ -340,7 +339,10 @@ class ContextReading:
         if not token.is_alpha:
             return False
         words, phrase_words, _ = self._topic_model
-        keys = {token.norm_.removesuffix(DERIVED), self._topic_key(token.lower_, token.norm_)}
+        keys = {
+            self._guide_key(token.lower_, token.norm_),
+            self._topic_key(token.lower_, token.norm_),
+        }
         if not keys.isdisjoint(words.get(topic, ())) or not keys.isdisjoint(
             phrase_words.get(topic, ())
         ):

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..language.words import DERIVED
+from ..language.words import DERIVED, VOICELESS
 from ..model import PHRASE_SEPARATOR
 from .rules import Rule
 from .segments import Tokens, unwrapped
@@ -72,12 +72,12 @@ class QuestionReading:
             fillers = {
                 i
                 for i in fillers
-                if doc[i].norm_.removesuffix(DERIVED) not in known
+                if self._guide_key(doc[i].lower_, doc[i].norm_) not in known
                 and self._topic_key(doc[i].lower_, doc[i].norm_) not in known
             }
         return [
             (
-                t.norm_.removesuffix(DERIVED),
+                self._guide_key(t.lower_, t.norm_),
                 self._topic_key(t.lower_, t.norm_),
                 covered.get(t.i, ""),
             )
@@ -90,6 +90,16 @@ class QuestionReading:
                 or (t.lower_ not in stop and t.norm_ not in stop and t.i not in fillers)
             )
         ]
+
+    def _guide_key(self, lower: str, norm: str) -> str:
+        """A word's key for comparing a question with the criteria's guides: its word key,
+        but a verb in its written voice (a guide's ``dilayani`` is not its ``melayani``),
+        since which voice a guide question uses tells which criterion it is about."""
+        if VOICELESS not in norm:
+            return norm.removesuffix(DERIVED)
+        base = self.keys.base(lower)
+        derived = self.keys.derivation(base)
+        return derived[1] if derived is not None else base
 
     def _topic_key(self, lower: str, norm: str) -> str:
         """A word's root for comparing a question with the criteria's phrases, whenever
