@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import gc
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -417,22 +417,11 @@ class Coder(Matching, QuestionReading, ContextReading):
                 # A short answer means something only against a question about the
                 # study's criteria: small talk ("Panas ya?" + "Iya") has no topic.
                 asked = unit.asked if number == 1 and topic else None
-                judging = False
-                sentence_doc = doc
                 if asked is not None and (asked.cues or seen.short):
                     # An answer's first sentence opens its doc: positions from the
                     # sentence's first token are the doc's, which the short answer reads.
                     # A short judging answer names the question that gave its topic.
                     reading = (topic, asked, unit.topic_question if seen.short else "")
-                elif topic and seen.short:
-                    # A sentence further on that is nothing but a plain judgement ("Baik.",
-                    # "Kerjanya lelet, Dik.") is a verdict on the topic too; it reads the
-                    # sentence alone, its positions counted from its first token.
-                    reading = (topic, None, unit.topic_question)
-                    judging = True
-                    asked = None
-                    begins = tokens.starts[bisect_right(tokens.starts, first) - 1]
-                    sentence_doc = doc[first - begins : stop - begins]
                 else:
                     reading = topic if seen.evaluative else ""
                     asked = None
@@ -440,7 +429,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                 if found is None:
                     found = seen.codes[reading] = rows.found(
                         self._code_sentence(
-                            sentence_doc,
+                            doc,
                             tokens,
                             first,
                             0,
@@ -450,7 +439,6 @@ class Coder(Matching, QuestionReading, ContextReading):
                             topic,
                             asked,
                             unit.topic_question,
-                            judging,
                         )
                     )
                 changes, codes = found
@@ -462,23 +450,19 @@ class Coder(Matching, QuestionReading, ContextReading):
                     rows.changes += changes
         occurrences.sentences[turn_no] = number
 
-    def _code_sentence(
-        self, doc, tokens, at, a, b, text, resolved, topic, asked, asker="", judging=False
-    ):
+    def _code_sentence(self, doc, tokens, at, a, b, text, resolved, topic, asked, asker=""):
         """What the sentence ``[a, b)`` of a doc codes, free of where it stands: the
         changes ``(criterion, polarity, phrase, change, word)`` and the codings
         ``(criterion, polarity, method, phrase, phrases, negator, matched, rule)``;
-        ``asker`` is the question that gave ``topic``; ``judging``: the sentence may be a
-        plain judgement of the topic though it does not open the answer."""
+        ``asker`` is the question that gave ``topic``."""
         matches, ignored, markers = resolved
         lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
-        judging = judging or asked is not None
-        if not judging and all(m[2].kind == "short_judgement" for m in matches[lo:hi]):
+        if asked is None and all(m[2].kind == "short_judgement" for m in matches[lo:hi]):
             return (), ()  # nothing, or judgements that count only as a short answer
         judged = self._judge(tokens, at, a, b, text, matches[lo:hi], markers, ignored, topic)
         if asked is not None and asked.cues:
             judged += self._short_answer(doc, tokens, at, a, b, text, judged, asked)
-        if judging and not judged:
+        if asked is not None and not judged:
             judged = self._short_judgement(
                 doc, tokens, at, a, b, text, matches[lo:hi], markers, topic, asker
             )
