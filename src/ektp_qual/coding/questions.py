@@ -91,6 +91,17 @@ class QuestionReading:
             )
         ]
 
+    def _guide_words(self, text: str) -> list[tuple[str, str, str]]:
+        """``_question_words`` of a criterion's guide text, read once for every use."""
+        found = self._guide_texts.get(text)
+        if found is None:
+            found = self._guide_texts[text] = self._question_words(text, fillers_known=False)
+        return found
+
+    @cached_property
+    def _guide_texts(self) -> dict[str, list[tuple[str, str, str]]]:
+        return {}
+
     def _guide_key(self, lower: str, norm: str) -> str:
         """A word's key for comparing a question with the criteria's guides: its word key,
         but a verb in its written voice (a guide's ``dilayani`` is not its ``melayani``),
@@ -144,7 +155,7 @@ class QuestionReading:
             words[c.id] = {
                 key
                 for text in (*c.questions, c.label, c.label_en, c.definition)
-                for key, _, _ in self._question_words(text, fillers_known=False)
+                for key, _, _ in self._guide_words(text)
             }
             phrase_words[c.id] = {
                 key
@@ -330,7 +341,7 @@ class QuestionReading:
             c.id: frozenset(
                 root
                 for text in (*c.questions, c.label, c.label_en, c.definition)
-                for _, root, _ in self._question_words(text, fillers_known=False)
+                for _, root, _ in self._guide_words(text)
             )
             for c in self.codebook.criteria
         }
