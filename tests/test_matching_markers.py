@@ -4,7 +4,8 @@ A word of grammar written over all of a phrase's words is that word, not the phr
 "Mudah-mudahan" is a wish even when "mudah" is a phrase, and "Good luck" is no
 judgement of "good". A marker that only begins before a phrase still reaches it
 ("kalau ada" before "ada kursi"), and a marker matches its own word, never a derivation
-of its root ("dibiarin" is not the wish "biar").
+of its root ("dibiarin" is not the wish "biar"). An ``ignore`` phrase over exactly a
+phrase's words hides it too.
 """
 
 from __future__ import annotations
@@ -42,15 +43,11 @@ def test_the_phrase_inside_a_wish_word_still_codes_elsewhere():
 
 
 def test_the_gronroos_codebook_needs_no_ignore_entry_for_its_wish_word():
-    text = sample_codebook().read_text(encoding="utf-8")
-    assert "  - mudah-mudahan\n" in text
-    book = parse_codebook(text.replace("  - mudah-mudahan\n", ""), "gronroos.yaml")
+    book = read_codebook(sample_codebook())
+    assert "mudah-mudahan" not in {p.casefold() for p in book.ignore}
     asked = "Bagaimana persyaratan dan prosedurnya, mudah atau sulit?"
     assert codes(answer(book, "Mudah-mudahan ke depan lebih mudah.", asked)) == set()
     assert codes(answer(book, "Syaratnya mudah kok.", asked)) == {("accessibility", "positive")}
-    assert codes(answer(read_codebook(sample_codebook()), "Syaratnya mudah kok.", asked)) == {
-        ("accessibility", "positive")
-    }
 
 
 @pytest.mark.parametrize("sentence", ["Good luck with everything.", "Good luck, mate."])
@@ -127,3 +124,27 @@ def test_a_wish_word_is_not_matched_in_derivations_of_its_root(sentence, expecte
     )
     book = parse_codebook(text, "mini.yaml")
     assert codes(answer(book, sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("book", "phrase_at", "ignore", "sentence"),
+    [
+        (
+            MINI_CODEBOOK,
+            "positive: [cepat, cekatan]",
+            "ignore: [Pelayanan Prima]\n",
+            "Saya ke loket Pelayanan Prima, Mas.",
+        ),
+        (
+            ENGLISH_CODEBOOK,
+            "positive: [quick, on time]",
+            "ignore: [Fast Track]\n",
+            "I went to the Fast Track desk.",
+        ),
+    ],
+)
+def test_an_ignore_phrase_over_exactly_a_phrases_words_hides_it(book, phrase_at, ignore, sentence):
+    phrase = ignore.split("[")[1].split("]")[0].lower()
+    with_phrase = book.replace(phrase_at, phrase_at[:-1] + f", {phrase}]")
+    assert codes(answer(parse_codebook(with_phrase), sentence)) != set()
+    assert codes(answer(parse_codebook(ignore + with_phrase), sentence)) == set()

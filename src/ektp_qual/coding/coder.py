@@ -97,6 +97,8 @@ class Coder(Matching, QuestionReading, ContextReading):
             *talk.fillers,
             *talk.follow_ups,
             *talk.question_words,
+            *talk.events,
+            *talk.small_talk,
         ]
         self._phrase_words = [t.text for p in phrases for t in self.nlp.make_doc(p) if t.is_alpha]
         self.keys = WordKeys(codebook.morphology, self._phrase_words)
@@ -177,6 +179,7 @@ class Coder(Matching, QuestionReading, ContextReading):
         for transcript in corpus.transcripts:
             asked = Question()
             question, topic, answer = "", "", ""
+            topic_question = ""  # the question that set the topic
             informant_turn = 0
             for turn in transcript.turns:
                 if turn.is_interviewer:
@@ -184,6 +187,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                     question = " ".join(turn.text.split())
                     if not asked.follow_up:
                         topic = asked.topic
+                        topic_question = question
                     answer = ""
                     continue
                 informant_turn += 1
@@ -198,6 +202,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                         asked if first and n == 0 else None,
                         offset,
                         text,
+                        topic_question,
                     )
 
     def _code_batch(self, start: int, batch: list[Unit], occurrences, read, rows) -> None:
@@ -415,7 +420,8 @@ class Coder(Matching, QuestionReading, ContextReading):
                 if asked is not None and (asked.cues or seen.short):
                     # An answer's first sentence opens its doc: positions from the
                     # sentence's first token are the doc's, which the short answer reads.
-                    reading = (topic, asked)
+                    # A short judging answer names the question that gave its topic.
+                    reading = (topic, asked, unit.topic_question if seen.short else "")
                 else:
                     reading = topic if seen.evaluative else ""
                     asked = None
@@ -423,7 +429,16 @@ class Coder(Matching, QuestionReading, ContextReading):
                 if found is None:
                     found = seen.codes[reading] = rows.found(
                         self._code_sentence(
-                            doc, tokens, first, 0, stop - first, text, seen.matched, topic, asked
+                            doc,
+                            tokens,
+                            first,
+                            0,
+                            stop - first,
+                            text,
+                            seen.matched,
+                            topic,
+                            asked,
+                            unit.topic_question,
                         )
                     )
                 changes, codes = found
@@ -435,10 +450,11 @@ class Coder(Matching, QuestionReading, ContextReading):
                     rows.changes += changes
         occurrences.sentences[turn_no] = number
 
-    def _code_sentence(self, doc, tokens, at, a, b, text, resolved, topic, asked):
+    def _code_sentence(self, doc, tokens, at, a, b, text, resolved, topic, asked, asker=""):
         """What the sentence ``[a, b)`` of a doc codes, free of where it stands: the
         changes ``(criterion, polarity, phrase, change, word)`` and the codings
-        ``(criterion, polarity, method, phrase, phrases, negator, matched, rule)``."""
+        ``(criterion, polarity, method, phrase, phrases, negator, matched, rule)``;
+        ``asker`` is the question that gave ``topic``."""
         matches, ignored, markers = resolved
         lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
         if asked is None and all(m[2].kind == "short_judgement" for m in matches[lo:hi]):
@@ -448,7 +464,7 @@ class Coder(Matching, QuestionReading, ContextReading):
             judged += self._short_answer(doc, tokens, at, a, b, text, judged, asked)
         if asked is not None and not judged:
             judged = self._short_judgement(
-                doc, tokens, at, a, b, text, matches[lo:hi], markers, topic
+                doc, tokens, at, a, b, text, matches[lo:hi], markers, topic, asker
             )
         changes = tuple(
             (j.criterion, j.polarity, j.rule.phrase, j.change, j.word) for j in judged if j.change
@@ -608,6 +624,7 @@ class Unit:
     asked: Question | None  # the question, for the first paragraph of an answer only
     offset: int
     text: str
+    topic_question: str = ""  # the question that set ``topic`` (before any prompt to go on)
 
 
 def code_corpus(corpus: Corpus, codebook: Codebook) -> CodingResult:

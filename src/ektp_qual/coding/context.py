@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..language.discourse import UNDERGOING
-from ..language.evaluative import DEGREE_WORDS
-from ..language.words import DERIVED
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
 from .rules import CLAUSE_STARTS, METHOD_RANK, Rule
@@ -248,7 +246,9 @@ class ContextReading:
                 return q_start, q_end
         return None
 
-    def _short_judgement(self, doc, tokens, at, a, b, text, matches, markers, topic: str):
+    def _short_judgement(
+        self, doc, tokens, at, a, b, text, matches, markers, topic: str, asker: str = ""
+    ):
         """A short judging answer ("Gampang, Mas.", "Lama banget, Bu.", "Nggak ribet.",
         "Very good, yes.") read as a judgement of what its question asked about.
 
@@ -257,7 +257,8 @@ class ContextReading:
         degree, negators, yes or no, particles and forms of address: the plain answer to
         a guide question, which counts for its topic even where the codebook does not
         ask for the language's judgements everywhere (``default_judgements``). A negator
-        before the judgement flips it.
+        before the judgement flips it. ``asker``, the question that gave the topic, is
+        named in the coding's rule, so a researcher sees where the topic came from.
         """
         found = [m for m in matches if m[0] >= a and m[1] <= b]
         short = [m for m in found if m[2].kind == "short_judgement"]
@@ -303,6 +304,8 @@ class ContextReading:
             words = tokens.said(text, at, start, end, True)
             j = Judgement(start, end, rule, topic, rule.polarity, "structural", matched=words)
             j.origin = f"a short judging answer {words!r} about {topic}"
+            if asker:
+                j.origin += f", the topic of {asker!r}"
             negator = self._clause_negator(markers, a, start, punct, orth, at)
             if negator is not None:
                 j.negator = tokens.said(text, at, negator, negator + 1)
@@ -336,7 +339,10 @@ class ContextReading:
         if not token.is_alpha:
             return False
         words, phrase_words, _ = self._topic_model
-        keys = {token.norm_.removesuffix(DERIVED), self._topic_key(token.lower_, token.norm_)}
+        keys = {
+            self._guide_key(token.lower_, token.norm_),
+            self._topic_key(token.lower_, token.norm_),
+        }
         if not keys.isdisjoint(words.get(topic, ())) or not keys.isdisjoint(
             phrase_words.get(topic, ())
         ):
@@ -349,7 +355,11 @@ class ContextReading:
 
     @cached_property
     def _degree_words(self) -> frozenset[str]:
-        return frozenset(DEGREE_WORDS.get(self.codebook.language, ()))
+        """The words of degree (``degree``: the language's and the codebook's own), each
+        word of an entry on its own, in lower case."""
+        return frozenset(
+            word.casefold() for entry in self.codebook.discourse.degree for word in entry.split()
+        )
 
     def _short_answer(self, doc, tokens, at, a, b, text, judged, asked: Question):
         """A short answer ("Belum.", "Nggak kok.", "No.") read against what its question asked.

@@ -71,6 +71,8 @@ class Matching:
         answers += [Rule("filler", "", "", p) for p in talk.fillers]
         answers += [Rule("follow_up", "", "", p) for p in talk.follow_ups]
         answers += [Rule("question_word", "", "", p) for p in talk.question_words]
+        answers += [Rule("event", "", "", p) for p in talk.events]
+        answers += [Rule("small_talk", "", "", p) for p in talk.small_talk]
         docs = [self.nlp.make_doc(rule.phrase) for rule in entries]
         answer_docs = [self.nlp.make_doc(rule.phrase) for rule in answers]
         self._key_words(docs + answer_docs)
@@ -291,13 +293,15 @@ class Matching:
                     continue
             ones = b"\x01" * (end - start)
             taken[start:end] = ones
-            evidence = [(start, end, r) for r in span_rules if r.kind != "ignore"]
+            # An ``ignore`` phrase over exactly these words hides them from every phrase.
+            ignoring = any(r.kind == "ignore" for r in span_rules)
+            evidence = [] if ignoring else [(start, end, r) for r in span_rules]
             kept += evidence
             if evidence:
                 in_phrase[start:end] = ones
                 if size < end - start:
                     gapped[start:end] = ones
-            if len(evidence) < len(span_rules):
+            if ignoring:
                 ignored.update(range(start, end))
         kept.sort(key=lambda m: (m[0], m[1]))
         markers: list[tuple[int, int, str]] = []

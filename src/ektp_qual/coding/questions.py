@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..language.words import DERIVED
+from ..language.words import DERIVED, VOICELESS
 from ..model import PHRASE_SEPARATOR
 from .rules import Rule
 from .segments import Tokens, unwrapped
@@ -72,12 +72,12 @@ class QuestionReading:
             fillers = {
                 i
                 for i in fillers
-                if doc[i].norm_.removesuffix(DERIVED) not in known
+                if self._guide_key(doc[i].lower_, doc[i].norm_) not in known
                 and self._topic_key(doc[i].lower_, doc[i].norm_) not in known
             }
         return [
             (
-                t.norm_.removesuffix(DERIVED),
+                self._guide_key(t.lower_, t.norm_),
                 self._topic_key(t.lower_, t.norm_),
                 covered.get(t.i, ""),
             )
@@ -90,6 +90,27 @@ class QuestionReading:
                 or (t.lower_ not in stop and t.norm_ not in stop and t.i not in fillers)
             )
         ]
+
+    def _guide_words(self, text: str) -> list[tuple[str, str, str]]:
+        """``_question_words`` of a criterion's guide text, read once for every use."""
+        found = self._guide_texts.get(text)
+        if found is None:
+            found = self._guide_texts[text] = self._question_words(text, fillers_known=False)
+        return found
+
+    @cached_property
+    def _guide_texts(self) -> dict[str, list[tuple[str, str, str]]]:
+        return {}
+
+    def _guide_key(self, lower: str, norm: str) -> str:
+        """A word's key for comparing a question with the criteria's guides: its word key,
+        but a verb in its written voice (a guide's ``dilayani`` is not its ``melayani``),
+        since which voice a guide question uses tells which criterion it is about."""
+        if VOICELESS not in norm:
+            return norm.removesuffix(DERIVED)
+        base = self.keys.base(lower)
+        derived = self.keys.derivation(base)
+        return derived[1] if derived is not None else base
 
     def _topic_key(self, lower: str, norm: str) -> str:
         """A word's root for comparing a question with the criteria's phrases, whenever
@@ -134,7 +155,7 @@ class QuestionReading:
             words[c.id] = {
                 key
                 for text in (*c.questions, c.label, c.label_en, c.definition)
-                for key, _, _ in self._question_words(text, fillers_known=False)
+                for key, _, _ in self._guide_words(text)
             }
             phrase_words[c.id] = {
                 key
@@ -226,7 +247,10 @@ class QuestionReading:
         asks = frozenset(t.lower_ for t in doc if t.is_alpha and t.i not in prompt)
         if not asks:
             return Question(follow_up=any(t.is_alpha for t in doc))
-        topic, _ = self.question_topic(question)
+        if self._covered(doc, 0, len(doc), ("small_talk",)):
+            # A remark about the interview's own day ("Kayak hari ini ya, Bu, panasnya.",
+            # "Lovely weather today"): small talk, whatever criterion its words recall.
+            return Question(asks=asks)
         tokens = Tokens([doc], self._transparent_ids)
         matches, ignored, markers = self._resolve(doc, self._loose_inputs(doc))
         # What is proposed is in the question itself, the turn's last sentence: not in
@@ -235,6 +259,7 @@ class QuestionReading:
             tokens.orth, tokens.punct, tokens.doc_starts, self._opening(tokens)
         )
         last = int(starts[-1]) if len(starts) else 0
+        topic = self._asked_topic(doc, question, starts.tolist())
         asked = [m for m in matches if m[0] >= last]
         if topic:
             # A question put in a plain judgement ("Ribet nggak?", "Were they friendly?")
@@ -248,8 +273,11 @@ class QuestionReading:
         judged = self._judge(tokens, 0, last, len(doc), question, asked, markers, ignored, topic)
         cues: dict[str, set[str]] = {}
         negated = False
+        event = bool(self._covered(doc, last, len(doc), ("event",)))
         for j in judged:
             if j.change or not j.criterion:
+                continue
+            if event and self._names_the_topic(j, topic):
                 continue
             cues.setdefault(j.criterion, set()).add(j.polarity)
             negated = negated or bool(j.negator)
@@ -265,6 +293,58 @@ class QuestionReading:
             cue_words=PHRASE_SEPARATOR.join(dict.fromkeys(j.matched for j in judged if j.matched)),
             asks=asks,
         )
+
+    def _asked_topic(self, doc, question: str, starts: list[int]) -> str:
+        """The topic of an interviewer turn: that of its last sentence that asks (ends
+        with a question mark) when that sentence has one, else that of the whole turn.
+
+        Words said before the question ("Langsung aja ya, Mas. Menurut Mas, bagaimana
+        kemampuan operator di sini?", "Sorry to keep you. How were the staff?") would
+        otherwise weigh against every criterion and leave the question with none.
+        """
+        bounds = [*starts, len(doc)]
+        asking = [
+            (bounds[k], bounds[k + 1])
+            for k in range(len(starts))
+            if any(t.text == "?" for t in doc[bounds[k] : bounds[k + 1]])
+        ]
+        if asking and len(starts) > 1:
+            first, stop = asking[-1]
+            sentence = doc[first:stop].text
+            topic, _ = self.question_topic(sentence)
+            if topic:
+                return topic
+        topic, _ = self.question_topic(question)
+        return topic or ""
+
+    def _names_the_topic(self, judged, topic: str) -> bool:
+        """Whether a generic judgement in a question names what its topic is about.
+
+        "Bapak pernah menyampaikan keluhan?" under a criterion whose guide asks how
+        complaints are handled asks whether the criterion's subject arose, not how it went:
+        a yes tells no judgement. A criterion's own phrase ("Pernah ada yang minta uang?")
+        is evidence for it, and a judgement its guide does not name ("Pernah dimarahi?")
+        is the event asked about, so both still propose.
+        """
+        if judged.rule.kind != "evaluative" or not topic:
+            return False
+        doc = self.nlp.make_doc(judged.rule.phrase)
+        self._key_words([doc])
+        roots = {self._topic_key(t.lower_, t.norm_) for t in doc if t.is_alpha}
+        return not roots.isdisjoint(self._guide_roots.get(topic, ()))
+
+    @cached_property
+    def _guide_roots(self) -> dict[str, frozenset[str]]:
+        """Per criterion, the roots of the words of its guide questions, labels and
+        definition."""
+        return {
+            c.id: frozenset(
+                root
+                for text in (*c.questions, c.label, c.label_en, c.definition)
+                for _, root, _ in self._guide_words(text)
+            )
+            for c in self.codebook.criteria
+        }
 
     def _covered(self, doc, start: int, end: int, kinds: tuple[str, ...]) -> dict[int, set[str]]:
         """Tokens of ``doc[start:end]`` that answer words of ``kinds`` cover, with their kinds."""

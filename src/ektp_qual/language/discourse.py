@@ -16,7 +16,7 @@ that reads best in one place, language beside language.
 from __future__ import annotations
 
 from ..model import Discourse
-from .evaluative import default_judgements
+from .evaluative import DEGREE_WORDS, default_judgements
 
 _ID_NEGATORS = (
     "tidak",
@@ -359,6 +359,29 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         # Every negator that can stand alone as an answer says no, and so does "jarang".
         "deny": (*(w for w in _ID_NEGATORS if w not in ("kurang", "tanpa", "tiada")), "jarang"),
+        "degree": DEGREE_WORDS["id"],
+        # A question that asks whether something happened or was there at all.
+        "events": (
+            "pernah",
+            "sempat",
+            "ada yang",
+            "ada nggak",
+            "ada gak",
+            "ada tidak",
+            "apa ada",
+            "apakah ada",
+        ),
+        # The day of the interview itself: a remark about it is small talk.
+        "small_talk": (
+            "hari ini",
+            "pagi ini",
+            "siang ini",
+            "sore ini",
+            "malam ini",
+            "tadi pagi",
+            "tadi siang",
+            "cuaca",
+        ),
     },
     "en": {
         # Greetings whose words would otherwise be judgements.
@@ -613,6 +636,25 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "hardly",
             "barely",
         ),
+        "degree": DEGREE_WORDS["en"],
+        "events": (
+            "ever",
+            "was there",
+            "were there",
+            "is there",
+            "are there",
+            "has anyone",
+            "did anyone",
+            "have you had",
+        ),
+        "small_talk": (
+            "today",
+            "this morning",
+            "this afternoon",
+            "this evening",
+            "tonight",
+            "weather",
+        ),
     },
 }
 
@@ -638,6 +680,9 @@ DISCOURSE_KEYS = {
     "question_words": ("question_words", None),
     "affirm": ("answers", "affirm"),
     "deny": ("answers", "deny"),
+    "degree": ("degree", None),
+    "events": ("events", None),
+    "small_talk": ("small_talk", None),
 }
 
 

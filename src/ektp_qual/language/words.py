@@ -186,6 +186,8 @@ class WordKeys:
                 root, form = found
                 # A spoken form of the root itself ("dateng") is the root.
                 key = root if form == root else (root + DERIVED if root in self.roots else form)
+                if key == form:
+                    key = _voiceless(root, form)
         self._cache[lower] = key
         return key
 
@@ -202,6 +204,28 @@ class WordKeys:
         at = word.find(stem)
         prefix = word[:at] if at > 0 else ""
         return any(prefix.endswith(p) for p in prefixes)
+
+
+#: Prefixes of a verb's active (``meN-``, its nasal written out) and passive (``di-``) voice.
+_VOICE_PREFIXES = ("di", "me", "mem", "men", "meng", "meny", "menge")
+#: Marks a key that stands for both voices of a derived verb.
+VOICELESS = "~"
+
+
+def _voiceless(root: str, form: str) -> str:
+    """One key for the active and passive voice of a derived verb: ``membentak`` and
+    ``dibentak``, ``menanggapi`` and ``ditanggapi`` (the root and the suffix, marked
+    ``VOICELESS``); any other derived form keeps its own.
+
+    The two voices tell the same event, and a codebook from theory is written in one of
+    them ("membentak") while people speak in the other ("saya dibentak"). No other
+    derivation is followed (``berdesakan`` is still not ``desa``).
+    """
+    for core in (root, root[1:]):  # a nasal prefix may replace the root's first letter
+        at = form.find(core, 1)
+        if at > 0 and form[:at] in _VOICE_PREFIXES and (core == root or form[:at] != "di"):
+            return root + VOICELESS + form[at + len(core) :]
+    return form
 
 
 # spaCy's exceptions for words such as "abu-abu" or "bolak-balik" (16,000 in Indonesian)

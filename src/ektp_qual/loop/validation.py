@@ -181,6 +181,27 @@ def context_notes(result: CodingResult) -> list[tuple]:
                 f"{answers} short answer(s) coded through what their question proposed",
             )
         )
+    judging = (
+        codings["rule"]
+        .str.extract(
+            r"""a short judging answer ('[^']*'|"[^"]*") about (\S+), """
+            r"""the topic of ('[^']*'|"[^"]*")"""
+        )
+        .dropna()
+    )
+    if not judging.empty:
+        found = (judging[0] + " for " + judging[1] + ", the topic of " + judging[2]).value_counts()
+        listed = "; ".join(f"{w} ({n})" if n > 1 else w for w, n in found.head(5).items())
+        rows.append(
+            (
+                "note",
+                "context",
+                result.codebook.source,
+                None,
+                f"{len(judging)} short judging answer(s) counted for the topic their question "
+                f"gave: {listed}",
+            )
+        )
     return rows
 
 

@@ -236,6 +236,9 @@ class Discourse:
     question_words: tuple[str, ...] = ()  # "bagaimana", "how": not a yes-or-no question
     affirm: tuple[str, ...] = ()  # short answers that say yes ("Udah.", "Yeah.")
     deny: tuple[str, ...] = ()  # short answers that say no ("Belum.", "Not really.")
+    degree: tuple[str, ...] = ()  # words of degree a short judging answer may hold ("banget")
+    events: tuple[str, ...] = ()  # words that ask whether something happened ("pernah", "ever")
+    small_talk: tuple[str, ...] = ()  # the interview's own day in a question ("hari ini")
     # The language's generic judgements (see ``language.evaluative``), which count like
     # the codebook's own ``evaluative`` lists; kept apart so notes list only its own.
     evaluative_positive: tuple[str, ...] = ()
