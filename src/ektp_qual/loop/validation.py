@@ -313,7 +313,8 @@ def _phrases_of(codebook: Codebook, name: str, polarity: str) -> tuple[str, ...]
 
 
 def _ambiguous_phrases(coder: Coder) -> list[tuple]:
-    """Phrases that read the same (same word keys) under two criteria or polarities."""
+    """Phrases that read the same (same word keys) under two criteria or polarities,
+    named as written: a word key is the coder's internal form, not what the author typed."""
     places: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for c in coder.codebook.criteria:
         for polarity, phrases in (("positive", c.positive), ("negative", c.negative)):
@@ -326,7 +327,7 @@ def _ambiguous_phrases(coder: Coder) -> list[tuple]:
             "ambiguous phrase",
             coder.codebook.source,
             None,
-            f"{' '.join(key)!r} is listed under " + " and ".join(where),
+            " and ".join(where) + " read as the same words",
         )
         for key, where in places.items()
         if len({place.split(" ")[0] for place in where}) > 1
