@@ -518,3 +518,25 @@ def test_a_survey_without_an_answer_is_refused_read_by_ranges(tmp_path: Path):
             path, out=tmp_path / "out", informant="id", answer="jawaban", default_role="m"
         )
     assert not (tmp_path / "out").exists()
+
+
+def test_the_evidence_names_a_bounded_number_of_informants_streamed_or_not(
+    tmp_path: Path, monkeypatch
+):
+    """The evidence matrix's ``who`` names at most ``WHO_NAMES`` informants per theme
+    and counts the rest, in one pass and streamed alike: a theme held by 100,000
+    respondents would otherwise fill one cell, and memory, with every name."""
+    from ektp_qual.analysis import display
+
+    monkeypatch.setattr(display, "WHO_NAMES", 3)
+    path = write_survey(tmp_path / "answers.csv", 40)
+    whole = ektp_qual.analyse(ektp_qual.read_survey(path, **OPTIONS), jobs=1)
+    streamed = ektp_qual.analyse_survey(path, out=tmp_path / "out", answers=7, **OPTIONS)
+    evidence = whole.display.evidence
+    assert streamed.display.evidence.equals(evidence)
+    many = evidence[evidence["informants"] > 3].iloc[0]
+    names = many["who"].split(" and ")[0].split(", ")
+    assert len(names) == 3 and names == sorted(names)
+    assert many["who"].endswith(f" and {many['informants'] - 3} more")
+    few = evidence[evidence["informants"] <= 3]
+    assert (few["who"].str.count(", ") + 1 == few["informants"]).all()

@@ -350,7 +350,7 @@ class _Gathered:
             self.roles.update(dict.fromkeys(part.roles))
             self.attributes.update(dict.fromkeys(part.attributes))
             self.quotes.append(part.quotes)
-            self.evidence.append(part.evidence)
+            self.evidence = [streaming.evidence_parts_merged([*self.evidence, part.evidence])]
             self.summary.append(part.summary)
             fired = part.unmatched
             self.unmatched = fired if self.unmatched is None else self.unmatched.merge(fired)
