@@ -110,3 +110,23 @@ def test_workers_running_batches_in_threads_side_by_side_give_the_local_tables(t
         )
     for local in (tmp_path / "local").glob("*.csv"):
         assert (out / local.name).read_bytes() == local.read_bytes(), local.name
+
+
+def test_a_local_cluster_reads_its_ranges_of_the_survey_in_its_workers(tmp_path: Path, monkeypatch):
+    """Without a scheduler, the local cluster's worker process reads its own ranges
+    of the file (they start afresh, without this process's patch): this process reads
+    no answer, and the tables are the local run's."""
+    from ektp_qual.inputs import survey_stream
+
+    path = write_survey(tmp_path / "answers.csv", 25)
+    ektp_qual.analyse_survey(path, out=tmp_path / "local", jobs=1, answers=20, **OPTIONS)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("the process that scanned the survey read its answers")
+
+    monkeypatch.setattr(survey_stream, "_survey_row", not_here)
+    ektp_qual.analyse_survey(
+        path, out=tmp_path / "dask", engine="dask", jobs=1, answers=20, **OPTIONS
+    )
+    for local in (tmp_path / "local").glob("*.csv"):
+        assert (tmp_path / "dask" / local.name).read_bytes() == local.read_bytes(), local.name

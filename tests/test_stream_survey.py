@@ -398,3 +398,145 @@ def test_sorted_runs_merged_are_the_whole_table_sorted(tmp_path_factory, rows, c
     got = pd.concat(merged, ignore_index=True) if merged else expected.iloc[:0]
     assert got.equals(expected)
     assert all(len(part) <= block for part in merged)
+
+
+# --- workers that read their own rows: ranges of whole respondents --------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C", "D", "E", ""]),
+            st.sampled_from(["ramah", "", 'x,"y"', "dua\nbaris", "é"]),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    answers=st.integers(1, 6),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
+)
+def test_ranges_read_by_workers_give_read_survey_transcripts(
+    tmp_path_factory, rows, answers, ending, bom
+):
+    """Ranges cut at byte offsets, each read apart, give the transcripts, notices and
+    errors (with the file's line) of reading the whole file, whatever the line endings,
+    a BOM, quoted cells over two lines or a row without an id."""
+    path = tmp_path_factory.mktemp("survey") / "s.csv"
+    with path.open("w", newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
+        csv.writer(handle, lineterminator=ending).writerows([["id", "jawaban"], *rows])
+    options = {"informant": "id", "answer": "jawaban", "default_role": "m"}
+    try:
+        whole = ektp_qual.read_survey(path, **options)
+    except InputError as error:
+        expected = str(error)
+    else:
+        expected = None
+    try:
+        stream = survey_chunks(path, answers=answers, **options)
+        ranges = stream.ranges(answers)
+        if ranges is None:  # respondents spread out: read in chunks here, tested above
+            return
+        read = [r.read() for r in ranges]
+    except InputError as error:
+        assert str(error) == expected
+        return
+    transcripts = [t for got, _ in read for t in got]
+    if not transcripts:  # refused once every range is read (see the test below)
+        assert expected is not None and expected.endswith("every answer cell is empty")
+        return
+    assert expected is None, expected
+    assert transcripts == whole.transcripts
+    assert [n for _, notices in read for n in notices] == whole.notices
+    assert sum(r.rows for r in ranges) == len(rows)
+
+
+def test_respondents_together_are_cut_into_ranges_spread_out_are_not(tmp_path: Path):
+    together = survey_chunks(write_survey(tmp_path / "t.csv", 40), answers=12, **OPTIONS)
+    ranges = together.ranges(12)
+    assert [r.rows for r in ranges] == [12] * 10  # 120 rows, 4 whole respondents each
+    assert [t for r in ranges for t in r.read()[0]] == list(
+        ektp_qual.read_survey(tmp_path / "t.csv", **OPTIONS).transcripts
+    )
+    spread = survey_chunks(write_survey(tmp_path / "s.csv", 40, together=False), **OPTIONS)
+    assert spread.ranges(12) is None
+
+
+def test_workers_read_the_answers_and_name_a_bad_line_of_the_file(tmp_path: Path, monkeypatch):
+    """With two workers, each reads its range of rows itself (the process that scanned
+    the file reads no answer), and an error in a range names the file's line, as one
+    process does."""
+    import os
+
+    from ektp_qual.coding import parallel
+    from ektp_qual.inputs import survey_stream
+
+    monkeypatch.setattr(parallel, "WORDS_PER_WORKER", 1)
+    seen = tmp_path / "pids.txt"
+    survey_row = survey_stream._survey_row
+
+    def noted(*args, **kwargs):
+        with seen.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return survey_row(*args, **kwargs)
+
+    monkeypatch.setattr(survey_stream, "_survey_row", noted)
+    path = write_survey(tmp_path / "answers.csv", 30)
+    ektp_qual.analyse_survey(path, out=tmp_path / "two", jobs=2, answers=20, **OPTIONS)
+    pids = set(seen.read_text().split())
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+    ektp_qual.analyse_survey(path, out=tmp_path / "one", jobs=1, answers=20, **OPTIONS)
+    for file in (tmp_path / "one").glob("*.csv"):
+        assert file.read_bytes() == (tmp_path / "two" / file.name).read_bytes(), file.name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[80] += ",extra,cells"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        ektp_qual.analyse_survey(path, out=tmp_path / "bad", jobs=2, answers=20, **OPTIONS)
+    assert raised.value.line == 81
+    assert "cells but the header has 6" in str(raised.value)
+    assert not (tmp_path / "bad").exists() or not [
+        p for p in (tmp_path / "bad").iterdir() if p.name != ".ektp-qual-manifest.json"
+    ]
+
+
+def test_a_file_changed_after_its_scan_is_one_message(tmp_path: Path):
+    path = write_survey(tmp_path / "answers.csv", 10)
+    ranges = survey_chunks(path, answers=6, **OPTIONS).ranges(6)
+    path.write_text(path.read_text(encoding="utf-8").replace("R003", "R0003"), encoding="utf-8")
+    with pytest.raises(InputError, match="the file changed while it was read"):
+        [r.read() for r in ranges]
+
+
+def test_a_survey_without_an_answer_is_refused_read_by_ranges(tmp_path: Path):
+    path = tmp_path / "answers.csv"
+    path.write_text("id,jawaban\nA,\nB, \n", encoding="utf-8")
+    assert survey_chunks(path, informant="id", answer="jawaban", default_role="m").ranges(1)
+    with pytest.raises(InputError, match="no answers: every answer cell is empty"):
+        ektp_qual.analyse_survey(
+            path, out=tmp_path / "out", informant="id", answer="jawaban", default_role="m"
+        )
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_evidence_names_a_bounded_number_of_informants_streamed_or_not(
+    tmp_path: Path, monkeypatch
+):
+    """The evidence matrix's ``who`` names at most ``WHO_NAMES`` informants per theme
+    and counts the rest, in one pass and streamed alike: a theme held by 100,000
+    respondents would otherwise fill one cell, and memory, with every name."""
+    from ektp_qual.analysis import display
+
+    monkeypatch.setattr(display, "WHO_NAMES", 3)
+    path = write_survey(tmp_path / "answers.csv", 40)
+    whole = ektp_qual.analyse(ektp_qual.read_survey(path, **OPTIONS), jobs=1)
+    streamed = ektp_qual.analyse_survey(path, out=tmp_path / "out", answers=7, **OPTIONS)
+    evidence = whole.display.evidence
+    assert streamed.display.evidence.equals(evidence)
+    many = evidence[evidence["informants"] > 3].iloc[0]
+    names = many["who"].split(" and ")[0].split(", ")
+    assert len(names) == 3 and names == sorted(names)
+    assert many["who"].endswith(f" and {many['informants'] - 3} more")
+    few = evidence[evidence["informants"] <= 3]
+    assert (few["who"].str.count(", ") + 1 == few["informants"]).all()

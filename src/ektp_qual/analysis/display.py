@@ -126,10 +126,23 @@ def conceptually_clustered_matrix(
     grouped = table.groupby(["criterion", "polarity", "theme"], sort=False).agg(
         segments=("segment_id", "nunique"),
         informants=("informant", "nunique"),
-        who=("informant", lambda s: ", ".join(sorted(set(s)))),
+        who=("informant", lambda s: named(sorted(set(s)), s.nunique())),
         quote=("tagged", "first"),
     )
     return ordered_evidence(grouped.reset_index(), codebook)
+
+
+#: Informants named in the evidence matrix's ``who`` per theme, at most: a survey of
+#: 200,000 respondents would otherwise write (and hold) every one of them in one cell.
+WHO_NAMES = 100
+
+
+def named(names: list[str], informants: int) -> str:
+    """``who``: the first ``WHO_NAMES`` of the sorted ``names`` of a theme's
+    ``informants``, and how many more there are."""
+    shown = ", ".join(names[:WHO_NAMES])
+    more = informants - min(len(names), WHO_NAMES)
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 #: The columns of the conceptually clustered matrix (``evidence.csv``).

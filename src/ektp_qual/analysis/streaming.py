@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..model import Codebook
+from . import display
 from .display import ordered_evidence, themed_codings
 from .reduction import SUMMARY_COLUMNS
 
@@ -32,7 +33,7 @@ def evidence_part(codings: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
         .agg(
             segments=("segment_id", "nunique"),
             informants=("informant", "nunique"),
-            who=("informant", lambda s: _NAMES.join(sorted(set(s)))),
+            who=("informant", lambda s: _NAMES.join(sorted(set(s))[: display.WHO_NAMES])),
             quote=("tagged", "first"),
             strength=("strength", "first"),
             start=("start", "first"),
@@ -41,24 +42,45 @@ def evidence_part(codings: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def evidence_of_parts(parts: list[pd.DataFrame], codebook: Codebook) -> pd.DataFrame:
-    """The evidence matrix of the whole corpus from its chunks' parts.
+def evidence_parts_merged(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Chunks' parts of the evidence matrix as one part: what the process adding them
+    keeps, a row per theme, however many chunks came before (``who`` keeps the first
+    ``WHO_NAMES`` names, all the matrix shows).
 
     Informants never span chunks, so segments and informants add up; the quote is the
     strongest of the chunks' quotes, the earliest on a tie, as in one pass.
     """
     parts = [part for part in parts if len(part)]
-    if not parts:
-        return ordered_evidence(pd.DataFrame(columns=[*_THEME, "segments", "informants"]), codebook)
+    if len(parts) <= 1:
+        return parts[0] if parts else evidence_part(pd.DataFrame(), pd.DataFrame())
     table = pd.concat(parts, ignore_index=True)
     table = table.sort_values(["strength", "start"], ascending=[False, True], kind="stable")
+
+    def first_names(parts: pd.Series) -> str:
+        names = sorted({w for p in parts for w in p.split(_NAMES)})
+        return _NAMES.join(names[: display.WHO_NAMES])
+
     grouped = table.groupby(_THEME, sort=False).agg(
         segments=("segments", "sum"),
         informants=("informants", "sum"),
-        who=("who", lambda parts: ", ".join(sorted({w for p in parts for w in p.split(_NAMES)}))),
+        who=("who", first_names),
         quote=("quote", "first"),
+        strength=("strength", "first"),
+        start=("start", "first"),
     )
-    return ordered_evidence(grouped.reset_index(), codebook)
+    return grouped.reset_index()
+
+
+def evidence_of_parts(parts: list[pd.DataFrame], codebook: Codebook) -> pd.DataFrame:
+    """The evidence matrix of the whole corpus from its chunks' parts."""
+    table = evidence_parts_merged(parts)
+    if table.empty:
+        return ordered_evidence(pd.DataFrame(columns=[*_THEME, "segments", "informants"]), codebook)
+    table["who"] = [
+        display.named(who.split(_NAMES), n)
+        for who, n in zip(table["who"], table["informants"], strict=True)
+    ]
+    return ordered_evidence(table[[*_THEME, "segments", "informants", "who", "quote"]], codebook)
 
 
 def summary_of_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:

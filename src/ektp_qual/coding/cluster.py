@@ -115,6 +115,14 @@ class DaskPool:
         client = self._client
         return lambda: client.gather(futures)
 
+    def submit_batches(self, batches: list) -> Callable[[], list]:
+        """The pool's job on each of ``batches`` (ranges of a survey the workers read
+        from a file they share with this machine), as ``submit``."""
+        assert self._client is not None and self._job is not None, "a pool with a job"
+        futures = self._client.map(_run_batch, batches, book=self._book, job=self._job, pure=False)
+        client = self._client
+        return lambda: client.gather(futures)
+
 
 def _coder_for(book: Codebook) -> Coder:
     """This worker thread's coder for ``book``, built on its first batch."""

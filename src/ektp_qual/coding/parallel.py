@@ -69,11 +69,18 @@ def workers_for(corpus: Corpus, jobs: int | None) -> int:
     ``jobs`` is the most the researcher allows (None: every core). The rule: no more
     workers than transcripts, and each must get ``WORDS_PER_WORKER`` words or more.
     """
-    most = available_cores() if jobs is None else jobs
-    if most <= 1 or len(corpus.transcripts) < 2:
+    if len(corpus.transcripts) < 2:
         return 1
-    worth = informant_words(corpus) // WORDS_PER_WORKER
-    return max(1, min(most, worth, len(corpus.transcripts)))
+    return workers_for_words(informant_words(corpus), len(corpus.transcripts), jobs)
+
+
+def workers_for_words(words: int, transcripts: int, jobs: int | None) -> int:
+    """``workers_for`` from the informant words and transcripts alone (a survey's first
+    rows, counted when it was scanned)."""
+    most = available_cores() if jobs is None else jobs
+    if most <= 1 or transcripts < 2:
+        return 1
+    return max(1, min(most, words // WORDS_PER_WORKER, transcripts))
 
 
 def code_with_jobs(corpus: Corpus, codebook: Codebook, jobs: int | None = 1) -> CodingResult:
@@ -149,6 +156,18 @@ class CodingPool:
             done = [self.job(self._coder, corpus.transcripts)]
             return lambda: done
         batches = _batches(corpus.transcripts, self.workers * _SUBMITTED_PER_WORKER)
+        futures = [self._pool.submit(_run_batch, batch) for batch in batches]
+        return lambda: [future.result() for future in futures]
+
+    def submit_batches(self, batches: list) -> Callable[[], list]:
+        """Start the pool's job on each of ``batches`` (say, ranges of a survey that
+        the workers read themselves), as ``submit`` does."""
+        assert self.job is not None, "a pool made with a job submits it"
+        if self._pool is None:
+            if self._coder is None:
+                self._coder = Coder(self.codebook)
+            done = [self.job(self._coder, batch) for batch in batches]
+            return lambda: done
         futures = [self._pool.submit(_run_batch, batch) for batch in batches]
         return lambda: [future.result() for future in futures]
 

@@ -147,9 +147,13 @@ def _separator(text: str) -> str:
     return max(counts, key=lambda s: counts[s])
 
 
-def _record_reader(reader, path: Path) -> Callable[[], tuple[list[str], int] | None]:
-    """Next record and the file line it starts on (quoted cells may span lines)."""
-    state = {"line": 1}
+def _record_reader(
+    reader, path: Path, first_line: int = 1
+) -> Callable[[], tuple[list[str], int] | None]:
+    """Next record and the file line it starts on (quoted cells may span lines);
+    ``first_line``: the file line the reader's text begins on."""
+    state = {"line": first_line}
+    lines_before = first_line - 1
 
     def read() -> tuple[list[str], int] | None:
         start = state["line"]
@@ -160,7 +164,7 @@ def _record_reader(reader, path: Path) -> Callable[[], tuple[list[str], int] | N
             if "unexpected end of data" in problem:
                 problem = "a quoted cell is never closed (a '\"' is missing)"
             raise InputError(path, f"not a readable CSV file: {problem}", start) from None
-        state["line"] = reader.line_num + 1
+        state["line"] = lines_before + reader.line_num + 1
         return None if record is None else (record, start)
 
     return read

@@ -14,7 +14,9 @@ in every survey export) and one id per respondent.
 from __future__ import annotations
 
 import csv
+import io
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,11 @@ from .survey import (
 ANSWERS_PER_CHUNK = 20_000
 
 _SNIFF = 64 * 1024  # characters read to find the separator from the header line
+
+#: A range of rows (``SurveyChunks.ranges``) may hold this many times the answers asked
+#: for, when a respondent's rows are spread out; beyond it the file is read in chunks by
+#: this process, which holds only the respondents still open.
+_RANGE_SLACK = 4
 _PARQUET_BATCH = 10_000  # rows of a Parquet survey read at a time
 
 
@@ -59,21 +66,39 @@ class SurveyChunks:
     _last: dict[str, int] = field(default_factory=dict, repr=False)
     _separator: str = ","
     _skip: int = 0
+    #: words of the answers in the first ``answers`` rows: what workers_for weighs
+    first_words: int = 0
+    # per respondent, in order of first row: its first row's index, byte offset and line
+    _firsts: array = field(default_factory=lambda: array("q"), repr=False)
+    _offsets: array = field(default_factory=lambda: array("q"), repr=False)
+    _lines: array = field(default_factory=lambda: array("q"), repr=False)
+    _end: tuple[int, int] = (0, 0)  # rows and bytes of the whole file
 
     def __iter__(self) -> Iterator[Corpus]:
         return self._chunks()
 
     def _records(self):
-        """(index, record, line) of every record after the header, and the header."""
+        """(index, record, line, byte offset) of every record after the header, and the
+        header (the offset is None in a Parquet file)."""
         if self.path.suffix.lower() == ".parquet":
             yield from self._parquet_records()
             return
         try:
             handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+            with open(self.path, "rb") as raw:
+                bom = len(b"\xef\xbb\xbf") if raw.read(3) == b"\xef\xbb\xbf" else 0
         except OSError as exc:
             raise InputError(self.path, f"cannot read survey: {exc.strerror}") from None
+        read_bytes = [bom]
+
+        def counted(lines):
+            """The file's lines, counting their bytes: where each record begins."""
+            for text in lines:
+                read_bytes[0] += len(text.encode("utf-8"))
+                yield text
+
         with handle:
-            reader = csv.reader(handle, delimiter=self._separator, strict=True)
+            reader = csv.reader(counted(handle), delimiter=self._separator, strict=True)
             read = _record_reader(reader, self.path)
             try:
                 if self._skip:
@@ -84,10 +109,10 @@ class SurveyChunks:
                         self.path, "no header: the first line must name the columns", 1 + self._skip
                     )
                 yield got
-                index = 0
+                index, offset = 0, read_bytes[0]
                 while (got := read()) is not None:
-                    yield index, *got
-                    index += 1
+                    yield index, *got, offset
+                    index, offset = index + 1, read_bytes[0]
             except UnicodeDecodeError as exc:
                 raise InputError(
                     self.path,
@@ -110,7 +135,7 @@ class SurveyChunks:
                     for column in batch.columns
                 ]
                 for record in zip(*cells, strict=True):
-                    yield index, list(record), index + 2
+                    yield index, list(record), index + 2, None
                     index += 1
         except (OSError, ValueError) as exc:  # pyarrow's errors are one or the other
             raise InputError(self.path, f"not a readable Parquet file: {exc}") from None
@@ -129,48 +154,112 @@ class SurveyChunks:
         return names, columns, attributes
 
     def scan(self) -> SurveyChunks:
-        """The first pass: each respondent's last record, and the names to mask."""
+        """The first pass: each respondent's first and last record, and the names to
+        mask."""
         records = self._records()
         header, line = next(records)
         _, columns, attributes = self._columns(header, line)
-        who, name = columns["informant"], attributes.get("name")
+        who, name, said = columns["informant"], attributes.get("name"), columns["answer"]
         names: set[str] = set()
-        for index, record, _ in records:
+        last, firsts, offsets, lines = self._last, self._firsts, self._offsets, self._lines
+        rows, words = 0, 0
+        for index, record, line, offset in records:
+            rows = index + 1
+            if not any(cell.strip() for cell in record):
+                continue  # a blank row belongs to no respondent
             if len(record) > who:
-                self._last[record[who].strip()] = index
+                informant = record[who].strip()
+                if informant not in last:
+                    firsts.append(index)
+                    offsets.append(-1 if offset is None else offset)
+                    lines.append(line)
+                last[informant] = index
+            if index < self.answers and len(record) > said:
+                words += len(record[said].split())
             if name is not None and len(record) > name and record[name].strip():
                 names.add(record[name].strip())
         self.names = sorted(names)
-        self.respondents = len(self._last)
+        self.respondents = len(last)
+        self.first_words = words
+        self._end = (rows, self.path.stat().st_size if self.path.suffix != ".parquet" else 0)
+        self._header = (header, line)
         return self
+
+    def ranges(self, answers: int) -> list[SurveyRange] | None:
+        """The file cut into ranges of rows of whole respondents, about ``answers`` rows
+        each, for workers that read their own rows (``SurveyRange.read``); None for a
+        Parquet file, and when respondents' rows are so spread out that a range would
+        hold more than ``_RANGE_SLACK`` times ``answers`` rows (then ``iter`` reads the
+        chunks here, holding only the respondents still open)."""
+        if self.path.suffix.lower() == ".parquet" or not self._firsts:
+            return None
+        header, header_line = self._header
+        names, columns, attribute_columns = self._columns(header, header_line)
+        layout = _Layout(
+            self.path,
+            self._separator,
+            len(header),
+            names,
+            columns,
+            attribute_columns,
+            self.default_role,
+        )
+        # a range may begin at a respondent's first row when every respondent before
+        # it has had its last row
+        cuts: list[tuple[int, int, int]] = []
+        reach = -1
+        for first, final, offset, line in zip(
+            self._firsts, self._last.values(), self._offsets, self._lines, strict=True
+        ):
+            if first > reach:
+                cuts.append((first, offset, line))
+            reach = max(reach, final)
+        rows, size = self._end
+        begin = cuts[0] if cuts[0][0] == 0 else None
+        if begin is None:  # blank rows before the first respondent: the first range's
+            return None
+        ranges: list[SurveyRange] = []
+        for cut in [*cuts[1:], (rows, size, 0)]:
+            if cut[0] - begin[0] < answers and cut[0] < rows:
+                continue
+            if cut[0] - begin[0] > _RANGE_SLACK * max(1, answers):
+                return None
+            ranges.append(
+                SurveyRange(layout, begin[1], cut[1] - begin[1], begin[2], cut[0] - begin[0])
+            )
+            begin = cut
+        return ranges
 
     def _chunks(self) -> Iterator[Corpus]:
         records = self._records()
         header, line = next(records)
         names, columns, attribute_columns = self._columns(header, line)
-        attributes = list(attribute_columns)
+        layout = _Layout(
+            self.path,
+            self._separator,
+            len(header),
+            names,
+            columns,
+            attribute_columns,
+            self.default_role,
+        )
         open_: dict[str, _Respondent] = {}
         done: set[str] = set()
         ready: list[Transcript] = []
         answers, any_answer = 0, False
-        for index, record, line in records:
+        for index, record, line, _ in records:
             if not any(cell.strip() for cell in record):
                 continue
-            _check_width(record, len(header), self.path, line, self._separator)
-            cell_lines = [line]
-            for cell in record[:-1]:
-                cell_lines.append(cell_lines[-1] + len(_NEWLINES.findall(cell)))
-            informant = record[columns["informant"]].strip()
+            informant = layout.row(record, line, open_)
             last = self._last.get(informant, -1)
             if last < index:  # the first pass saw its last row before: the file changed
                 raise InputError(self.path, "the file changed while it was read", line)
-            _survey_row(record, cell_lines, names, columns, attribute_columns, open_, self.path)
             if last == index:
                 done.add(informant)
             while open_ and next(iter(open_)) in done:
                 done.discard(next(iter(open_)))  # only the open ones: memory stays flat
                 respondent = open_.pop(next(iter(open_)))
-                transcript = self._transcript(respondent, columns, attributes)
+                transcript = layout.transcript(respondent, self.notices)
                 if transcript is not None:
                     ready.append(transcript)
                     answers += len(respondent.rows)
@@ -185,10 +274,36 @@ class SurveyChunks:
                 raise InputError(self.path, "no answers: every answer cell is empty")
             yield Corpus(ready, None, [])
 
-    def _transcript(self, respondent: _Respondent, columns, attributes) -> Transcript | None:
-        """The respondent's transcript as ``read_survey`` builds it; None without answers."""
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the header says of a survey CSV's rows: enough for a worker process to read
+    a range of them as ``read_survey`` would."""
+
+    path: Path
+    separator: str
+    width: int
+    names: list[str]
+    columns: dict[str, int]
+    attribute_columns: dict[str, int]
+    default_role: str | None
+
+    def row(self, record: list[str], line: int, open_: dict[str, _Respondent]) -> str:
+        """Add a (not blank) row to its respondent in ``open_``; returns the informant."""
+        _check_width(record, self.width, self.path, line, self.separator)
+        cell_lines = [line]
+        for cell in record[:-1]:
+            cell_lines.append(cell_lines[-1] + len(_NEWLINES.findall(cell)))
+        _survey_row(
+            record, cell_lines, self.names, self.columns, self.attribute_columns, open_, self.path
+        )
+        return record[self.columns["informant"]].strip()
+
+    def transcript(self, respondent: _Respondent, notices: list[Notice]) -> Transcript | None:
+        """The respondent's transcript as ``read_survey`` builds it; None without answers
+        (with a notice)."""
         if not respondent.rows:
-            self.notices.append(
+            notices.append(
                 Notice(
                     str(self.path),
                     respondent.first_line,
@@ -208,7 +323,70 @@ class SurveyChunks:
                 "or give default_role=",
                 respondent.first_line,
             )
-        return _survey_transcript(respondent, role, self.path, "question" in columns, attributes)
+        asked = "question" in self.columns
+        return _survey_transcript(respondent, role, self.path, asked, list(self.attribute_columns))
+
+
+@dataclass(frozen=True)
+class SurveyRange:
+    """Rows of whole respondents of a survey CSV, by byte offset (``SurveyChunks.ranges``):
+    a worker process reads and builds them itself, so the process that scanned the file
+    sends a few numbers, not the answers."""
+
+    layout: _Layout
+    start: int  # the byte offset of its first row
+    size: int  # its bytes
+    line: int  # the file line of its first row
+    rows: int  # its rows, blank ones included
+
+    def read(self) -> tuple[list[Transcript], list[Notice]]:
+        """The range's transcripts, in order of first row, as ``read_survey`` builds
+        them, and its notices. Errors name the file's line, as ``read_survey``'s do."""
+        path = self.layout.path
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(self.start)
+                data = handle.read(self.size)
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise InputError(path, "the file changed while it was read", self.line) from None
+        if len(data) != self.size:
+            raise InputError(path, "the file changed while it was read", self.line)
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=self.layout.separator, strict=True
+        )
+        read = _record_reader(reader, path, self.line)
+        records = []
+        while (got := read()) is not None:
+            records.append(got)
+        if len(records) != self.rows:
+            raise InputError(path, "the file changed while it was read", self.line)
+        who = self.layout.columns["informant"]
+        last = {
+            record[who].strip(): index
+            for index, (record, _) in enumerate(records)
+            if len(record) > who and any(cell.strip() for cell in record)
+        }
+        # respondents close at their last row, as SurveyChunks reads them: the same
+        # error comes first when a file has two
+        open_: dict[str, _Respondent] = {}
+        done: set[str] = set()
+        transcripts: list[Transcript] = []
+        notices: list[Notice] = []
+        for index, (record, line) in enumerate(records):
+            if not any(cell.strip() for cell in record):
+                continue
+            informant = self.layout.row(record, line, open_)
+            if last.get(informant) == index:
+                done.add(informant)
+            while open_ and next(iter(open_)) in done:
+                done.discard(next(iter(open_)))
+                transcript = self.layout.transcript(open_.pop(next(iter(open_))), notices)
+                if transcript is not None:
+                    transcripts.append(transcript)
+        if open_:
+            raise InputError(path, "the file changed while it was read", self.line)
+        return transcripts, notices
 
 
 def survey_chunks(

@@ -16,6 +16,10 @@ class InputError(Exception):
         self.line = line
         super().__init__(str(self))
 
+    def __reduce__(self):
+        """Rebuilt from its parts: an error raised in a worker process reaches the CLI whole."""
+        return type(self), (self.source, self.problem, self.line)
+
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.problem}"

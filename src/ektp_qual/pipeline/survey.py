@@ -19,17 +19,18 @@ from ..analysis import display as disp
 from ..analysis import reduction as red
 from ..analysis import streaming
 from ..coding.coder import Coder
-from ..coding.parallel import CodingPool, workers_for
+from ..coding.parallel import CodingPool, workers_for, workers_for_words
 from ..inputs.codebook import read_codebook
 from ..inputs.review_file import ReviewFile, apply_review
 from ..inputs.sample import sample_codebook
-from ..inputs.survey_stream import ANSWERS_PER_CHUNK, survey_chunks
+from ..inputs.survey_stream import ANSWERS_PER_CHUNK, SurveyRange, survey_chunks
 from ..language.privacy import (
     Masker,
     shared_notices,
 )
 from ..loop.validation import deciding_role_notices
 from ..model import Codebook, Corpus, Findings, PathLike, Transcript
+from ..model.errors import InputError
 from ..model.results import (
     TABLES,
     Analysis,
@@ -128,27 +129,21 @@ def analyse_survey(
             spool = workers.enter_context(TemporaryDirectory(prefix="ektp-qual-quotes-"))
             grouped = KeyedParts()
             workers.callback(grouped.cleanup)
-            # a remote cluster's workers cannot write this machine's files
+            # a remote cluster's workers cannot read or write this machine's files
             local = engine == "local" or scheduler is None
             job = _ChunkJob(
                 book, mask, personal_data, tuple(formats), safe_csv, spool if local else None
             )
-            pool = None
             waiting: Callable[[], list] | None = None
-            for chunk in chunks:
-                if pool is None and engine == "dask":
-                    from ..coding.cluster import DaskPool
-
-                    pool = workers.enter_context(DaskPool(book, scheduler, jobs, job=job))
-                elif pool is None:  # the first chunk tells whether workers pay
-                    workers_wanted = workers_for(chunk, jobs)
-                    pool = workers.enter_context(CodingPool(book, workers_wanted, job=job))
-                submitted = pool.submit(chunk)  # the workers code while the next is read
+            for work in _work(chunks, book, jobs, engine, scheduler, job, local, workers):
+                submitted = work()  # the workers code while the next is read or sent
                 if waiting is not None:
                     gathered.add(waiting(), stream, grouped, spool)
                 waiting = submitted
             if waiting is not None:
                 gathered.add(waiting(), stream, grouped, spool)
+            if not gathered.roles:
+                raise InputError(chunks.path, "no answers: every answer cell is empty")
             grouped.drain(stream, "checklist_matrix")
             analysis = _survey_analysis(
                 chunks, book, mask, personal_data, expected, gathered, stream
@@ -209,6 +204,7 @@ class _Part:
     summary: pd.DataFrame
     unmatched: pd.DataFrame
     deciding: pd.DataFrame | str
+    notices: list
 
 
 @dataclass
@@ -243,7 +239,15 @@ class _ChunkJob:
             masked = self._local.masked = {}
         return masked
 
-    def __call__(self, coder: Coder, transcripts: list[Transcript]) -> _Part:
+    def __call__(self, coder: Coder, batch: list[Transcript] | SurveyRange) -> _Part | list:
+        """The batch's part; for a range without an answer, only its notices."""
+        notices = []
+        if isinstance(batch, SurveyRange):  # rows this worker reads itself
+            transcripts, notices = batch.read()
+            if not transcripts:
+                return notices
+        else:
+            transcripts = batch
         chunk = Corpus(transcripts)
         result = coder.code(chunk)
         book, mask = self.book, self.mask
@@ -308,6 +312,7 @@ class _ChunkJob:
             summary=red.corpus_summary(chunk, segments, codings),
             unmatched=result.unmatched_phrases(),
             deciding=deciding,
+            notices=notices,
         )
 
 
@@ -325,10 +330,16 @@ class _Gathered:
     summary: list[pd.DataFrame] = field(default_factory=list)
     unmatched: pd.DataFrame | None = None
     deciding: list[Path] = field(default_factory=list)
+    notices: list = field(default_factory=list)
 
-    def add(self, parts: list[_Part], stream: TableStream, grouped: KeyedParts, spool) -> None:
+    def add(
+        self, parts: list[_Part | list], stream: TableStream, grouped: KeyedParts, spool
+    ) -> None:
         """Append a chunk's rows to the streamed tables and keep its counts."""
         for part in parts:
+            if isinstance(part, list):  # a range without an answer: its notices
+                self.notices.extend(part)
+                continue
             for name in ("segments", "codings", "segments_by_code", "stances", "informants"):
                 stream.add(name, part.frames.get(name), csv=part.csv.get(name))
             for role, csv, rows in part.checklist:
@@ -339,7 +350,7 @@ class _Gathered:
             self.roles.update(dict.fromkeys(part.roles))
             self.attributes.update(dict.fromkeys(part.attributes))
             self.quotes.append(part.quotes)
-            self.evidence.append(part.evidence)
+            self.evidence = [streaming.evidence_parts_merged([*self.evidence, part.evidence])]
             self.summary.append(part.summary)
             fired = part.unmatched
             self.unmatched = fired if self.unmatched is None else self.unmatched.merge(fired)
@@ -350,12 +361,50 @@ class _Gathered:
                 write_sorted_run(deciding, spooled)
                 deciding = spooled
             self.deciding.append(Path(deciding))
+            self.notices.extend(part.notices)
+
+
+def _work(chunks, book, jobs, engine, scheduler, job, local, workers):
+    """One after another, the calls that submit a share of the survey to the pool.
+
+    When the rows of a CSV can be cut into ranges of whole respondents
+    (``SurveyChunks.ranges``) and the workers share this machine's files, each worker
+    reads its own range: this process, which scanned the file once, sends a few numbers
+    per range and does no work per answer. Otherwise (a Parquet file, respondents' rows
+    spread through the file, a remote cluster) it reads the chunks and sends them."""
+    pool = None
+    if engine == "dask":
+        from ..coding.cluster import DaskPool
+
+        pool = workers.enter_context(DaskPool(book, scheduler, jobs, job=job))
+        count = pool.workers if scheduler is None else None
+    else:
+        count = workers_for_words(chunks.first_words, chunks.respondents, jobs)
+    ranges = chunks.ranges(-(-chunks.answers // count)) if local and count else None
+    if ranges is not None:
+        if pool is None:
+            pool = workers.enter_context(CodingPool(book, count, job=job))
+        for at in range(0, len(ranges), count):
+            yield _submitter(pool, ranges[at : at + count])
+        return
+    for chunk in chunks:
+        if pool is None:  # the first chunk tells whether workers pay
+            pool = workers.enter_context(CodingPool(book, workers_for(chunk, jobs), job=job))
+        yield _submitter(pool, chunk)
+
+
+def _submitter(pool, share) -> Callable[[], Callable[[], list]]:
+    """The call that submits ``share`` (a chunk, or ranges one per worker) to ``pool``."""
+    if isinstance(share, list):
+        return lambda: pool.submit_batches(share)
+    return lambda: pool.submit(share)
 
 
 def _survey_analysis(chunks, book, mask, personal_data, expected, gathered, stream) -> Analysis:
     """The survey's analysis from its chunks' counts: the display and the conclusions as
     ``analyse`` draws them; the streamed tables, on disk, are left empty (the quotes
     against the verdicts are written into ``stream`` here)."""
+    chunks.notices.extend(gathered.notices)  # those the workers' ranges gave
     # a transcript per role, with every attribute key: what the notices look at
     corpus = Corpus(
         [
