@@ -193,17 +193,7 @@ class SurveyChunks:
         chunks here, holding only the respondents still open)."""
         if self.path.suffix.lower() == ".parquet" or not self._firsts:
             return None
-        header, header_line = self._header
-        names, columns, attribute_columns = self._columns(header, header_line)
-        layout = _Layout(
-            self.path,
-            self._separator,
-            len(header),
-            names,
-            columns,
-            attribute_columns,
-            self.default_role,
-        )
+        layout = self._layout(*self._header)
         # a range may begin at a respondent's first row when every respondent before
         # it has had its last row
         cuts: list[tuple[int, int, int]] = []
@@ -216,7 +206,7 @@ class SurveyChunks:
             reach = max(reach, final)
         rows, size = self._end
         begin = cuts[0] if cuts[0][0] == 0 else None
-        if begin is None:  # blank rows before the first respondent: the first range's
+        if begin is None:  # blank rows before the first respondent: read in chunks here
             return None
         ranges: list[SurveyRange] = []
         for cut in [*cuts[1:], (rows, size, 0)]:
@@ -230,11 +220,11 @@ class SurveyChunks:
             begin = cut
         return ranges
 
-    def _chunks(self) -> Iterator[Corpus]:
-        records = self._records()
-        header, line = next(records)
+    def _layout(self, header: list[str], line: int) -> _Layout:
+        """How a row of this file becomes an answer: the same for the chunks read here
+        and the ranges workers read."""
         names, columns, attribute_columns = self._columns(header, line)
-        layout = _Layout(
+        return _Layout(
             self.path,
             self._separator,
             len(header),
@@ -243,6 +233,10 @@ class SurveyChunks:
             attribute_columns,
             self.default_role,
         )
+
+    def _chunks(self) -> Iterator[Corpus]:
+        records = self._records()
+        layout = self._layout(*next(records))
         open_: dict[str, _Respondent] = {}
         done: set[str] = set()
         ready: list[Transcript] = []
