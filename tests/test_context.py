@@ -846,6 +846,21 @@ def test_a_judgement_of_what_the_topic_is_about_says_which_word_named_it():
     assert list(result.codings["polarity"]) == ["negative"]
 
 
+@pytest.mark.parametrize(
+    ("text", "question", "reply", "expected"),
+    [
+        (POST_OFFICE, "Berapa lama menunggu, Bu?", "Mudah kok, Mas.", {("waktu", "positive")}),
+        (POST_OFFICE, "Berapa lama menunggu, Bu?", "Nggak mudah, Mas.", {("waktu", "negative")}),
+        (POST_OFFICE, "Sikap petugasnya?", "Ya petugasnya nggak becus.", {("sikap", "negative")}),
+        # "mudah-mudahan" is a wish, not the judgement "mudah".
+        (POST_OFFICE, "Sikap petugasnya?", "Mudah-mudahan besok lebih baik.", set()),
+        (LIBRARY, "How did the staff treat you?", "Not competent, no.", {("staff", "negative")}),
+    ],
+)
+def test_the_plain_word_for_easy_and_for_competent_are_judgements(text, question, reply, expected):
+    assert codes(answer(parse_codebook(text), reply, question=question)) == expected
+
+
 def test_default_judgements_is_true_or_false():
     with pytest.raises(InputError, match="'default_judgements' must be true or false"):
         parse_codebook(POST_OFFICE + "default_judgements: yes please\n")
