@@ -124,29 +124,6 @@ def test_a_short_judging_answer_names_the_question_that_gave_its_topic(corpus_di
     )
 
 
-def test_validate_notes_the_judgements_of_a_word_that_names_the_topic(corpus_dir, mini_codebook):
-    from ektp_qual import validate
-    from ektp_qual.inputs.transcripts import read_corpus
-
-    folder = corpus_dir(
-        {
-            "M1": (
-                "masyarakat",
-                [
-                    ("P", "Bagaimana sikap petugas saat melayani?"),
-                    ("M1", "Saya datang pagi, Mas. Petugasnya galak."),
-                ],
-            )
-        }
-    )
-    coding = validate(read_corpus(folder), parse_codebook(mini_codebook.read_text(), mini_codebook))
-    notes = " ".join(coding[coding["level"] == "note"]["message"].tolist())
-    assert (
-        "1 judgement(s) of a word that names the question's topic counted for it: 'galak' of "
-        "'Petugasnya' for attitude" in " ".join(notes.split())
-    )
-
-
 def test_codebook_test_names_the_question_of_a_short_judging_answer():
     from ektp_qual.loop.examples import check_examples
 

@@ -423,7 +423,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                     # A short judging answer names the question that gave its topic.
                     reading = (topic, asked, unit.topic_question if seen.short else "")
                 else:
-                    reading = topic if seen.evaluative or seen.short else ""
+                    reading = topic if seen.evaluative else ""
                     asked = None
                 found = seen.codes.get(reading)
                 if found is None:
@@ -457,25 +457,14 @@ class Coder(Matching, QuestionReading, ContextReading):
         ``asker`` is the question that gave ``topic``."""
         matches, ignored, markers = resolved
         lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
-        # Judgements of the language's list alone count only as a short answer or as a
-        # judgement of what the topic is about.
-        only_short = all(m[2].kind == "short_judgement" for m in matches[lo:hi])
-        if asked is None and only_short and not (topic and hi > lo):
-            return (), ()
-        judged = (
-            []
-            if only_short
-            else self._judge(tokens, at, a, b, text, matches[lo:hi], markers, ignored, topic)
-        )
+        if asked is None and all(m[2].kind == "short_judgement" for m in matches[lo:hi]):
+            return (), ()  # nothing, or judgements that count only as a short answer
+        judged = self._judge(tokens, at, a, b, text, matches[lo:hi], markers, ignored, topic)
         if asked is not None and asked.cues:
             judged += self._short_answer(doc, tokens, at, a, b, text, judged, asked)
         if asked is not None and not judged:
             judged = self._short_judgement(
                 doc, tokens, at, a, b, text, matches[lo:hi], markers, topic, asker
-            )
-        if not judged and only_short and topic and hi > lo:
-            judged = self._named_judgements(
-                doc, tokens, at, a, b, text, resolved, matches[lo:hi], topic
             )
         changes = tuple(
             (j.criterion, j.polarity, j.rule.phrase, j.change, j.word) for j in judged if j.change

@@ -15,9 +15,6 @@ from .segments import Tokens
 CONTRAST = {"contrast_following", "contrast_conceding"}
 # How many words may stand between a word of quantity and the phrase it makes a shortage.
 QUANTITY_REACH = 3
-# How many function words ("were", "itu") may stand between a judgement and the word
-# before it that names what it judges ("The staff were lovely").
-SUBJECT_REACH = 2
 # How many function words may stand between other citizens and the judgement they are
 # the subject of.
 OTHERS_REACH = 3
@@ -317,66 +314,6 @@ class ContextReading:
             judged.append(j)
         # Judgements of both ways in a few words are no plain answer.
         return judged if len({j.polarity for j in judged}) == 1 else []
-
-    def _named_judgements(self, doc, tokens, at, a, b, text, resolved, matches, topic: str):
-        """The language's judgements in a sentence whose subject names what the question
-        asked about ("Kecamatan itu namanya udah jelek", "Petugasnya nggak marah" under a
-        question about the staff), read in context like a codebook's ``evaluative`` words.
-
-        The subject is the word before the judgement in its clause, past words of degree,
-        negators, yes or no, particles and up to ``SUBJECT_REACH`` function words, and must
-        be one of the topic's own words (its guide's or its phrases'). A bare judgement
-        further on in an answer ("Saya datang jam delapan. Baik.") may be about whatever
-        the answer has moved on to, so it is not read; nor is a sentence with a phrase of
-        the codebook, which says what it is about.
-        """
-        _, ignored, markers = resolved
-        punct, orth = tokens.punct_list, tokens.orth_list
-        covered = self._covered(doc, a, b, ("affirm", "deny", "filler"))
-        negators = {i for s, e, k in markers if k == "negator" for i in range(s, e)}
-        words, phrase_words, _ = self._topic_model
-        topic_words = words.get(topic, set()) | phrase_words.get(topic, set())
-        degree = self._degree_words
-        # A judgement said twice ("baik-baik") is one judgement, never its own subject.
-        judging = {i for start, end, _ in matches for i in range(start, end)}
-        stop = self.nlp.Defaults.stop_words
-        named = {}
-        for start, end, rule in matches:
-            between = 0
-            for i in range(start - 1, a - 1, -1):
-                if punct[at + i] and orth[at + i] not in self._transparent:
-                    break
-                if i in judging:
-                    continue
-                token = doc[i]
-                keys = {
-                    self._guide_key(token.lower_, token.norm_),
-                    self._topic_key(token.lower_, token.norm_),
-                }
-                if token.is_alpha and not keys.isdisjoint(topic_words):
-                    evaluative = Rule("evaluative", "", rule.polarity, rule.phrase)
-                    named[(start, end, evaluative)] = tokens.said(text, at, i, i + 1)
-                    break
-                if (
-                    i in covered
-                    or i in negators
-                    or token.lower_ in degree
-                    or orth[at + i] in self._transparent
-                ):
-                    continue
-                between += 1
-                if token.lower_ not in stop or between > SUBJECT_REACH:
-                    break
-        if not named:
-            return []
-        judged = self._judge(tokens, at, a, b, text, list(named), markers, ignored, topic)
-        for j in judged:
-            written = f"evaluative.{j.rule.polarity} in an answer about {topic}"
-            subject = named[(j.start, j.end, j.rule)]
-            j.origin = f"a judgement {j.matched!r} of {subject!r}, a word of {topic}" + (
-                j.origin.removeprefix(written)
-            )
-        return judged
 
     def _clause_negator(self, markers, a: int, start: int, punct, orth, at: int) -> int | None:
         """A negator between ``a`` and ``start`` in the clause of ``start`` ("Nggak ribet",

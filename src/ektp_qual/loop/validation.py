@@ -181,29 +181,26 @@ def context_notes(result: CodingResult) -> list[tuple]:
                 f"{answers} short answer(s) coded through what their question proposed",
             )
         )
-    quoted = r"""('[^']*'|"[^"]*")"""
-    judging = codings["rule"].str.extract(
-        rf"a short judging answer {quoted} about (\S+), the topic of {quoted}"
+    judging = (
+        codings["rule"]
+        .str.extract(
+            r"""a short judging answer ('[^']*'|"[^"]*") about (\S+), """
+            r"""the topic of ('[^']*'|"[^"]*")"""
+        )
+        .dropna()
     )
-    named = codings["rule"].str.extract(rf"^a judgement {quoted} of {quoted}, a word of ([^,]+)")
-    notes = (
-        (
-            judging[0] + " for " + judging[1] + ", the topic of " + judging[2],
-            "short judging answer(s) counted for the topic their question gave",
-        ),
-        (
-            named[0] + " of " + named[1] + " for " + named[2],
-            "judgement(s) of a word that names the question's topic counted for it",
-        ),
-    )
-    for found, what in notes:
-        found = found.dropna()
-        if found.empty:
-            continue
-        counts = found.value_counts()
-        listed = "; ".join(f"{w} ({n})" if n > 1 else w for w, n in counts.head(5).items())
+    if not judging.empty:
+        found = (judging[0] + " for " + judging[1] + ", the topic of " + judging[2]).value_counts()
+        listed = "; ".join(f"{w} ({n})" if n > 1 else w for w, n in found.head(5).items())
         rows.append(
-            ("note", "context", result.codebook.source, None, f"{len(found)} {what}: {listed}")
+            (
+                "note",
+                "context",
+                result.codebook.source,
+                None,
+                f"{len(judging)} short judging answer(s) counted for the topic their question "
+                f"gave: {listed}",
+            )
         )
     return rows
 
