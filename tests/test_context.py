@@ -78,6 +78,22 @@ def test_prompts_that_only_ask_to_go_on_keep_the_topic(mini, prompt):
     assert codes(result, "Ya kecewa saya.") == {("attitude", "negative")}
 
 
+@pytest.mark.parametrize("question", ["KTP-nya sudah jadi, Bu?", "Biaya-nya gratis?"])
+def test_a_question_whose_only_noun_carries_a_clitic_is_no_prompt_to_go_on(mini, question):
+    """A word written with its clitic after a hyphen ("KTP-nya") is a word the question
+    asks about, not nothing: the question sets its own topic and proposes its phrase."""
+    book = parse_codebook(MINI_CODEBOOK.replace("[gratis, tepat waktu]", "[gratis, sudah jadi]"))
+    result = code(
+        book,
+        ("P", "Bagaimana sikap petugas saat melayani?"),
+        ("M01", "Ramah kok."),
+        ("P", question),
+        ("M01", "Udah, Mas."),
+    )
+    assert result.segments.iloc[-1]["topic"] == "reliability"
+    assert codes(result, "Udah, Mas.") == {("reliability", "positive")}
+
+
 def test_a_question_about_something_else_has_no_topic_rather_than_a_guess(mini):
     result = code(
         mini,
@@ -756,6 +772,21 @@ def test_unless_the_codebook_asks_for_them_plain_judgements_code_only_as_a_short
     ],
 )
 def test_a_short_judging_answer_is_a_judgement_and_little_else(text, question, reply, expected):
+    assert codes(answer(parse_codebook(text), reply, question=question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "reply", "expected"),
+    [
+        (POST_OFFICE, "Berapa lama menunggu, Bu?", "Mudah kok, Mas.", {("waktu", "positive")}),
+        (POST_OFFICE, "Berapa lama menunggu, Bu?", "Nggak mudah, Mas.", {("waktu", "negative")}),
+        (POST_OFFICE, "Sikap petugasnya?", "Ya petugasnya nggak becus.", {("sikap", "negative")}),
+        # "mudah-mudahan" is a wish, not the judgement "mudah".
+        (POST_OFFICE, "Sikap petugasnya?", "Mudah-mudahan besok lebih baik.", set()),
+        (LIBRARY, "How did the staff treat you?", "Not competent, no.", {("staff", "negative")}),
+    ],
+)
+def test_the_plain_word_for_easy_and_for_competent_are_judgements(text, question, reply, expected):
     assert codes(answer(parse_codebook(text), reply, question=question)) == expected
 
 

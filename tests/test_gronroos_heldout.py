@@ -184,7 +184,7 @@ def test_a_codebook_written_from_theory_finds_what_the_rules_can_find_on_the_sam
     result = agree(["auto", SAMPLE_GOLD], sample_transcripts(), THEORY_FIRST)
     overall = result.detection.set_index("criterion").loc["overall"]
     assert round(overall["precision"], 2) >= 0.90
-    assert round(overall["recall"], 2) >= 0.35
+    assert round(overall["recall"], 2) >= 0.37
 
 
 def test_on_the_sample_a_short_answer_codes_only_under_a_question_with_a_topic():

@@ -33,6 +33,12 @@ class Question:
     asks: frozenset[str] = frozenset()  # its words, but prompts and fillers (lower case)
 
 
+def is_word(token) -> bool:
+    """Whether a token is a word: letters only, or a word with its clitic merged after a
+    hyphen ("KTP-nya"), which a question about the card asks about as much as "kartunya"."""
+    return token.is_alpha or token.text.replace("-", "").isalpha()
+
+
 def words_of(text: str) -> set[str]:
     """The lower-case words of a text, for a question's echo of the answer before it."""
     return set(_WORD.findall(text.lower()))
@@ -82,7 +88,7 @@ class QuestionReading:
                 covered.get(t.i, ""),
             )
             for t in doc
-            if t.is_alpha
+            if is_word(t)
             and len(t.text) > 2
             and t.i not in ignored
             and (
@@ -137,7 +143,7 @@ class QuestionReading:
         return {
             self._topic_key(t.lower_, t.norm_)
             for t in doc
-            if t.is_alpha and len(t.text) > 2 and t.lower_ not in stop and t.norm_ not in stop
+            if is_word(t) and len(t.text) > 2 and t.lower_ not in stop and t.norm_ not in stop
         }
 
     @cached_property
@@ -244,9 +250,9 @@ class QuestionReading:
         doc = self._merge_clitics(self.nlp.make_doc(unwrapped(question)))
         self._key_words([doc])
         prompt = self._covered(doc, 0, len(doc), ("follow_up", "filler"))
-        asks = frozenset(t.lower_ for t in doc if t.is_alpha and t.i not in prompt)
+        asks = frozenset(t.lower_ for t in doc if is_word(t) and t.i not in prompt)
         if not asks:
-            return Question(follow_up=any(t.is_alpha for t in doc))
+            return Question(follow_up=any(is_word(t) for t in doc))
         if self._covered(doc, 0, len(doc), ("small_talk",)):
             # A remark about the interview's own day ("Kayak hari ini ya, Bu, panasnya.",
             # "Lovely weather today"): small talk, whatever criterion its words recall.

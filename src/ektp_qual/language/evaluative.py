@@ -47,6 +47,7 @@ EVALUATIVE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "tanggap",
             "gesit",
             "gampang",
+            "mudah",
             "praktis",
             "beres",
             "terbantu",
@@ -67,6 +68,7 @@ EVALUATIVE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "terpercaya",
             "amanah",
             "profesional",
+            "becus",  # competent: said as "nggak becus"
         ),
         "negative": (
             # bad, disappointed, annoyed
@@ -173,6 +175,7 @@ EVALUATIVE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "reliable",
             "trustworthy",
             "professional",
+            "competent",
         ),
         "negative": (
             # bad, disappointed, annoyed
