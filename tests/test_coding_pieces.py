@@ -196,3 +196,38 @@ def test_a_coder_codes_a_corpus_as_a_fresh_one_after_reading_its_sentences_befor
     pd.testing.assert_frame_equal(again.segments, fresh.segments)
     pd.testing.assert_frame_equal(again.codings, fresh.codings)
     pd.testing.assert_frame_equal(again.changes, fresh.changes)
+
+
+class _CountingTokenizer:
+    """The coder's tokenizer, counting the texts it is given to read in a batch (the
+    pieces of paragraphs; a question is read on its own, and once per coder)."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.texts = 0
+
+    def pipe(self, texts):
+        texts = list(texts)
+        self.texts += len(texts)
+        return self.tokenizer.pipe(texts)
+
+    def __call__(self, text):
+        return self.tokenizer(text)
+
+    def __getattr__(self, name):
+        return getattr(self.tokenizer, name)
+
+
+def test_a_coder_does_not_read_again_what_an_earlier_call_read():
+    """A worker codes batch after batch, and a streamed survey chunk after chunk, with
+    one coder: a sentence it read in an earlier call is not tokenised again, as in one
+    call on the whole corpus."""
+    coder = ektp_qual.Coder(IN_PIECES)
+    counting = coder.nlp.tokenizer = _CountingTokenizer(coder.nlp.tokenizer)
+    answers = ["Petugasnya ramah. Antriannya panjang.", "Iya, Mas. Cepat sekali."]
+    first = coder.code(_corpus(answers))
+    read = counting.texts
+    again = coder.code(_corpus(answers))
+    assert read > 0
+    assert counting.texts == read
+    pd.testing.assert_frame_equal(again.codings, first.codings)

@@ -3,6 +3,8 @@ survey coded on a cluster of two workers gives the tables of the local run."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 import ektp_qual
 from ektp_qual.cli import app
 from ektp_qual.coding import cluster
+from ektp_qual.model import Corpus
 
 from .conftest import MINI_CODEBOOK
 from .test_stream_survey import OPTIONS, write_survey
@@ -114,15 +117,17 @@ def test_workers_running_batches_in_threads_side_by_side_give_the_local_tables(t
 
 def test_a_local_cluster_reads_its_ranges_of_the_survey_in_its_workers(tmp_path: Path, monkeypatch):
     """Without a scheduler, the local cluster's worker process reads its own ranges
-    of the file (they start afresh, without this process's patch): this process reads
-    no answer, and the tables are the local run's."""
+    of the file: this process reads no answer, and the tables are the local run's."""
     from ektp_qual.inputs import survey_stream
 
     path = write_survey(tmp_path / "answers.csv", 25)
     ektp_qual.analyse_survey(path, out=tmp_path / "local", jobs=1, answers=20, **OPTIONS)
+    here, read = os.getpid(), survey_stream._survey_row
 
     def not_here(*args, **kwargs):
-        raise AssertionError("the process that scanned the survey read its answers")
+        # a worker forked from this process has this patch too, and may read
+        assert os.getpid() != here, "the process that scanned the survey read its answers"
+        return read(*args, **kwargs)
 
     monkeypatch.setattr(survey_stream, "_survey_row", not_here)
     ektp_qual.analyse_survey(
@@ -130,3 +135,32 @@ def test_a_local_cluster_reads_its_ranges_of_the_survey_in_its_workers(tmp_path:
     )
     for local in (tmp_path / "local").glob("*.csv"):
         assert (tmp_path / "dask" / local.name).read_bytes() == local.read_bytes(), local.name
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked where the system can")
+def test_a_local_clusters_workers_start_with_this_process_s_imports(monkeypatch):
+    """A local cluster's workers are forked from this process, as ``CodingPool``'s are,
+    not new interpreters that import pandas, spaCy and ektp-qual again: they see what
+    this process holds (here, a patched constant)."""
+    monkeypatch.setattr(cluster, "SCALE_EXTRA", "forked")
+    book = ektp_qual.parse_codebook(MINI_CODEBOOK, "mini.yaml")
+    with cluster.DaskPool(book, None, 1) as pool:
+        seen = pool._client.run(lambda: cluster.SCALE_EXTRA)
+        assert os.getpid() not in pool._client.run(os.getpid).values()
+    assert list(seen.values()) == ["forked"]
+
+
+def test_a_pool_entered_before_its_job_takes_the_job_given_later(scheduler: str):
+    """``analyse_survey`` starts the cluster before it scans the survey, whose job it
+    gives the pool after: the first batches carry it."""
+    book = ektp_qual.parse_codebook(MINI_CODEBOOK, "mini.yaml")
+    corpus = ektp_qual.load()[0]
+    with cluster.DaskPool(book, scheduler) as pool:
+        pool.job = _informants_coded
+        got = pool.submit(corpus)()
+    assert [i for batch in got for i in batch] == [t.informant for t in corpus.transcripts]
+
+
+def _informants_coded(coder, transcripts):
+    coder.code(Corpus(transcripts))
+    return [t.informant for t in transcripts]

@@ -123,13 +123,28 @@ def conceptually_clustered_matrix(
     if codings.empty:
         return pd.DataFrame(columns=EVIDENCE_MATRIX_COLUMNS)
     table = themed_codings(codings, quotes)
-    grouped = table.groupby(["criterion", "polarity", "theme"], sort=False).agg(
+    grouped = table.groupby(THEME, sort=False).agg(
         segments=("segment_id", "nunique"),
         informants=("informant", "nunique"),
-        who=("informant", lambda s: named(sorted(set(s)), s.nunique())),
         quote=("tagged", "first"),
     )
+    names = informants_by_theme(table)
+    grouped["who"] = [named(sorted(names[key]), len(names[key])) for key in grouped.index]
     return ordered_evidence(grouped.reset_index(), codebook)
+
+
+#: What a theme of the evidence matrix is grouped by.
+THEME = ["criterion", "polarity", "theme"]
+
+
+def informants_by_theme(table: pd.DataFrame) -> dict[tuple, set[str]]:
+    """The informants of each theme (``THEME``) of themed codings: one pass over the
+    rows, where a Python function per group would cost pandas a Series per theme."""
+    found: dict[tuple, set[str]] = {}
+    keys = zip(*(table[column].tolist() for column in THEME), strict=True)
+    for key, informant in zip(keys, table["informant"].tolist(), strict=True):
+        found.setdefault(key, set()).add(informant)
+    return found
 
 
 #: Informants named in the evidence matrix's ``who`` per theme, at most: a survey of

@@ -15,7 +15,7 @@ from . import display
 from .display import ordered_evidence, themed_codings
 from .reduction import SUMMARY_COLUMNS
 
-_THEME = ["criterion", "polarity", "theme"]
+_THEME = display.THEME
 
 #: Between the names of a part's ``who``: one string per theme, not a list of strings,
 #: costs a few bytes per informant in the process adding the parts.
@@ -28,18 +28,17 @@ def evidence_part(codings: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     if codings.empty:
         return pd.DataFrame(columns=[*_THEME, "segments", "informants", "who", "quote"])
     table = themed_codings(codings, quotes)
-    return (
-        table.groupby(_THEME, sort=False)
-        .agg(
-            segments=("segment_id", "nunique"),
-            informants=("informant", "nunique"),
-            who=("informant", lambda s: _NAMES.join(sorted(set(s))[: display.WHO_NAMES])),
-            quote=("tagged", "first"),
-            strength=("strength", "first"),
-            start=("start", "first"),
-        )
-        .reset_index()
+    grouped = table.groupby(_THEME, sort=False).agg(
+        segments=("segment_id", "nunique"),
+        informants=("informant", "nunique"),
+        quote=("tagged", "first"),
+        strength=("strength", "first"),
+        start=("start", "first"),
     )
+    names = display.informants_by_theme(table)
+    who = [_NAMES.join(sorted(names[key])[: display.WHO_NAMES]) for key in grouped.index]
+    grouped.insert(2, "who", who)
+    return grouped.reset_index()
 
 
 def evidence_parts_merged(parts: list[pd.DataFrame]) -> pd.DataFrame:

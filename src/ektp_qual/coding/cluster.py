@@ -3,17 +3,21 @@ workers of a ``dask.distributed`` scheduler instead.
 
 Dask is an optional extra (``pip install "ektp-qual[scale]"``), imported only here.
 Without a scheduler address a local cluster of worker processes is started on this
-machine; with one, the work goes to that cluster, whose workers need ektp-qual (and the
-same version) installed. The codebook is sent to every worker once, and each worker
-thread builds its coder from it once and keeps it for every batch. Batches are whole
-transcripts, gathered back in corpus order, so the tables are the ones one process
-gives.
+machine, forked from this process where the system can (so they start with its imports,
+as ``CodingPool``'s workers do, in a fraction of the seconds a new interpreter takes to
+import pandas and spaCy); with one, the work goes to that cluster, whose workers need
+ektp-qual (and the same version) installed. The codebook is sent to every worker once,
+and each worker thread builds its coder from it once and keeps it for every batch: the
+workers start building as soon as the pool is entered, so a pool entered before the
+input is scanned builds its coders meanwhile. Batches are whole transcripts, gathered
+back in corpus order, so the tables are the ones one process gives.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..model import Codebook, Corpus, Transcript
@@ -52,7 +56,8 @@ def dask_installed() -> bool:
 class DaskPool:
     """Code corpus after corpus on a Dask cluster (a context manager, like
     ``CodingPool``): ``scheduler`` is an address such as ``tcp://10.0.0.5:8786``, or None
-    for a local cluster of ``workers`` processes."""
+    for a local cluster of ``workers`` processes. ``job`` may be set after the pool is
+    entered (it is sent to the workers with the first batch)."""
 
     def __init__(
         self,
@@ -72,23 +77,36 @@ class DaskPool:
         self._cluster = None
         self._book = None
         self._job = None
+        self._building: list = []
 
     def __enter__(self) -> DaskPool:
         distributed = _distributed()
         if self.scheduler is None:
-            self._cluster = distributed.LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=self.processes,
-                dashboard_address=None,
-            )
+            with _forked_workers():
+                self._cluster = distributed.LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=self.processes,
+                    dashboard_address=None,
+                )
             self._client = distributed.Client(self._cluster)
         else:
             self._client = distributed.Client(self.scheduler)
         self._book = self._client.scatter(self.codebook, broadcast=True)
-        if self.job is not None:
-            self._job = self._client.scatter(self.job, broadcast=True)
+        # each worker builds its coder now, while this process goes on (say, scanning
+        # the survey); the batches queue behind it. Held, or Dask would drop the tasks.
+        self._building = [
+            self._client.submit(_coder_built, self._book, workers=[address], pure=False)
+            for address in self._client.scheduler_info().get("workers", {})
+        ]
         return self
+
+    def _sent_job(self):
+        """The job, sent to every worker once (on the first batch that needs it)."""
+        assert self._client is not None and self.job is not None, "a pool with a job"
+        if self._job is None:
+            self._job = self._client.scatter(self.job, broadcast=True)
+        return self._job
 
     def __exit__(self, *exc: object) -> None:
         if self._client is not None:
@@ -96,6 +114,7 @@ class DaskPool:
         if self._cluster is not None:
             self._cluster.close()
         self._client = self._cluster = None
+        self._building = []
 
     def code(self, corpus: Corpus) -> CodingResult:
         """The coding of ``corpus``, row for row the one a single coder gives."""
@@ -108,20 +127,39 @@ class DaskPool:
     def submit(self, corpus: Corpus) -> Callable[[], list]:
         """The pool's job on ``corpus``'s batches, on the cluster (as ``CodingPool.submit``):
         the call returned waits for the batches' results, in order."""
-        assert self._client is not None and self._job is not None, "a pool with a job"
+        job = self._sent_job()
         workers = max(1, len(self._client.scheduler_info().get("workers", {})))
         batches = list(_batches(corpus.transcripts, workers * _SUBMITTED_PER_WORKER))
-        futures = self._client.map(_run_batch, batches, book=self._book, job=self._job, pure=False)
+        futures = self._client.map(_run_batch, batches, book=self._book, job=job, pure=False)
         client = self._client
         return lambda: client.gather(futures)
 
     def submit_batches(self, batches: list) -> Callable[[], list]:
         """The pool's job on each of ``batches`` (ranges of a survey the workers read
         from a file they share with this machine), as ``submit``."""
-        assert self._client is not None and self._job is not None, "a pool with a job"
-        futures = self._client.map(_run_batch, batches, book=self._book, job=self._job, pure=False)
+        job = self._sent_job()
+        futures = self._client.map(_run_batch, batches, book=self._book, job=job, pure=False)
         client = self._client
         return lambda: client.gather(futures)
+
+
+@contextlib.contextmanager
+def _forked_workers() -> Iterator[None]:
+    """A local cluster's worker processes forked from this one, where the system can."""
+    import multiprocessing
+
+    import dask
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield
+        return
+    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+        yield
+
+
+def _coder_built(book: Codebook) -> None:
+    """Build this worker thread's coder before its first batch comes."""
+    _coder_for(book)
 
 
 def _coder_for(book: Codebook) -> Coder:

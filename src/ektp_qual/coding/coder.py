@@ -110,6 +110,12 @@ class Coder(Matching, QuestionReading, ContextReading):
             else None
         )
         self._keyed: set[int] = set()
+        # What each distinct sentence matched and coded, by its text and tokens, and each
+        # piece of a paragraph read (see ``_code``): kept from one call to the next, so a
+        # worker coding batch after batch, or a survey coded chunk by chunk, reads a
+        # sentence said again as seldom as one call on the whole corpus does.
+        self._sentences_read: dict[tuple, _Read] = {}
+        self._pieces_read: dict[str, _Piece] = {}
         self._questions: dict[str, Question] = {}
         self._rules: dict[int, Rule] = {}
         # Phrases of several words, by the key of their first word, for matches with words
@@ -154,12 +160,11 @@ class Coder(Matching, QuestionReading, ContextReading):
                 )
         rows = _Rows()
         occurrences: dict[str, Occurrences] = {}
-        # What each distinct sentence matched and coded, by its text and tokens: a sentence
-        # said again ("Iya, Mas.", a stock phrase) is matched and read once.
-        read: dict[tuple, _Read] = {}
+        # A sentence said again ("Iya, Mas.", a stock phrase) is matched and read once.
+        read = self._sentences_read
         if self._sentences_alone:
             # Each piece of a paragraph (see ``piece_spans``), by its text: tokenised once.
-            pieces: dict[str, _Piece] = {}
+            pieces = self._pieces_read
             for start in range(0, len(units), _BATCH):
                 batch = units[start : start + _BATCH]
                 if len(pieces) >= _PIECES_KEPT:
@@ -427,21 +432,19 @@ class Coder(Matching, QuestionReading, ContextReading):
                     asked = None
                 found = seen.codes.get(reading)
                 if found is None:
-                    found = seen.codes[reading] = rows.found(
-                        self._code_sentence(
-                            doc,
-                            tokens,
-                            first,
-                            0,
-                            stop - first,
-                            text,
-                            seen.matched,
-                            topic,
-                            asked,
-                            unit.topic_question,
-                        )
+                    found = seen.codes[reading] = self._code_sentence(
+                        doc,
+                        tokens,
+                        first,
+                        0,
+                        stop - first,
+                        text,
+                        seen.matched,
+                        topic,
+                        asked,
+                        unit.topic_question,
                     )
-                changes, codes = found
+                changes, codes = rows.found(found) if any(found) else found
                 if codes:
                     rows.coded += [row] * len(codes)
                     rows.codes += codes

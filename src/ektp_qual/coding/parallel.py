@@ -30,10 +30,10 @@ WORDS_PER_WORKER = 200_000
 _BATCHES_PER_WORKER = 4
 
 #: Batches per worker of each corpus a pool's job is submitted (a streamed survey's
-#: chunk): one, since every call of the coder reads anew each distinct sentence of its
-#: batch and the job has fixed costs of its own (eight batches of a 20,000-answer chunk
-#: cost 1.3 to 1.4 times the CPU of two); the chunk after it, submitted before this one
-#: is gathered, keeps the workers busy.
+#: chunk): one, since the job has fixed costs of its own (eight batches of a
+#: 20,000-answer chunk cost 1.3 to 1.4 times the CPU of two, measured when each call of
+#: the coder still read every sentence anew); the chunk after it, submitted before this
+#: one is gathered, keeps the workers busy.
 _SUBMITTED_PER_WORKER = 1
 
 _coder: Coder | None = None  # the coder of this worker process, built by _start

@@ -102,69 +102,74 @@ def analyse_survey(
         raise ValueError(f"engine: use 'local' or 'dask', not {engine!r}")
     if not formats or set(formats) - {"csv", "parquet"}:
         raise ValueError(f"formats: csv, parquet or both, not {', '.join(formats) or 'none'}")
-    chunks = survey_chunks(
-        path,
-        informant=informant,
-        answer=answer,
-        question=question,
-        role=role,
-        default_role=default_role,
-        attributes=attributes,
-        answers=answers,
-    )
     book = (
         codebook
         if isinstance(codebook, Codebook)
         else read_codebook(codebook if codebook is not None else sample_codebook())
     )
-    expected = _expected(findings, book)
-    names = [Transcript(n, "", None, "", 1, [], name=n) for n in chunks.names]
-    mask = None if personal_data else Masker.for_study(Corpus(names), book)
-    tables = [name for name in TABLES if expected is not None or name != "comparison"]
-    check_writable(out, export_names(tables, formats), command)
-    stream = TableStream(out, safe=safe_csv, formats=tuple(formats))
-    gathered = _Gathered()
-    try:
-        with ExitStack() as workers:
-            spool = workers.enter_context(TemporaryDirectory(prefix="ektp-qual-quotes-"))
-            grouped = KeyedParts()
-            workers.callback(grouped.cleanup)
-            # a remote cluster's workers cannot read or write this machine's files
-            local = engine == "local" or scheduler is None
-            job = _ChunkJob(
-                book, mask, personal_data, tuple(formats), safe_csv, spool if local else None
-            )
-            waiting: Callable[[], list] | None = None
-            for work in _work(chunks, book, jobs, engine, scheduler, job, local, workers):
-                submitted = work()  # the workers code while the next is read or sent
+    with ExitStack() as workers:
+        cluster = None
+        if engine == "dask":  # started first: its workers build their coders during the scan
+            from ..coding.cluster import DaskPool
+
+            cluster = workers.enter_context(DaskPool(book, scheduler, jobs))
+        chunks = survey_chunks(
+            path,
+            informant=informant,
+            answer=answer,
+            question=question,
+            role=role,
+            default_role=default_role,
+            attributes=attributes,
+            answers=answers,
+        )
+        expected = _expected(findings, book)
+        names = [Transcript(n, "", None, "", 1, [], name=n) for n in chunks.names]
+        mask = None if personal_data else Masker.for_study(Corpus(names), book)
+        tables = [name for name in TABLES if expected is not None or name != "comparison"]
+        check_writable(out, export_names(tables, formats), command)
+        stream = TableStream(out, safe=safe_csv, formats=tuple(formats))
+        gathered = _Gathered()
+        try:
+            with ExitStack() as run:
+                spool = run.enter_context(TemporaryDirectory(prefix="ektp-qual-quotes-"))
+                grouped = KeyedParts()
+                run.callback(grouped.cleanup)
+                # a remote cluster's workers cannot read or write this machine's files
+                local = cluster is None or scheduler is None
+                job = _ChunkJob(
+                    book, mask, personal_data, tuple(formats), safe_csv, spool if local else None
+                )
+                waiting: Callable[[], list] | None = None
+                for work in _work(chunks, book, jobs, cluster, scheduler, job, local, run):
+                    submitted = work()  # the workers code while the next is read or sent
+                    if waiting is not None:
+                        gathered.add(waiting(), stream, grouped, spool)
+                    waiting = submitted
                 if waiting is not None:
                     gathered.add(waiting(), stream, grouped, spool)
-                waiting = submitted
-            if waiting is not None:
-                gathered.add(waiting(), stream, grouped, spool)
-            if not gathered.roles:
-                raise InputError(chunks.path, "no answers: every answer cell is empty")
-            grouped.drain(stream, "checklist_matrix")
-            analysis = _survey_analysis(
-                chunks, book, mask, personal_data, expected, gathered, stream
-            )
-        small = {
-            name: table for name, table in analysis.tables().items() if name not in STREAMED_TABLES
-        }
-        files: dict[str, bytes | Path] = {}
-        if "csv" in formats:
-            files.update({f"{n}.csv": csv_bytes(t, safe=safe_csv) for n, t in small.items()})
-        if "parquet" in formats:
-            from ..outputs.parquet import parquet_bytes
+                if not gathered.roles:
+                    raise InputError(chunks.path, "no answers: every answer cell is empty")
+                grouped.drain(stream, "checklist_matrix")
+                analysis = _survey_analysis(
+                    chunks, book, mask, personal_data, expected, gathered, stream
+                )
+            every = analysis.tables()
+            small = {name: t for name, t in every.items() if name not in STREAMED_TABLES}
+            files: dict[str, bytes | Path] = {}
+            if "csv" in formats:
+                files.update({f"{n}.csv": csv_bytes(t, safe=safe_csv) for n, t in small.items()})
+            if "parquet" in formats:
+                from ..outputs.parquet import parquet_bytes
 
-            files.update({f"{n}.parquet": parquet_bytes(t) for n, t in small.items()})
-        files.update(stream.files())
-        write_run(files, out, command)
-        stream.release()
-    except BaseException:
-        stream.discard()
-        raise
-    return analysis
+                files.update({f"{n}.parquet": parquet_bytes(t) for n, t in small.items()})
+            files.update(stream.files())
+            write_run(files, out, command)
+            stream.release()
+        except BaseException:
+            stream.discard()
+            raise
+        return analysis
 
 
 #: The tables of a streamed survey written as its chunks are coded, not held in memory:
@@ -364,7 +369,7 @@ class _Gathered:
             self.notices.extend(part.notices)
 
 
-def _work(chunks, book, jobs, engine, scheduler, job, local, workers):
+def _work(chunks, book, jobs, cluster, scheduler, job, local, workers):
     """One after another, the calls that submit a share of the survey to the pool.
 
     When the rows of a CSV can be cut into ranges of whole respondents
@@ -372,12 +377,10 @@ def _work(chunks, book, jobs, engine, scheduler, job, local, workers):
     reads its own range: this process, which scanned the file once, sends a few numbers
     per range and does no work per answer. Otherwise (a Parquet file, respondents' rows
     spread through the file, a remote cluster) it reads the chunks and sends them."""
-    pool = None
-    if engine == "dask":
-        from ..coding.cluster import DaskPool
-
-        pool = workers.enter_context(DaskPool(book, scheduler, jobs, job=job))
-        count = pool.workers if scheduler is None else None
+    pool = cluster
+    if cluster is not None:
+        cluster.job = job
+        count = cluster.workers if scheduler is None else None
     else:
         count = workers_for_words(chunks.first_words, chunks.respondents, jobs)
     ranges = chunks.ranges(-(-chunks.answers // count)) if local and count else None
