@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import ektp_qual
 from ektp_qual.cli import app
+from ektp_qual.coding import learned as learned_module
 from ektp_qual.coding.learned import DEFAULT_THRESHOLD
 from ektp_qual.inputs.review_file import REVIEW_COLUMNS, REVIEWED_CODING_COLUMNS
 
@@ -284,3 +285,22 @@ def test_with_few_decisions_the_threshold_is_the_default(waiting_study):
         folder, book, review=review, learn=True, learn_threshold=DEFAULT_THRESHOLD
     ).codings
     assert plain.equals(fixed)
+
+
+def test_the_probabilities_are_each_model_s_own():
+    """``predict`` scores every code at once; each probability is still exactly what the
+    code's logistic regression gives the sentence."""
+    reduction = ektp_qual.data_reduction()
+    segments, codings, book = reduction.segments, reduction.codings, reduction.codebook
+    data = learned_module.training_set(segments, codings, codings, set(), book)
+    coder = learned_module.train(data, book)
+    rules = learned_module._rules_of(segments, learned_module.rule_codes(codings))
+    predicted = coder.predict(segments, rules)
+    matrix = coder.vectors(segments, rules)
+    for code, model in coder.models.items():
+        criterion, polarity = code.split(":")
+        of_code = (predicted["criterion"] == criterion) & (predicted["polarity"] == polarity)
+        mine = predicted[of_code]
+        assert mine["segment_id"].tolist() == segments["segment_id"].tolist()
+        own = model.predict_proba(matrix)[:, 1].round(3)
+        assert mine["probability"].tolist() == own.tolist(), code

@@ -242,31 +242,38 @@ class LearnedCoder:
             return pd.DataFrame(columns=columns)
         if matrix is None:
             matrix = self.vectors(segments, rules)
+        from scipy.special import expit
+
         names = np.asarray(self.vectorizer.get_feature_names_out())
         ids = segments["segment_id"].to_numpy()
-        frames = []
-        for code, model in self.models.items():
-            criterion, polarity = code.split(":")
-            probability = model.predict_proba(matrix)[:, 1].round(3)
-            explained = [""] * len(probability)
+        models = list(self.models.values())
+        # Every code's score in one product (each column is one model's decision function,
+        # summed in the same order as its own predict_proba: the same probabilities).
+        weights = np.column_stack([model.coef_[0] for model in models])
+        bias = np.array([model.intercept_[0] for model in models])
+        probabilities = expit(np.asarray(matrix @ weights) + bias).round(3)
+        explained: list[str] = []
+        for k, model in enumerate(models):
+            probability = probabilities[:, k]
             if (probability >= explain).any():
-                weights = matrix.multiply(model.coef_[0]).tocsr()
-                explained = [
-                    _top_features(weights, row, names) if p >= explain else ""
+                contributions = matrix.multiply(model.coef_[0]).tocsr()
+                explained += [
+                    _top_features(contributions, row, names) if p >= explain else ""
                     for row, p in enumerate(probability)
                 ]
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "segment_id": ids,
-                        "criterion": criterion,
-                        "polarity": polarity,
-                        "probability": probability,
-                        "features": explained,
-                    }
-                )
-            )
-        return pd.concat(frames, ignore_index=True)[columns]
+            else:
+                explained += [""] * len(probability)
+        criteria, polarities = zip(*(code.split(":") for code in self.models), strict=True)
+        return pd.DataFrame(
+            {
+                "segment_id": np.tile(ids, len(models)),
+                "criterion": np.repeat(criteria, len(ids)),
+                "polarity": np.repeat(polarities, len(ids)),
+                "probability": probabilities.T.ravel(),
+                "features": explained,
+            },
+            columns=columns,
+        )
 
 
 def _top_features(weights, row: int, names) -> str:
