@@ -51,6 +51,7 @@ CLASS_WEIGHT: str | None = "balanced"
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _METHODS_TRUSTED = ("phrase", "negated phrase", "answer", "structural")
+_KEYS = ("segment_id", "criterion", "polarity")
 
 
 def labels_of(codebook: Codebook) -> list[tuple[str, str]]:
@@ -86,11 +87,15 @@ def rule_codes(rule_codings: pd.DataFrame) -> dict[str, list[str]]:
     """The codes the rules gave each sentence, by segment id."""
     found: dict[str, list[str]] = {}
     trusted = rule_codings[rule_codings["method"].isin(_METHODS_TRUSTED)]
-    for sid, c, p in zip(
-        trusted["segment_id"], trusted["criterion"], trusted["polarity"], strict=True
-    ):
+    for sid, c, p in code_keys(trusted):
         found.setdefault(sid, []).append(_code(c, p))
     return found
+
+
+def code_keys(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Each row's (segment_id, criterion, polarity), read column by column: iterating a
+    column of Arrow strings value by value is many times slower."""
+    return list(zip(*(frame[c].tolist() for c in _KEYS), strict=True))
 
 
 def training_set(
@@ -114,12 +119,7 @@ def training_set(
     column = {code: k for k, code in enumerate(codes)}
     by_rules = rule_codes(rule_codings)
     final: dict[str, set[str]] = {}
-    for sid, c, p in zip(
-        codings["segment_id"].tolist(),
-        codings["criterion"].tolist(),
-        codings["polarity"].tolist(),
-        strict=True,
-    ):
+    for sid, c, p in code_keys(codings):
         if sid in reviewed:
             final.setdefault(sid, set()).add(_code(c, p))
     positives: list[set[str]] = []
@@ -396,7 +396,7 @@ def learned_codings(
         _rules_of(open_segments, by_rules),
         explain=threshold,
     )
-    coded = set(zip(codings["segment_id"], codings["criterion"], codings["polarity"], strict=True))
+    coded = set(code_keys(codings))
     return sure_codes(predicted, coded, threshold).sort_index().reset_index(drop=True)
 
 
@@ -486,10 +486,9 @@ def evaluate(
         threshold = chosen_threshold(
             segments, rule_codings, codings, set(reviewed), codebook, vectorised=vectorised
         )
-    informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
-    keys = ("segment_id", "criterion", "polarity")
-    truth_all = {k for k in zip(*(codings[c] for c in keys), strict=True) if k[0] in set(reviewed)}
-    rules_all = set(zip(*(rule_codings[c] for c in keys), strict=True))
+    informant_of = _informants(segments)
+    truth_all = {k for k in code_keys(codings) if k[0] in set(reviewed)}
+    rules_all = set(code_keys(rule_codings))
     tests = _folds(reviewed, informant_of, min(folds, len(reviewed)))
     by_rules = rule_codes(rule_codings)
     fractions = [(k + 1) / curve_points for k in range(curve_points)]
@@ -574,10 +573,9 @@ def chosen_threshold(
     ordered = sorted(reviewed)
     if len(ordered) < CHOOSE_FROM:
         return DEFAULT_THRESHOLD
-    informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
-    keys = ("segment_id", "criterion", "polarity")
-    truth = {k for k in zip(*(codings[c] for c in keys), strict=True) if k[0] in reviewed}
-    rules_all = set(zip(*(rule_codings[c] for c in keys), strict=True))
+    informant_of = _informants(segments)
+    truth = {k for k in code_keys(codings) if k[0] in reviewed}
+    rules_all = set(code_keys(rule_codings))
     by_rules = rule_codes(rule_codings)
     hits = {t: 0 for t in THRESHOLDS}
     found = {t: 0 for t in THRESHOLDS}
@@ -591,7 +589,7 @@ def chosen_threshold(
         sure = sure_codes(predicted, rules_here, min(THRESHOLDS))
         for t in THRESHOLDS:  # the likelier polarity stays the likelier at every threshold
             kept = sure[sure["probability"] >= t]
-            coded = rules_here | set(zip(*(kept[c] for c in keys), strict=True))
+            coded = rules_here | set(code_keys(kept))
             hits[t] += len(coded & truth)
             found[t] += len(coded)
     f1 = {
@@ -604,7 +602,11 @@ def chosen_threshold(
 
 
 def _rules_of(segments: pd.DataFrame, by_rules: dict[str, list[str]]) -> list[str]:
-    return [" ".join(by_rules.get(s, ())) for s in segments["segment_id"]]
+    return [" ".join(by_rules.get(s, ())) for s in segments["segment_id"].tolist()]
+
+
+def _informants(segments: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(segments["segment_id"].tolist(), segments["informant"].tolist(), strict=True))
 
 
 def sure_codes(predicted: pd.DataFrame, coded: set[tuple[str, str, str]], threshold: float):
@@ -615,12 +617,12 @@ def sure_codes(predicted: pd.DataFrame, coded: set[tuple[str, str, str]], thresh
         "probability", ascending=False, kind="stable"
     )
     open_ = [
-        (s, c) not in taken for s, c in zip(sure["segment_id"], sure["criterion"], strict=True)
+        (s, c) not in taken
+        for s, c in zip(sure["segment_id"].tolist(), sure["criterion"].tolist(), strict=True)
     ]
     sure = sure[pd.Series(open_, index=sure.index, dtype=bool)]
     return sure.drop_duplicates(["segment_id", "criterion"])
 
 
 def _kept(predicted: pd.DataFrame, rules: set[tuple[str, str, str]], threshold: float) -> set:
-    sure = sure_codes(predicted, rules, threshold)
-    return set(zip(sure["segment_id"], sure["criterion"], sure["polarity"], strict=True))
+    return set(code_keys(sure_codes(predicted, rules, threshold)))
