@@ -320,6 +320,7 @@ def train(
 ) -> LearnedCoder:
     """Fit one logistic regression per code that has at least one positive sentence.
     ``vectorised``: ``data``'s sentences already vectorised (made again if they differ)."""
+    from sklearn import config_context
     from sklearn.linear_model import LogisticRegression
 
     if vectorised is None or vectorised.features.documents(data, data.rules) != (
@@ -344,7 +345,10 @@ def train(
             max_iter=1000,
             class_weight=CLASS_WEIGHT,
         )
-        model.fit(vectorised.matrix, y, sample_weight=data.weight)
+        # The settings are ours and the features finite: checking them again for each of
+        # the dozens of models a suggestion trains was a tenth of its time.
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            model.fit(vectorised.matrix, y, sample_weight=data.weight)
         models[code] = model
     return LearnedCoder(codebook, vectorised.features, vectorised.vectorizer, models)
 
