@@ -92,6 +92,27 @@ def rule_codes(rule_codings: pd.DataFrame) -> dict[str, list[str]]:
     return found
 
 
+def rule_features(segments: pd.DataFrame, by_rules: dict[str, list[str]]) -> dict[str, str]:
+    """Each sentence's rule features, by segment id: the codes the rules gave it, and
+    (``turn:``) those they gave the other sentences of its turn. An answer keeps to its
+    topic: where the rules find one sentence of it, the next, in words no codebook lists,
+    is often about the same (and this reaches it before any decision does)."""
+    ids = segments["segment_id"].tolist()
+    turns: dict[tuple, list[str]] = {}
+    if "turn" in segments:
+        for sid, informant, turn in zip(
+            ids, segments["informant"].tolist(), segments["turn"].tolist(), strict=True
+        ):
+            turns.setdefault((informant, turn), []).append(sid)
+    described = {}
+    for members in turns.values() or [[sid] for sid in ids]:
+        coded = {sid: by_rules.get(sid, ()) for sid in members}
+        for sid in members:
+            mates = sorted({c for m in members if m != sid for c in coded[m]})
+            described[sid] = " ".join([*coded[sid], *(f"turn:{c}" for c in mates)])
+    return described
+
+
 def code_keys(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
     """Each row's (segment_id, criterion, polarity), read column by column: iterating a
     column of Arrow strings value by value is many times slower."""
@@ -118,6 +139,7 @@ def training_set(
     codes = [_code(c, p) for c, p in labels_of(codebook)]
     column = {code: k for k, code in enumerate(codes)}
     by_rules = rule_codes(rule_codings)
+    described = rule_features(segments, by_rules)
     final: dict[str, set[str]] = {}
     for sid, c, p in code_keys(codings):
         if sid in reviewed:
@@ -140,7 +162,7 @@ def training_set(
         data.text.append(str(text))
         data.question.append(str(question or ""))
         data.topic.append(str(topic or ""))
-        data.rules.append(" ".join(by_rules.get(sid, ())))
+        data.rules.append(described[sid])
         data.weight.append(weight)
         positives.append(positive)
     for criterion in codebook.criteria:
@@ -204,7 +226,9 @@ class Features:
         doc += [f"asked {w}" for w in dict.fromkeys(self.words(str(question or "")))]
         if topic and isinstance(topic, str):
             doc.append(f"topic {topic}")
-        doc += [f"rules {r}" for r in str(rule).split()]
+        doc += [
+            f"turn {r[5:]}" if r.startswith("turn:") else f"rules {r}" for r in str(rule).split()
+        ]
         return doc
 
 
@@ -393,11 +417,11 @@ def learned_codings(
     coder, threshold = learned_coder(
         segments, rule_codings, codings, reviewed, codebook, threshold=threshold
     )
-    by_rules = rule_codes(rule_codings)
+    described = rule_features(segments, rule_codes(rule_codings))
     open_segments = segments[~segments["segment_id"].isin(reviewed)]
     predicted = coder.predict(
         open_segments,
-        _rules_of(open_segments, by_rules),
+        _rules_of(open_segments, described),
         explain=threshold,
     )
     coded = set(code_keys(codings))
@@ -494,7 +518,7 @@ def evaluate(
     truth_all = {k for k in code_keys(codings) if k[0] in set(reviewed)}
     rules_all = set(code_keys(rule_codings))
     tests = _folds(reviewed, informant_of, min(folds, len(reviewed)))
-    by_rules = rule_codes(rule_codings)
+    described = rule_features(segments, rule_codes(rule_codings))
     fractions = [(k + 1) / curve_points for k in range(curve_points)]
     found_rules: set = set()
     found_learned: set = set()
@@ -513,7 +537,7 @@ def evaluate(
             data = training_set(segments, rule_codings, codings, shown, codebook)
             # The hidden sentences are labelled by the rules alone, as if nobody reviewed them.
             coder = train(data, codebook, vectorised)
-            predicted = coder.predict(hidden, _rules_of(hidden, by_rules), explain=2.0)
+            predicted = coder.predict(hidden, _rules_of(hidden, described), explain=2.0)
             learned = _kept(predicted, rules_here, threshold)
             truth = {t for t in truth_all if t[0] in test}
             f_truth, f_found, n = curve[fraction]
@@ -580,7 +604,7 @@ def chosen_threshold(
     informant_of = _informants(segments)
     truth = {k for k in code_keys(codings) if k[0] in reviewed}
     rules_all = set(code_keys(rule_codings))
-    by_rules = rule_codes(rule_codings)
+    described = rule_features(segments, rule_codes(rule_codings))
     hits = {t: 0 for t in THRESHOLDS}
     found = {t: 0 for t in THRESHOLDS}
     for test in _folds(ordered, informant_of, folds or THRESHOLD_FOLDS):
@@ -588,7 +612,7 @@ def chosen_threshold(
         data = training_set(segments, rule_codings, codings, shown, codebook)
         coder = train(data, codebook, vectorised)
         hidden = segments[segments["segment_id"].isin(test)]
-        predicted = coder.predict(hidden, _rules_of(hidden, by_rules), explain=2.0)
+        predicted = coder.predict(hidden, _rules_of(hidden, described), explain=2.0)
         rules_here = {k for k in rules_all if k[0] in test}
         sure = sure_codes(predicted, rules_here, min(THRESHOLDS))
         for t in THRESHOLDS:  # the likelier polarity stays the likelier at every threshold
@@ -605,8 +629,9 @@ def chosen_threshold(
     return round((n * best + SHRINK * DEFAULT_THRESHOLD) / (n + SHRINK), 3)
 
 
-def _rules_of(segments: pd.DataFrame, by_rules: dict[str, list[str]]) -> list[str]:
-    return [" ".join(by_rules.get(s, ())) for s in segments["segment_id"].tolist()]
+def _rules_of(segments: pd.DataFrame, described: dict[str, str]) -> list[str]:
+    """The rule features (``rule_features``) of some of the sentences, in their order."""
+    return [described[s] for s in segments["segment_id"].tolist()]
 
 
 def _informants(segments: pd.DataFrame) -> dict[str, str]:

@@ -22,6 +22,7 @@ from ..coding.learned import (
     learned_coder,
     reviewed_segments,
     rule_codes,
+    rule_features,
     sure_codes,
 )
 from ..model import Codebook
@@ -69,8 +70,8 @@ def suggestions(
     coder, threshold = learned_coder(
         segments, automatic, codings, reviewed, codebook, threshold=threshold
     )
-    by_rules = rule_codes(automatic)
-    rules = [" ".join(by_rules.get(s, ())) for s in open_segments["segment_id"]]
+    described = rule_features(segments, rule_codes(automatic))
+    rules = [described[s] for s in open_segments["segment_id"].tolist()]
     matrix = coder.vectors(open_segments, rules) if coder.trained else None
     predicted = coder.predict(open_segments, rules, explain=2.0, matrix=matrix)
     coded = _coded(codings, set(open_segments["segment_id"]))
