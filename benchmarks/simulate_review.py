@@ -65,6 +65,11 @@ STUDIES = ("puskesmas-servqual", "housing-repairs-gronroos", "sample-gronroos")
 #: (never one of the validation studies' own).
 CUT = "sample-gronroos-cut"
 CUT_PHRASES, CUT_EXAMPLES = 4, 2
+#: The sample's hand coding with the codebook a researcher would write from theory before
+#: any interview (a tuning fixture of the tests, never one of the validation studies').
+THEORY = "sample-gronroos-theory"
+THEORY_CODEBOOK = ROOT / "tests" / "data" / "gronroos-theory-first.yaml"
+TUNING = (CUT, THEORY)
 ORDERS = ("corpus", "suggest", "suggest+learn")
 BATCH = 25
 GOAL_ALPHA, GOAL_ALPHA_SHARE = 0.80, 0.25
@@ -117,6 +122,9 @@ def study(name: str):
     if name == CUT:
         corpus, book, truth = study("sample-gronroos")
         return corpus, cut(book), truth
+    if name == THEORY:
+        corpus, _, truth = study("sample-gronroos")
+        return corpus, ektp_qual.load(corpus, THEORY_CODEBOOK)[1], truth
     gold = pd.read_csv(VALIDATION / name / "gold.csv")
     if (VALIDATION / name / "codebook.yaml").exists():
         corpus, book, _ = ektp_qual.load(
@@ -262,7 +270,7 @@ def _progress(message: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--studies", nargs="+", default=list(STUDIES), choices=[*STUDIES, CUT])
+    parser.add_argument("--studies", nargs="+", default=list(STUDIES), choices=[*STUDIES, *TUNING])
     parser.add_argument("--orders", nargs="+", default=list(ORDERS), choices=ORDERS)
     parser.add_argument("--until", type=float, default=0.4, help="share reviewed to stop at")
     parser.add_argument("--batch", type=int, default=BATCH)

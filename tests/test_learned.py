@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import ektp_qual
 from ektp_qual.cli import app
+from ektp_qual.coding import learned as learned_module
 from ektp_qual.coding.learned import DEFAULT_THRESHOLD
 from ektp_qual.inputs.review_file import REVIEW_COLUMNS, REVIEWED_CODING_COLUMNS
 
@@ -284,3 +285,73 @@ def test_with_few_decisions_the_threshold_is_the_default(waiting_study):
         folder, book, review=review, learn=True, learn_threshold=DEFAULT_THRESHOLD
     ).codings
     assert plain.equals(fixed)
+
+
+def test_the_probabilities_are_each_model_s_own():
+    """``predict`` scores every code at once; each probability is still exactly what the
+    code's logistic regression gives the sentence."""
+    reduction = ektp_qual.data_reduction()
+    segments, codings, book = reduction.segments, reduction.codings, reduction.codebook
+    data = learned_module.training_set(segments, codings, codings, set(), book)
+    coder = learned_module.train(data, book)
+    described = learned_module.rule_features(segments, learned_module.rule_codes(codings))
+    rules = learned_module._rules_of(segments, described)
+    predicted = coder.predict(segments, rules)
+    matrix = coder.vectors(segments, rules)
+    for code, model in coder.models.items():
+        criterion, polarity = code.split(":")
+        of_code = (predicted["criterion"] == criterion) & (predicted["polarity"] == polarity)
+        mine = predicted[of_code]
+        assert mine["segment_id"].tolist() == segments["segment_id"].tolist()
+        own = model.predict_proba(matrix)[:, 1].round(3)
+        assert mine["probability"].tolist() == own.tolist(), code
+
+
+FILLERS = [
+    "Dari pagi sampai sore di sana.",
+    "Sampai maghrib baru pulang.",
+    "Anak saya sampai rewel.",
+    "Bawa bekal nasi dari rumah.",
+    "Kaki saya pegal semua.",
+    "Hampir pingsan saya.",
+]
+ASKED = [
+    "Ceritakan pengalaman Bapak waktu itu.",
+    "Gimana kemarin di kecamatan?",
+    "Terus bagaimana, Bu?",
+    "Lalu apa yang terjadi?",
+    "Kapan Ibu ke sana?",
+    "Ada cerita lain?",
+]
+
+
+def test_a_sentence_learns_from_what_the_rules_found_in_its_answer(
+    corpus_dir, mini_codebook, write
+):
+    """An answer keeps to its topic: once a researcher has coded what follows a coded
+    sentence, the learned coder codes what follows it elsewhere, in words nobody decided,
+    and says why (``turn professionalism:negative``); a sentence of an answer the rules
+    found nothing in is left alone."""
+    spec = {
+        f"M{n}": (
+            "masyarakat",
+            [
+                ("P", asked),
+                (f"M{n}", f"Antriannya panjang, Mas. {filler}"),
+                ("P", "Rumah Bapak di mana?"),
+                (f"M{n}", "Rumah saya dekat pasar."),
+            ],
+        )
+        for n, (filler, asked) in enumerate(zip(FILLERS, ASKED, strict=True), start=1)
+    }
+    folder = corpus_dir(spec)
+    segments = ektp_qual.data_reduction(folder, mini_codebook).segments
+    decided = segments[segments["text"].isin(FILLERS[:2])]["segment_id"]
+    rows = [f"{sid},professionalism,negative,add,ana,," for sid in decided]
+    review = write("review.csv", ",".join(REVIEW_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+    taught = learned(
+        ektp_qual.data_reduction(folder, mini_codebook, review=review, learn=True).codings
+    )
+    assert set(taught["text"]) == set(FILLERS[2:])
+    assert set(taught["criterion"]) == {"professionalism"}
+    assert taught["features"].str.contains("turn professionalism:negative").all()

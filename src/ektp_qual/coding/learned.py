@@ -51,6 +51,7 @@ CLASS_WEIGHT: str | None = "balanced"
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _METHODS_TRUSTED = ("phrase", "negated phrase", "answer", "structural")
+_KEYS = ("segment_id", "criterion", "polarity")
 
 
 def labels_of(codebook: Codebook) -> list[tuple[str, str]]:
@@ -86,11 +87,36 @@ def rule_codes(rule_codings: pd.DataFrame) -> dict[str, list[str]]:
     """The codes the rules gave each sentence, by segment id."""
     found: dict[str, list[str]] = {}
     trusted = rule_codings[rule_codings["method"].isin(_METHODS_TRUSTED)]
-    for sid, c, p in zip(
-        trusted["segment_id"], trusted["criterion"], trusted["polarity"], strict=True
-    ):
+    for sid, c, p in code_keys(trusted):
         found.setdefault(sid, []).append(_code(c, p))
     return found
+
+
+def rule_features(segments: pd.DataFrame, by_rules: dict[str, list[str]]) -> dict[str, str]:
+    """Each sentence's rule features, by segment id: the codes the rules gave it, and
+    (``turn:``) those they gave the other sentences of its turn. An answer keeps to its
+    topic: where the rules find one sentence of it, the next, in words no codebook lists,
+    is often about the same (and this reaches it before any decision does)."""
+    ids = segments["segment_id"].tolist()
+    turns: dict[tuple, list[str]] = {}
+    if "turn" in segments:
+        for sid, informant, turn in zip(
+            ids, segments["informant"].tolist(), segments["turn"].tolist(), strict=True
+        ):
+            turns.setdefault((informant, turn), []).append(sid)
+    described = {}
+    for members in turns.values() or [[sid] for sid in ids]:
+        coded = {sid: by_rules.get(sid, ()) for sid in members}
+        for sid in members:
+            mates = sorted({c for m in members if m != sid for c in coded[m]})
+            described[sid] = " ".join([*coded[sid], *(f"turn:{c}" for c in mates)])
+    return described
+
+
+def code_keys(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Each row's (segment_id, criterion, polarity), read column by column: iterating a
+    column of Arrow strings value by value is many times slower."""
+    return list(zip(*(frame[c].tolist() for c in _KEYS), strict=True))
 
 
 def training_set(
@@ -113,13 +139,9 @@ def training_set(
     codes = [_code(c, p) for c, p in labels_of(codebook)]
     column = {code: k for k, code in enumerate(codes)}
     by_rules = rule_codes(rule_codings)
+    described = rule_features(segments, by_rules)
     final: dict[str, set[str]] = {}
-    for sid, c, p in zip(
-        codings["segment_id"].tolist(),
-        codings["criterion"].tolist(),
-        codings["polarity"].tolist(),
-        strict=True,
-    ):
+    for sid, c, p in code_keys(codings):
         if sid in reviewed:
             final.setdefault(sid, set()).add(_code(c, p))
     positives: list[set[str]] = []
@@ -140,7 +162,7 @@ def training_set(
         data.text.append(str(text))
         data.question.append(str(question or ""))
         data.topic.append(str(topic or ""))
-        data.rules.append(" ".join(by_rules.get(sid, ())))
+        data.rules.append(described[sid])
         data.weight.append(weight)
         positives.append(positive)
     for criterion in codebook.criteria:
@@ -204,7 +226,9 @@ class Features:
         doc += [f"asked {w}" for w in dict.fromkeys(self.words(str(question or "")))]
         if topic and isinstance(topic, str):
             doc.append(f"topic {topic}")
-        doc += [f"rules {r}" for r in str(rule).split()]
+        doc += [
+            f"turn {r[5:]}" if r.startswith("turn:") else f"rules {r}" for r in str(rule).split()
+        ]
         return doc
 
 
@@ -242,31 +266,38 @@ class LearnedCoder:
             return pd.DataFrame(columns=columns)
         if matrix is None:
             matrix = self.vectors(segments, rules)
+        from scipy.special import expit
+
         names = np.asarray(self.vectorizer.get_feature_names_out())
         ids = segments["segment_id"].to_numpy()
-        frames = []
-        for code, model in self.models.items():
-            criterion, polarity = code.split(":")
-            probability = model.predict_proba(matrix)[:, 1].round(3)
-            explained = [""] * len(probability)
+        models = list(self.models.values())
+        # Every code's score in one product (each column is one model's decision function,
+        # summed in the same order as its own predict_proba: the same probabilities).
+        weights = np.column_stack([model.coef_[0] for model in models])
+        bias = np.array([model.intercept_[0] for model in models])
+        probabilities = expit(np.asarray(matrix @ weights) + bias).round(3)
+        explained: list[str] = []
+        for k, model in enumerate(models):
+            probability = probabilities[:, k]
             if (probability >= explain).any():
-                weights = matrix.multiply(model.coef_[0]).tocsr()
-                explained = [
-                    _top_features(weights, row, names) if p >= explain else ""
+                contributions = matrix.multiply(model.coef_[0]).tocsr()
+                explained += [
+                    _top_features(contributions, row, names) if p >= explain else ""
                     for row, p in enumerate(probability)
                 ]
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "segment_id": ids,
-                        "criterion": criterion,
-                        "polarity": polarity,
-                        "probability": probability,
-                        "features": explained,
-                    }
-                )
-            )
-        return pd.concat(frames, ignore_index=True)[columns]
+            else:
+                explained += [""] * len(probability)
+        criteria, polarities = zip(*(code.split(":") for code in self.models), strict=True)
+        return pd.DataFrame(
+            {
+                "segment_id": np.tile(ids, len(models)),
+                "criterion": np.repeat(criteria, len(ids)),
+                "polarity": np.repeat(polarities, len(ids)),
+                "probability": probabilities.T.ravel(),
+                "features": explained,
+            },
+            columns=columns,
+        )
 
 
 def _top_features(weights, row: int, names) -> str:
@@ -313,6 +344,7 @@ def train(
 ) -> LearnedCoder:
     """Fit one logistic regression per code that has at least one positive sentence.
     ``vectorised``: ``data``'s sentences already vectorised (made again if they differ)."""
+    from sklearn import config_context
     from sklearn.linear_model import LogisticRegression
 
     if vectorised is None or vectorised.features.documents(data, data.rules) != (
@@ -337,7 +369,10 @@ def train(
             max_iter=1000,
             class_weight=CLASS_WEIGHT,
         )
-        model.fit(vectorised.matrix, y, sample_weight=data.weight)
+        # The settings are ours and the features finite: checking them again for each of
+        # the dozens of models a suggestion trains was a tenth of its time.
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            model.fit(vectorised.matrix, y, sample_weight=data.weight)
         models[code] = model
     return LearnedCoder(codebook, vectorised.features, vectorised.vectorizer, models)
 
@@ -382,14 +417,14 @@ def learned_codings(
     coder, threshold = learned_coder(
         segments, rule_codings, codings, reviewed, codebook, threshold=threshold
     )
-    by_rules = rule_codes(rule_codings)
+    described = rule_features(segments, rule_codes(rule_codings))
     open_segments = segments[~segments["segment_id"].isin(reviewed)]
     predicted = coder.predict(
         open_segments,
-        _rules_of(open_segments, by_rules),
+        _rules_of(open_segments, described),
         explain=threshold,
     )
-    coded = set(zip(codings["segment_id"], codings["criterion"], codings["polarity"], strict=True))
+    coded = set(code_keys(codings))
     return sure_codes(predicted, coded, threshold).sort_index().reset_index(drop=True)
 
 
@@ -479,12 +514,11 @@ def evaluate(
         threshold = chosen_threshold(
             segments, rule_codings, codings, set(reviewed), codebook, vectorised=vectorised
         )
-    informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
-    keys = ("segment_id", "criterion", "polarity")
-    truth_all = {k for k in zip(*(codings[c] for c in keys), strict=True) if k[0] in set(reviewed)}
-    rules_all = set(zip(*(rule_codings[c] for c in keys), strict=True))
+    informant_of = _informants(segments)
+    truth_all = {k for k in code_keys(codings) if k[0] in set(reviewed)}
+    rules_all = set(code_keys(rule_codings))
     tests = _folds(reviewed, informant_of, min(folds, len(reviewed)))
-    by_rules = rule_codes(rule_codings)
+    described = rule_features(segments, rule_codes(rule_codings))
     fractions = [(k + 1) / curve_points for k in range(curve_points)]
     found_rules: set = set()
     found_learned: set = set()
@@ -503,7 +537,7 @@ def evaluate(
             data = training_set(segments, rule_codings, codings, shown, codebook)
             # The hidden sentences are labelled by the rules alone, as if nobody reviewed them.
             coder = train(data, codebook, vectorised)
-            predicted = coder.predict(hidden, _rules_of(hidden, by_rules), explain=2.0)
+            predicted = coder.predict(hidden, _rules_of(hidden, described), explain=2.0)
             learned = _kept(predicted, rules_here, threshold)
             truth = {t for t in truth_all if t[0] in test}
             f_truth, f_found, n = curve[fraction]
@@ -567,11 +601,10 @@ def chosen_threshold(
     ordered = sorted(reviewed)
     if len(ordered) < CHOOSE_FROM:
         return DEFAULT_THRESHOLD
-    informant_of = dict(zip(segments["segment_id"], segments["informant"], strict=True))
-    keys = ("segment_id", "criterion", "polarity")
-    truth = {k for k in zip(*(codings[c] for c in keys), strict=True) if k[0] in reviewed}
-    rules_all = set(zip(*(rule_codings[c] for c in keys), strict=True))
-    by_rules = rule_codes(rule_codings)
+    informant_of = _informants(segments)
+    truth = {k for k in code_keys(codings) if k[0] in reviewed}
+    rules_all = set(code_keys(rule_codings))
+    described = rule_features(segments, rule_codes(rule_codings))
     hits = {t: 0 for t in THRESHOLDS}
     found = {t: 0 for t in THRESHOLDS}
     for test in _folds(ordered, informant_of, folds or THRESHOLD_FOLDS):
@@ -579,12 +612,12 @@ def chosen_threshold(
         data = training_set(segments, rule_codings, codings, shown, codebook)
         coder = train(data, codebook, vectorised)
         hidden = segments[segments["segment_id"].isin(test)]
-        predicted = coder.predict(hidden, _rules_of(hidden, by_rules), explain=2.0)
+        predicted = coder.predict(hidden, _rules_of(hidden, described), explain=2.0)
         rules_here = {k for k in rules_all if k[0] in test}
         sure = sure_codes(predicted, rules_here, min(THRESHOLDS))
         for t in THRESHOLDS:  # the likelier polarity stays the likelier at every threshold
             kept = sure[sure["probability"] >= t]
-            coded = rules_here | set(zip(*(kept[c] for c in keys), strict=True))
+            coded = rules_here | set(code_keys(kept))
             hits[t] += len(coded & truth)
             found[t] += len(coded)
     f1 = {
@@ -596,8 +629,13 @@ def chosen_threshold(
     return round((n * best + SHRINK * DEFAULT_THRESHOLD) / (n + SHRINK), 3)
 
 
-def _rules_of(segments: pd.DataFrame, by_rules: dict[str, list[str]]) -> list[str]:
-    return [" ".join(by_rules.get(s, ())) for s in segments["segment_id"]]
+def _rules_of(segments: pd.DataFrame, described: dict[str, str]) -> list[str]:
+    """The rule features (``rule_features``) of some of the sentences, in their order."""
+    return [described[s] for s in segments["segment_id"].tolist()]
+
+
+def _informants(segments: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(segments["segment_id"].tolist(), segments["informant"].tolist(), strict=True))
 
 
 def sure_codes(predicted: pd.DataFrame, coded: set[tuple[str, str, str]], threshold: float):
@@ -608,12 +646,12 @@ def sure_codes(predicted: pd.DataFrame, coded: set[tuple[str, str, str]], thresh
         "probability", ascending=False, kind="stable"
     )
     open_ = [
-        (s, c) not in taken for s, c in zip(sure["segment_id"], sure["criterion"], strict=True)
+        (s, c) not in taken
+        for s, c in zip(sure["segment_id"].tolist(), sure["criterion"].tolist(), strict=True)
     ]
     sure = sure[pd.Series(open_, index=sure.index, dtype=bool)]
     return sure.drop_duplicates(["segment_id", "criterion"])
 
 
 def _kept(predicted: pd.DataFrame, rules: set[tuple[str, str, str]], threshold: float) -> set:
-    sure = sure_codes(predicted, rules, threshold)
-    return set(zip(sure["segment_id"], sure["criterion"], sure["polarity"], strict=True))
+    return set(code_keys(sure_codes(predicted, rules, threshold)))

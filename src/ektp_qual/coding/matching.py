@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from itertools import product
 
 import numpy as np
-from spacy.attrs import IS_PUNCT, LOWER, NORM, ORTH
 
 from ..language.evaluative import default_judgements
 from ..language.words import WordKeys, opening_marks
@@ -28,7 +27,7 @@ class Matching:
 
     def _key_words(self, docs) -> None:
         """Give every new word of ``docs`` its key, which the matcher compares (NORM)."""
-        self._key_orths(np.concatenate([doc.to_array([ORTH]) for doc in docs] or [[]]))
+        self._key_orths(np.concatenate([doc.to_array(["ORTH"]) for doc in docs] or [[]]))
 
     def _keyed_norms(self, orths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The word key (NORM id) of each token, from its ORTH id, keying words not keyed
@@ -227,7 +226,7 @@ class Matching:
         clitics = self._clitic_tokens
         spans = [
             doc[i - 1 : i + 1]
-            for i, lower in enumerate(doc.to_array(LOWER).tolist())
+            for i, lower in enumerate(doc.to_array("LOWER").tolist())
             if lower in clitics and i > 0 and not doc[i - 1].whitespace_
         ]
         if spans:
@@ -321,9 +320,9 @@ class Matching:
 
     def _loose_inputs(self, doc) -> tuple:
         """What ``_resolve`` needs for gapped matches in one doc."""
-        norms = doc.to_array(NORM).tolist()
+        norms = doc.to_array("NORM").tolist()
         starts = [i for i, norm in enumerate(norms) if norm in self._loose]
-        return norms, doc.to_array(IS_PUNCT).tolist(), starts
+        return norms, doc.to_array("IS_PUNCT").tolist(), starts
 
     def _loose_matches(self, norms, punct, candidates, exact, markers):
         """Phrases of several words matched with words between them: ``(id, start, end, size)``.

@@ -7,7 +7,6 @@ from bisect import bisect_right
 from hashlib import sha1
 
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 
 from ..language.words import among
 from ..model import Transcript
@@ -18,8 +17,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # the tokens agree (see ``Coder._pieces``).
 _PIECE_BREAK = re.compile(r"(?<=[.!?])[ \n](?=[^\W_])")
 _NEWLINE = re.compile("\n")
-# What the coder reads of each token, in this order (see ``Tokens``).
-TOKEN_ATTRS = [ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH]
+# What the coder reads of each token, in this order (see ``Tokens``): spaCy's attribute
+# names, so that importing this module (a ``suggest`` with its coding kept) loads no spaCy.
+TOKEN_ATTRS = ["ORTH", "IS_PUNCT", "IS_SPACE", "IDX", "LENGTH"]
 
 
 class Tokens:

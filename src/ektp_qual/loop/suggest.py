@@ -18,9 +18,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..coding.learned import (
+    code_keys,
     learned_coder,
     reviewed_segments,
     rule_codes,
+    rule_features,
     sure_codes,
 )
 from ..model import Codebook
@@ -68,16 +70,14 @@ def suggestions(
     coder, threshold = learned_coder(
         segments, automatic, codings, reviewed, codebook, threshold=threshold
     )
-    by_rules = rule_codes(automatic)
-    rules = [" ".join(by_rules.get(s, ())) for s in open_segments["segment_id"]]
+    described = rule_features(segments, rule_codes(automatic))
+    rules = [described[s] for s in open_segments["segment_id"].tolist()]
     matrix = coder.vectors(open_segments, rules) if coder.trained else None
     predicted = coder.predict(open_segments, rules, explain=2.0, matrix=matrix)
     coded = _coded(codings, set(open_segments["segment_id"]))
     learned = _learned(predicted, coded, threshold)
     final = coded | learned
-    keys = list(
-        zip(predicted["segment_id"], predicted["criterion"], predicted["polarity"], strict=True)
-    )
+    keys = code_keys(predicted)
     chosen_now = pd.Series([k in final for k in keys], index=predicted.index, dtype=bool)
     error = predicted["probability"].where(~chosen_now, 1 - predicted["probability"])
     errors = error.groupby(predicted["segment_id"], sort=False).sum().to_dict()
@@ -86,7 +86,9 @@ def suggestions(
         errors[sid] = errors.get(sid, 0.0) + 0.5
     has_code = {sid for sid, _, _ in final}
     worth = []
-    for sid, topic in zip(open_segments["segment_id"], open_segments["topic"], strict=True):
+    for sid, topic in zip(
+        open_segments["segment_id"].tolist(), open_segments["topic"].tolist(), strict=True
+    ):
         score = errors.get(sid, 0.0)
         if isinstance(topic, str) and topic and sid not in has_code:
             score += UNCODED_ANSWER
@@ -124,14 +126,12 @@ def _batch(worth: list[float], matrix, count: int) -> list[int]:
 
 
 def _coded(codings: pd.DataFrame, among: set[str]) -> set[tuple[str, str, str]]:
-    keys = zip(codings["segment_id"], codings["criterion"], codings["polarity"], strict=True)
-    return {k for k in keys if k[0] in among}
+    return {k for k in code_keys(codings) if k[0] in among}
 
 
 def _learned(predicted: pd.DataFrame, coded: set, threshold: float) -> set:
     """What ``code --learn`` would add (see ``coding.learned.learned_codings``)."""
-    sure = sure_codes(predicted, coded, threshold)
-    return set(zip(sure["segment_id"], sure["criterion"], sure["polarity"], strict=True))
+    return set(code_keys(sure_codes(predicted, coded, threshold)))
 
 
 def _rows(picked, predicted, coded, learned, threshold) -> pd.DataFrame:
