@@ -1,9 +1,10 @@
-"""The coder measured against blind human coding (``validation/``): no figure may drop.
+"""The coder measured against blind human coding: no figure may drop.
 
-The floors are the figures recorded in ``validation/README.md``. A change that lowers one
-must say why in that file and lower the floor with it; a change that raises one should
-raise it. The studies measure and never train: nothing in the coder may be tuned to a
-sentence of theirs.
+The floors are the figures recorded in ``validation/README.md`` and ``tuning/README.md``.
+A change that lowers one must say why there and lower the floor with it; a change that
+raises one should raise it. The validation studies measure and never train: nothing in
+the coder may be tuned to a sentence of theirs. The tuning studies, made the same way,
+may be tuned on; their floors keep what tuning gained.
 """
 
 from __future__ import annotations
@@ -14,20 +15,22 @@ import pytest
 
 from ektp_qual import agree
 
-VALIDATION = Path(__file__).resolve().parents[1] / "validation"
+ROOT = Path(__file__).resolve().parents[1]
 
 # study folder: precision, recall, F1, alpha, same stances, criteria with the same verdict
 RECORDED = {
-    "sample-gronroos": (0.86, 0.62, 0.72, 0.70, 29, 6),
-    "puskesmas-servqual": (0.69, 0.27, 0.39, 0.37, 26, 5),
-    "housing-repairs-gronroos": (0.71, 0.17, 0.28, 0.26, 27, 4),
+    "validation/sample-gronroos": (0.86, 0.62, 0.72, 0.70, 29, 6),
+    "validation/puskesmas-servqual": (0.69, 0.27, 0.39, 0.37, 26, 5),
+    "validation/housing-repairs-gronroos": (0.71, 0.17, 0.28, 0.26, 27, 4),
+    "tuning/water-gronroos": (0.40, 0.15, 0.22, 0.21, 26, 6),
+    "tuning/bus-servqual": (0.52, 0.09, 0.15, 0.11, 15, 5),
 }
 
 
 @pytest.fixture(scope="module", params=sorted(RECORDED))
 def measured(request):
     study = request.param
-    result = agree(["auto", VALIDATION / study / "gold.csv"])
+    result = agree(["auto", ROOT / study / "gold.csv"])
     assert result.notices == []
     return study, result
 
@@ -48,8 +51,8 @@ def test_no_figure_drops_below_the_recorded_one(measured):
 
 def test_every_gold_row_names_a_sentence_and_criterion_of_its_study(measured):
     study, result = measured
-    gold = (VALIDATION / study / "gold.csv").read_text(encoding="utf-8").splitlines()
+    gold = (ROOT / study / "gold.csv").read_text(encoding="utf-8").splitlines()
     assert gold[0] == "segment_id,criterion,polarity"
-    sentences = (VALIDATION / study / "sentences.csv").read_text(encoding="utf-8")
+    sentences = (ROOT / study / "sentences.csv").read_text(encoding="utf-8")
     assert all(row.split(",")[0] in sentences for row in gold[1:])
     assert result.values.notna().any().all()
