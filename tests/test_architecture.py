@@ -133,6 +133,7 @@ UNUSED_BY_CODE = {
     "ektp_qual.pipeline.exchange",
     "ektp_qual.pipeline.learning",
     "ektp_qual.pipeline.survey",
+    "spacy.cli",
 }
 
 
@@ -155,3 +156,20 @@ def test_code_on_text_transcripts_imports_only_what_it_uses(corpus_dir, mini_cod
     assert loaded.returncode == 0, loaded.stderr
     assert (tmp_path / "out" / "codings.csv").exists()
     assert loaded.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_spacy_without_its_command_line_still_has_all_of_it():
+    """The coder imports spaCy without ``spacy.cli``; what spaCy offers stays whole:
+    ``spacy.info()`` and ``import spacy.cli`` load the real modules when asked."""
+    code = (
+        "import sys, ektp_qual\n"
+        "ektp_qual.Coder(ektp_qual.read_codebook(ektp_qual.sample_codebook()))\n"
+        "import spacy\n"
+        "print('spacy.cli' in sys.modules)\n"
+        "print(spacy.info()['spacy_version'] == spacy.__version__)\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.download), callable(spacy.cli.info))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.split() == ["False", "True", "True", "True"]
