@@ -4,6 +4,8 @@ and the layers below it, and no two modules import each other in a cycle."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import ektp_qual
@@ -116,3 +118,58 @@ def test_every_import_of_the_package_names_a_module_that_exists():
         if target not in TOP and not _exists(target)
     ]
     assert not missing, "\n".join(missing)
+
+
+#: What ``code`` on text transcripts never uses: the learned coder and scikit-learn, the
+#: verification, the Word and subtitle readers, and the pipeline's other calls.
+UNUSED_BY_CODE = {
+    "sklearn",
+    "scipy",
+    "docx",
+    "ektp_qual.coding.learned",
+    "ektp_qual.analysis.verification",
+    "ektp_qual.inputs.docx",
+    "ektp_qual.inputs.subtitles",
+    "ektp_qual.pipeline.exchange",
+    "ektp_qual.pipeline.learning",
+    "ektp_qual.pipeline.survey",
+    "spacy.cli",
+}
+
+
+def test_code_on_text_transcripts_imports_only_what_it_uses(corpus_dir, mini_codebook, tmp_path):
+    """Each import costs start-up time on every run of ``code``: what it does not call
+    stays unloaded."""
+    folder = corpus_dir(
+        {"M1": ("masyarakat", [("P", "Bagaimana sikap petugas?"), ("M1", "Petugasnya ramah.")])}
+    )
+    argv = ["ektp-qual", "code", "-q", "-t", str(folder), "-c", str(mini_codebook)]
+    argv += ["--out", str(tmp_path / "out"), "--jobs", "1"]
+    code = (
+        "import sys\n"
+        "from ektp_qual.cli import main\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n    main()\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
+        f"print(sorted(m for m in {sorted(UNUSED_BY_CODE)!r} if m in sys.modules))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert (tmp_path / "out" / "codings.csv").exists()
+    assert loaded.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_spacy_without_its_command_line_still_has_all_of_it():
+    """The coder imports spaCy without ``spacy.cli``; what spaCy offers stays whole:
+    ``spacy.info()`` and ``import spacy.cli`` load the real modules when asked."""
+    code = (
+        "import sys, ektp_qual\n"
+        "ektp_qual.Coder(ektp_qual.read_codebook(ektp_qual.sample_codebook()))\n"
+        "import spacy\n"
+        "print('spacy.cli' in sys.modules)\n"
+        "print(spacy.info()['spacy_version'] == spacy.__version__)\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.download), callable(spacy.cli.info))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.split() == ["False", "True", "True", "True"]

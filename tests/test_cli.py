@@ -166,6 +166,23 @@ def test_quiet_prints_nothing_but_warnings(small_corpus, mini_codebook, tmp_path
     assert (tmp_path / "o" / "codings.csv").exists()
 
 
+def test_quiet_code_builds_no_table_it_would_not_print(
+    small_corpus, mini_codebook, tmp_path, monkeypatch
+):
+    """Under -q the console prints nothing: building its tables would be wasted time."""
+    from ektp_qual.outputs import render
+
+    def unwanted(*args, **kwargs):
+        raise AssertionError("a table was built under -q")
+
+    for name in ("reduction_summary", "checklist_matrix", "conclusions", "triangulation"):
+        monkeypatch.setattr(render, name, unwanted)
+    args = ["code", "-q", "-t", str(small_corpus), "-c", str(mini_codebook)]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / "conclusions.csv").exists()
+
+
 @pytest.mark.parametrize(
     ("command", "heading", "tables"),
     [

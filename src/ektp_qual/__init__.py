@@ -10,8 +10,9 @@ The names below are loaded on first use, so that ``ektp-qual --help`` stays fast
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from .model.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -135,12 +136,4 @@ if TYPE_CHECKING:  # what editors and type checkers see; loaded lazily at run ti
     )
 
 
-def __getattr__(name: str) -> object:
-    if name in _EXPORTS:
-        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

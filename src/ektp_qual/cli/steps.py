@@ -140,15 +140,16 @@ def code(
         jobs=jobs,
     )
     console = render.make_console(quiet)
-    render.reduction_summary(console, result.reduction)
-    render.checklist_matrix(console, result.display, result.codebook)
-    render.role_matrix(console, result.display, result.codebook)
-    render.strongest_quotes(console, result.reduction, result.codebook)
-    render.triangulation(console, result.conclusion, result.codebook)
-    render.negative_evidence(console, result.conclusion, result.codebook)
-    render.conclusions(console, result.conclusion, result.codebook)
-    if result.verification is not None:
-        render.verification(console, result.verification, result.codebook)
+    if not quiet:  # a quiet console would build every table only to drop it
+        render.reduction_summary(console, result.reduction)
+        render.checklist_matrix(console, result.display, result.codebook)
+        render.role_matrix(console, result.display, result.codebook)
+        render.strongest_quotes(console, result.reduction, result.codebook)
+        render.triangulation(console, result.conclusion, result.codebook)
+        render.negative_evidence(console, result.conclusion, result.codebook)
+        render.conclusions(console, result.conclusion, result.codebook)
+        if result.verification is not None:
+            render.verification(console, result.verification, result.codebook)
     _export(result, formats, out, console, "code", safe)
     _check_findings(result.conclusion, check)
 

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from ..model import Corpus, Notice, Transcript, Turn
 from ..model.errors import InputError
-from .docx import read_docx
-from .subtitles import front_matter_path, read_subtitles
 from .text import parse_transcript
 from .textfile import read_text
 
@@ -40,8 +38,13 @@ def read_transcript_with_notices(path: str | Path) -> tuple[Transcript, list[Not
         if suffix in (*UNREADABLE_SUFFIXES, ".pdf"):
             raise InputError(path, _unreadable_hint(suffix))
         return parse_transcript(read_text(path, "transcript"), path), []
+    # Word and subtitle readers (zip, XML, cue parsing) only for such files.
     if suffix == ".docx":
+        from .docx import read_docx
+
         return read_docx(path)
+    from .subtitles import read_subtitles
+
     return read_subtitles(path)
 
 
@@ -196,6 +199,8 @@ def _refuse_undeclared_interviewer(transcript: Transcript) -> None:
 def _informant_source(transcript: Transcript) -> tuple[str, int]:
     """Where the informant id is written: the subtitle file's YAML, or the file itself."""
     if transcript.path is not None and transcript.path.suffix.lower() in (".vtt", ".srt"):
+        from .subtitles import front_matter_path
+
         beside = front_matter_path(transcript.path)
         if beside is not None:
             return str(beside), transcript.informant_line

@@ -21,7 +21,10 @@ Keys are set on spaCy's lexemes (``NORM``), so spaCy's PhraseMatcher does the ma
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
+import types
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -234,8 +237,48 @@ def _voiceless(root: str, form: str) -> str:
 _HYPHEN_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 
 
+_SPACY_INFO = "spacy.cli.info"
+
+
+def import_spacy() -> None:
+    """Import spaCy without its command line.
+
+    ``spacy/__init__`` imports ``spacy.cli.info`` for ``spacy.info()``, and with it every
+    spaCy command (typer apps, weasel, requests, the training and project tools): about a
+    third of spaCy's import time, paid by every ``ektp-qual`` run that codes. A stand-in
+    for that one module lets spaCy's import skip them. It is removed once spaCy is
+    imported, so ``spacy.info()`` and any later ``import spacy.cli`` load the real ones,
+    and a name the stand-in lacks (a newer spaCy) is read from the real module.
+    """
+    if "spacy" in sys.modules or _SPACY_INFO in sys.modules:
+        return
+
+    def info(*args: object, **kwargs: object) -> object:
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    def real_name(name: str) -> object:
+        if name.startswith("__"):  # the import system's own probes (__path__, ...)
+            raise AttributeError(name)
+        if sys.modules.get(_SPACY_INFO) is stand_in:
+            del sys.modules[_SPACY_INFO]
+        return getattr(importlib.import_module(_SPACY_INFO), name)
+
+    stand_in = types.ModuleType(_SPACY_INFO)
+    stand_in.info = info  # type: ignore[attr-defined]
+    stand_in.__getattr__ = real_name  # type: ignore[method-assign]
+    sys.modules[_SPACY_INFO] = stand_in
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get(_SPACY_INFO) is stand_in:
+            del sys.modules[_SPACY_INFO]
+
+
 def blank_pipeline(codebook: Codebook):
     """A blank spaCy pipeline (a tokenizer) for the codebook's language."""
+    import_spacy()
     from spacy.util import get_lang_class
 
     try:

@@ -11,9 +11,7 @@ import pandas as pd
 from ..analysis import conclusion as concl
 from ..analysis import display as disp
 from ..analysis import reduction as red
-from ..analysis import verification as verif
 from ..coding.coder import CodingResult
-from ..coding.learned import LEARNED_COLUMNS, learned_codings
 from ..coding.parallel import code_with_jobs
 from ..inputs.codebook import read_codebook
 from ..inputs.findings import read_findings
@@ -217,6 +215,8 @@ def _reduce(
         )
         codings = codings.assign(text=_masked(codings["text"], mask, masked))
     if learn:  # on the masked text: no feature it names can be personal data
+        from ..coding.learned import learned_codings  # scikit-learn: only when asked
+
         found = learned_codings(
             segments,
             result.codings,
@@ -268,6 +268,8 @@ def _with_learned(
     Every coding then has ``probability`` and ``features``: empty for the rules' and the
     researcher's codings, the model's for its own.
     """
+    from ..coding.learned import LEARNED_COLUMNS
+
     if learned.empty:
         return codings.assign(probability=float("nan"), features="")
     columns = ["segment_id", "informant", "role", "start", "end", "text"]
@@ -398,8 +400,11 @@ def analyse(
     this process only). The tables are the same either way.
     """
     corpus, book, expected = load(transcripts, codebook, findings)
-    if verify is not False and verify is not True:
-        verif.check_settings(verify)  # before the coding, not after it
+    if verify is not False:
+        from ..analysis import verification as verif  # only when asked
+
+        if verify is not True:
+            verif.check_settings(verify)  # before the coding, not after it
     reduction = _reduce(
         corpus,
         book,
@@ -432,6 +437,8 @@ def verify(
     re-read or re-coded. The keywords change the default ``VerificationSettings`` (or the
     ones given); the same seed gives the same figures.
     """
+    from ..analysis import verification as verif
+
     reduction = result.reduction if isinstance(result, Analysis) else result
     chosen = {
         name: value
