@@ -922,3 +922,29 @@ def test_a_question_put_in_a_plain_judgement_is_answered_by_a_short_answer(
     result = answer(parse_codebook(text), reply, question=question)
     assert codes(result) == expected
     assert set(result.codings["method"]) <= {"answer"}
+
+
+TRUST = {
+    "id": POST_OFFICE.replace("positive: [senyum]", "positive: [senyum, jujur, terus terang]"),
+    "en": LIBRARY.replace("positive: [smiled]", "positive: [smiled, honest, frank]"),
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "expected"),
+    [
+        ("id", "Jujur aja, saya jarang ke sini.", set()),
+        ("id", "Terus terang saya lupa, Mas.", set()),
+        ("id", "Sejujurnya saya nggak tahu.", set()),
+        ("id", "Petugasnya jujur, Mas.", {("sikap", "positive")}),
+        ("en", "To be honest, I rarely come here.", set()),
+        ("en", "Frankly, I forget.", set()),
+        ("en", "I don't know, honestly.", set()),
+        ("en", "The staff were honest with me.", {("staff", "positive")}),
+    ],
+)
+def test_a_candour_marker_frames_what_follows_and_is_no_evidence_of_trust(
+    language, reply, expected
+):
+    question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
+    assert codes(answer(parse_codebook(TRUST[language]), reply, question=question)) == expected

@@ -63,6 +63,13 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "paling lama",
             "lama-lama",
             "lama kelamaan",
+            # Candour markers frame what follows; they are no evidence of trust.
+            "jujur aja",
+            "jujur saja",
+            "jujur ya",
+            "terus terang",
+            "sejujurnya",
+            "kalau boleh jujur",
         ),
         "negators": _ID_NEGATORS,
         "irrealis": (
@@ -389,6 +396,12 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "good morning",
             "good afternoon",
             "good evening",
+            # Candour markers frame what follows; they are no evidence of trust.
+            "to be honest",
+            "honestly",
+            "frankly",
+            "to tell the truth",
+            "in all honesty",
         ),
         "negators": (
             "not",
