@@ -288,6 +288,66 @@ def test_contrast_in_english(clinic):
     assert codes(result) == {("waiting", "positive"), ("courtesy", "negative")}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # What others say, set against the speaker's own word: the speaker's clause decides.
+        ("Katanya antriannya panjang, tapi saya sebentar kok.", set()),
+        ("Kata orang petugasnya judes, tapi ke saya baik-baik aja.", set()),
+        ("Walaupun katanya antriannya panjang, saya sebentar kok.", set()),
+        # Hearsay on its own, or the speaker's own clause before it, stands.
+        ("Katanya antriannya panjang.", {("professionalism", "negative")}),
+        (
+            "Petugasnya ramah, katanya antriannya panjang, tapi saya sebentar.",
+            {("attitude", "positive")},
+        ),
+    ],
+)
+def test_hearsay_before_a_contrast_is_no_evidence(mini, sentence, expected):
+    result = answer(mini, sentence)
+    assert codes(result) == expected
+    if not expected:
+        assert set(result.changes["change"]) == {"hearsay"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("People say it's a long wait, but I got in at once.", set()),
+        ("Apparently the staff are rude, but they were lovely to me.", set()),
+        ("I've heard the staff can be rude.", {("courtesy", "negative")}),
+    ],
+)
+def test_hearsay_in_english(clinic, sentence, expected):
+    assert codes(answer(clinic, sentence, role="patient")) == expected
+
+
+def test_the_codebook_adds_its_own_hearsay_words(mini):
+    book = parse_codebook(MINI_CODEBOOK + "hearsay: [ceritanya]\n")
+    assert {"ceritanya", "katanya"} <= set(book.discourse.hearsay)
+    assert codes(answer(book, "Ceritanya antriannya panjang, tapi saya sebentar.")) == set()
+    none = parse_codebook(MINI_CODEBOOK + "language_defaults: false\n")
+    assert none.discourse.hearsay == ()
+    # A codebook's own phrase of hearsay words is evidence: what people say is reputation.
+    rumour = parse_codebook(MINI_CODEBOOK.replace("negative: [pungli,", "negative: [konon,"))
+    assert codes(answer(rumour, "Konon begitu, Mas.")) == {("reliability", "negative")}
+    with pytest.raises(InputError, match="hearsay"):
+        parse_codebook(MINI_CODEBOOK + "hearsay: {a: b}\n")
+
+
+def test_codebook_examples_explain_hearsay():
+    from ektp_qual.loop.examples import check_examples
+
+    block = '    examples:\n      none: ["Katanya antriannya panjang, tapi saya sebentar kok."]\n'
+    text = MINI_CODEBOOK.replace(
+        "    negative: [antrian panjang, lambat, berdesakan, blangko habis]\n",
+        "    negative: [antrian panjang, lambat, berdesakan, blangko habis]\n" + block,
+    )
+    results = check_examples(parse_codebook(text))
+    assert list(results["got"]) == ["none"]
+    assert "hearsay 'Katanya'" in results["changed"].iloc[0]
+
+
 def test_the_codebook_adds_its_own_contrast_words(mini):
     book = parse_codebook(MINI_CODEBOOK + "contrast:\n  following: [cuma ya]\n")
     assert "cuma ya" in book.discourse.contrast_following
@@ -566,6 +626,8 @@ def test_validate_notes_what_the_words_around_phrases_changed(corpus_dir, mini_c
                     ("M1", "Petugasnya ramah, tapi ada yang judes. Semoga lebih cepat."),
                     ("P", "Antriannya panjang nggak?"),
                     ("M1", "Nggak kok."),
+                    ("P", "Kalau kecepatannya?"),
+                    ("M1", "Katanya lambat, tapi saya sebentar kok."),
                 ],
             )
         }
@@ -576,6 +638,7 @@ def test_validate_notes_what_the_words_around_phrases_changed(corpus_dir, mini_c
     notes = notes[notes["level"] == "note"]["message"].tolist()
     assert any("conceded side of a contrast: 'tapi' 1" in n for n in notes)
     assert any("a wish or a condition: 'semoga' 1" in n for n in notes)
+    assert any("before the speaker's own word: 'katanya' 1" in n for n in notes)
     assert any("1 short answer(s)" in n for n in notes)
     args = ["validate", "-t", str(folder), "-c", str(mini_codebook), "--strict"]
     result = CliRunner().invoke(app, args)

@@ -3,7 +3,7 @@
 A codebook names the evidence (``ramah``, ``long wait``); whether a phrase in a sentence
 *is* evidence depends on the words around it, and those are the same for every codebook
 in a language: negators, wishes, contrast and concession, a problem told with its fix,
-talk about oneself rather than the service, shortages, the interviewer's prompts that
+hearsay, talk about oneself rather than the service, shortages, the interviewer's prompts that
 only ask to go on, and the short answers that mean something only against their
 question. These lists are the defaults for Indonesian (``id``) and English (``en``); a
 codebook adds its own words to them under the same keys, or turns them off with
@@ -134,6 +134,17 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "biarpun",
             "sekalipun",
             "kendati",
+        ),
+        "hearsay": (
+            "katanya",
+            "kata orang",
+            "kata orang-orang",
+            "kata tetangga",
+            "kata teman",
+            "dengar-dengar",
+            "denger-denger",
+            "kabarnya",
+            "konon",
         ),
         "remedy": (
             "langsung diperbaiki",
@@ -443,6 +454,21 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "whilst",
             "while",
         ),
+        "hearsay": (
+            "people say",
+            "they say",
+            "so they say",
+            "i've heard",
+            "i have heard",
+            "i'd heard",
+            "apparently",
+            "supposedly",
+            "allegedly",
+            "rumour has it",
+            "word is",
+            "from what i hear",
+            "from what i've heard",
+        ),
         "remedy": (
             "fixed it straight away",
             "fixed it the same day",
@@ -683,6 +709,7 @@ UNDERGOING: dict[str, tuple[tuple[str, str], ...]] = {
 DISCOURSE_KEYS = {
     "contrast_following": ("contrast", "following"),
     "contrast_conceding": ("contrast", "conceding"),
+    "hearsay": ("hearsay", None),
     "remedy": ("remedy", None),
     "self": ("self", None),
     "others": ("others", None),
