@@ -1011,3 +1011,34 @@ def test_a_candour_marker_frames_what_follows_and_is_no_evidence_of_trust(
 ):
     question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
     assert codes(answer(parse_codebook(TRUST[language]), reply, question=question)) == expected
+
+
+ROLE_BOOKS = {
+    "id": POST_OFFICE.replace(
+        "negative: [antrian panjang]", "negative: [antrian panjang, pelanggan terlantar]"
+    )
+    .replace("Pelanggan dilayani", "Warga dilayani")
+    .replace("memperlakukan pelanggan", "memperlakukan warga")
+    .replace("criteria:\n", "decision:\n  roles: [pelanggan]\ncriteria:\n", 1),
+    "en": LIBRARY.replace("negative: [long queue]", "negative: [long queue, borrower ignored]")
+    .replace("Borrowers are served", "Readers are served")
+    .replace("treat borrowers", "treat readers")
+    .replace("criteria:\n", "decision:\n  roles: [borrower]\ncriteria:\n", 1),
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "topic"),
+    [
+        ("id", "Sebagai pelanggan, menurut Ibu gimana?", None),
+        ("id", "Pelanggannya gimana, Bu?", None),
+        ("id", "Sebagai pelanggan, antriannya gimana?", "waktu"),
+        ("en", "As a borrower, what do you think overall?", None),
+        ("en", "Do other borrowers think so too?", None),
+        ("en", "As a borrower, how long did you wait?", "waiting"),
+    ],
+)
+def test_the_deciding_role_is_who_is_asked_not_the_topic(language, question, topic):
+    from ektp_qual.coding.coder import Coder
+
+    assert Coder(parse_codebook(ROLE_BOOKS[language])).question_topic(question)[0] == topic

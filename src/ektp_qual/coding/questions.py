@@ -72,6 +72,7 @@ class QuestionReading:
             for i in range(start, end)
         }
         stop = self.nlp.Defaults.stop_words
+        ignored = ignored | self._role_tokens(doc)
         fillers = self._covered(doc, 0, len(doc), ("filler",)) if fillers_known else {}
         if fillers:
             known = self._topic_vocabulary
@@ -140,11 +141,48 @@ class QuestionReading:
         doc = self.nlp.make_doc(phrase)
         self._key_words([doc])
         stop = self.nlp.Defaults.stop_words
+        roles = self._role_tokens(doc)
         return {
             self._topic_key(t.lower_, t.norm_)
             for t in doc
-            if is_word(t) and len(t.text) > 2 and t.lower_ not in stop and t.norm_ not in stop
+            if is_word(t)
+            and len(t.text) > 2
+            and t.lower_ not in stop
+            and t.norm_ not in stop
+            and t.i not in roles
         }
+
+    def _role_tokens(self, doc) -> set[int]:
+        """Tokens of ``doc`` that name one of the codebook's deciding roles ("Sebagai
+        pelanggan, ...", "As a passenger, ..."): who is asked, not what about, so no
+        topic word, whichever criterion's words happen to mention them."""
+        roles = self._role_keys
+        if not roles:
+            return set()
+        keys = [self._topic_key(t.lower_, t.norm_) for t in doc]
+        lower = [t.lower_ for t in doc]
+        found: set[int] = set()
+        for role in roles:
+            n = len(role)
+            for i in range(len(doc) - n + 1):
+                if all(
+                    keys[i + k] == word or lower[i + k] in (word + "s", word + "es")
+                    for k, word in enumerate(role)
+                ):
+                    found.update(range(i, i + n))
+        return found
+
+    @cached_property
+    def _role_keys(self) -> tuple[tuple[str, ...], ...]:
+        """The deciding roles' names as word keys (``wajib_pajak``: ``wajib``, ``pajak``)."""
+        found = []
+        for role in self.codebook.decision.roles or ():
+            doc = self.nlp.make_doc(re.sub(r"[_-]+", " ", role))
+            self._key_words([doc])
+            words = tuple(self._topic_key(t.lower_, t.norm_) for t in doc if is_word(t))
+            if words:
+                found.append(words)
+        return tuple(found)
 
     @cached_property
     def _topic_model(self) -> tuple[dict[str, set[str]], dict[str, set[str]], tuple[dict, dict]]:
