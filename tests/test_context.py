@@ -1042,3 +1042,25 @@ def test_the_deciding_role_is_who_is_asked_not_the_topic(language, question, top
     from ektp_qual.coding.coder import Coder
 
     assert Coder(parse_codebook(ROLE_BOOKS[language])).question_topic(question)[0] == topic
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "expected"),
+    [
+        ("id", "Saya ambil nomor antrean dulu di mesin.", set()),
+        ("id", "Ada nomor antriannya sekarang, Mas.", set()),
+        ("id", "Saya antre dua jam, Mas.", {("waktu", "negative")}),
+        ("id", "Dipanggil sesuai nomor antrian kok.", {("waktu", "positive")}),
+        ("en", "I took a queue number at the door.", set()),
+        ("en", "There was a queue right out the door.", {("waiting", "negative")}),
+    ],
+)
+def test_a_queue_number_is_a_ticket_not_the_queue(language, reply, expected):
+    books = {
+        "id": POST_OFFICE.replace(
+            "positive: [tepat waktu]", "positive: [tepat waktu, sesuai nomor antrian]"
+        ).replace("negative: [antrian panjang]", "negative: [antrian panjang, antre]"),
+        "en": LIBRARY.replace("negative: [long queue]", "negative: [long queue, queue]"),
+    }
+    question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
+    assert codes(answer(parse_codebook(books[language]), reply, question=question)) == expected

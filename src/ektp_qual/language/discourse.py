@@ -63,6 +63,12 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "paling lama",
             "lama-lama",
             "lama kelamaan",
+            # A queue number is a ticket, not the queue (nor a wait).
+            "nomor antrean",
+            "nomor antrian",
+            "nomor antre",
+            "nomer antrean",
+            "nomer antrian",
             # Candour markers frame what follows; they are no evidence of trust.
             "jujur aja",
             "jujur saja",
@@ -407,6 +413,11 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "good morning",
             "good afternoon",
             "good evening",
+            # A queue number is a ticket, not the queue (nor a wait).
+            "queue number",
+            "queue numbers",
+            "ticket number",
+            "queue ticket",
             # Candour markers frame what follows; they are no evidence of trust.
             "to be honest",
             "honestly",
