@@ -1064,3 +1064,22 @@ def test_a_queue_number_is_a_ticket_not_the_queue(language, reply, expected):
     }
     question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
     assert codes(answer(parse_codebook(books[language]), reply, question=question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # Only the root is shared, in another derivation: too weak for a topic.
+        ("Pengalamannya gimana, Bu?", None),
+        ("Yang perlu diperbaiki apa, Pak?", None),
+        # Either voice of the same verb is the same word.
+        ("Pernah dibentak, Bu?", "sikap"),
+    ],
+)
+def test_a_root_shared_in_another_derivation_is_weak_evidence_of_a_topic(question, topic):
+    from ektp_qual.coding.coder import Coder
+
+    book = POST_OFFICE.replace("positive: [senyum]", "positive: [senyum, berpengalaman]").replace(
+        "positive: [sesuai tarif]", "positive: [sesuai tarif, tarif baik]"
+    )
+    assert Coder(parse_codebook(book)).question_topic(question)[0] == topic

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..language.words import DERIVED, VOICELESS
+from ..language.words import DERIVED, VOICELESS, voiceless
 from ..model import PHRASE_SEPARATOR
 from .rules import Rule
 from .segments import Tokens, unwrapped
@@ -20,6 +20,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 TOPIC_MIN_SCORE = 0.4
 # How much a word only the criterion's phrases have counts, against a word of its guide.
 PHRASE_WEIGHT = 0.5
+# How much of that a word counts when a phrase has only its root, in another derivation
+# ("pengalaman", experience, against a phrase's "berpengalaman", experienced).
+ROOT_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,33 @@ class QuestionReading:
         phrase_idf = {k: math.log((n + 1) / count) for k, count in df.items()}
         return words, phrase_words, (idf, phrase_idf)
 
+    def _forms(self, text: str, keys) -> dict[str, str]:
+        """Per guide key of ``keys``, the derived form of its word in ``text``, either
+        voice of a verb read alike (``dibentak``, ``membentak``)."""
+        doc = self.nlp.make_doc(text)
+        self._key_words([doc])
+        found = {}
+        for t in doc:
+            key = self._guide_key(t.lower_, t.norm_)
+            if key in keys and key not in found:
+                derived = self.keys.derivation(self.keys.base(t.lower_))
+                found[key] = voiceless(*derived) if derived else t.norm_.removesuffix(DERIVED)
+        return {k: found.get(k, k) for k in keys}
+
+    @cached_property
+    def _phrase_forms(self) -> dict[str, frozenset[str]]:
+        """Per criterion, the derived forms of its phrases' words (``_forms``)."""
+        found = {}
+        for c in self.codebook.criteria:
+            forms: set[str] = set()
+            for phrase in (*c.positive, *c.negative):
+                doc = self.nlp.make_doc(phrase)
+                self._key_words([doc])
+                keys = {self._guide_key(t.lower_, t.norm_) for t in doc if is_word(t)}
+                forms.update(self._forms(phrase, keys).values())
+            found[c.id] = frozenset(forms)
+        return found
+
     @cached_property
     def _topic_vocabulary(self) -> frozenset[str]:
         """Every word of the criteria's guides and phrases (``_topic_model``)."""
@@ -232,6 +262,8 @@ class QuestionReading:
         """
         words, phrase_words, (idf, phrase_idf) = self._topic_model
         found = {key: (root, c) for key, root, c in self._question_words(question)}
+        forms = self._forms(question, found)
+        phrase_forms = self._phrase_forms
         unknown = math.log(len(words) + 1) / 2
         weight = {
             k: idf[k] if k in idf else phrase_idf.get(root, unknown)
@@ -244,7 +276,11 @@ class QuestionReading:
             (
                 (
                     sum(
-                        w if k in words[cid] else w * PHRASE_WEIGHT
+                        w
+                        if k in words[cid]
+                        else w * PHRASE_WEIGHT
+                        if c == cid or forms[k] in phrase_forms[cid]
+                        else w * PHRASE_WEIGHT * ROOT_WEIGHT
                         for (k, (root, c)), w in zip(found.items(), weight.values(), strict=True)
                         if c == cid or k in words[cid] or root in phrase_words[cid]
                     )
