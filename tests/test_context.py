@@ -1083,3 +1083,39 @@ def test_a_root_shared_in_another_derivation_is_weak_evidence_of_a_topic(questio
         "positive: [sesuai tarif]", "positive: [sesuai tarif, tarif baik]"
     )
     assert Coder(parse_codebook(book)).question_topic(question)[0] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "topic"),
+    [
+        (
+            POST_OFFICE.replace(
+                "Petugas loket memperlakukan pelanggan dengan hormat.",
+                "Petugas loket menghormati warga yang menunggu sampai dilayani.",
+            ),
+            "Menunggu sampai dilayani, Bu?",
+            "waktu",
+        ),
+        (
+            LIBRARY.replace(
+                "Staff treat borrowers with courtesy and respect.",
+                "Staff are courteous to readers who wait to be served.",
+            ),
+            "Did you wait to be served?",
+            "waiting",
+        ),
+        # One shared word is no repeated guide question: the tie stays a tie.
+        (
+            POST_OFFICE.replace(
+                "Petugas loket memperlakukan pelanggan dengan hormat.",
+                "Petugas loket menghormati warga yang menunggu sampai dilayani.",
+            ),
+            "Dilayani, Bu?",
+            None,
+        ),
+    ],
+)
+def test_a_question_that_repeats_a_guide_question_asks_its_criterion(text, question, topic):
+    from ektp_qual.coding.coder import Coder
+
+    assert Coder(parse_codebook(text)).question_topic(question)[0] == topic

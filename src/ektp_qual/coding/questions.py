@@ -23,6 +23,9 @@ PHRASE_WEIGHT = 0.5
 # How much of that a word counts when a phrase has only its root, in another derivation
 # ("pengalaman", experience, against a phrase's "berpengalaman", experienced).
 ROOT_WEIGHT = 0.5
+# A question that repeats most of a guide question's words asks that guide's question.
+GUIDE_SHARED = 2
+GUIDE_SHARE = 0.55
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,29 @@ class QuestionReading:
         phrase_idf = {k: math.log((n + 1) / count) for k, count in df.items()}
         return words, phrase_words, (idf, phrase_idf)
 
+    def _guide_question_match(self, found) -> str | None:
+        """The criterion one of whose guide questions the question all but repeats: the
+        strongest evidence of a topic, above words its definition or another criterion's
+        share ("Menunggu sampai dilayani?" against a guide "Berapa lama menunggu sampai
+        dilayani?"). At least ``GUIDE_SHARED`` of the question's telling words, and more
+        than ``GUIDE_SHARE`` of them, must be one guide question's, and no other
+        criterion's guide question may match as well."""
+        keys = set(found)
+        least = GUIDE_SHARED
+        if len(keys) < least:
+            return None
+        best: dict[str, float] = {}
+        for c in self.codebook.criteria:
+            for text in c.questions:
+                guide = {key for key, _, _ in self._guide_words(text)}
+                shared = len(keys & guide)
+                if shared >= least:
+                    best[c.id] = max(best.get(c.id, 0.0), shared / len(keys))
+        ranked = sorted(best.values(), reverse=True)
+        if ranked and ranked[0] > GUIDE_SHARE and (len(ranked) == 1 or ranked[1] < ranked[0]):
+            return max(best, key=best.get)
+        return None
+
     def _forms(self, text: str, keys) -> dict[str, str]:
         """Per guide key of ``keys``, the derived form of its word in ``text``, either
         voice of a verb read alike (``dibentak``, ``membentak``)."""
@@ -272,6 +298,9 @@ class QuestionReading:
         total = sum(weight.values())
         if total <= 0:
             return None, 0.0
+        guide = self._guide_question_match(found)
+        if guide is not None:
+            return guide, 1.0
         scores = sorted(
             (
                 (
