@@ -288,6 +288,66 @@ def test_contrast_in_english(clinic):
     assert codes(result) == {("waiting", "positive"), ("courtesy", "negative")}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # What others say, set against the speaker's own word: the speaker's clause decides.
+        ("Katanya antriannya panjang, tapi saya sebentar kok.", set()),
+        ("Kata orang petugasnya judes, tapi ke saya baik-baik aja.", set()),
+        ("Walaupun katanya antriannya panjang, saya sebentar kok.", set()),
+        # Hearsay on its own, or the speaker's own clause before it, stands.
+        ("Katanya antriannya panjang.", {("professionalism", "negative")}),
+        (
+            "Petugasnya ramah, katanya antriannya panjang, tapi saya sebentar.",
+            {("attitude", "positive")},
+        ),
+    ],
+)
+def test_hearsay_before_a_contrast_is_no_evidence(mini, sentence, expected):
+    result = answer(mini, sentence)
+    assert codes(result) == expected
+    if not expected:
+        assert set(result.changes["change"]) == {"hearsay"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("People say it's a long wait, but I got in at once.", set()),
+        ("Apparently the staff are rude, but they were lovely to me.", set()),
+        ("I've heard the staff can be rude.", {("courtesy", "negative")}),
+    ],
+)
+def test_hearsay_in_english(clinic, sentence, expected):
+    assert codes(answer(clinic, sentence, role="patient")) == expected
+
+
+def test_the_codebook_adds_its_own_hearsay_words(mini):
+    book = parse_codebook(MINI_CODEBOOK + "hearsay: [ceritanya]\n")
+    assert {"ceritanya", "katanya"} <= set(book.discourse.hearsay)
+    assert codes(answer(book, "Ceritanya antriannya panjang, tapi saya sebentar.")) == set()
+    none = parse_codebook(MINI_CODEBOOK + "language_defaults: false\n")
+    assert none.discourse.hearsay == ()
+    # A codebook's own phrase of hearsay words is evidence: what people say is reputation.
+    rumour = parse_codebook(MINI_CODEBOOK.replace("negative: [pungli,", "negative: [konon,"))
+    assert codes(answer(rumour, "Konon begitu, Mas.")) == {("reliability", "negative")}
+    with pytest.raises(InputError, match="hearsay"):
+        parse_codebook(MINI_CODEBOOK + "hearsay: {a: b}\n")
+
+
+def test_codebook_examples_explain_hearsay():
+    from ektp_qual.loop.examples import check_examples
+
+    block = '    examples:\n      none: ["Katanya antriannya panjang, tapi saya sebentar kok."]\n'
+    text = MINI_CODEBOOK.replace(
+        "    negative: [antrian panjang, lambat, berdesakan, blangko habis]\n",
+        "    negative: [antrian panjang, lambat, berdesakan, blangko habis]\n" + block,
+    )
+    results = check_examples(parse_codebook(text))
+    assert list(results["got"]) == ["none"]
+    assert "hearsay 'Katanya'" in results["changed"].iloc[0]
+
+
 def test_the_codebook_adds_its_own_contrast_words(mini):
     book = parse_codebook(MINI_CODEBOOK + "contrast:\n  following: [cuma ya]\n")
     assert "cuma ya" in book.discourse.contrast_following
@@ -566,6 +626,8 @@ def test_validate_notes_what_the_words_around_phrases_changed(corpus_dir, mini_c
                     ("M1", "Petugasnya ramah, tapi ada yang judes. Semoga lebih cepat."),
                     ("P", "Antriannya panjang nggak?"),
                     ("M1", "Nggak kok."),
+                    ("P", "Kalau kecepatannya?"),
+                    ("M1", "Katanya lambat, tapi saya sebentar kok."),
                 ],
             )
         }
@@ -576,6 +638,7 @@ def test_validate_notes_what_the_words_around_phrases_changed(corpus_dir, mini_c
     notes = notes[notes["level"] == "note"]["message"].tolist()
     assert any("conceded side of a contrast: 'tapi' 1" in n for n in notes)
     assert any("a wish or a condition: 'semoga' 1" in n for n in notes)
+    assert any("before the speaker's own word: 'katanya' 1" in n for n in notes)
     assert any("1 short answer(s)" in n for n in notes)
     args = ["validate", "-t", str(folder), "-c", str(mini_codebook), "--strict"]
     result = CliRunner().invoke(app, args)
@@ -922,3 +985,137 @@ def test_a_question_put_in_a_plain_judgement_is_answered_by_a_short_answer(
     result = answer(parse_codebook(text), reply, question=question)
     assert codes(result) == expected
     assert set(result.codings["method"]) <= {"answer"}
+
+
+TRUST = {
+    "id": POST_OFFICE.replace("positive: [senyum]", "positive: [senyum, jujur, terus terang]"),
+    "en": LIBRARY.replace("positive: [smiled]", "positive: [smiled, honest, frank]"),
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "expected"),
+    [
+        ("id", "Jujur aja, saya jarang ke sini.", set()),
+        ("id", "Terus terang saya lupa, Mas.", set()),
+        ("id", "Sejujurnya saya nggak tahu.", set()),
+        ("id", "Petugasnya jujur, Mas.", {("sikap", "positive")}),
+        ("en", "To be honest, I rarely come here.", set()),
+        ("en", "Frankly, I forget.", set()),
+        ("en", "I don't know, honestly.", set()),
+        ("en", "The staff were honest with me.", {("staff", "positive")}),
+    ],
+)
+def test_a_candour_marker_frames_what_follows_and_is_no_evidence_of_trust(
+    language, reply, expected
+):
+    question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
+    assert codes(answer(parse_codebook(TRUST[language]), reply, question=question)) == expected
+
+
+ROLE_BOOKS = {
+    "id": POST_OFFICE.replace(
+        "negative: [antrian panjang]", "negative: [antrian panjang, pelanggan terlantar]"
+    )
+    .replace("Pelanggan dilayani", "Warga dilayani")
+    .replace("memperlakukan pelanggan", "memperlakukan warga")
+    .replace("criteria:\n", "decision:\n  roles: [pelanggan]\ncriteria:\n", 1),
+    "en": LIBRARY.replace("negative: [long queue]", "negative: [long queue, borrower ignored]")
+    .replace("Borrowers are served", "Readers are served")
+    .replace("treat borrowers", "treat readers")
+    .replace("criteria:\n", "decision:\n  roles: [borrower]\ncriteria:\n", 1),
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "topic"),
+    [
+        ("id", "Sebagai pelanggan, menurut Ibu gimana?", None),
+        ("id", "Pelanggannya gimana, Bu?", None),
+        ("id", "Sebagai pelanggan, antriannya gimana?", "waktu"),
+        ("en", "As a borrower, what do you think overall?", None),
+        ("en", "Do other borrowers think so too?", None),
+        ("en", "As a borrower, how long did you wait?", "waiting"),
+    ],
+)
+def test_the_deciding_role_is_who_is_asked_not_the_topic(language, question, topic):
+    from ektp_qual.coding.coder import Coder
+
+    assert Coder(parse_codebook(ROLE_BOOKS[language])).question_topic(question)[0] == topic
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "expected"),
+    [
+        ("id", "Saya ambil nomor antrean dulu di mesin.", set()),
+        ("id", "Ada nomor antriannya sekarang, Mas.", set()),
+        ("id", "Saya antre dua jam, Mas.", {("waktu", "negative")}),
+        ("id", "Dipanggil sesuai nomor antrian kok.", {("waktu", "positive")}),
+        ("en", "I took a queue number at the door.", set()),
+        ("en", "There was a queue right out the door.", {("waiting", "negative")}),
+    ],
+)
+def test_a_queue_number_is_a_ticket_not_the_queue(language, reply, expected):
+    books = {
+        "id": POST_OFFICE.replace(
+            "positive: [tepat waktu]", "positive: [tepat waktu, sesuai nomor antrian]"
+        ).replace("negative: [antrian panjang]", "negative: [antrian panjang, antre]"),
+        "en": LIBRARY.replace("negative: [long queue]", "negative: [long queue, queue]"),
+    }
+    question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
+    assert codes(answer(parse_codebook(books[language]), reply, question=question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # Only the root is shared, in another derivation: too weak for a topic.
+        ("Pengalamannya gimana, Bu?", None),
+        ("Yang perlu diperbaiki apa, Pak?", None),
+        # Either voice of the same verb is the same word.
+        ("Pernah dibentak, Bu?", "sikap"),
+    ],
+)
+def test_a_root_shared_in_another_derivation_is_weak_evidence_of_a_topic(question, topic):
+    from ektp_qual.coding.coder import Coder
+
+    book = POST_OFFICE.replace("positive: [senyum]", "positive: [senyum, berpengalaman]").replace(
+        "positive: [sesuai tarif]", "positive: [sesuai tarif, tarif baik]"
+    )
+    assert Coder(parse_codebook(book)).question_topic(question)[0] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "topic"),
+    [
+        (
+            POST_OFFICE.replace(
+                "Petugas loket memperlakukan pelanggan dengan hormat.",
+                "Petugas loket menghormati warga yang menunggu sampai dilayani.",
+            ),
+            "Menunggu sampai dilayani, Bu?",
+            "waktu",
+        ),
+        (
+            LIBRARY.replace(
+                "Staff treat borrowers with courtesy and respect.",
+                "Staff are courteous to readers who wait to be served.",
+            ),
+            "Did you wait to be served?",
+            "waiting",
+        ),
+        # One shared word is no repeated guide question: the tie stays a tie.
+        (
+            POST_OFFICE.replace(
+                "Petugas loket memperlakukan pelanggan dengan hormat.",
+                "Petugas loket menghormati warga yang menunggu sampai dilayani.",
+            ),
+            "Dilayani, Bu?",
+            None,
+        ),
+    ],
+)
+def test_a_question_that_repeats_a_guide_question_asks_its_criterion(text, question, topic):
+    from ektp_qual.coding.coder import Coder
+
+    assert Coder(parse_codebook(text)).question_topic(question)[0] == topic

@@ -22,10 +22,12 @@ RECORDED = {
     "validation/sample-gronroos": (0.86, 0.62, 0.72, 0.70, 29, 6),
     "validation/puskesmas-servqual": (0.69, 0.27, 0.39, 0.37, 26, 5),
     "validation/housing-repairs-gronroos": (0.71, 0.17, 0.28, 0.26, 27, 4),
-    "tuning/water-gronroos": (0.40, 0.15, 0.22, 0.21, 26, 6),
-    "tuning/bus-servqual": (0.52, 0.09, 0.15, 0.11, 15, 5),
-    "tuning/samsat-servqual": (0.41, 0.23, 0.30, 0.28, 24, 3),
-    "tuning/waste-gronroos": (0.40, 0.08, 0.13, 0.09, 16, 4),
+    # Stances and a verdict that agreed only through false positives are lowered (see
+    # tuning/README.md); every other tuning figure is raised.
+    "tuning/water-gronroos": (0.45, 0.15, 0.23, 0.22, 25, 5),
+    "tuning/bus-servqual": (0.54, 0.09, 0.15, 0.12, 14, 5),
+    "tuning/samsat-servqual": (0.43, 0.23, 0.30, 0.29, 24, 3),
+    "tuning/waste-gronroos": (0.43, 0.08, 0.13, 0.10, 15, 4),
 }
 
 

@@ -142,6 +142,7 @@ class ContextReading:
                     j.polarity = "negative"
                     j.word = said(short[0], short[1])
                     j.origin += f", a shortage by {j.word!r}"
+        weigh_hearsay(judged, here, clause, said)
         weigh_contrast(judged, here, clause, said)
         weigh_remedies(judged, here, clause, said)
         return judged
@@ -408,6 +409,29 @@ class ContextReading:
 
 def flipped(polarity: str) -> str:
     return "negative" if polarity == "positive" else "positive"
+
+
+def weigh_hearsay(judged: list[Judgement], markers, clause, said) -> None:
+    """What others say, set against the speaker's own word ("katanya lama, tapi saya
+    cepat", "people say it's slow, but mine came on time"), is no evidence: the clause
+    the speaker ends on decides. Hearsay on its own stands (a criterion of reputation is
+    about what people say); so does what is said before it in another clause."""
+    for start, end, kind in markers:
+        if kind != "hearsay":
+            continue
+        heard = clause(start)
+        own = next(
+            (s for s, _, k in markers if k == "contrast_following" and s >= end),
+            None,
+        )
+        conceding = any(
+            k == "contrast_conceding" and s < start and clause(s) == heard for s, _, k in markers
+        )
+        for j in judged:
+            if j.change or j.clause < heard:
+                continue
+            if (own is not None and j.end <= own) or (conceding and j.clause == heard):
+                j.change, j.word = "hearsay", said(start, end)
 
 
 def weigh_contrast(judged: list[Judgement], markers, clause, said) -> None:

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..language.words import DERIVED, VOICELESS
+from ..language.words import DERIVED, VOICELESS, voiceless
 from ..model import PHRASE_SEPARATOR
 from .rules import Rule
 from .segments import Tokens, unwrapped
@@ -20,6 +20,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 TOPIC_MIN_SCORE = 0.4
 # How much a word only the criterion's phrases have counts, against a word of its guide.
 PHRASE_WEIGHT = 0.5
+# How much of that a word counts when a phrase has only its root, in another derivation
+# ("pengalaman", experience, against a phrase's "berpengalaman", experienced).
+ROOT_WEIGHT = 0.5
+# A question that repeats most of a guide question's words asks that guide's question.
+GUIDE_SHARED = 2
+GUIDE_SHARE = 0.55
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ class QuestionReading:
             for i in range(start, end)
         }
         stop = self.nlp.Defaults.stop_words
+        ignored = ignored | self._role_tokens(doc)
         fillers = self._covered(doc, 0, len(doc), ("filler",)) if fillers_known else {}
         if fillers:
             known = self._topic_vocabulary
@@ -140,11 +147,48 @@ class QuestionReading:
         doc = self.nlp.make_doc(phrase)
         self._key_words([doc])
         stop = self.nlp.Defaults.stop_words
+        roles = self._role_tokens(doc)
         return {
             self._topic_key(t.lower_, t.norm_)
             for t in doc
-            if is_word(t) and len(t.text) > 2 and t.lower_ not in stop and t.norm_ not in stop
+            if is_word(t)
+            and len(t.text) > 2
+            and t.lower_ not in stop
+            and t.norm_ not in stop
+            and t.i not in roles
         }
+
+    def _role_tokens(self, doc) -> set[int]:
+        """Tokens of ``doc`` that name one of the codebook's deciding roles ("Sebagai
+        pelanggan, ...", "As a passenger, ..."): who is asked, not what about, so no
+        topic word, whichever criterion's words happen to mention them."""
+        roles = self._role_keys
+        if not roles:
+            return set()
+        keys = [self._topic_key(t.lower_, t.norm_) for t in doc]
+        lower = [t.lower_ for t in doc]
+        found: set[int] = set()
+        for role in roles:
+            n = len(role)
+            for i in range(len(doc) - n + 1):
+                if all(
+                    keys[i + k] == word or lower[i + k] in (word + "s", word + "es")
+                    for k, word in enumerate(role)
+                ):
+                    found.update(range(i, i + n))
+        return found
+
+    @cached_property
+    def _role_keys(self) -> tuple[tuple[str, ...], ...]:
+        """The deciding roles' names as word keys (``wajib_pajak``: ``wajib``, ``pajak``)."""
+        found = []
+        for role in self.codebook.decision.roles or ():
+            doc = self.nlp.make_doc(re.sub(r"[_-]+", " ", role))
+            self._key_words([doc])
+            words = tuple(self._topic_key(t.lower_, t.norm_) for t in doc if is_word(t))
+            if words:
+                found.append(words)
+        return tuple(found)
 
     @cached_property
     def _topic_model(self) -> tuple[dict[str, set[str]], dict[str, set[str]], tuple[dict, dict]]:
@@ -177,6 +221,56 @@ class QuestionReading:
         phrase_idf = {k: math.log((n + 1) / count) for k, count in df.items()}
         return words, phrase_words, (idf, phrase_idf)
 
+    def _guide_question_match(self, found) -> str | None:
+        """The criterion one of whose guide questions the question all but repeats: the
+        strongest evidence of a topic, above words its definition or another criterion's
+        share ("Menunggu sampai dilayani?" against a guide "Berapa lama menunggu sampai
+        dilayani?"). At least ``GUIDE_SHARED`` of the question's telling words, and more
+        than ``GUIDE_SHARE`` of them, must be one guide question's, and no other
+        criterion's guide question may match as well."""
+        keys = set(found)
+        least = GUIDE_SHARED
+        if len(keys) < least:
+            return None
+        best: dict[str, float] = {}
+        for c in self.codebook.criteria:
+            for text in c.questions:
+                guide = {key for key, _, _ in self._guide_words(text)}
+                shared = len(keys & guide)
+                if shared >= least:
+                    best[c.id] = max(best.get(c.id, 0.0), shared / len(keys))
+        ranked = sorted(best.values(), reverse=True)
+        if ranked and ranked[0] > GUIDE_SHARE and (len(ranked) == 1 or ranked[1] < ranked[0]):
+            return max(best, key=best.get)
+        return None
+
+    def _forms(self, text: str, keys) -> dict[str, str]:
+        """Per guide key of ``keys``, the derived form of its word in ``text``, either
+        voice of a verb read alike (``dibentak``, ``membentak``)."""
+        doc = self.nlp.make_doc(text)
+        self._key_words([doc])
+        found = {}
+        for t in doc:
+            key = self._guide_key(t.lower_, t.norm_)
+            if key in keys and key not in found:
+                derived = self.keys.derivation(self.keys.base(t.lower_))
+                found[key] = voiceless(*derived) if derived else t.norm_.removesuffix(DERIVED)
+        return {k: found.get(k, k) for k in keys}
+
+    @cached_property
+    def _phrase_forms(self) -> dict[str, frozenset[str]]:
+        """Per criterion, the derived forms of its phrases' words (``_forms``)."""
+        found = {}
+        for c in self.codebook.criteria:
+            forms: set[str] = set()
+            for phrase in (*c.positive, *c.negative):
+                doc = self.nlp.make_doc(phrase)
+                self._key_words([doc])
+                keys = {self._guide_key(t.lower_, t.norm_) for t in doc if is_word(t)}
+                forms.update(self._forms(phrase, keys).values())
+            found[c.id] = frozenset(forms)
+        return found
+
     @cached_property
     def _topic_vocabulary(self) -> frozenset[str]:
         """Every word of the criteria's guides and phrases (``_topic_model``)."""
@@ -194,6 +288,8 @@ class QuestionReading:
         """
         words, phrase_words, (idf, phrase_idf) = self._topic_model
         found = {key: (root, c) for key, root, c in self._question_words(question)}
+        forms = self._forms(question, found)
+        phrase_forms = self._phrase_forms
         unknown = math.log(len(words) + 1) / 2
         weight = {
             k: idf[k] if k in idf else phrase_idf.get(root, unknown)
@@ -202,11 +298,18 @@ class QuestionReading:
         total = sum(weight.values())
         if total <= 0:
             return None, 0.0
+        guide = self._guide_question_match(found)
+        if guide is not None:
+            return guide, 1.0
         scores = sorted(
             (
                 (
                     sum(
-                        w if k in words[cid] else w * PHRASE_WEIGHT
+                        w
+                        if k in words[cid]
+                        else w * PHRASE_WEIGHT
+                        if c == cid or forms[k] in phrase_forms[cid]
+                        else w * PHRASE_WEIGHT * ROOT_WEIGHT
                         for (k, (root, c)), w in zip(found.items(), weight.values(), strict=True)
                         if c == cid or k in words[cid] or root in phrase_words[cid]
                     )

@@ -14,6 +14,7 @@ MARKER_LISTS = {
     "clause_break": "clause_breaks",
     "contrast_following": "contrast_following",
     "contrast_conceding": "contrast_conceding",
+    "hearsay": "hearsay",
     "remedy": "remedy",
     "self": "self",
     "others": "others",

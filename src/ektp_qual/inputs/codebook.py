@@ -41,6 +41,7 @@ TOP_KEYS = {
     "evaluative": "generic judgements (positive, negative)",
     "ignore": "phrases that are never evidence (for example place names)",
     "contrast": "words of contrast (following) and concession (conceding)",
+    "hearsay": "words that tell what others say (katanya): before a contrast, no evidence",
     "remedy": "words that tell a problem was fixed",
     "self": "subjects that are not the service (the speaker's health, the interviewer's study)",
     "others": "other citizens who, as a judgement's subject, make it not about the service",

@@ -3,7 +3,7 @@
 A codebook names the evidence (``ramah``, ``long wait``); whether a phrase in a sentence
 *is* evidence depends on the words around it, and those are the same for every codebook
 in a language: negators, wishes, contrast and concession, a problem told with its fix,
-talk about oneself rather than the service, shortages, the interviewer's prompts that
+hearsay, talk about oneself rather than the service, shortages, the interviewer's prompts that
 only ask to go on, and the short answers that mean something only against their
 question. These lists are the defaults for Indonesian (``id``) and English (``en``); a
 codebook adds its own words to them under the same keys, or turns them off with
@@ -63,6 +63,19 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "paling lama",
             "lama-lama",
             "lama kelamaan",
+            # A queue number is a ticket, not the queue (nor a wait).
+            "nomor antrean",
+            "nomor antrian",
+            "nomor antre",
+            "nomer antrean",
+            "nomer antrian",
+            # Candour markers frame what follows; they are no evidence of trust.
+            "jujur aja",
+            "jujur saja",
+            "jujur ya",
+            "terus terang",
+            "sejujurnya",
+            "kalau boleh jujur",
         ),
         "negators": _ID_NEGATORS,
         "irrealis": (
@@ -127,6 +140,17 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "biarpun",
             "sekalipun",
             "kendati",
+        ),
+        "hearsay": (
+            "katanya",
+            "kata orang",
+            "kata orang-orang",
+            "kata tetangga",
+            "kata teman",
+            "dengar-dengar",
+            "denger-denger",
+            "kabarnya",
+            "konon",
         ),
         "remedy": (
             "langsung diperbaiki",
@@ -389,6 +413,17 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "good morning",
             "good afternoon",
             "good evening",
+            # A queue number is a ticket, not the queue (nor a wait).
+            "queue number",
+            "queue numbers",
+            "ticket number",
+            "queue ticket",
+            # Candour markers frame what follows; they are no evidence of trust.
+            "to be honest",
+            "honestly",
+            "frankly",
+            "to tell the truth",
+            "in all honesty",
         ),
         "negators": (
             "not",
@@ -429,6 +464,21 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "in spite of",
             "whilst",
             "while",
+        ),
+        "hearsay": (
+            "people say",
+            "they say",
+            "so they say",
+            "i've heard",
+            "i have heard",
+            "i'd heard",
+            "apparently",
+            "supposedly",
+            "allegedly",
+            "rumour has it",
+            "word is",
+            "from what i hear",
+            "from what i've heard",
         ),
         "remedy": (
             "fixed it straight away",
@@ -670,6 +720,7 @@ UNDERGOING: dict[str, tuple[tuple[str, str], ...]] = {
 DISCOURSE_KEYS = {
     "contrast_following": ("contrast", "following"),
     "contrast_conceding": ("contrast", "conceding"),
+    "hearsay": ("hearsay", None),
     "remedy": ("remedy", None),
     "self": ("self", None),
     "others": ("others", None),

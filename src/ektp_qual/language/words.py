@@ -190,7 +190,7 @@ class WordKeys:
                 # A spoken form of the root itself ("dateng") is the root.
                 key = root if form == root else (root + DERIVED if root in self.roots else form)
                 if key == form:
-                    key = _voiceless(root, form)
+                    key = voiceless(root, form)
         self._cache[lower] = key
         return key
 
@@ -215,7 +215,7 @@ _VOICE_PREFIXES = ("di", "me", "mem", "men", "meng", "meny", "menge")
 VOICELESS = "~"
 
 
-def _voiceless(root: str, form: str) -> str:
+def voiceless(root: str, form: str) -> str:
     """One key for the active and passive voice of a derived verb: ``membentak`` and
     ``dibentak``, ``menanggapi`` and ``ditanggapi`` (the root and the suffix, marked
     ``VOICELESS``); any other derived form keeps its own.

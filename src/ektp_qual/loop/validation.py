@@ -8,7 +8,7 @@ one informant label. These are **warnings**: each is a defect to fix, and ``--st
 fails on any. Beside them come **notes**, which ask nothing of the researcher: the
 phrases that match nothing in this corpus (normal for a codebook written from theory
 before the interviews, so a statement of coverage, not a defect), and how the words
-around the phrases changed the coding: which wish, self, contrast, fix or quantity word,
+around the phrases changed the coding: which wish, self, hearsay, contrast, fix or quantity word,
 or negator, changed how many codings, with an example of each.
 """
 
@@ -32,6 +32,7 @@ CHANGE_NAMES = {
     "wish": "a wish or a condition",
     "not about the service": "a subject that is not the service",
     "conceded": "the conceded side of a contrast",
+    "hearsay": "what others say, before the speaker's own word",
     "problem fixed": "a problem told with its fix",
 }
 

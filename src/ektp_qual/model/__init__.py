@@ -226,6 +226,7 @@ class Discourse:
 
     contrast_following: tuple[str, ...] = ()  # "X, tapi Y": the clause after wins
     contrast_conceding: tuple[str, ...] = ()  # "walaupun X, Y": the clause it opens is conceded
+    hearsay: tuple[str, ...] = ()  # "katanya lama, tapi ...": what others say, then one's own
     remedy: tuple[str, ...] = ()  # a fix told after a problem: the problem is not evidence
     self: tuple[str, ...] = ()  # subjects that are not the service (one's hearing, a thesis)
     others: tuple[str, ...] = ()  # other citizens as subjects ("ibu-ibu", "other people")
