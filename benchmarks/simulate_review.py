@@ -1,7 +1,8 @@
 """Simulation: how fast does the coding reach an independent coder's, in three review orders?
 
 A scripted researcher reviews a study 25 sentences at a time, deciding each as the
-study's blind human coder did (``validation/<study>/gold.csv`` is the oracle): every
+study's blind human coder did (``<study>/gold.csv`` in ``validation/`` or ``tuning/`` is
+the oracle): every
 proposed code is accepted if the oracle has it and rejected if not, and every code the
 oracle has that nobody proposed is added; a sentence the oracle has no code for is
 decided "nothing here" (``none``). After each round the study is coded with the
@@ -29,6 +30,11 @@ review decision changes, is computed once per study instead of once per call.
     python benchmarks/simulate_review.py                       # the three studies, to 40 %
     python benchmarks/simulate_review.py --studies puskesmas-servqual --until 0.3
     python benchmarks/simulate_review.py --json simulation.json
+    python benchmarks/simulate_review.py --tuning --until 0.3  # the four tuning studies
+
+The default studies are the validation studies (the README's figures); a study named
+with ``--studies`` is looked up in ``validation/`` and then ``tuning/``, and ``--tuning``
+runs every study of ``tuning/``, the ones to tune on.
 
 A report, not a test: it exits 0 whether the goals are met or not.
 """
@@ -59,6 +65,7 @@ from ektp_qual.model import Corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 VALIDATION = ROOT / "validation"
+TUNING_ROOT = ROOT / "tuning"
 STUDIES = ("puskesmas-servqual", "housing-repairs-gronroos", "sample-gronroos")
 #: The sample's hand coding with its codebook cut to a few phrases and examples per code:
 #: a codebook that finds little, as one written from theory does, to tune the query on
@@ -117,6 +124,19 @@ def cut(book):
     return replace(book, criteria=criteria, sha256=f"cut{CUT_PHRASES}-{book.sha256}")
 
 
+def tuning_studies() -> list[str]:
+    """The studies of ``tuning/``, the ones made to tune on, by name."""
+    return sorted(p.parent.name for p in TUNING_ROOT.glob("*/gold.csv"))
+
+
+def folder(name: str) -> Path:
+    """Where a study lives: ``validation/`` first, else ``tuning/``."""
+    for root in (VALIDATION, TUNING_ROOT):
+        if (root / name / "gold.csv").exists():
+            return root / name
+    raise SystemExit(f"no study {name!r} in {VALIDATION} or {TUNING_ROOT}")
+
+
 def study(name: str):
     """The study's corpus, codebook and the oracle's codes."""
     if name == CUT:
@@ -125,19 +145,15 @@ def study(name: str):
     if name == THEORY:
         corpus, _, truth = study("sample-gronroos")
         return corpus, ektp_qual.load(corpus, THEORY_CODEBOOK)[1], truth
-    gold = pd.read_csv(VALIDATION / name / "gold.csv")
-    if (VALIDATION / name / "codebook.yaml").exists():
-        corpus, book, _ = ektp_qual.load(
-            VALIDATION / name / "transcripts", VALIDATION / name / "codebook.yaml"
-        )
+    where = folder(name)
+    gold = pd.read_csv(where / "gold.csv")
+    if (where / "codebook.yaml").exists():
+        corpus, book, _ = ektp_qual.load(where / "transcripts", where / "codebook.yaml")
     else:  # hand coding of part of the embedded sample
         corpus, book, _ = ektp_qual.load(
             ektp_qual.sample_transcripts(), ektp_qual.sample_codebook()
         )
-        coded = {
-            sid.split("-")[0]
-            for sid in pd.read_csv(VALIDATION / name / "sentences.csv")["segment_id"]
-        }
+        coded = {sid.split("-")[0] for sid in pd.read_csv(where / "sentences.csv")["segment_id"]}
         corpus = Corpus([t for t in corpus.transcripts if t.informant in coded], corpus.root)
     truth = set(zip(gold["segment_id"], gold["criterion"], gold["polarity"], strict=True))
     return corpus, book, truth
@@ -270,7 +286,15 @@ def _progress(message: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--studies", nargs="+", default=list(STUDIES), choices=[*STUDIES, *TUNING])
+    parser.add_argument(
+        "--studies",
+        nargs="+",
+        default=list(STUDIES),
+        choices=[*STUDIES, *TUNING, *tuning_studies()],
+    )
+    parser.add_argument(
+        "--tuning", action="store_true", help="run the studies of tuning/ (not --studies)"
+    )
     parser.add_argument("--orders", nargs="+", default=list(ORDERS), choices=ORDERS)
     parser.add_argument("--until", type=float, default=0.4, help="share reviewed to stop at")
     parser.add_argument("--batch", type=int, default=BATCH)
@@ -278,7 +302,7 @@ def main() -> int:
     args = parser.parse_args()
     parallel.Coder = _OnceCoder  # the rules' coding, once per study (code_with_jobs)
     rows = []
-    for name in args.studies:
+    for name in tuning_studies() if args.tuning else args.studies:
         for order in args.orders:
             rows += simulate(
                 name, order, args.until, args.batch, lambda m: print(m, file=sys.stderr)

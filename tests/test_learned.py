@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -288,8 +289,8 @@ def test_with_few_decisions_the_threshold_is_the_default(waiting_study):
 
 
 def test_the_probabilities_are_each_model_s_own():
-    """``predict`` scores every code at once; each probability is still exactly what the
-    code's logistic regression gives the sentence."""
+    """``predict`` scores every model at once; each probability is still exactly the
+    criterion's presence model's, times its polarity's share from the polarity model."""
     reduction = ektp_qual.data_reduction()
     segments, codings, book = reduction.segments, reduction.codings, reduction.codebook
     data = learned_module.training_set(segments, codings, codings, set(), book)
@@ -298,13 +299,34 @@ def test_the_probabilities_are_each_model_s_own():
     rules = learned_module._rules_of(segments, described)
     predicted = coder.predict(segments, rules)
     matrix = coder.vectors(segments, rules)
-    for code, model in coder.models.items():
-        criterion, polarity = code.split(":")
-        of_code = (predicted["criterion"] == criterion) & (predicted["polarity"] == polarity)
-        mine = predicted[of_code]
-        assert mine["segment_id"].tolist() == segments["segment_id"].tolist()
-        own = model.predict_proba(matrix)[:, 1].round(3)
-        assert mine["probability"].tolist() == own.tolist(), code
+    assert coder.polarity is not None and set(coder.presence) == set(book.criterion_ids)
+    positive = coder.polarity.predict_proba(matrix)[:, 1]
+    likelier = np.maximum(positive, 1 - positive)
+    for criterion, model in coder.presence.items():
+        present = model.predict_proba(matrix)[:, 1]
+        for polarity, share in (("positive", positive), ("negative", 1 - positive)):
+            of_code = (predicted["criterion"] == criterion) & (predicted["polarity"] == polarity)
+            mine = predicted[of_code]
+            assert mine["segment_id"].tolist() == segments["segment_id"].tolist()
+            own = (present * share / likelier).round(3)
+            assert np.abs(mine["probability"].to_numpy() - own).max() <= 0.0011, criterion
+
+
+def test_one_decided_polarity_teaches_every_criterion():
+    """The polarity is learned from every criterion's codings at once: a criterion whose
+    sentences the researcher has only ever coded negative still gets a positive coding
+    where the sentence speaks as the positive ones of other criteria do."""
+    reduction = ektp_qual.data_reduction()
+    segments, codings, book = reduction.segments, reduction.codings, reduction.codebook
+    data = learned_module.training_set(segments, codings, codings, set(), book)
+    only_negative = data.labels.copy()
+    only_negative[f"{book.criterion_ids[0]}:positive"] = 0
+    data.labels = only_negative
+    coder = learned_module.train(data, book)
+    described = learned_module.rule_features(segments, learned_module.rule_codes(codings))
+    predicted = coder.predict(segments, learned_module._rules_of(segments, described))
+    first = predicted[predicted["criterion"] == book.criterion_ids[0]]
+    assert (first[first["polarity"] == "positive"]["probability"] >= 0.4).any()
 
 
 FILLERS = [

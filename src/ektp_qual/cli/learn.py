@@ -70,10 +70,9 @@ def suggest(
     """The next sentences worth your decision, chosen to improve the coding fastest.
 
     Sentences nobody reviewed are ranked by how likely their coding is wrong: where the
-    rules and the learned coder disagree, where the learned coder is unsure, answers to
-    a guide question with nothing coded. Each is listed with the codes proposed, the
-    learned coder's probability and the reason. Decide them with 'ektp-qual review
-    --suggested', then run 'ektp-qual code --learn'.
+    rules and the learned coder disagree, where the learned coder is unsure. Each is
+    listed with the codes proposed, the learned coder's probability and the reason.
+    Decide them with 'ektp-qual review --suggested', then run 'ektp-qual code --learn'.
 
     Examples:
 

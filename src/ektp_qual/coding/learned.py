@@ -1,4 +1,5 @@
-"""A coder that learns from the researcher: one linear model per criterion and polarity.
+"""A coder that learns from the researcher: a linear model of each criterion's presence,
+and one of the polarity shared by every criterion.
 
 Rules find only what the codebook names; a researcher's decisions say what else counts.
 This coder is trained on three things, most trusted first:
@@ -13,10 +14,13 @@ This coder is trained on three things, most trusted first:
 
 Features are the sentence's words by word key (clitics and spelling variants resolved,
 ``language.words``), as single words and pairs, the words of the question it answers,
-the question's topic and the codes the rules gave it. The model is scikit-learn's
-logistic regression (liblinear, seeded): it is fast on a corpus of this size, gives a
-probability, and its weights say why it proposes a code (``features``: the features that
-weighed most for the sentence). See docs/learning.md for how it was chosen.
+the question's topic and the codes the rules gave it. The models are scikit-learn's
+logistic regression (liblinear, seeded): fast on a corpus of this size, with a
+probability, and weights that say why it proposes a code (``features``: the features that
+weighed most for the criterion, and the one that weighed most for the polarity). A
+code's probability is its criterion's times its polarity's share (``LearnedCoder``): a
+few decisions are too few examples for a model of each code. See docs/learning.md for
+how it was chosen.
 
 scikit-learn and SciPy are imported only inside the functions that train and predict,
 so the CLI and the rule coder never load them.
@@ -234,16 +238,22 @@ class Features:
 
 @dataclass
 class LearnedCoder:
-    """One trained model per code; codes without a positive example have none."""
+    """A model of each criterion's presence (either polarity) and one of a coding's
+    polarity, shared by every criterion. A few decisions give each of a dozen codes a
+    handful of examples; pooled, a criterion has both polarities' and the polarity every
+    criterion's, and "slow" or "rude" says negative whatever the criterion. A criterion
+    with no example has no model."""
 
     codebook: Codebook
     features: Features
     vectorizer: object
-    models: dict[str, object]
+    presence: dict[str, object]  # by criterion id
+    polarity: object | None  # None when every coding so far had one polarity
+    positive_share: float = 0.5  # the share of positive codings, used without a model
 
     @property
     def trained(self) -> bool:
-        return bool(self.models)
+        return bool(self.presence)
 
     def vectors(self, segments: pd.DataFrame, rules: list[str]):
         """The sentences' TF-IDF rows (unit length: their products are cosine similarities)."""
@@ -256,8 +266,12 @@ class LearnedCoder:
         where the probability is at least ``explain`` (explaining is the slow part).
         ``matrix``: the sentences' ``vectors``, when already computed.
 
+        A code's probability is its criterion's presence times its polarity's probability
+        over the likelier polarity's: the likelier polarity gets the criterion's whole
+        probability, so a threshold reads as "how sure that the criterion is here".
+
         Columns: ``segment_id, criterion, polarity, probability, features``; one row per
-        sentence and code that has a model.
+        sentence and code of a criterion that has a model.
         """
         import numpy as np
 
@@ -266,43 +280,66 @@ class LearnedCoder:
             return pd.DataFrame(columns=columns)
         if matrix is None:
             matrix = self.vectors(segments, rules)
-        from scipy.special import expit
-
         names = np.asarray(self.vectorizer.get_feature_names_out())
         ids = segments["segment_id"].to_numpy()
-        models = list(self.models.values())
-        # Every code's score in one product (each column is one model's decision function,
-        # summed in the same order as its own predict_proba: the same probabilities).
-        weights = np.column_stack([model.coef_[0] for model in models])
-        bias = np.array([model.intercept_[0] for model in models])
-        probabilities = expit(np.asarray(matrix @ weights) + bias).round(3)
-        explained: list[str] = []
-        for k, model in enumerate(models):
-            probability = probabilities[:, k]
-            if (probability >= explain).any():
-                contributions = matrix.multiply(model.coef_[0]).tocsr()
+        present = _probabilities(list(self.presence.values()), matrix)
+        if self.polarity is None:
+            positive = np.full(len(ids), self.positive_share)
+        else:
+            positive = _probabilities([self.polarity], matrix)[:, 0]
+        likelier = np.maximum(positive, 1 - positive)
+        share = {"positive": positive / likelier, "negative": (1 - positive) / likelier}
+        tone: dict[str, object] = {}
+        if self.polarity is not None and explain <= 1:
+            weights = self.polarity.coef_[0]
+            for polarity, sign in (("positive", 1), ("negative", -1)):
+                tone[polarity] = matrix.multiply(sign * weights).tocsr()
+        codes, probabilities, explained = [], [], []
+        for k, (criterion, model) in enumerate(self.presence.items()):
+            contributions = None
+            for polarity in POLARITIES:
+                probability = (present[:, k] * share[polarity]).round(3)
+                codes.append((criterion, polarity))
+                probabilities.append(probability)
+                if not (probability >= explain).any():
+                    explained += [""] * len(probability)
+                    continue
+                if contributions is None:
+                    contributions = matrix.multiply(model.coef_[0]).tocsr()
                 explained += [
-                    _top_features(contributions, row, names) if p >= explain else ""
+                    _top_features(contributions, row, names, tone.get(polarity), polarity)
+                    if p >= explain
+                    else ""
                     for row, p in enumerate(probability)
                 ]
-            else:
-                explained += [""] * len(probability)
-        criteria, polarities = zip(*(code.split(":") for code in self.models), strict=True)
+        criteria, polarities = zip(*codes, strict=True)
         return pd.DataFrame(
             {
-                "segment_id": np.tile(ids, len(models)),
+                "segment_id": np.tile(ids, len(codes)),
                 "criterion": np.repeat(criteria, len(ids)),
                 "polarity": np.repeat(polarities, len(ids)),
-                "probability": probabilities.T.ravel(),
+                "probability": np.concatenate(probabilities),
                 "features": explained,
             },
             columns=columns,
         )
 
 
-def _top_features(weights, row: int, names) -> str:
-    """The named features that pushed a sentence most towards a code, strongest first,
-    then the theme that pushed it most (``coding.meaning``), if one did."""
+def _probabilities(models: list, matrix):
+    """Every model's probability in one product: each column is one model's decision
+    function, summed as its own ``predict_proba`` sums it (the same probabilities)."""
+    import numpy as np
+    from scipy.special import expit
+
+    weights = np.column_stack([model.coef_[0] for model in models])
+    bias = np.array([model.intercept_[0] for model in models])
+    return expit(np.asarray(matrix @ weights) + bias)
+
+
+def _top_features(weights, row: int, names, tone=None, polarity: str = "") -> str:
+    """The named features that pushed a sentence most towards a criterion, strongest
+    first, then the theme that pushed it most (``coding.meaning``), if one did, then the
+    named feature that pushed it most towards the polarity (``negative: word lambat``)."""
     start, end = weights.indptr[row], weights.indptr[row + 1]
     values, index = weights.data[start:end], weights.indices[start:end]
     named: list[str] = []
@@ -314,7 +351,18 @@ def _top_features(weights, row: int, names) -> str:
         kind = themes if name.startswith("theme ") else named
         if len(kind) < (1 if kind is themes else EXPLAINING_FEATURES):
             kind.append(name)
-    return PHRASE_SEPARATOR.join([*named, *themes])
+    toned: list[str] = []
+    if tone is not None:
+        start, end = tone.indptr[row], tone.indptr[row + 1]
+        values, index = tone.data[start:end], tone.indices[start:end]
+        for i in values.argsort(kind="stable")[::-1]:
+            name = str(names[index[i]])
+            if values[i] <= 0:
+                break
+            if not name.startswith("theme "):
+                toned.append(f"{polarity}: {name}")
+                break
+    return PHRASE_SEPARATOR.join([*named, *themes, *toned])
 
 
 @dataclass
@@ -342,8 +390,10 @@ def vectorise(data: TrainingSet, codebook: Codebook, features: Features | None =
 def train(
     data: TrainingSet, codebook: Codebook, vectorised: Vectorised | None = None
 ) -> LearnedCoder:
-    """Fit one logistic regression per code that has at least one positive sentence.
+    """Fit a logistic regression of each criterion's presence (where it has a positive
+    sentence) and one of the codings' polarity (``LearnedCoder``).
     ``vectorised``: ``data``'s sentences already vectorised (made again if they differ)."""
+    import numpy as np
     from sklearn import config_context
     from sklearn.linear_model import LogisticRegression
 
@@ -351,16 +401,13 @@ def train(
         vectorised.documents
     ):
         vectorised = vectorise(data, codebook, vectorised.features if vectorised else None)
-    models: dict[str, object] = {}
     if vectorised.vectorizer is None:
-        return LearnedCoder(codebook, vectorised.features, None, models)
-    # Fewer sentences than features (a study's usual shape): liblinear's dual problem is
-    # the faster way to the same model (probabilities within 1e-5 on the sample).
-    rows, columns = vectorised.matrix.shape
-    for code in data.labels.columns:
-        y = data.labels[code].to_numpy()
-        if y.sum() == 0 or y.sum() == len(y):
-            continue
+        return LearnedCoder(codebook, vectorised.features, None, {}, None)
+
+    def fit(matrix, y, weight):
+        # Fewer sentences than features (a study's usual shape): liblinear's dual problem
+        # is the faster way to the same model (probabilities within 1e-5 on the sample).
+        rows, columns = matrix.shape
         model = LogisticRegression(
             C=REGULARISATION,
             solver="liblinear",
@@ -372,9 +419,28 @@ def train(
         # The settings are ours and the features finite: checking them again for each of
         # the dozens of models a suggestion trains was a tenth of its time.
         with config_context(assume_finite=True, skip_parameter_validation=True):
-            model.fit(vectorised.matrix, y, sample_weight=data.weight)
-        models[code] = model
-    return LearnedCoder(codebook, vectorised.features, vectorised.vectorizer, models)
+            model.fit(matrix, y, sample_weight=weight)
+        return model
+
+    labels = data.labels
+    weight = np.asarray(data.weight, dtype=float)
+    presence: dict[str, object] = {}
+    for criterion in codebook.criterion_ids:
+        y = labels[[_code(criterion, p) for p in POLARITIES]].to_numpy().max(axis=1)
+        if 0 < y.sum() < len(y):
+            presence[criterion] = fit(vectorised.matrix, y, weight)
+    # A coded sentence is one example: positive when any of its codings is (one example
+    # per coding, a mixed sentence being one of each, did worse on the tuning studies).
+    coded = np.flatnonzero(labels.to_numpy().max(axis=1))
+    y = labels[[c for c in labels.columns if c.endswith(":positive")]].to_numpy()
+    y = y.max(axis=1)[coded]
+    polarity = None
+    if 0 < y.sum() < len(y):
+        polarity = fit(vectorised.matrix[coded], y, weight[coded])
+    share = float(y.mean()) if len(y) else 0.5
+    return LearnedCoder(
+        codebook, vectorised.features, vectorised.vectorizer, presence, polarity, share
+    )
 
 
 def learned_coder(
