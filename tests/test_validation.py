@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # study folder: precision, recall, F1, alpha, same stances, criteria with the same verdict
 RECORDED = {
     "validation/sample-gronroos": (0.86, 0.62, 0.72, 0.70, 29, 6),
-    "validation/puskesmas-servqual": (0.69, 0.27, 0.39, 0.37, 26, 5),
-    "validation/housing-repairs-gronroos": (0.71, 0.17, 0.28, 0.26, 27, 4),
+    "validation/puskesmas-servqual": (0.70, 0.27, 0.39, 0.37, 26, 5),
+    "validation/housing-repairs-gronroos": (0.72, 0.19, 0.29, 0.27, 29, 4),
     # Stances and a verdict that agreed only through false positives are lowered (see
     # tuning/README.md); every other tuning figure is raised.
     "tuning/water-gronroos": (0.45, 0.15, 0.23, 0.22, 25, 5),
