@@ -148,3 +148,13 @@ def test_an_ignore_phrase_over_exactly_a_phrases_words_hides_it(book, phrase_at,
     with_phrase = book.replace(phrase_at, phrase_at[:-1] + f", {phrase}]")
     assert codes(answer(parse_codebook(with_phrase), sentence)) != set()
     assert codes(answer(parse_codebook(ignore + with_phrase), sentence)) == set()
+
+
+@pytest.mark.parametrize("phrase", ["M-Paspor gampang", "n"])
+def test_a_one_letter_word_in_a_phrase_is_read_like_any_other(phrase):
+    """A phrase word of one letter (the "M" of "M-Paspor") once crashed the reading of
+    spoken nasal prefixes, which looked at the word's second letter."""
+    book = _mini(phrase)
+    assert codes(answer(book, f"Daftarnya pakai {phrase} kok.")) == {
+        ("professionalism", "positive")
+    }

@@ -162,7 +162,9 @@ class WordKeys:
         forms = [word]
         if word.endswith("in") and len(word) > 5:
             forms += [word[:-2] + "kan", word[:-2] + "i"]
-        if word[:2] in ("ng", "ny") or (word[0] in "mn" and word[1] not in "aeiou"):
+        if word[:2] in ("ng", "ny") or (
+            len(word) > 1 and word[0] in "mn" and word[1] not in "aeiou"
+        ):
             forms += ["me" + form for form in list(forms)]
         spoken_e = _SPOKEN_E.search(word)
         if spoken_e and spoken_e.start() > 0:
