@@ -66,7 +66,13 @@ from ektp_qual.model import Corpus
 ROOT = Path(__file__).resolve().parents[1]
 VALIDATION = ROOT / "validation"
 TUNING_ROOT = ROOT / "tuning"
-STUDIES = ("puskesmas-servqual", "housing-repairs-gronroos", "sample-gronroos")
+STUDIES = (
+    "puskesmas-servqual",
+    "housing-repairs-gronroos",
+    "paspor-gronroos",
+    "gp-surgery-servqual",
+    "sample-gronroos",
+)
 #: The sample's hand coding with its codebook cut to a few phrases and examples per code:
 #: a codebook that finds little, as one written from theory does, to tune the query on
 #: (never one of the validation studies' own).
