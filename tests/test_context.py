@@ -999,10 +999,12 @@ TRUST = {
         ("id", "Jujur aja, saya jarang ke sini.", set()),
         ("id", "Terus terang saya lupa, Mas.", set()),
         ("id", "Sejujurnya saya nggak tahu.", set()),
+        ("id", "Kalau mau jujur, saya lupa.", set()),
         ("id", "Petugasnya jujur, Mas.", {("sikap", "positive")}),
         ("en", "To be honest, I rarely come here.", set()),
         ("en", "Frankly, I forget.", set()),
         ("en", "I don't know, honestly.", set()),
+        ("en", "I'll be honest, I forget.", set()),
         ("en", "The staff were honest with me.", {("staff", "positive")}),
     ],
 )

@@ -76,6 +76,8 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "terus terang",
             "sejujurnya",
             "kalau boleh jujur",
+            "kalau mau jujur",
+            "kalo mau jujur",
         ),
         "negators": _ID_NEGATORS,
         "irrealis": (
@@ -424,6 +426,14 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "frankly",
             "to tell the truth",
             "in all honesty",
+            "i'll be honest",
+            "i will be honest",
+            "if i'm honest",
+            "if i am honest",
+            "if i'm being honest",
+            "i have to be honest",
+            "i've got to be honest",
+            "i must be honest",
         ),
         "negators": (
             "not",
