@@ -370,6 +370,7 @@ def test_the_codebook_adds_its_own_contrast_words(mini):
         "Mudah-mudahan ke depan lebih cepat dan petugasnya ramah.",
         "Pendengaran saya memang sudah kurang, Mas.",
         "Kalau ada yang antriannya panjang, kami minta maaf.",
+        "Ada baiknya petugasnya ramah sama yang antre.",
     ],
 )
 def test_wishes_conditions_and_ones_own_life_are_not_evidence(mini, sentence):
@@ -387,6 +388,8 @@ def test_not_about_the_service_in_english(clinic):
     result = answer(clinic, "Good luck with your research, it was great talking.", role="patient")
     assert codes(result) == set()
     result = answer(clinic, "My hearing is not good these days.", role="patient")
+    assert codes(result) == set()
+    result = answer(clinic, "It'd be good to have kind nurses on the desk.", role="patient")
     assert codes(result) == set()
 
 
