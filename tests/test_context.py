@@ -1003,11 +1003,17 @@ TRUST = {
         ("id", "Terus terang saya lupa, Mas.", set()),
         ("id", "Sejujurnya saya nggak tahu.", set()),
         ("id", "Kalau mau jujur, saya lupa.", set()),
+        # Opening its clause, with no subject, the word is an adverb: "honestly".
+        ("id", "Jujur, saya jarang ke sini.", set()),
+        ("id", "Capek, Mas, jujur.", set()),
+        ("id", "Tapi jujur saya lupa.", set()),
         ("id", "Petugasnya jujur, Mas.", {("sikap", "positive")}),
+        ("id", "Kerjanya jujur, nggak macam-macam.", {("sikap", "positive")}),
         ("en", "To be honest, I rarely come here.", set()),
         ("en", "Frankly, I forget.", set()),
         ("en", "I don't know, honestly.", set()),
         ("en", "I'll be honest, I forget.", set()),
+        ("en", "But honest, I forget.", set()),
         ("en", "The staff were honest with me.", {("staff", "positive")}),
     ],
 )
@@ -1016,6 +1022,17 @@ def test_a_candour_marker_frames_what_follows_and_is_no_evidence_of_trust(
 ):
     question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
     assert codes(answer(parse_codebook(TRUST[language]), reply, question=question)) == expected
+
+
+def test_the_codebook_adds_its_own_candour_words():
+    book = parse_codebook(TRUST["id"].replace("positive: [senyum,", "positive: [polos, senyum,"))
+    assert codes(answer(book, "Polos aja, saya lupa.")) == {("sikap", "positive")}
+    book = parse_codebook(
+        TRUST["id"].replace("positive: [senyum,", "positive: [polos, senyum,")
+        + "candour: [polos]\n"
+    )
+    assert codes(answer(book, "Polos aja, saya lupa.")) == set()
+    assert codes(answer(book, "Petugasnya polos, Mas.")) == {("sikap", "positive")}
 
 
 ROLE_BOOKS = {

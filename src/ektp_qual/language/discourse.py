@@ -411,6 +411,9 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "tadi siang",
             "cuaca",
         ),
+        # Opening its clause, the word is an adverb of candour ("Jujur, antreannya udah
+        # bagus"; "tapi jujur masih ada"), not a judgement of the staff's honesty.
+        "candour": ("jujur",),
     },
     "en": {
         # Greetings whose words would otherwise be judgements.
@@ -721,6 +724,7 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "tonight",
             "weather",
         ),
+        "candour": ("honest",),
     },
 }
 
@@ -750,6 +754,7 @@ DISCOURSE_KEYS = {
     "degree": ("degree", None),
     "events": ("events", None),
     "small_talk": ("small_talk", None),
+    "candour": ("candour", None),
 }
 
 
