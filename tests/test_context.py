@@ -561,6 +561,15 @@ def test_a_derived_phrase_word_never_matches_the_bare_root():
     assert codes(answer(book, "Kami dibiarkan saja.")) == {("attitude", "negative")}
 
 
+def test_a_word_of_grammar_never_joins_a_roots_derivations_under_a_phrase():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("positive: [gratis, tepat waktu]", "positive: [gratis, dibetulkan]")
+    )
+    # "betul" (yes) is a short answer, not a phrase: "kebetulan" (by chance) is no repair.
+    assert codes(answer(book, "Kebetulan saya datang pagi.")) == set()
+    assert codes(answer(book, "Petugas membetulkan mejanya.")) == {("reliability", "positive")}
+
+
 def test_wrong_stems_can_be_corrected_in_the_codebook():
     book = parse_codebook(
         MINI_CODEBOOK.replace("negative: [judes,", "negative: [bagian, judes,")
