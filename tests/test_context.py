@@ -570,6 +570,22 @@ def test_a_word_of_grammar_never_joins_a_roots_derivations_under_a_phrase():
     assert codes(answer(book, "Petugas membetulkan mejanya.")) == {("reliability", "positive")}
 
 
+@pytest.mark.parametrize(
+    ("phrase", "sentence", "expected"),
+    [
+        ("ditinggal", "Bapak mertua saya sudah meninggal.", set()),
+        ("ditinggal", "Saya ditinggal petugasnya.", {("attitude", "negative")}),
+        ("singkat", "Papannya banyak singkatan.", set()),
+        ("singkat", "Penjelasannya singkat.", {("attitude", "negative")}),
+    ],
+)
+def test_a_derivation_with_a_meaning_of_its_own_is_not_its_roots(phrase, sentence, expected):
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("negative: [judes,", f"negative: [{phrase}, judes,")
+    )
+    assert codes(answer(book, sentence)) == expected
+
+
 def test_wrong_stems_can_be_corrected_in_the_codebook():
     book = parse_codebook(
         MINI_CODEBOOK.replace("negative: [judes,", "negative: [bagian, judes,")
