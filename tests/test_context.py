@@ -707,6 +707,33 @@ def test_expectations_and_fixed_expressions_are_not_evidence(sentence):
     assert codes(answer(book, sentence)) == set()
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Sekarang jauh lebih cepat, Mas.", {("professionalism", "positive")}),
+        ("Ya nggak beda jauh, Mas.", set()),
+        ("Kantornya jauh dari rumah.", {("attitude", "negative")}),
+    ],
+)
+def test_a_word_of_degree_in_a_fixed_expression_is_not_a_distance(sentence, expected):
+    book = parse_codebook(MINI_CODEBOOK.replace("negative: [judes,", "negative: [jauh, judes,"))
+    assert codes(answer(book, sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The pharmacy is open late at night.", set()),
+        ("The doctor was late.", {("waiting", "negative")}),
+    ],
+)
+def test_a_time_of_day_is_not_a_late_service(sentence, expected):
+    book = parse_codebook(
+        ENGLISH_CODEBOOK.replace("negative: [long wait,", "negative: [late, long wait,")
+    )
+    assert codes(answer(book, sentence, role="patient")) == expected
+
+
 def test_what_turned_out_wins_over_what_was_expected(mini):
     result = answer(mini, "Saya pikir judes, ternyata ramah sekali.")
     assert codes(result) == {("attitude", "positive")}

@@ -63,6 +63,10 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "paling lama",
             "lama-lama",
             "lama kelamaan",
+            # "much more" and "much different": a degree, not a distance.
+            "jauh lebih",
+            "beda jauh",
+            "jauh beda",
             # A queue number is a ticket, not the queue (nor a wait).
             "nomor antrean",
             "nomor antrian",
@@ -422,6 +426,11 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "good afternoon",
             "good evening",
             # A queue number is a ticket, not the queue (nor a wait).
+            # A time of day, not a late bus.
+            "late at night",
+            "late night",
+            "late evening",
+            "late afternoon",
             "queue number",
             "queue numbers",
             "ticket number",
