@@ -483,6 +483,22 @@ def test_negation_reaches_across_its_clause_and_coordinated_phrases(mini, senten
     assert codes(answer(mini, sentence)) == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("id", "Nggak ramah banget, nggak judes juga, Mas.", set()),
+        ("id", "Nggak ramah, judes malah.", {("attitude", "negative")}),
+        ("id", "Nggak ramah, nggak judes, tapi cepat.", {("professionalism", "positive")}),
+        ("en", "Not friendly, not rude either.", set()),
+        ("en", "Not friendly, rude even.", {("courtesy", "negative")}),
+    ],
+)
+def test_a_criterion_denied_both_ways_is_neither(mini, clinic, language, sentence, expected):
+    book = mini if language == "id" else clinic
+    role = "masyarakat" if language == "id" else "patient"
+    assert codes(answer(book, sentence, role=role)) == expected
+
+
 def test_a_negator_inside_an_ignore_phrase_negates_nothing():
     book = parse_codebook(MINI_CODEBOOK + "ignore: [tidak apa-apa]\n")
     assert codes(answer(book, "Tidak apa-apa, petugasnya ramah.")) == {("attitude", "positive")}

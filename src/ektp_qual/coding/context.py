@@ -148,6 +148,7 @@ class ContextReading:
         weigh_hearsay(judged, here, clause, said)
         weigh_contrast(judged, here, clause, said)
         weigh_remedies(judged, here, clause, said)
+        weigh_neither(judged)
         return judged
 
     def _opens_clause(self, j, a, before, tokens, at) -> bool:
@@ -499,6 +500,22 @@ def weigh_remedies(judged: list[Judgement], markers, clause, said) -> None:
         for j in judged:
             if not j.change and j.polarity == "negative" and j.end <= start:
                 j.change, j.word = "problem fixed", said(start, end)
+
+
+def weigh_neither(judged: list[Judgement]) -> None:
+    """A criterion denied both ways and said no other way ("Nggak ramah banget, nggak
+    judes juga", "not great, not awful") is neither: the middle, no evidence either way."""
+    said: dict[str, list[Judgement]] = {}
+    for j in judged:
+        if not j.change:
+            said.setdefault(j.criterion, []).append(j)
+    for group in said.values():
+        if (
+            all(j.method == "negated phrase" for j in group)
+            and len({j.polarity for j in group}) == 2
+        ):
+            for j in group:
+                j.change, j.word = "neither", j.negator
 
 
 def one_per_code(judged: list[Judgement]):

@@ -35,6 +35,7 @@ CHANGE_NAMES = {
     "hearsay": "what others say, before the speaker's own word",
     "problem fixed": "a problem told with its fix",
     "candour": "a candour word opening its clause",
+    "neither": "a criterion denied both ways",
 }
 
 
