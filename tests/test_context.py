@@ -370,6 +370,7 @@ def test_the_codebook_adds_its_own_contrast_words(mini):
         "Mudah-mudahan ke depan lebih cepat dan petugasnya ramah.",
         "Pendengaran saya memang sudah kurang, Mas.",
         "Kalau ada yang antriannya panjang, kami minta maaf.",
+        "Ada baiknya petugasnya ramah sama yang antre.",
     ],
 )
 def test_wishes_conditions_and_ones_own_life_are_not_evidence(mini, sentence):
@@ -387,6 +388,8 @@ def test_not_about_the_service_in_english(clinic):
     result = answer(clinic, "Good luck with your research, it was great talking.", role="patient")
     assert codes(result) == set()
     result = answer(clinic, "My hearing is not good these days.", role="patient")
+    assert codes(result) == set()
+    result = answer(clinic, "It'd be good to have kind nurses on the desk.", role="patient")
     assert codes(result) == set()
 
 
@@ -480,6 +483,22 @@ def test_negation_reaches_across_its_clause_and_coordinated_phrases(mini, senten
     assert codes(answer(mini, sentence)) == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("id", "Nggak ramah banget, nggak judes juga, Mas.", set()),
+        ("id", "Nggak ramah, judes malah.", {("attitude", "negative")}),
+        ("id", "Nggak ramah, nggak judes, tapi cepat.", {("professionalism", "positive")}),
+        ("en", "Not friendly, not rude either.", set()),
+        ("en", "Not friendly, rude even.", {("courtesy", "negative")}),
+    ],
+)
+def test_a_criterion_denied_both_ways_is_neither(mini, clinic, language, sentence, expected):
+    book = mini if language == "id" else clinic
+    role = "masyarakat" if language == "id" else "patient"
+    assert codes(answer(book, sentence, role=role)) == expected
+
+
 def test_a_negator_inside_an_ignore_phrase_negates_nothing():
     book = parse_codebook(MINI_CODEBOOK + "ignore: [tidak apa-apa]\n")
     assert codes(answer(book, "Tidak apa-apa, petugasnya ramah.")) == {("attitude", "positive")}
@@ -556,6 +575,31 @@ def test_a_derived_phrase_word_never_matches_the_bare_root():
     # "biar" (let, so that) is the root of "dibiarkan" (left alone)
     assert codes(answer(book, "Biar saja, saya datang pagi.")) == set()
     assert codes(answer(book, "Kami dibiarkan saja.")) == {("attitude", "negative")}
+
+
+def test_a_word_of_grammar_never_joins_a_roots_derivations_under_a_phrase():
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("positive: [gratis, tepat waktu]", "positive: [gratis, dibetulkan]")
+    )
+    # "betul" (yes) is a short answer, not a phrase: "kebetulan" (by chance) is no repair.
+    assert codes(answer(book, "Kebetulan saya datang pagi.")) == set()
+    assert codes(answer(book, "Petugas membetulkan mejanya.")) == {("reliability", "positive")}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "sentence", "expected"),
+    [
+        ("ditinggal", "Bapak mertua saya sudah meninggal.", set()),
+        ("ditinggal", "Saya ditinggal petugasnya.", {("attitude", "negative")}),
+        ("singkat", "Papannya banyak singkatan.", set()),
+        ("singkat", "Penjelasannya singkat.", {("attitude", "negative")}),
+    ],
+)
+def test_a_derivation_with_a_meaning_of_its_own_is_not_its_roots(phrase, sentence, expected):
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("negative: [judes,", f"negative: [{phrase}, judes,")
+    )
+    assert codes(answer(book, sentence)) == expected
 
 
 def test_wrong_stems_can_be_corrected_in_the_codebook():
@@ -677,6 +721,33 @@ def test_expectations_and_fixed_expressions_are_not_evidence(sentence):
         MINI_CODEBOOK.replace("positive: [gratis, tepat waktu]", "positive: [gratis, kursi]")
     )
     assert codes(answer(book, sentence)) == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Sekarang jauh lebih cepat, Mas.", {("professionalism", "positive")}),
+        ("Ya nggak beda jauh, Mas.", set()),
+        ("Kantornya jauh dari rumah.", {("attitude", "negative")}),
+    ],
+)
+def test_a_word_of_degree_in_a_fixed_expression_is_not_a_distance(sentence, expected):
+    book = parse_codebook(MINI_CODEBOOK.replace("negative: [judes,", "negative: [jauh, judes,"))
+    assert codes(answer(book, sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The pharmacy is open late at night.", set()),
+        ("The doctor was late.", {("waiting", "negative")}),
+    ],
+)
+def test_a_time_of_day_is_not_a_late_service(sentence, expected):
+    book = parse_codebook(
+        ENGLISH_CODEBOOK.replace("negative: [long wait,", "negative: [late, long wait,")
+    )
+    assert codes(answer(book, sentence, role="patient")) == expected
 
 
 def test_what_turned_out_wins_over_what_was_expected(mini):
@@ -999,10 +1070,18 @@ TRUST = {
         ("id", "Jujur aja, saya jarang ke sini.", set()),
         ("id", "Terus terang saya lupa, Mas.", set()),
         ("id", "Sejujurnya saya nggak tahu.", set()),
+        ("id", "Kalau mau jujur, saya lupa.", set()),
+        # Opening its clause, with no subject, the word is an adverb: "honestly".
+        ("id", "Jujur, saya jarang ke sini.", set()),
+        ("id", "Capek, Mas, jujur.", set()),
+        ("id", "Tapi jujur saya lupa.", set()),
         ("id", "Petugasnya jujur, Mas.", {("sikap", "positive")}),
+        ("id", "Kerjanya jujur, nggak macam-macam.", {("sikap", "positive")}),
         ("en", "To be honest, I rarely come here.", set()),
         ("en", "Frankly, I forget.", set()),
         ("en", "I don't know, honestly.", set()),
+        ("en", "I'll be honest, I forget.", set()),
+        ("en", "But honest, I forget.", set()),
         ("en", "The staff were honest with me.", {("staff", "positive")}),
     ],
 )
@@ -1011,6 +1090,17 @@ def test_a_candour_marker_frames_what_follows_and_is_no_evidence_of_trust(
 ):
     question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
     assert codes(answer(parse_codebook(TRUST[language]), reply, question=question)) == expected
+
+
+def test_the_codebook_adds_its_own_candour_words():
+    book = parse_codebook(TRUST["id"].replace("positive: [senyum,", "positive: [polos, senyum,"))
+    assert codes(answer(book, "Polos aja, saya lupa.")) == {("sikap", "positive")}
+    book = parse_codebook(
+        TRUST["id"].replace("positive: [senyum,", "positive: [polos, senyum,")
+        + "candour: [polos]\n"
+    )
+    assert codes(answer(book, "Polos aja, saya lupa.")) == set()
+    assert codes(answer(book, "Petugasnya polos, Mas.")) == {("sikap", "positive")}
 
 
 ROLE_BOOKS = {

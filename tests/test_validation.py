@@ -26,10 +26,10 @@ RECORDED = {
     "validation/gp-surgery-servqual": (0.52, 0.09, 0.16, 0.12, 17, 3),
     # Stances and a verdict that agreed only through false positives are lowered (see
     # tuning/README.md); every other tuning figure is raised.
-    "tuning/water-gronroos": (0.45, 0.15, 0.23, 0.22, 25, 5),
-    "tuning/bus-servqual": (0.54, 0.09, 0.15, 0.12, 14, 5),
-    "tuning/samsat-servqual": (0.43, 0.23, 0.30, 0.29, 24, 3),
-    "tuning/waste-gronroos": (0.43, 0.08, 0.13, 0.10, 15, 4),
+    "tuning/water-gronroos": (0.47, 0.15, 0.23, 0.22, 25, 6),
+    "tuning/bus-servqual": (0.57, 0.09, 0.15, 0.12, 15, 5),
+    "tuning/samsat-servqual": (0.46, 0.23, 0.31, 0.30, 25, 3),
+    "tuning/waste-gronroos": (0.44, 0.08, 0.13, 0.10, 15, 4),
 }
 
 

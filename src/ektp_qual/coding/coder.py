@@ -91,6 +91,10 @@ class Coder(Matching, QuestionReading, ContextReading):
             *talk.evaluative_negative,
             *(word for _, word in self._short_judgements()),
             *codebook.ignore,
+        ]
+        # Words of grammar match as written: their roots are no phrase roots, so "betul"
+        # (yes) never makes "kebetulan" (by chance) a form of the phrase "dibetulkan".
+        grammar = [
             *(p for kind in MARKERS for p in self._marker_words(kind)),
             *talk.affirm,
             *talk.deny,
@@ -101,7 +105,8 @@ class Coder(Matching, QuestionReading, ContextReading):
             *talk.small_talk,
         ]
         self._phrase_words = [t.text for p in phrases for t in self.nlp.make_doc(p) if t.is_alpha]
-        self.keys = WordKeys(codebook.morphology, self._phrase_words)
+        self._grammar_words = [t.text for p in grammar for t in self.nlp.make_doc(p) if t.is_alpha]
+        self.keys = WordKeys(codebook.morphology, self._phrase_words, self._grammar_words)
         strings = self.nlp.vocab.strings
         self._clitic_tokens = {strings.add(f"-{c}") for c in self.keys.clitics}
         self._clitic_text = (

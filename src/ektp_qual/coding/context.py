@@ -115,6 +115,9 @@ class ContextReading:
             # A marker that begins before the phrase reaches it, also where the two
             # share a word ("kalau ada" before "ada kursi").
             before = [m for m in here if m[0] < j.start and clause(m[0]) == c]
+            if (j.start, j.end, "candour") in here and self._opens_clause(j, a, before, tokens, at):
+                j.change, j.word = "candour", said(j.start, j.end)
+                continue
             for kind, change in (("irrealis", "wish"), ("self", "not about the service")):
                 found = [m for m in before if m[2] == kind]
                 if found:
@@ -145,7 +148,30 @@ class ContextReading:
         weigh_hearsay(judged, here, clause, said)
         weigh_contrast(judged, here, clause, said)
         weigh_remedies(judged, here, clause, said)
+        weigh_neither(judged)
         return judged
+
+    def _opens_clause(self, j, a, before, tokens, at) -> bool:
+        """Whether only punctuation, particles, forms of address and words that open a
+        clause stand before ``j`` in its clause: it has no subject ("Jujur, ...", "tapi
+        jujur masih ada", against "Kerjanya jujur")."""
+        opening = {
+            i for start, end, kind in before if kind in CLAUSE_STARTS for i in range(start, end)
+        }
+        cuts = tokens.cuts_before
+        vocab = self.nlp.vocab
+        fillers = self._filler_keys
+        for i in range(j.start - 1, a - 1, -1):
+            if cuts[at + i] != cuts[at + j.start]:
+                return True
+            if not (i in opening or vocab[tokens.orth_list[at + i]].norm_ in fillers):
+                return False
+        return True
+
+    @cached_property
+    def _filler_keys(self) -> frozenset[str]:
+        """The word keys of the one-word particles and forms of address (``fillers``)."""
+        return frozenset(self.keys.key(w) for w in self.codebook.discourse.fillers if " " not in w)
 
     def _other_citizens(self, j, before, judged, tokens, at, words):
         """The other citizens (``others``) a judgement is about, as its subject, if any.
@@ -474,6 +500,22 @@ def weigh_remedies(judged: list[Judgement], markers, clause, said) -> None:
         for j in judged:
             if not j.change and j.polarity == "negative" and j.end <= start:
                 j.change, j.word = "problem fixed", said(start, end)
+
+
+def weigh_neither(judged: list[Judgement]) -> None:
+    """A criterion denied both ways and said no other way ("Nggak ramah banget, nggak
+    judes juga", "not great, not awful") is neither: the middle, no evidence either way."""
+    said: dict[str, list[Judgement]] = {}
+    for j in judged:
+        if not j.change:
+            said.setdefault(j.criterion, []).append(j)
+    for group in said.values():
+        if (
+            all(j.method == "negated phrase" for j in group)
+            and len({j.polarity for j in group}) == 2
+        ):
+            for j in group:
+                j.change, j.word = "neither", j.negator
 
 
 def one_per_code(judged: list[Judgement]):

@@ -209,7 +209,7 @@ class Matching:
         new = [w for w in words if self.keys.base(w.lower()) not in self.keys.phrase_bases]
         if not new:
             return self.keys
-        return WordKeys(self.codebook.morphology, [*self._phrase_words, *new])
+        return WordKeys(self.codebook.morphology, [*self._phrase_words, *new], self._grammar_words)
 
     def _opening(self, tokens: Tokens) -> np.ndarray:
         """The tokens that open a quotation or bracket, for the sentence splitter."""

@@ -20,11 +20,12 @@ MARKER_LISTS = {
     "others": "others",
     "quantity_before": "quantity_before",
     "quantity_after": "quantity_after",
+    "candour": "candour",
 }
 MARKERS = tuple(MARKER_LISTS)
 # Markers that still count inside a matched phrase: "diperbaiki" may be recovery
 # evidence and tell a fix at once. The others belong to the phrase ("tidak ada pungli").
-KEPT_IN_PHRASES = {"remedy", "self"}
+KEPT_IN_PHRASES = {"remedy", "self", "candour"}
 # Markers that are never evidence themselves: one that covers all of a phrase's words,
 # with as many words or more, takes them from the phrase ("mudah-mudahan" is a wish,
 # not "mudah"; "good luck" is no judgement of "good").

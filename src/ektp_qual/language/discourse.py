@@ -63,6 +63,10 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "paling lama",
             "lama-lama",
             "lama kelamaan",
+            # "much more" and "much different": a degree, not a distance.
+            "jauh lebih",
+            "beda jauh",
+            "jauh beda",
             # A queue number is a ticket, not the queue (nor a wait).
             "nomor antrean",
             "nomor antrian",
@@ -76,6 +80,8 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "terus terang",
             "sejujurnya",
             "kalau boleh jujur",
+            "kalau mau jujur",
+            "kalo mau jujur",
         ),
         "negators": _ID_NEGATORS,
         "irrealis": (
@@ -90,6 +96,9 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "semestinya",
             "kalau bisa",
             "kalo bisa",
+            # A suggestion, "it would be good to": "ada baiknya menyapa yang punya rumah".
+            "ada baiknya",
+            "alangkah baiknya",
             "mbok",
             "pengennya",
             "pengen",
@@ -406,6 +415,9 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "tadi siang",
             "cuaca",
         ),
+        # Opening its clause, the word is an adverb of candour ("Jujur, antreannya udah
+        # bagus"; "tapi jujur masih ada"), not a judgement of the staff's honesty.
+        "candour": ("jujur",),
     },
     "en": {
         # Greetings whose words would otherwise be judgements.
@@ -414,6 +426,11 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "good afternoon",
             "good evening",
             # A queue number is a ticket, not the queue (nor a wait).
+            # A time of day, not a late bus.
+            "late at night",
+            "late night",
+            "late evening",
+            "late afternoon",
             "queue number",
             "queue numbers",
             "ticket number",
@@ -424,6 +441,14 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "frankly",
             "to tell the truth",
             "in all honesty",
+            "i'll be honest",
+            "i will be honest",
+            "if i'm honest",
+            "if i am honest",
+            "if i'm being honest",
+            "i have to be honest",
+            "i've got to be honest",
+            "i must be honest",
         ),
         "negators": (
             "not",
@@ -444,6 +469,9 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "ought to",
             "if only",
             "would be nice",
+            "it'd be nice",
+            "would be good",
+            "it'd be good",
             "i'd like",
             "would like",
             "good luck",
@@ -705,6 +733,7 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "tonight",
             "weather",
         ),
+        "candour": ("honest",),
     },
 }
 
@@ -734,6 +763,7 @@ DISCOURSE_KEYS = {
     "degree": ("degree", None),
     "events": ("events", None),
     "small_talk": ("small_talk", None),
+    "candour": ("candour", None),
 }
 
 

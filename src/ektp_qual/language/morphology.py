@@ -79,6 +79,11 @@ LANGUAGE_MORPHOLOGY: dict[str, Morphology] = {
             # Derivations whose meaning is not the root's: research is not care.
             ("penelitian", "penelitian"),
             ("peneliti", "peneliti"),
+            # To die is not to be left behind ("ditinggal"), an abbreviation is not
+            # brevity ("singkat"), by chance is not repaired ("dibetulkan").
+            ("meninggal", "meninggal"),
+            ("singkatan", "singkatan"),
+            ("kebetulan", "kebetulan"),
         ),
     )
 }

@@ -62,9 +62,16 @@ class WordKeys:
     otherwise it keeps its written form, spoken forms read as written ones
     (``dibiarin`` as ``dibiarkan``), so a derived phrase word matches its own form and
     never another derivation of the root (``diomongin`` is not ``ngomong``).
+    ``grammar_words`` (negators, wishes, yes and no...) match as written: they are no
+    roots, so they never join a root's derivations under one key.
     """
 
-    def __init__(self, morphology: Morphology, phrase_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        morphology: Morphology,
+        phrase_words: Iterable[str] = (),
+        grammar_words: Iterable[str] = (),
+    ) -> None:
         self.morphology = morphology
         self.variants = dict(morphology.variants)
         self.stems = dict(morphology.stems)
@@ -75,11 +82,12 @@ class WordKeys:
         self.phrase_bases: set[str] = set()
         self.roots: set[str] = set()  # phrase words written as roots
         derived_roots: set[str] = set()
-        for word in phrase_words:
+        words = [(w, True) for w in phrase_words] + [(w, False) for w in grammar_words]
+        for word, evidence in words:
             base = self.base(word.lower())
             self.phrase_bases.add(base)
             found = (base, base) if self.is_root(base) else self.derivation(base)
-            if found and found[0] == found[1]:
+            if found and found[0] == found[1] and evidence:
                 self.roots.add(found[0])
             elif found:
                 derived_roots.add(found[0])

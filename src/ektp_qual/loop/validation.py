@@ -34,6 +34,8 @@ CHANGE_NAMES = {
     "conceded": "the conceded side of a contrast",
     "hearsay": "what others say, before the speaker's own word",
     "problem fixed": "a problem told with its fix",
+    "candour": "a candour word opening its clause",
+    "neither": "a criterion denied both ways",
 }
 
 

@@ -240,6 +240,7 @@ class Discourse:
     degree: tuple[str, ...] = ()  # words of degree a short judging answer may hold ("banget")
     events: tuple[str, ...] = ()  # words that ask whether something happened ("pernah", "ever")
     small_talk: tuple[str, ...] = ()  # the interview's own day in a question ("hari ini")
+    candour: tuple[str, ...] = ()  # "Jujur, ...": opening its clause, frames what follows
     # The language's generic judgements (see ``language.evaluative``), which count like
     # the codebook's own ``evaluative`` lists; kept apart so notes list only its own.
     evaluative_positive: tuple[str, ...] = ()
