@@ -425,12 +425,12 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "good morning",
             "good afternoon",
             "good evening",
-            # A queue number is a ticket, not the queue (nor a wait).
             # A time of day, not a late bus.
             "late at night",
             "late night",
             "late evening",
             "late afternoon",
+            # A queue number is a ticket, not the queue (nor a wait).
             "queue number",
             "queue numbers",
             "ticket number",
