@@ -22,7 +22,7 @@ RECORDED = {
     "validation/sample-gronroos": (0.86, 0.62, 0.72, 0.70, 29, 6),
     "validation/puskesmas-servqual": (0.70, 0.27, 0.39, 0.37, 26, 5),
     "validation/housing-repairs-gronroos": (0.72, 0.19, 0.29, 0.27, 29, 4),
-    "validation/paspor-gronroos": (0.60, 0.11, 0.19, 0.16, 26, 5),
+    "validation/paspor-gronroos": (0.62, 0.11, 0.19, 0.16, 27, 5),
     "validation/gp-surgery-servqual": (0.52, 0.09, 0.16, 0.12, 17, 3),
     # Stances and a verdict that agreed only through false positives are lowered (see
     # tuning/README.md); every other tuning figure is raised.
