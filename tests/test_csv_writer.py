@@ -8,6 +8,8 @@ lineterminator="\\n")``), so that files, checksums and readers never change.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,4 +67,11 @@ def test_a_table_is_written_as_pandas_writes_it(rows, kind):
     ],
 )
 def test_tables_of_other_shapes_and_types_are_written_as_pandas_writes_them(table):
+    assert plain_csv_text(table) == _pandas(table)
+
+
+def test_without_pyarrow_pandas_writes_the_table(monkeypatch):
+    """The default install has no pyarrow (it comes with the scale extra)."""
+    monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
+    table = pd.DataFrame({"text": ["a,b", None], "n": [1, 2]})
     assert plain_csv_text(table) == _pandas(table)
