@@ -262,29 +262,28 @@ class Coder(Matching, QuestionReading, ContextReading):
         """
         flat = [unwrapped(unit.text) for unit in batch]
         spans = [piece_spans(text) for text in flat]
-        while True:
+        pending = range(len(batch))  # paragraphs whose cuts may not all stand yet
+        while pending:
             new = {}
-            for text, cuts in zip(flat, spans, strict=True):
-                for a, b in cuts:
-                    piece = text[a:b]
+            for k in pending:
+                for _, _, piece in spans[k]:
                     if piece not in pieces:
                         new[piece] = None
             if new:
                 self._read_pieces(list(new), pieces, read)
-            joined = False
-            for text, cuts in zip(flat, spans, strict=True):
+            joined = []
+            for k in pending:
+                cuts = spans[k]
                 n = 0
                 while n < len(cuts) - 1:
-                    (a, b), (_, d) = cuts[n], cuts[n + 1]
-                    if not pieces[text[a:b]].closed:
-                        cuts[n : n + 2] = [(a, d)]
-                        joined = True
+                    if not pieces[cuts[n][2]].closed:
+                        a, d = cuts[n][0], cuts[n + 1][1]
+                        cuts[n : n + 2] = [(a, d, flat[k][a:d])]
+                        if not joined or joined[-1] != k:
+                            joined.append(k)
                     n += 1
-            if not joined:
-                return [
-                    [(a, b, pieces[text[a:b]]) for a, b in cuts]
-                    for text, cuts in zip(flat, spans, strict=True)
-                ]
+            pending = joined
+        return [[(a, b, pieces[piece]) for a, b, piece in cuts] for cuts in spans]
 
     def _read_pieces(self, texts: list[str], pieces: dict, read: dict) -> None:
         """Tokenise and match pieces not read before (on one line), in one batch."""
