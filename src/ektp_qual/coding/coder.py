@@ -47,7 +47,15 @@ from .matching import Matching
 from .questions import Question, QuestionReading
 from .result import CHANGE_COLUMNS, CodingResult
 from .rules import MARKER_LISTS, MARKERS, SCOPE_TRANSPARENT, Rule
-from .segments import Occurrences, Tokens, normal_form, paragraphs, piece_spans, unwrapped
+from .segments import (
+    Occurrences,
+    Tokens,
+    normal_form,
+    paragraphs,
+    piece_spans,
+    segment_id,
+    unwrapped,
+)
 
 _BATCH = 1000
 #: The longest paragraph (and phrase) read, in characters. spaCy's default limit is a
@@ -404,20 +412,31 @@ class Coder(Matching, QuestionReading, ContextReading):
         number = occurrences.sentences.get(turn_no, 0)
         # The paragraph lies within one turn: its lines follow from the first one's.
         first_line = occurrences.line(offset)
+        wrapped = "\n" in paragraph
+        informant, ids_seen = transcript.informant, occurrences.seen
         fields = rows.segment
+        units, ids, texts = fields["unit"], fields["segment_id"], fields["text"]
+        numbers, lines, starts, ends = (
+            fields["sentence"],
+            fields["line"],
+            fields["start"],
+            fields["end"],
+        )
         for at, doc, tokens, text, sentences in parts:
             idx = tokens.idx
             for first, stop, seen in sentences:
                 number += 1
                 begin = at + idx[first] + seen.lead
-                row = len(fields["unit"])
-                fields["unit"].append(u)
-                fields["segment_id"].append(occurrences.segment_id(seen.stripped, seen.normal))
-                fields["sentence"].append(number)
-                fields["line"].append(first_line + paragraph.count("\n", 0, begin))
-                fields["start"].append(offset + begin)
-                fields["end"].append(offset + begin + len(seen.stripped))
-                fields["text"].append(seen.stripped)
+                stripped = seen.stripped
+                row = len(units)
+                units.append(u)
+                ids.append(segment_id(informant, stripped, ids_seen, seen.normal))
+                numbers.append(number)
+                line = first_line + paragraph.count("\n", 0, begin) if wrapped else first_line
+                lines.append(line)
+                starts.append(offset + begin)
+                ends.append(offset + begin + len(stripped))
+                texts.append(stripped)
                 # A short answer means something only against a question about the
                 # study's criteria: small talk ("Panas ya?" + "Iya") has no topic.
                 asked = unit.asked if number == 1 and topic else None
@@ -443,7 +462,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                         asked,
                         unit.topic_question,
                     )
-                changes, codes = rows.found(found) if any(found) else found
+                changes, codes = rows.numbered(found)
                 if codes:
                     rows.coded += [row] * len(codes)
                     rows.codes += codes
@@ -525,13 +544,23 @@ class _Rows:
         self.changed: list[int] = []
         self.changes: list[int] = []
         self._numbers: tuple[dict[tuple, int], dict[tuple, int]] = ({}, {})
+        self._numbered: dict[int, tuple[tuple, tuple]] = {}
 
-    def found(self, found: tuple[tuple, tuple]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """The changes and codings a sentence found, by number."""
-        return tuple(
-            tuple(numbers.setdefault(item, len(numbers)) for item in items)
-            for numbers, items in zip(self._numbers, found, strict=True)
-        )
+    def numbered(self, found: tuple[tuple, tuple]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The changes and codings a sentence found, by number; each distinct ``found``
+        (a sentence's codes, shared by every time it is said) is numbered once."""
+        known = self._numbered.get(id(found))
+        if known is not None and known[0] is found:
+            return known[1]
+        numbered = found
+        if any(found):
+            numbered = tuple(
+                tuple(numbers.setdefault(item, len(numbers)) for item in items)
+                for numbers, items in zip(self._numbers, found, strict=True)
+            )
+        # ``found`` is kept with its numbers, so its id is not reused while this lives.
+        self._numbered[id(found)] = (found, numbered)
+        return numbered
 
     def tables(
         self, units: list[Unit], sha: str

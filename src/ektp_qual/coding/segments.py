@@ -70,11 +70,6 @@ class Occurrences:
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(body)]
         self.turn_starts = [turn.start for turn in transcript.turns]
 
-    def segment_id(self, text: str, normal: str | None = None) -> str:
-        """The id of the transcript's next sentence ``text`` (``normal``: its normal form,
-        when known)."""
-        return segment_id(self.transcript.informant, text, self.seen, normal)
-
     def line(self, offset: int) -> int:
         """The file line of an offset, counted from its turn's own line.
 
