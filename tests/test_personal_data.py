@@ -409,3 +409,34 @@ def test_an_informant_id_that_holds_personal_data_is_refused_unless_asked_for(
     assert not (tmp_path / "out").exists()
     asked = ektp_qual.analyse(folder, mini_codebook, personal_data=True)
     assert asked.reduction.informants["informant"].tolist() == [informant]
+
+
+def test_masking_a_column_masks_each_text_and_keeps_its_type(tmp_path, mini_codebook):
+    """Masked columns are put back from their distinct texts: each row must still be its
+    own text masked, a sentence said again and a column nothing is masked in included."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "M1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Bu Sumarni\n---\n"
+        "P: Bagaimana sikap petugas, Bu Sumarni?\n"
+        "M1: Petugasnya ramah, kata Sumarni. Iya. Petugasnya ramah.\n"
+        "P: Terus?\n"
+        "M1: Iya. Petugasnya ramah, kata Sumarni.\n",
+        encoding="utf-8",
+    )
+    (folder / "M2.txt").write_text(
+        "---\ninformant: M2\nrole: masyarakat\n---\nP: Sudah lama?\nM2: Baru kemarin.\n",
+        encoding="utf-8",
+    )
+    shown = ektp_qual.reduce(folder, mini_codebook, personal_data=True)
+    masked = ektp_qual.reduce(folder, mini_codebook)
+    mask = masked.masker
+    for table in ("segments", "codings"):
+        plain, done = getattr(shown, table), getattr(masked, table)
+        for column in ("text", "question") if table == "segments" else ("text",):
+            assert done[column].tolist() == [mask(t) for t in plain[column]]
+            assert done[column].dtype == plain[column].dtype
+    assert "Sumarni" not in " ".join(masked.segments["text"])
+    nothing = ektp_qual.reduce(folder / "M2.txt", mini_codebook)
+    assert nothing.codings.empty
+    assert nothing.codings["text"].dtype == shown.codings["text"].dtype

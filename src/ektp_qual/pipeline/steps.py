@@ -302,10 +302,23 @@ def _with_learned(
 
 
 def _masked(column: pd.Series, mask: Masker, masked: dict[str, str]) -> pd.Series:
-    """The column with personal data masked; ``masked`` remembers each text done."""
-    new = [text for text in column.unique() if text not in masked]
+    """The column with personal data masked; ``masked`` remembers each text done.
+
+    Each distinct text is masked once and put back by its code: ``Series.map`` with a
+    dict of every text took three times as long. A column nothing was masked in is
+    returned as it is. A column not of strings (an empty table's) is mapped, which makes
+    it one.
+    """
+    codes, texts = pd.factorize(column)
+    new = [text for text in texts if text not in masked]
     masked.update(zip(new, map(mask, new), strict=True))
-    return column.map(masked)
+    if column.dtype != "str":
+        return column.map(masked)
+    done = [masked[text] for text in texts]
+    if done == texts.tolist():
+        return column
+    values = pd.array(done, dtype=column.dtype).take(codes, allow_fill=True)
+    return pd.Series(values, index=column.index, name=column.name)
 
 
 def _private_notice(corpus: Corpus, book: Codebook) -> list[Notice]:
