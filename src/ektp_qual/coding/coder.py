@@ -578,11 +578,13 @@ class _Rows:
             for name, column in self.segment.items()
         }
         of_unit = segment.pop("unit")
-        segment["informant"] = np.array([u.transcript.informant for u in units], object)[of_unit]
-        segment["role"] = np.array([u.transcript.role for u in units], object)[of_unit]
+        for name in ("segment_id", "text"):
+            segment[name] = _column(segment[name])
+        segment["informant"] = _column([u.transcript.informant for u in units], of_unit)
+        segment["role"] = _column([u.transcript.role for u in units], of_unit)
         segment["turn"] = np.array([u.turn for u in units], np.int64)[of_unit]
-        segment["question"] = np.array([u.question for u in units], object)[of_unit]
-        segment["topic"] = np.array([u.topic for u in units], object)[of_unit]
+        segment["question"] = _column([u.question for u in units], of_unit)
+        segment["topic"] = _column([u.topic for u in units], of_unit)
         segments = pd.DataFrame(segment, columns=SEGMENT_COLUMNS)
         changes, codes = self._numbers
         return (
@@ -607,12 +609,23 @@ def _table(segment, rows, numbers, found, fields, columns, sha) -> pd.DataFrame:
     distinct = np.empty((len(found), len(fields)), dtype=object)
     for item, number in found.items():
         distinct[number] = item
-    items = distinct[np.array(numbers, dtype=np.int64)]
-    table.update((name, items[:, j]) for j, name in enumerate(fields))
+    of_row = np.array(numbers, dtype=np.int64)
+    table.update((name, _column(distinct[:, j], of_row)) for j, name in enumerate(fields))
     if "negated" in columns:
         table["negated"] = table["negator"] != ""
         table["codebook_sha256"] = np.full(len(at), sha, dtype=object)
     return pd.DataFrame(table, columns=columns)
+
+
+def _column(values, at: np.ndarray | None = None):
+    """The column pandas makes of ``values`` (strings: Arrow-backed), taken at ``at``.
+
+    A column of a few distinct values (a unit's informant, a coding's criterion) is made
+    of those values and then taken, which copies Arrow buffers: making it of every row
+    converted each row's Python string again.
+    """
+    array = pd.Series(np.asarray(values, dtype=object)).array
+    return array if at is None else array.take(at)
 
 
 @contextmanager
