@@ -319,12 +319,18 @@ class Coder(Matching, QuestionReading, ContextReading):
     def _as_written(self, piece: _Piece, written: str, read: dict) -> list[tuple]:
         """The sentences of a piece as written with line breaks: the same words and
         matches, but their own text (a segment's text and a coding's words keep the
-        line breaks), each distinct one remembered in ``read``."""
-        idx, length, orth = piece.tokens.idx, piece.tokens.length, piece.tokens.orth
+        line breaks), each distinct one remembered in ``read``.
+
+        A sentence is known by its text as written and the sentence read on one line (its
+        tokens); one with no line break is that sentence."""
+        idx, length = piece.tokens.idx, piece.tokens.length
         sentences = []
         for first, stop, flat in piece.sentences:
             raw = written[idx[first] : idx[stop - 1] + length[stop - 1]]
-            key = (raw, orth[first:stop].tobytes())
+            if "\n" not in raw:
+                sentences.append((first, stop, flat))
+                continue
+            key = (raw, flat)
             seen = read.get(key)
             if seen is None:
                 seen = _Read(raw)
