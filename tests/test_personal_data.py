@@ -440,3 +440,28 @@ def test_masking_a_column_masks_each_text_and_keeps_its_type(tmp_path, mini_code
     nothing = ektp_qual.reduce(folder / "M2.txt", mini_codebook)
     assert nothing.codings.empty
     assert nothing.codings["text"].dtype == shown.codings["text"].dtype
+
+
+def test_every_row_carries_its_own_informants_attributes(tmp_path, mini_codebook):
+    """Attributes are taken to each row by its informant: one an informant lacks is empty
+    on that informant's rows only, and a number stays a number."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "A1.txt").write_text(
+        "---\ninformant: A1\nrole: masyarakat\nage: 40\nkelurahan: Sawah Lama\n---\n"
+        "P: Bagaimana sikap petugas?\nA1: Petugasnya ramah. Antriannya panjang.\n",
+        encoding="utf-8",
+    )
+    (folder / "A2.txt").write_text(
+        "---\ninformant: A2\nrole: masyarakat\nage: 51\n---\n"
+        "P: Bagaimana sikap petugas?\nA2: Petugasnya judes.\n",
+        encoding="utf-8",
+    )
+    reduction = ektp_qual.reduce(folder, mini_codebook)
+    for table in (reduction.segments, reduction.codings, reduction.stances):
+        assert list(table.index) == list(range(len(table)))
+        assert table["age"].tolist() == [{"A1": 40, "A2": 51}[i] for i in table["informant"]]
+        assert table["age"].dtype == "int64"
+        lacking = table["kelurahan"].isna()
+        assert lacking.tolist() == (table["informant"] == "A2").tolist()
+        assert set(table.loc[~lacking, "kelurahan"]) == {"Sawah Lama"}
