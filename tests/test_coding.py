@@ -409,3 +409,20 @@ def test_each_transcript_codes_the_same_alone_or_among_others(coder, interviews)
     for name in ("segments", "codings", "changes"):
         expected = pd.concat([getattr(r, name) for r in alone], ignore_index=True)
         pd.testing.assert_frame_equal(getattr(together, name), expected, check_dtype=False)
+
+
+def test_coding_leaves_the_programs_frozen_objects_frozen(codebook):
+    """The coder moves what it made to the oldest generation by freezing and unfreezing
+    the collector's objects; objects a program froze itself (before forking workers)
+    must stay frozen."""
+    import gc
+
+    kept = [["a program's own object"]]
+    gc.freeze()
+    try:
+        assert pairs(codings_of(codebook, "Petugasnya ramah kok.")) == {("attitude", "positive")}
+        assert gc.get_freeze_count() > 0
+        assert not any(o is kept for o in gc.get_objects())  # still frozen: in no generation
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -409,3 +409,59 @@ def test_an_informant_id_that_holds_personal_data_is_refused_unless_asked_for(
     assert not (tmp_path / "out").exists()
     asked = ektp_qual.analyse(folder, mini_codebook, personal_data=True)
     assert asked.reduction.informants["informant"].tolist() == [informant]
+
+
+def test_masking_a_column_masks_each_text_and_keeps_its_type(tmp_path, mini_codebook):
+    """Masked columns are put back from their distinct texts: each row must still be its
+    own text masked, a sentence said again and a column nothing is masked in included."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "M1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Bu Sumarni\n---\n"
+        "P: Bagaimana sikap petugas, Bu Sumarni?\n"
+        "M1: Petugasnya ramah, kata Sumarni. Iya. Petugasnya ramah.\n"
+        "P: Terus?\n"
+        "M1: Iya. Petugasnya ramah, kata Sumarni.\n",
+        encoding="utf-8",
+    )
+    (folder / "M2.txt").write_text(
+        "---\ninformant: M2\nrole: masyarakat\n---\nP: Sudah lama?\nM2: Baru kemarin.\n",
+        encoding="utf-8",
+    )
+    shown = ektp_qual.reduce(folder, mini_codebook, personal_data=True)
+    masked = ektp_qual.reduce(folder, mini_codebook)
+    mask = masked.masker
+    for table in ("segments", "codings"):
+        plain, done = getattr(shown, table), getattr(masked, table)
+        for column in ("text", "question") if table == "segments" else ("text",):
+            assert done[column].tolist() == [mask(t) for t in plain[column]]
+            assert done[column].dtype == plain[column].dtype
+    assert "Sumarni" not in " ".join(masked.segments["text"])
+    nothing = ektp_qual.reduce(folder / "M2.txt", mini_codebook)
+    assert nothing.codings.empty
+    assert nothing.codings["text"].dtype == shown.codings["text"].dtype
+
+
+def test_every_row_carries_its_own_informants_attributes(tmp_path, mini_codebook):
+    """Attributes are taken to each row by its informant: one an informant lacks is empty
+    on that informant's rows only, and a number stays a number."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "A1.txt").write_text(
+        "---\ninformant: A1\nrole: masyarakat\nage: 40\nkelurahan: Sawah Lama\n---\n"
+        "P: Bagaimana sikap petugas?\nA1: Petugasnya ramah. Antriannya panjang.\n",
+        encoding="utf-8",
+    )
+    (folder / "A2.txt").write_text(
+        "---\ninformant: A2\nrole: masyarakat\nage: 51\n---\n"
+        "P: Bagaimana sikap petugas?\nA2: Petugasnya judes.\n",
+        encoding="utf-8",
+    )
+    reduction = ektp_qual.reduce(folder, mini_codebook)
+    for table in (reduction.segments, reduction.codings, reduction.stances):
+        assert list(table.index) == list(range(len(table)))
+        assert table["age"].tolist() == [{"A1": 40, "A2": 51}[i] for i in table["informant"]]
+        assert table["age"].dtype == "int64"
+        lacking = table["kelurahan"].isna()
+        assert lacking.tolist() == (table["informant"] == "A2").tolist()
+        assert set(table.loc[~lacking, "kelurahan"]) == {"Sawah Lama"}

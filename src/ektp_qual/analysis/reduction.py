@@ -9,6 +9,7 @@ they are equal and non-zero, none without evidence.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..model import PHRASE_SEPARATOR, STANCE_COLUMNS, Codebook, Corpus
@@ -116,10 +117,12 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     keys = ["segment_id", "criterion", "polarity"]
     listed = _phrases_behind(codings)
-    weight = codings["method"].map({"structural": 0.5}).fillna(1.0) * [
-        max(len(p), 1) for p in listed
-    ]
-    source_rank = codings["source"].map(_SOURCE_RANK) if "source" in codings else 0
+    structural = (codings["method"] == "structural").to_numpy()
+    weight = pd.Series(
+        np.where(structural, 0.5, 1.0) * np.array([max(len(p), 1) for p in listed], dtype=float),
+        index=codings.index,
+    )
+    source_rank = _mapped(codings["source"], _SOURCE_RANK) if "source" in codings else 0
     if not codings.duplicated(keys).any() and codings[keys].notna().all(axis=None):
         # The usual case, one coding per sentence, criterion and polarity: each is a quote.
         table = codings[[*keys, "informant", "role", "start", "end", "text"]].rename(
@@ -156,6 +159,16 @@ def quotes(codings: pd.DataFrame) -> pd.DataFrame:
         for key in zip(*(table[k].to_numpy().tolist() for k in keys), strict=True)
     ]
     return table[QUOTE_COLUMNS]
+
+
+def _mapped(column: pd.Series, mapping: dict) -> pd.Series:
+    """``column.map(mapping)``, looked up once per distinct value: ``Series.map`` with a
+    dict on a column of strings took 0.02 s per 60,000 rows for three values."""
+    codes, values = pd.factorize(column)
+    if not len(column) or (codes < 0).any():
+        return column.map(mapping)
+    looked = pd.Series([mapping.get(value, np.nan) for value in values])
+    return pd.Series(looked.to_numpy().take(codes), index=column.index, name=column.name)
 
 
 def _phrases_behind(codings: pd.DataFrame) -> list[list[str]]:

@@ -47,7 +47,15 @@ from .matching import Matching
 from .questions import Question, QuestionReading
 from .result import CHANGE_COLUMNS, CodingResult
 from .rules import MARKER_LISTS, MARKERS, SCOPE_TRANSPARENT, Rule
-from .segments import Occurrences, Tokens, normal_form, paragraphs, piece_spans, unwrapped
+from .segments import (
+    Occurrences,
+    Tokens,
+    normal_form,
+    paragraphs,
+    piece_spans,
+    segment_id,
+    unwrapped,
+)
 
 _BATCH = 1000
 #: The longest paragraph (and phrase) read, in characters. spaCy's default limit is a
@@ -78,6 +86,10 @@ class Coder(Matching, QuestionReading, ContextReading):
     """Codes transcripts against one codebook. Build once, reuse for many corpora."""
 
     def __init__(self, codebook: Codebook) -> None:
+        with _no_cycle_collection():  # it makes spaCy's and the matcher's many objects
+            self._build(codebook)
+
+    def _build(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self.nlp = blank_pipeline(codebook)
         self.nlp.max_length = MAX_PARAGRAPH + 1
@@ -267,29 +279,28 @@ class Coder(Matching, QuestionReading, ContextReading):
         """
         flat = [unwrapped(unit.text) for unit in batch]
         spans = [piece_spans(text) for text in flat]
-        while True:
+        pending = range(len(batch))  # paragraphs whose cuts may not all stand yet
+        while pending:
             new = {}
-            for text, cuts in zip(flat, spans, strict=True):
-                for a, b in cuts:
-                    piece = text[a:b]
+            for k in pending:
+                for _, _, piece in spans[k]:
                     if piece not in pieces:
                         new[piece] = None
             if new:
                 self._read_pieces(list(new), pieces, read)
-            joined = False
-            for text, cuts in zip(flat, spans, strict=True):
+            joined = []
+            for k in pending:
+                cuts = spans[k]
                 n = 0
                 while n < len(cuts) - 1:
-                    (a, b), (_, d) = cuts[n], cuts[n + 1]
-                    if not pieces[text[a:b]].closed:
-                        cuts[n : n + 2] = [(a, d)]
-                        joined = True
+                    if not pieces[cuts[n][2]].closed:
+                        a, d = cuts[n][0], cuts[n + 1][1]
+                        cuts[n : n + 2] = [(a, d, flat[k][a:d])]
+                        if not joined or joined[-1] != k:
+                            joined.append(k)
                     n += 1
-            if not joined:
-                return [
-                    [(a, b, pieces[text[a:b]]) for a, b in cuts]
-                    for text, cuts in zip(flat, spans, strict=True)
-                ]
+            pending = joined
+        return [[(a, b, pieces[piece]) for a, b, piece in cuts] for cuts in spans]
 
     def _read_pieces(self, texts: list[str], pieces: dict, read: dict) -> None:
         """Tokenise and match pieces not read before (on one line), in one batch."""
@@ -313,12 +324,18 @@ class Coder(Matching, QuestionReading, ContextReading):
     def _as_written(self, piece: _Piece, written: str, read: dict) -> list[tuple]:
         """The sentences of a piece as written with line breaks: the same words and
         matches, but their own text (a segment's text and a coding's words keep the
-        line breaks), each distinct one remembered in ``read``."""
-        idx, length, orth = piece.tokens.idx, piece.tokens.length, piece.tokens.orth
+        line breaks), each distinct one remembered in ``read``.
+
+        A sentence is known by its text as written and the sentence read on one line (its
+        tokens); one with no line break is that sentence."""
+        idx, length = piece.tokens.idx, piece.tokens.length
         sentences = []
         for first, stop, flat in piece.sentences:
             raw = written[idx[first] : idx[stop - 1] + length[stop - 1]]
-            key = (raw, orth[first:stop].tobytes())
+            if "\n" not in raw:
+                sentences.append((first, stop, flat))
+                continue
+            key = (raw, flat)
             seen = read.get(key)
             if seen is None:
                 seen = _Read(raw)
@@ -410,20 +427,31 @@ class Coder(Matching, QuestionReading, ContextReading):
         number = occurrences.sentences.get(turn_no, 0)
         # The paragraph lies within one turn: its lines follow from the first one's.
         first_line = occurrences.line(offset)
+        wrapped = "\n" in paragraph
+        informant, ids_seen = transcript.informant, occurrences.seen
         fields = rows.segment
+        units, ids, texts = fields["unit"], fields["segment_id"], fields["text"]
+        numbers, lines, starts, ends = (
+            fields["sentence"],
+            fields["line"],
+            fields["start"],
+            fields["end"],
+        )
         for at, doc, tokens, text, sentences in parts:
             idx = tokens.idx
             for first, stop, seen in sentences:
                 number += 1
                 begin = at + idx[first] + seen.lead
-                row = len(fields["unit"])
-                fields["unit"].append(u)
-                fields["segment_id"].append(occurrences.segment_id(seen.stripped, seen.normal))
-                fields["sentence"].append(number)
-                fields["line"].append(first_line + paragraph.count("\n", 0, begin))
-                fields["start"].append(offset + begin)
-                fields["end"].append(offset + begin + len(seen.stripped))
-                fields["text"].append(seen.stripped)
+                stripped = seen.stripped
+                row = len(units)
+                units.append(u)
+                ids.append(segment_id(informant, stripped, ids_seen, seen.normal))
+                numbers.append(number)
+                line = first_line + paragraph.count("\n", 0, begin) if wrapped else first_line
+                lines.append(line)
+                starts.append(offset + begin)
+                ends.append(offset + begin + len(stripped))
+                texts.append(stripped)
                 # A short answer means something only against a question about the
                 # study's criteria: small talk ("Panas ya?" + "Iya") has no topic.
                 asked = unit.asked if number == 1 and topic else None
@@ -449,7 +477,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                         asked,
                         unit.topic_question,
                     )
-                changes, codes = rows.found(found) if any(found) else found
+                changes, codes = rows.numbered(found)
                 if codes:
                     rows.coded += [row] * len(codes)
                     rows.codes += codes
@@ -531,13 +559,23 @@ class _Rows:
         self.changed: list[int] = []
         self.changes: list[int] = []
         self._numbers: tuple[dict[tuple, int], dict[tuple, int]] = ({}, {})
+        self._numbered: dict[int, tuple[tuple, tuple]] = {}
 
-    def found(self, found: tuple[tuple, tuple]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """The changes and codings a sentence found, by number."""
-        return tuple(
-            tuple(numbers.setdefault(item, len(numbers)) for item in items)
-            for numbers, items in zip(self._numbers, found, strict=True)
-        )
+    def numbered(self, found: tuple[tuple, tuple]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The changes and codings a sentence found, by number; each distinct ``found``
+        (a sentence's codes, shared by every time it is said) is numbered once."""
+        known = self._numbered.get(id(found))
+        if known is not None and known[0] is found:
+            return known[1]
+        numbered = found
+        if any(found):
+            numbered = tuple(
+                tuple(numbers.setdefault(item, len(numbers)) for item in items)
+                for numbers, items in zip(self._numbers, found, strict=True)
+            )
+        # ``found`` is kept with its numbers, so its id is not reused while this lives.
+        self._numbered[id(found)] = (found, numbered)
+        return numbered
 
     def tables(
         self, units: list[Unit], sha: str
@@ -555,11 +593,13 @@ class _Rows:
             for name, column in self.segment.items()
         }
         of_unit = segment.pop("unit")
-        segment["informant"] = np.array([u.transcript.informant for u in units], object)[of_unit]
-        segment["role"] = np.array([u.transcript.role for u in units], object)[of_unit]
+        for name in ("segment_id", "text"):
+            segment[name] = _column(segment[name])
+        segment["informant"] = _column([u.transcript.informant for u in units], of_unit)
+        segment["role"] = _column([u.transcript.role for u in units], of_unit)
         segment["turn"] = np.array([u.turn for u in units], np.int64)[of_unit]
-        segment["question"] = np.array([u.question for u in units], object)[of_unit]
-        segment["topic"] = np.array([u.topic for u in units], object)[of_unit]
+        segment["question"] = _column([u.question for u in units], of_unit)
+        segment["topic"] = _column([u.topic for u in units], of_unit)
         segments = pd.DataFrame(segment, columns=SEGMENT_COLUMNS)
         changes, codes = self._numbers
         return (
@@ -584,12 +624,23 @@ def _table(segment, rows, numbers, found, fields, columns, sha) -> pd.DataFrame:
     distinct = np.empty((len(found), len(fields)), dtype=object)
     for item, number in found.items():
         distinct[number] = item
-    items = distinct[np.array(numbers, dtype=np.int64)]
-    table.update((name, items[:, j]) for j, name in enumerate(fields))
+    of_row = np.array(numbers, dtype=np.int64)
+    table.update((name, _column(distinct[:, j], of_row)) for j, name in enumerate(fields))
     if "negated" in columns:
         table["negated"] = table["negator"] != ""
         table["codebook_sha256"] = np.full(len(at), sha, dtype=object)
     return pd.DataFrame(table, columns=columns)
+
+
+def _column(values, at: np.ndarray | None = None):
+    """The column pandas makes of ``values`` (strings: Arrow-backed), taken at ``at``.
+
+    A column of a few distinct values (a unit's informant, a coding's criterion) is made
+    of those values and then taken, which copies Arrow buffers: making it of every row
+    converted each row's Python string again.
+    """
+    array = pd.Series(np.asarray(values, dtype=object)).array
+    return array if at is None else array.take(at)
 
 
 @contextmanager
@@ -599,7 +650,14 @@ def _no_cycle_collection():
     Coding makes millions of small objects that live until the tables are built (rows,
     the sentences read, their docs) and frees them by reference counting; the collector
     would walk them all again and again, for a quarter of coding's time, to find no
-    cycle to free.
+    cycle to free. Building a coder makes enough objects to start a full collection,
+    which walked the corpus and any other coder alive (0.1 to 0.2 s) to free nothing.
+
+    What was made is then moved to the oldest generation (``gc.freeze`` and
+    ``gc.unfreeze``, each a constant-time move), as if it had lived through the young
+    collections: those would walk all of it first, 0.04 s and then 0.05 s at a million
+    words, for what lives until the tables are written. Not when the program froze
+    objects of its own, which unfreezing would release.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -607,6 +665,9 @@ def _no_cycle_collection():
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

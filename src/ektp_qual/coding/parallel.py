@@ -69,8 +69,8 @@ def workers_for(corpus: Corpus, jobs: int | None) -> int:
     ``jobs`` is the most the researcher allows (None: every core). The rule: no more
     workers than transcripts, and each must get ``WORDS_PER_WORKER`` words or more.
     """
-    if len(corpus.transcripts) < 2:
-        return 1
+    if len(corpus.transcripts) < 2 or jobs == 1:
+        return 1  # no words to count: one process was asked for
     return workers_for_words(informant_words(corpus), len(corpus.transcripts), jobs)
 
 

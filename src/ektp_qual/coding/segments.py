@@ -70,11 +70,6 @@ class Occurrences:
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(body)]
         self.turn_starts = [turn.start for turn in transcript.turns]
 
-    def segment_id(self, text: str, normal: str | None = None) -> str:
-        """The id of the transcript's next sentence ``text`` (``normal``: its normal form,
-        when known)."""
-        return segment_id(self.transcript.informant, text, self.seen, normal)
-
     def line(self, offset: int) -> int:
         """The file line of an offset, counted from its turn's own line.
 
@@ -123,19 +118,19 @@ def segment_id(
     return f"{informant}-{digest[:10]}"
 
 
-def piece_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of the pieces of a paragraph cut where a sentence may end.
+def piece_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, piece)`` of the pieces of a paragraph cut where a sentence may end.
 
     spaCy's tokenizer splits text at single spaces before anything else, so a paragraph's
     tokens are its pieces' tokens laid end to end: a piece said again ("Iya, Mas.") is
-    tokenised and read once.
+    tokenised and read once. Each cut is one character, so the pieces come from one split.
     """
     spans = []
     start = 0
-    for cut in _PIECE_BREAK.finditer(text):
-        spans.append((start, cut.start()))
-        start = cut.end()
-    spans.append((start, len(text)))
+    for piece in _PIECE_BREAK.split(text):
+        end = start + len(piece)
+        spans.append((start, end, piece))
+        start = end + 1
     return spans
 
 
