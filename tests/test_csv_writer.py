@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ektp_qual.inputs import spreadsheet
 from ektp_qual.inputs.spreadsheet import plain_csv_text
 
 TRICKY = ["", "a", "a,b", 'say "hi"', "two\nlines", "cr\ronly", " lead", "tab\tx", "é ñ 漢", "#"]
@@ -74,4 +75,12 @@ def test_without_pyarrow_pandas_writes_the_table(monkeypatch):
     """The default install has no pyarrow (it comes with the scale extra)."""
     monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
     table = pd.DataFrame({"text": ["a,b", None], "n": [1, 2]})
+    assert plain_csv_text(table) == _pandas(table)
+
+
+def test_a_table_longer_than_a_chunk_is_written_whole(monkeypatch):
+    monkeypatch.setattr(spreadsheet, "_CSV_CHUNK", 2)
+    table = pd.DataFrame(
+        {"text": ["a", None, 'b "c"', "d,e", "f\ng"], "n": [1, 2, 3, 4, 5], "x": [0.5] * 5}
+    )
     assert plain_csv_text(table) == _pandas(table)

@@ -96,6 +96,11 @@ def plain_csv_text(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, lineterminator="\n") if text is None else text
 
 
+#: Rows turned into text at a time: the Arrow arrays of a chunk, not of the whole table,
+#: are held beside the text.
+_CSV_CHUNK = 50_000
+
+
 def _arrow_csv_text(table: pd.DataFrame) -> str | None:
     try:
         import pyarrow as pa
@@ -104,6 +109,18 @@ def _arrow_csv_text(table: pd.DataFrame) -> str | None:
         return None
     if not all(isinstance(name, str | int) for name in table.columns):
         return None
+    lines = [",".join(_csv_field(str(name)) for name in table.columns)]
+    for start in range(0, len(table), _CSV_CHUNK):
+        rows = _arrow_rows(table.iloc[start : start + _CSV_CHUNK], pa, pc)
+        if rows is None:
+            return None
+        lines.append("\n".join(rows.to_pylist()))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _arrow_rows(table: pd.DataFrame, pa, pc):
+    """Each row of ``table`` as one line of CSV, or None for a column of another type."""
     text = pa.large_string()
     cells = []
     for k in range(table.shape[1]):
@@ -130,9 +147,7 @@ def _arrow_csv_text(table: pd.DataFrame) -> str | None:
             cells.append(_quoted(values.cast(text), pc, pa.scalar('"', text)))
         else:
             return None
-    rows = pc.binary_join_element_wise(*cells, pa.scalar(",", text), null_handling="replace")
-    header = ",".join(_csv_field(str(name)) for name in table.columns)
-    return "\n".join([header, *rows.to_pylist(), ""])
+    return pc.binary_join_element_wise(*cells, pa.scalar(",", text), null_handling="replace")
 
 
 def _quoted(values, pc, quote):
