@@ -3,6 +3,7 @@ as one process, row for row, and workers only when the corpus is big enough to g
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import pandas as pd
@@ -67,8 +68,12 @@ def _repeating_corpus():
     return corpus_from(read)
 
 
-@pytest.mark.parametrize("workers", [2, 3])
-def test_batches_of_whole_transcripts_give_the_coding_of_the_corpus(workers):
+@pytest.mark.parametrize(("workers", "start"), [(2, "fork"), (3, "fork"), (2, "spawn")], ids=str)
+def test_batches_of_whole_transcripts_give_the_coding_of_the_corpus(workers, start, monkeypatch):
+    """Forked workers share the coder this process built; spawned ones (where there is
+    no fork) build their own: both give the tables of one process."""
+    if start == "spawn":
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     corpus = _repeating_corpus()
     book = ektp_qual.parse_codebook(MINI_CODEBOOK, "codebook.yaml")
     alone = ektp_qual.code_corpus(corpus, book)

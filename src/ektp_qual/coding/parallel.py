@@ -38,6 +38,7 @@ _SUBMITTED_PER_WORKER = 1
 
 _coder: Coder | None = None  # the coder of this worker process, built by _start
 _job: Callable[[Coder, list[Transcript]], Any] | None = None  # what it does with a batch
+_shares: list[list[Transcript]] = []  # the corpus's shares, left by _code_forked for forks
 
 #: What a pool does with a batch of whole transcripts once it has its coder: code them
 #: and, say, reduce and format the tables of a streamed survey's chunk (the job is
@@ -97,8 +98,44 @@ def code_with_jobs(corpus: Corpus, codebook: Codebook, jobs: int | None = 1) -> 
 def code_in_workers(corpus: Corpus, codebook: Codebook, workers: int) -> CodingResult:
     """Code ``corpus`` in ``workers`` processes, whatever its size (for tests and
     benchmarks; ``code_with_jobs`` decides when it pays)."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return _code_forked(corpus, codebook, workers)
     with CodingPool(codebook, workers) as pool:
         return pool.code(corpus)
+
+
+def _code_forked(corpus: Corpus, codebook: Codebook, workers: int) -> CodingResult:
+    """Code ``corpus`` in this process and ``workers - 1`` forked ones.
+
+    Where processes fork, the workers find their share of the corpus in memory, so
+    nothing is sent to them, and this process codes a share itself instead of waiting
+    (its tables are not sent back either). Each process builds its coder side by side
+    with the others: a coder built here before the fork would save CPU but cost its
+    build time on the clock. Shares are equal in characters.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _shares
+    shares = list(_batches(corpus.transcripts, workers))
+    if len(shares) < 2:  # one transcript holds nearly all the text
+        return Coder(codebook).code(corpus)
+    _shares = shares
+    try:
+        with ProcessPoolExecutor(
+            max_workers=len(shares) - 1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start,
+            initargs=(codebook,),
+        ) as pool:
+            forked = [pool.submit(_code_share, n) for n in range(1, len(shares))]
+            own = Coder(codebook).code(Corpus(shares[0]))
+            results = [own, *(future.result() for future in forked)]
+    finally:
+        _shares = []
+    return _joined(results, codebook)
 
 
 class CodingPool:
@@ -204,6 +241,12 @@ def _code_batch(transcripts: list[Transcript]) -> CodingResult:
     result = _coder.code(Corpus(transcripts))
     result.codebook = None  # the parent has it: not sent back with every batch
     return result
+
+
+def _code_share(n: int) -> CodingResult:
+    """Code the ``n``-th share the parent left before it forked, with this worker's coder."""
+    assert _coder is not None and _shares, "the parent leaves the shares; _start builds"
+    return _code_batch(_shares[n])
 
 
 def _joined(results: list[CodingResult], codebook: Codebook) -> CodingResult:
