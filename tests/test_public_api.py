@@ -42,3 +42,23 @@ def test_the_steps_have_names_a_notebook_does_not_shadow():
     assert ektp_qual.data_reduction is ektp_qual.reduce
     assert ektp_qual.data_display is ektp_qual.display
     assert ektp_qual.conclusion_drawing is ektp_qual.conclude
+
+
+def test_the_coder_takes_files_as_the_other_calls_do(tmp_path: Path):
+    """``Coder("codebook.yaml")`` in a notebook gave an AttributeError from deep inside."""
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "A1.txt").write_text(
+        "---\ninformant: A1\nrole: masyarakat\n---\n"
+        "P: Bagaimana sikap petugas?\nR: Petugasnya ramah sekali.\n",
+        encoding="utf-8",
+    )
+    book = tmp_path / "codebook.yaml"
+    book.write_text(ektp_qual.sample_codebook().read_text(encoding="utf-8"), encoding="utf-8")
+    from_files = ektp_qual.Coder(book).code(folder)
+    from_objects = ektp_qual.Coder(ektp_qual.read_codebook(book)).code(
+        ektp_qual.read_corpus(folder)
+    )
+    assert len(from_files.codings) > 0
+    assert from_files.codings.equals(from_objects.codings)
+    assert ektp_qual.code_corpus(str(folder), str(book)).codings.equals(from_files.codings)

@@ -39,8 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..inputs.codebook import read_codebook
+from ..inputs.transcripts import read_corpus
 from ..language.words import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
-from ..model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, Transcript
+from ..model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, PathLike, Transcript
 from ..model.errors import InputError
 from .context import ContextReading, one_per_code
 from .matching import Matching
@@ -83,9 +85,13 @@ _CHANGE_FIELDS = ("criterion", "polarity", "phrase", "change", "word")
 
 
 class Coder(Matching, QuestionReading, ContextReading):
-    """Codes transcripts against one codebook. Build once, reuse for many corpora."""
+    """Codes transcripts against one codebook. Build once, reuse for many corpora.
 
-    def __init__(self, codebook: Codebook) -> None:
+    The codebook and the corpus may be given as files, as everywhere else in the API."""
+
+    def __init__(self, codebook: Codebook | PathLike) -> None:
+        if not isinstance(codebook, Codebook):
+            codebook = read_codebook(codebook)
         with _no_cycle_collection():  # it makes spaCy's and the matcher's many objects
             self._build(codebook)
 
@@ -159,8 +165,10 @@ class Coder(Matching, QuestionReading, ContextReading):
 
     # -- coding ------------------------------------------------------------------------
 
-    def code(self, corpus: Corpus) -> CodingResult:
-        """Segment and code every informant turn of the corpus."""
+    def code(self, corpus: Corpus | PathLike) -> CodingResult:
+        """Segment and code every informant turn of the corpus (or of a folder or file)."""
+        if not isinstance(corpus, Corpus):
+            corpus = read_corpus(corpus)
         with _no_cycle_collection():
             return self._code(corpus)
 
@@ -696,6 +704,6 @@ class Unit:
     topic_question: str = ""  # the question that set ``topic`` (before any prompt to go on)
 
 
-def code_corpus(corpus: Corpus, codebook: Codebook) -> CodingResult:
+def code_corpus(corpus: Corpus | PathLike, codebook: Codebook | PathLike) -> CodingResult:
     """Segment and code a corpus with a codebook: the coding step as one call."""
     return Coder(codebook).code(corpus)
