@@ -32,6 +32,8 @@ RECORDED = {
     "tuning/bus-servqual": (0.57, 0.09, 0.15, 0.12, 15, 5),
     "tuning/samsat-servqual": (0.46, 0.23, 0.31, 0.30, 25, 3),
     "tuning/waste-gronroos": (0.44, 0.08, 0.13, 0.10, 15, 4),
+    "tuning/bpjs-servqual": (0.82, 0.52, 0.63, 0.63, 38, 4),
+    "tuning/library-gronroos": (0.83, 0.53, 0.65, 0.66, 48, 6),
 }
 
 
