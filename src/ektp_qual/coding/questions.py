@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..language.discourse import TOPIC_WORDS
 from ..language.words import DERIVED, VOICELESS, voiceless
 from ..model import PHRASE_SEPARATOR
 from .rules import Rule
@@ -78,7 +79,7 @@ class QuestionReading:
             if rule.kind == "criterion"
             for i in range(start, end)
         }
-        stop = self.nlp.Defaults.stop_words
+        stop = self._stop_words
         ignored = ignored | self._role_tokens(doc)
         fillers = self._covered(doc, 0, len(doc), ("filler",)) if fillers_known else {}
         if fillers:
@@ -104,6 +105,14 @@ class QuestionReading:
                 or (t.lower_ not in stop and t.norm_ not in stop and t.i not in fillers)
             )
         ]
+
+    @cached_property
+    def _stop_words(self) -> frozenset[str]:
+        """spaCy's stop words of the language, less the content words among them that
+        name what a service is about (``discourse.TOPIC_WORDS``: "tempat", "waktu")."""
+        return frozenset(self.nlp.Defaults.stop_words) - TOPIC_WORDS.get(
+            self.codebook.language, frozenset()
+        )
 
     def _guide_words(self, text: str) -> list[tuple[str, str, str]]:
         """``_question_words`` of a criterion's guide text, read once for every use."""
@@ -147,7 +156,7 @@ class QuestionReading:
         """The content words of a criterion's phrase, keyed as question words are."""
         doc = self.nlp.make_doc(phrase)
         self._key_words([doc])
-        stop = self.nlp.Defaults.stop_words
+        stop = self._stop_words
         roles = self._role_tokens(doc)
         return {
             self._topic_key(t.lower_, t.norm_)

@@ -797,6 +797,33 @@ SUGGESTIONS = frozenset(
     }
 )
 
+#: Content words that spaCy lists among the language's stop words but that name what a
+#: service is about: in a question they tell its topic ("Tempatnya gimana?", "Jumlah
+#: petugasnya cukup?"), so they are read as its other words are.
+TOPIC_WORDS: dict[str, frozenset[str]] = {
+    "id": frozenset(
+        {
+            "tempat",
+            "jumlah",
+            "jumlahnya",
+            "cukup",
+            "lama",
+            "lamanya",
+            "waktu",
+            "waktunya",
+            "kurang",
+            "masalah",
+            "masalahnya",
+            "persoalan",
+            "jelas",
+            "jelasnya",
+            "jelaskan",
+            "dijelaskan",
+            "menjelaskan",
+        }
+    ),
+}
+
 #: The codebook keys that extend each list, as ``(key, subkey)``.
 DISCOURSE_KEYS = {
     "contrast_following": ("contrast", "following"),
