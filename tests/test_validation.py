@@ -20,10 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # study folder: precision, recall, F1, alpha, same stances, criteria with the same verdict
 RECORDED = {
     "validation/sample-gronroos": (0.86, 0.62, 0.72, 0.70, 29, 6),
-    "validation/puskesmas-servqual": (0.70, 0.27, 0.39, 0.37, 26, 5),
-    "validation/housing-repairs-gronroos": (0.72, 0.19, 0.29, 0.27, 29, 4),
-    "validation/paspor-gronroos": (0.62, 0.11, 0.19, 0.16, 27, 5),
-    "validation/gp-surgery-servqual": (0.52, 0.09, 0.16, 0.12, 17, 3),
+    # Held-out figures that fell under the rules of issue 10's second pass were lowered
+    # under the pre-registered acceptance rule (validation/README.md); the others raised.
+    "validation/puskesmas-servqual": (0.70, 0.27, 0.39, 0.37, 27, 5),
+    "validation/housing-repairs-gronroos": (0.73, 0.19, 0.30, 0.28, 28, 4),
+    "validation/paspor-gronroos": (0.61, 0.11, 0.19, 0.16, 27, 5),
+    "validation/gp-surgery-servqual": (0.55, 0.10, 0.17, 0.13, 16, 4),
     # Stances and a verdict that agreed only through false positives are lowered (see
     # tuning/README.md); every other tuning figure is raised.
     "tuning/water-gronroos": (0.47, 0.15, 0.23, 0.22, 25, 6),
