@@ -28,9 +28,9 @@ RECORDED = {
     "validation/gp-surgery-servqual": (0.55, 0.10, 0.17, 0.13, 16, 4),
     # Stances and a verdict that agreed only through false positives are lowered (see
     # tuning/README.md); every other tuning figure is raised.
-    "tuning/water-gronroos": (0.47, 0.15, 0.23, 0.22, 25, 6),
-    "tuning/bus-servqual": (0.57, 0.09, 0.15, 0.12, 15, 5),
-    "tuning/samsat-servqual": (0.46, 0.23, 0.31, 0.30, 25, 3),
+    "tuning/water-gronroos": (0.48, 0.16, 0.24, 0.23, 25, 6),
+    "tuning/bus-servqual": (0.59, 0.09, 0.16, 0.12, 15, 5),
+    "tuning/samsat-servqual": (0.49, 0.25, 0.33, 0.32, 28, 3),
     "tuning/waste-gronroos": (0.44, 0.08, 0.13, 0.10, 15, 4),
 }
 
