@@ -20,20 +20,24 @@ ROOT = Path(__file__).resolve().parents[1]
 # study folder: precision, recall, F1, alpha, same stances, criteria with the same verdict
 RECORDED = {
     "validation/sample-gronroos": (0.86, 0.62, 0.72, 0.70, 29, 6),
-    "validation/puskesmas-servqual": (0.70, 0.27, 0.39, 0.37, 26, 5),
-    "validation/housing-repairs-gronroos": (0.72, 0.19, 0.29, 0.27, 29, 4),
-    "validation/paspor-gronroos": (0.62, 0.11, 0.19, 0.16, 27, 5),
-    "validation/gp-surgery-servqual": (0.52, 0.09, 0.16, 0.12, 17, 3),
-    "validation/sim-gronroos": (0.86, 0.58, 0.69, 0.69, 43, 6),
-    "validation/student-services-servqual": (0.81, 0.48, 0.60, 0.59, 35, 5),
+    # Held-out figures that fell under the rules of issue 10's second pass were lowered
+    # under the pre-registered acceptance rule (validation/README.md); the others raised.
+    "validation/puskesmas-servqual": (0.70, 0.27, 0.39, 0.37, 27, 5),
+    "validation/housing-repairs-gronroos": (0.73, 0.19, 0.30, 0.28, 28, 4),
+    "validation/paspor-gronroos": (0.61, 0.11, 0.19, 0.16, 27, 5),
+    "validation/gp-surgery-servqual": (0.55, 0.10, 0.17, 0.13, 16, 4),
+    # The codebooks written alongside the interviews, after the same two rules (their
+    # first run was before them; one stance fewer on student-services-servqual).
+    "validation/sim-gronroos": (0.87, 0.58, 0.70, 0.70, 44, 6),
+    "validation/student-services-servqual": (0.81, 0.48, 0.60, 0.59, 34, 5),
     # Stances and a verdict that agreed only through false positives are lowered (see
     # tuning/README.md); every other tuning figure is raised.
-    "tuning/water-gronroos": (0.47, 0.15, 0.23, 0.22, 25, 6),
-    "tuning/bus-servqual": (0.57, 0.09, 0.15, 0.12, 15, 5),
-    "tuning/samsat-servqual": (0.46, 0.23, 0.31, 0.30, 25, 3),
+    "tuning/water-gronroos": (0.48, 0.16, 0.24, 0.23, 25, 6),
+    "tuning/bus-servqual": (0.59, 0.09, 0.16, 0.12, 15, 5),
+    "tuning/samsat-servqual": (0.49, 0.25, 0.33, 0.32, 28, 3),
     "tuning/waste-gronroos": (0.44, 0.08, 0.13, 0.10, 15, 4),
-    "tuning/bpjs-servqual": (0.82, 0.52, 0.63, 0.63, 38, 4),
-    "tuning/library-gronroos": (0.83, 0.53, 0.65, 0.66, 48, 6),
+    "tuning/bpjs-servqual": (0.85, 0.53, 0.66, 0.64, 40, 4),
+    "tuning/library-gronroos": (0.84, 0.54, 0.66, 0.66, 49, 6),
 }
 
 

@@ -44,7 +44,7 @@ from ..inputs.transcripts import read_corpus
 from ..language.words import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
 from ..model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, PathLike, Transcript
 from ..model.errors import InputError
-from .context import ContextReading, one_per_code
+from .context import ContextReading, one_per_code, wished_for
 from .matching import Matching
 from .questions import Question, QuestionReading
 from .result import CHANGE_COLUMNS, CodingResult
@@ -210,6 +210,7 @@ class Coder(Matching, QuestionReading, ContextReading):
             asked = Question()
             question, topic, answer = "", "", ""
             topic_question = ""  # the question that set the topic
+            change = False  # whether that question asked what should change
             informant_turn = 0
             for turn in transcript.turns:
                 if turn.is_interviewer:
@@ -218,6 +219,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                     if not asked.follow_up:
                         topic = asked.topic
                         topic_question = question
+                        change = asked.change
                     answer = ""
                     continue
                 informant_turn += 1
@@ -233,6 +235,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                         offset,
                         text,
                         topic_question,
+                        change,
                     )
 
     def _code_batch(self, start: int, batch: list[Unit], occurrences, read, rows) -> None:
@@ -471,6 +474,8 @@ class Coder(Matching, QuestionReading, ContextReading):
                 else:
                     reading = topic if seen.evaluative else ""
                     asked = None
+                if unit.change:
+                    reading = ("change", reading)
                 found = seen.codes.get(reading)
                 if found is None:
                     found = seen.codes[reading] = self._code_sentence(
@@ -484,6 +489,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                         topic,
                         asked,
                         unit.topic_question,
+                        unit.change,
                     )
                 changes, codes = rows.numbered(found)
                 if codes:
@@ -494,11 +500,14 @@ class Coder(Matching, QuestionReading, ContextReading):
                     rows.changes += changes
         occurrences.sentences[turn_no] = number
 
-    def _code_sentence(self, doc, tokens, at, a, b, text, resolved, topic, asked, asker=""):
+    def _code_sentence(
+        self, doc, tokens, at, a, b, text, resolved, topic, asked, asker="", change=False
+    ):
         """What the sentence ``[a, b)`` of a doc codes, free of where it stands: the
         changes ``(criterion, polarity, phrase, change, word)`` and the codings
         ``(criterion, polarity, method, phrase, phrases, negator, matched, rule)``;
-        ``asker`` is the question that gave ``topic``."""
+        ``asker`` is the question that gave ``topic``, ``change`` whether it asked what
+        should change (``wished_for``)."""
         matches, ignored, markers = resolved
         lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
         if asked is None and all(m[2].kind == "short_judgement" for m in matches[lo:hi]):
@@ -510,6 +519,8 @@ class Coder(Matching, QuestionReading, ContextReading):
             judged = self._short_judgement(
                 doc, tokens, at, a, b, text, matches[lo:hi], markers, topic, asker
             )
+        if change:
+            wished_for(judged)
         changes = tuple(
             (j.criterion, j.polarity, j.rule.phrase, j.change, j.word) for j in judged if j.change
         )
@@ -702,6 +713,7 @@ class Unit:
     offset: int
     text: str
     topic_question: str = ""  # the question that set ``topic`` (before any prompt to go on)
+    change: bool = False  # ``topic_question`` asks what should change ("Ada saran?")
 
 
 def code_corpus(corpus: Corpus | PathLike, codebook: Codebook | PathLike) -> CodingResult:

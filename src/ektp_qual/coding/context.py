@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..language.discourse import UNDERGOING
+from ..language.discourse import SUGGESTIONS, UNDERGOING
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
 from .rules import CLAUSE_STARTS, METHOD_RANK, Rule
@@ -119,9 +119,12 @@ class ContextReading:
                 j.change, j.word = "candour", said(j.start, j.end)
                 continue
             for kind, change in (("irrealis", "wish"), ("self", "not about the service")):
-                found = [m for m in before if m[2] == kind]
+                found = [said(m[0], m[1]) for m in before if m[2] == kind]
                 if found:
-                    j.change, j.word = change, said(found[-1][0], found[-1][1])
+                    # A suggestion names the wish ("it'd be good if ..."), as it may count
+                    # in an answer to a question of what should change (``wished_for``).
+                    told = [w for w in found if is_suggestion(w)]
+                    j.change, j.word = change, (told or found)[-1]
             if not j.change:
                 subject = self._other_citizens(j, before, judged, tokens, at, words)
                 if subject is not None:
@@ -516,6 +519,36 @@ def weigh_neither(judged: list[Judgement]) -> None:
         ):
             for j in group:
                 j.change, j.word = "neither", j.negator
+
+
+def wished_for(judged: list[Judgement]) -> None:
+    """Read what an answer to a question of what should change names as lacking.
+
+    "Kalau bisa ngubah satu hal?" + "Kursinya ditambah", "Any suggestions?" + "More staff":
+    a good thing named there is wished for, so lacking now, and a problem named is the
+    problem; both code negative. A suggestion or wish there ("ada baiknya menyapa", "it'd
+    be good if ...") says the same, so it codes too.
+    """
+    for j in judged:
+        if not j.criterion or (j.change and not suggested(j)):
+            continue
+        if j.change:
+            j.origin += f", wished for by {j.word!r}"
+            j.change = j.word = ""
+        if j.polarity == "positive":
+            j.polarity = "negative"
+            j.origin += ", wished for in an answer to what should change"
+
+
+def suggested(j: Judgement) -> bool:
+    """Whether a judgement read as a wish is one of the language's suggestions ("ada
+    baiknya", "it'd be good"): a hope, a purpose or a condition stays no evidence."""
+    return j.change == "wish" and is_suggestion(j.word)
+
+
+def is_suggestion(word: str) -> bool:
+    """Whether a wish's words, as said, are one of the language's ``SUGGESTIONS``."""
+    return " ".join(word.lower().split()) in SUGGESTIONS
 
 
 def one_per_code(judged: list[Judgement]):

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..language.discourse import TOPIC_WORDS
 from ..language.words import DERIVED, VOICELESS, voiceless
 from ..model import PHRASE_SEPARATOR
 from .rules import Rule
@@ -37,6 +38,7 @@ class Question:
     cues: tuple[tuple[str, str], ...] = ()  # (criterion, polarity) the question proposes
     cue_words: str = ""
     asks: frozenset[str] = frozenset()  # its words, but prompts and fillers (lower case)
+    change: bool = False  # asks what should change ("Ada saran?"): see ``change_questions``
 
 
 def is_word(token) -> bool:
@@ -77,7 +79,7 @@ class QuestionReading:
             if rule.kind == "criterion"
             for i in range(start, end)
         }
-        stop = self.nlp.Defaults.stop_words
+        stop = self._stop_words
         ignored = ignored | self._role_tokens(doc)
         fillers = self._covered(doc, 0, len(doc), ("filler",)) if fillers_known else {}
         if fillers:
@@ -103,6 +105,14 @@ class QuestionReading:
                 or (t.lower_ not in stop and t.norm_ not in stop and t.i not in fillers)
             )
         ]
+
+    @cached_property
+    def _stop_words(self) -> frozenset[str]:
+        """spaCy's stop words of the language, less the content words among them that
+        name what a service is about (``discourse.TOPIC_WORDS``: "tempat", "waktu")."""
+        return frozenset(self.nlp.Defaults.stop_words) - TOPIC_WORDS.get(
+            self.codebook.language, frozenset()
+        )
 
     def _guide_words(self, text: str) -> list[tuple[str, str, str]]:
         """``_question_words`` of a criterion's guide text, read once for every use."""
@@ -146,7 +156,7 @@ class QuestionReading:
         """The content words of a criterion's phrase, keyed as question words are."""
         doc = self.nlp.make_doc(phrase)
         self._key_words([doc])
-        stop = self.nlp.Defaults.stop_words
+        stop = self._stop_words
         roles = self._role_tokens(doc)
         return {
             self._topic_key(t.lower_, t.norm_)
@@ -379,6 +389,7 @@ class QuestionReading:
                 else (start, end, rule)
                 for start, end, rule in asked
             ]
+        change = self._asks_for_change(doc, last)
         judged = self._judge(tokens, 0, last, len(doc), question, asked, markers, ignored, topic)
         cues: dict[str, set[str]] = {}
         negated = False
@@ -391,7 +402,7 @@ class QuestionReading:
             cues.setdefault(j.criterion, set()).add(j.polarity)
             negated = negated or bool(j.negator)
         open_question = bool(self._covered(doc, last, len(doc), ("question_word",)))
-        if open_question or negated or any(len(p) > 1 for p in cues.values()):
+        if change or open_question or negated or any(len(p) > 1 for p in cues.values()):
             # "Nggak repot?" is answered "Nggak" for "not troublesome": a question that
             # negates what it asks, asks both ways, or asks how rather than whether, gives
             # no reading of a bare yes or no.
@@ -401,7 +412,35 @@ class QuestionReading:
             cues=tuple((c, p.pop()) for c, p in cues.items()),
             cue_words=PHRASE_SEPARATOR.join(dict.fromkeys(j.matched for j in judged if j.matched)),
             asks=asks,
+            change=change,
         )
+
+    def _asks_for_change(self, doc, start: int) -> bool:
+        """Whether the question from token ``start`` on holds a word of
+        ``change_questions`` ("Kalau bisa ngubah satu hal?", "Any suggestions?").
+
+        Compared as written, clitics and spelling variants aside, never by root: "Aturannya
+        sering berubah?" asks no change, though "berubah" shares "ubah"'s root.
+        """
+        phrases = self._change_phrases
+        if not phrases:
+            return False
+        words = [self.keys.base(t.lower_) for t in doc[start:]]
+        return any(
+            tuple(words[i : i + len(phrase)]) == phrase
+            for phrase in phrases
+            for i in range(len(words) - len(phrase) + 1)
+        )
+
+    @cached_property
+    def _change_phrases(self) -> tuple[tuple[str, ...], ...]:
+        """The ``change_questions`` phrases as written, word by word."""
+        found = []
+        for phrase in self.codebook.discourse.change_questions:
+            words = tuple(self.keys.base(t.lower_) for t in self.nlp.make_doc(phrase))
+            if words:
+                found.append(words)
+        return tuple(found)
 
     def _asked_topic(self, doc, question: str, starts: list[int]) -> str:
         """The topic of an interviewer turn: that of its last sentence that asks (ends

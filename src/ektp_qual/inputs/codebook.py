@@ -54,6 +54,7 @@ TOP_KEYS = {
     "events": "words that ask whether something happened (pernah, ever)",
     "small_talk": "words that make a question a remark about the interview's own day",
     "candour": "words that, opening their clause (Jujur, ...), frame it and are no evidence",
+    "change_questions": "words that make a question ask what should change (Ada saran?)",
     "language_defaults": "whether the language's default word lists apply (true)",
     "default_judgements": "whether the language's generic judgements count as evaluative (false)",
     "morphology": "word normalisation settings",

@@ -418,6 +418,27 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
         # Opening its clause, the word is an adverb of candour ("Jujur, antreannya udah
         # bagus"; "tapi jujur masih ada"), not a judgement of the staff's honesty.
         "candour": ("jujur",),
+        # A question of what should change: its answer names what is lacking. Matched as
+        # written (with clitics), never by root: "berubah" (changes) is no "ubah".
+        "change_questions": (
+            "ubah",
+            "ngubah",
+            "mengubah",
+            "diubah",
+            "ubahin",
+            "saran",
+            "sarankan",
+            "menyarankan",
+            "disarankan",
+            "usul",
+            "masukan",
+            "perlu diperbaiki",
+            "harus diperbaiki",
+            "perlu dibenahi",
+            "perlu ditingkatkan",
+            "perlu diperbaikin",
+            "perlu dibenerin",
+        ),
     },
     "en": {
         # Greetings whose words would otherwise be judgements.
@@ -734,6 +755,23 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "weather",
         ),
         "candour": ("honest",),
+        "change_questions": (
+            "could change",
+            "would change",
+            "'d change",
+            "would you change",
+            "should change",
+            "change one thing",
+            "make it better",
+            "make things better",
+            "make it easier",
+            "improve",
+            "be improved",
+            "improvements",
+            "suggestion",
+            "suggestions",
+            "suggest",
+        ),
     },
 }
 
@@ -743,6 +781,47 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
 UNDERGOING: dict[str, tuple[tuple[str, str], ...]] = {
     "id": (("di", ""), ("ter", ""), ("ke", "an")),
     "en": (("", "ed"),),
+}
+
+#: The wishes (``irrealis``) that are suggestions, "it would be good to": in an answer to a
+#: question of what should change they name what is lacking (see ``change_questions``).
+SUGGESTIONS = frozenset(
+    {
+        "ada baiknya",
+        "alangkah baiknya",
+        "sebaiknya",
+        "would be good",
+        "it'd be good",
+        "would be nice",
+        "it'd be nice",
+    }
+)
+
+#: Content words that spaCy lists among the language's stop words but that name what a
+#: service is about: in a question they tell its topic ("Tempatnya gimana?", "Jumlah
+#: petugasnya cukup?"), so they are read as its other words are.
+TOPIC_WORDS: dict[str, frozenset[str]] = {
+    "id": frozenset(
+        {
+            "tempat",
+            "jumlah",
+            "jumlahnya",
+            "cukup",
+            "lama",
+            "lamanya",
+            "waktu",
+            "waktunya",
+            "kurang",
+            "masalah",
+            "masalahnya",
+            "persoalan",
+            "jelas",
+            "jelasnya",
+            "jelaskan",
+            "dijelaskan",
+            "menjelaskan",
+        }
+    ),
 }
 
 #: The codebook keys that extend each list, as ``(key, subkey)``.
@@ -764,6 +843,7 @@ DISCOURSE_KEYS = {
     "events": ("events", None),
     "small_talk": ("small_talk", None),
     "candour": ("candour", None),
+    "change_questions": ("change_questions", None),
 }
 
 
