@@ -31,13 +31,16 @@ RECORDED = {
     "validation/sim-gronroos": (0.87, 0.58, 0.70, 0.70, 44, 6),
     "validation/student-services-servqual": (0.81, 0.48, 0.60, 0.59, 34, 5),
     # Stances and a verdict that agreed only through false positives are lowered (see
-    # tuning/README.md); every other tuning figure is raised.
-    "tuning/water-gronroos": (0.48, 0.16, 0.24, 0.23, 25, 6),
+    # tuning/README.md); every other tuning figure is raised. An aspect named in answer
+    # to a question of what should change or stay (issue 10) lowered water's, samsat's
+    # and library's precision and water's and library's stances, for the sum of F1 and
+    # alpha over the six studies.
+    "tuning/water-gronroos": (0.47, 0.16, 0.24, 0.23, 23, 6),
     "tuning/bus-servqual": (0.59, 0.09, 0.16, 0.12, 15, 5),
-    "tuning/samsat-servqual": (0.49, 0.25, 0.33, 0.32, 28, 3),
+    "tuning/samsat-servqual": (0.48, 0.25, 0.33, 0.32, 28, 3),
     "tuning/waste-gronroos": (0.44, 0.08, 0.13, 0.10, 15, 4),
     "tuning/bpjs-servqual": (0.85, 0.53, 0.66, 0.64, 40, 4),
-    "tuning/library-gronroos": (0.84, 0.54, 0.66, 0.66, 49, 6),
+    "tuning/library-gronroos": (0.83, 0.54, 0.66, 0.66, 48, 6),
 }
 
 
