@@ -44,7 +44,7 @@ from ..inputs.transcripts import read_corpus
 from ..language.words import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
 from ..model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, PathLike, Transcript
 from ..model.errors import InputError
-from .context import ContextReading, one_per_code, wished_for
+from .context import ContextReading, Judgement, one_per_code, wished_for
 from .matching import Matching
 from .questions import Question, QuestionReading
 from .result import CHANGE_COLUMNS, CodingResult
@@ -210,7 +210,7 @@ class Coder(Matching, QuestionReading, ContextReading):
             asked = Question()
             question, topic, answer = "", "", ""
             topic_question = ""  # the question that set the topic
-            change = False  # whether that question asked what should change
+            change = keep = False  # whether that question asked what should change, or stay
             informant_turn = 0
             for turn in transcript.turns:
                 if turn.is_interviewer:
@@ -219,7 +219,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                     if not asked.follow_up:
                         topic = asked.topic
                         topic_question = question
-                        change = asked.change
+                        change, keep = asked.change, asked.keep
                     answer = ""
                     continue
                 informant_turn += 1
@@ -236,6 +236,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                         text,
                         topic_question,
                         change,
+                        keep,
                     )
 
     def _code_batch(self, start: int, batch: list[Unit], occurrences, read, rows) -> None:
@@ -436,6 +437,11 @@ class Coder(Matching, QuestionReading, ContextReading):
         paragraph, offset = unit.text, unit.offset
         turn_no, topic = unit.turn, unit.topic
         number = occurrences.sentences.get(turn_no, 0)
+        # An aspect named codes in the answer to the question itself, not after a prompt
+        # to go on ("Anything else?"): the polarity it codes with, or "".
+        named = ""
+        if (unit.change or unit.keep) and unit.question == unit.topic_question:
+            named = "negative" if unit.change else "positive"
         # The paragraph lies within one turn: its lines follow from the first one's.
         first_line = occurrences.line(offset)
         wrapped = "\n" in paragraph
@@ -474,8 +480,8 @@ class Coder(Matching, QuestionReading, ContextReading):
                 else:
                     reading = topic if seen.evaluative else ""
                     asked = None
-                if unit.change:
-                    reading = ("change", reading)
+                if unit.change or named:
+                    reading = (unit.change, named, reading)
                 found = seen.codes.get(reading)
                 if found is None:
                     found = seen.codes[reading] = self._code_sentence(
@@ -490,6 +496,8 @@ class Coder(Matching, QuestionReading, ContextReading):
                         asked,
                         unit.topic_question,
                         unit.change,
+                        named,
+                        stripped,
                     )
                 changes, codes = rows.numbered(found)
                 if codes:
@@ -501,16 +509,35 @@ class Coder(Matching, QuestionReading, ContextReading):
         occurrences.sentences[turn_no] = number
 
     def _code_sentence(
-        self, doc, tokens, at, a, b, text, resolved, topic, asked, asker="", change=False
+        self,
+        doc,
+        tokens,
+        at,
+        a,
+        b,
+        text,
+        resolved,
+        topic,
+        asked,
+        asker="",
+        change=False,
+        named="",
+        sentence="",
     ):
         """What the sentence ``[a, b)`` of a doc codes, free of where it stands: the
         changes ``(criterion, polarity, phrase, change, word)`` and the codings
         ``(criterion, polarity, method, phrase, phrases, negator, matched, rule)``;
         ``asker`` is the question that gave ``topic``, ``change`` whether it asked what
-        should change (``wished_for``)."""
+        should change (``wished_for``), ``named`` the polarity an aspect named without a
+        judgement codes with ("" for none: ``_aspect_named``), ``sentence`` the sentence as
+        written."""
         matches, ignored, markers = resolved
         lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
-        if asked is None and all(m[2].kind == "short_judgement" for m in matches[lo:hi]):
+        if (
+            asked is None
+            and not named
+            and all(m[2].kind == "short_judgement" for m in matches[lo:hi])
+        ):
             return (), ()  # nothing, or judgements that count only as a short answer
         judged = self._judge(tokens, at, a, b, text, matches[lo:hi], markers, ignored, topic)
         if asked is not None and asked.cues:
@@ -521,6 +548,8 @@ class Coder(Matching, QuestionReading, ContextReading):
             )
         if change:
             wished_for(judged)
+        if named and not judged:
+            judged = self._aspect_named(matches[lo:hi], sentence, named)
         changes = tuple(
             (j.criterion, j.polarity, j.rule.phrase, j.change, j.word) for j in judged if j.change
         )
@@ -529,6 +558,33 @@ class Coder(Matching, QuestionReading, ContextReading):
             for j, phrases, matched, rule in one_per_code(judged)
         )
         return changes, codes
+
+    def _aspect_named(self, matches, sentence: str, polarity: str) -> list[Judgement]:
+        """An aspect named, without a judgement, in an answer to a question of what should
+        change or stay ("If you could change one thing?" + "Definitely Mondays.", "And
+        keep?" + "The job club."): it codes the criterion it is about with the question's
+        polarity. The criterion is read as a question's topic is (``question_topic``),
+        words of degree aside ("Itu aja."); a sentence with none codes nothing, nor one
+        with a judgement or a yes or no ("Nggak ada, udah bagus", "Nothing, it's fine"),
+        which answers the question itself."""
+        if any(m[2].kind in ("evaluative", "short_judgement") for m in matches):
+            return []
+        words = self.nlp.make_doc(sentence)
+        if self._covered(words, 0, len(words), ("affirm", "deny")):
+            return []
+        degree = self._degree_words
+        criterion, _ = self.question_topic(
+            " ".join(t.text for t in words if t.lower_ not in degree)
+        )
+        if not criterion:
+            return []
+        kind = "what should change" if polarity == "negative" else "what should stay"
+        j = Judgement(
+            0, len(words), Rule("aspect", "", "", sentence), criterion, polarity, "structural"
+        )
+        j.matched = sentence
+        j.origin = f"an aspect of {criterion} named in an answer to {kind}"
+        return [j]
 
 
 class _Read:
@@ -714,6 +770,7 @@ class Unit:
     text: str
     topic_question: str = ""  # the question that set ``topic`` (before any prompt to go on)
     change: bool = False  # ``topic_question`` asks what should change ("Ada saran?")
+    keep: bool = False  # ``topic_question`` asks what is good or should stay ("And keep?")
 
 
 def code_corpus(corpus: Corpus | PathLike, codebook: Codebook | PathLike) -> CodingResult:

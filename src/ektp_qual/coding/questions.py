@@ -39,6 +39,7 @@ class Question:
     cue_words: str = ""
     asks: frozenset[str] = frozenset()  # its words, but prompts and fillers (lower case)
     change: bool = False  # asks what should change ("Ada saran?"): see ``change_questions``
+    keep: bool = False  # asks what is good or should stay ("And keep?"): ``keep_questions``
 
 
 def is_word(token) -> bool:
@@ -389,7 +390,8 @@ class QuestionReading:
                 else (start, end, rule)
                 for start, end, rule in asked
             ]
-        change = self._asks_for_change(doc, last)
+        change = self._asks_for(doc, last, self._change_phrases)
+        keep = not change and self._asks_for(doc, last, self._keep_phrases)
         judged = self._judge(tokens, 0, last, len(doc), question, asked, markers, ignored, topic)
         cues: dict[str, set[str]] = {}
         negated = False
@@ -402,7 +404,7 @@ class QuestionReading:
             cues.setdefault(j.criterion, set()).add(j.polarity)
             negated = negated or bool(j.negator)
         open_question = bool(self._covered(doc, last, len(doc), ("question_word",)))
-        if change or open_question or negated or any(len(p) > 1 for p in cues.values()):
+        if change or keep or open_question or negated or any(len(p) > 1 for p in cues.values()):
             # "Nggak repot?" is answered "Nggak" for "not troublesome": a question that
             # negates what it asks, asks both ways, or asks how rather than whether, gives
             # no reading of a bare yes or no.
@@ -413,16 +415,17 @@ class QuestionReading:
             cue_words=PHRASE_SEPARATOR.join(dict.fromkeys(j.matched for j in judged if j.matched)),
             asks=asks,
             change=change,
+            keep=keep,
         )
 
-    def _asks_for_change(self, doc, start: int) -> bool:
-        """Whether the question from token ``start`` on holds a word of
-        ``change_questions`` ("Kalau bisa ngubah satu hal?", "Any suggestions?").
+    def _asks_for(self, doc, start: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+        """Whether the question from token ``start`` on holds one of ``phrases``, a word
+        list of ``change_questions`` ("Kalau bisa ngubah satu hal?", "Any suggestions?")
+        or ``keep_questions`` ("And keep?", "Apa yang paling dihargai?").
 
         Compared as written, clitics and spelling variants aside, never by root: "Aturannya
         sering berubah?" asks no change, though "berubah" shares "ubah"'s root.
         """
-        phrases = self._change_phrases
         if not phrases:
             return False
         words = [self.keys.base(t.lower_) for t in doc[start:]]
@@ -435,8 +438,17 @@ class QuestionReading:
     @cached_property
     def _change_phrases(self) -> tuple[tuple[str, ...], ...]:
         """The ``change_questions`` phrases as written, word by word."""
+        return self._listed_words(self.codebook.discourse.change_questions)
+
+    @cached_property
+    def _keep_phrases(self) -> tuple[tuple[str, ...], ...]:
+        """The ``keep_questions`` phrases as written, word by word."""
+        return self._listed_words(self.codebook.discourse.keep_questions)
+
+    def _listed_words(self, phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """Phrases as written, word by word, clitics and spelling variants aside."""
         found = []
-        for phrase in self.codebook.discourse.change_questions:
+        for phrase in phrases:
             words = tuple(self.keys.base(t.lower_) for t in self.nlp.make_doc(phrase))
             if words:
                 found.append(words)

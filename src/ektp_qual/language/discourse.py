@@ -418,8 +418,9 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
         # Opening its clause, the word is an adverb of candour ("Jujur, antreannya udah
         # bagus"; "tapi jujur masih ada"), not a judgement of the staff's honesty.
         "candour": ("jujur",),
-        # A question of what should change: its answer names what is lacking. Matched as
-        # written (with clitics), never by root: "berubah" (changes) is no "ubah".
+        # A question of what should change, or of what is lacking or complained about:
+        # its answer names what is lacking. Matched as written (with clitics), never by
+        # root: "berubah" (changes) is no "ubah".
         "change_questions": (
             "ubah",
             "ngubah",
@@ -438,6 +439,27 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "perlu ditingkatkan",
             "perlu diperbaikin",
             "perlu dibenerin",
+            "masih kurang",
+            "yang kurang",
+            "kekurangan",
+            "dikeluhkan",
+            "keluhkan",
+        ),
+        # A question of what is good or should stay: its answer names what is good.
+        # Matched as written, like ``change_questions``.
+        "keep_questions": (
+            "dipertahankan",
+            "pertahankan",
+            "dihargai",
+            "paling bagus",
+            "paling baik",
+            "paling suka",
+            "paling disukai",
+            "paling senang",
+            "kelebihan",
+            "keunggulan",
+            "yang bagus",
+            "yang baik",
         ),
     },
     "en": {
@@ -771,6 +793,24 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "suggestion",
             "suggestions",
             "suggest",
+            "missing",
+            "worst",
+            "complain about",
+            "complaints about",
+        ),
+        "keep_questions": (
+            "keep",
+            "do well",
+            "does well",
+            "doing well",
+            "like most",
+            "like best",
+            "the best",
+            "good at",
+            "good about",
+            "valued",
+            "value most",
+            "appreciate",
         ),
     },
 }
@@ -844,6 +884,7 @@ DISCOURSE_KEYS = {
     "small_talk": ("small_talk", None),
     "candour": ("candour", None),
     "change_questions": ("change_questions", None),
+    "keep_questions": ("keep_questions", None),
 }
 
 

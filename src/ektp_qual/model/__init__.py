@@ -242,6 +242,7 @@ class Discourse:
     small_talk: tuple[str, ...] = ()  # the interview's own day in a question ("hari ini")
     candour: tuple[str, ...] = ()  # "Jujur, ...": opening its clause, frames what follows
     change_questions: tuple[str, ...] = ()  # "Ada saran?": the answer names what lacks
+    keep_questions: tuple[str, ...] = ()  # "And keep?": the answer names what is good
     # The language's generic judgements (see ``language.evaluative``), which count like
     # the codebook's own ``evaluative`` lists; kept apart so notes list only its own.
     evaluative_positive: tuple[str, ...] = ()
