@@ -4,6 +4,7 @@ as one process, row for row, and workers only when the corpus is big enough to g
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
@@ -154,3 +155,41 @@ def test_a_submitted_chunk_goes_to_each_worker_as_one_batch():
         sizes = pool.submit(corpus)()
     assert len(sizes) == 2
     assert sum(sizes) == len(corpus.transcripts)
+
+
+class _CountedCoder(parallel.Coder):
+    """The coder, counting the corpora coded in this process (a forked worker counts in
+    its own copy)."""
+
+    coded: ClassVar[list[int]] = []
+
+    def code(self, corpus):
+        self.coded.append(len(corpus.transcripts))
+        return super().code(corpus)
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_corpus_coded_aside_is_the_one_coded_here_while_the_meanwhile_runs(monkeypatch, cores):
+    """``suggest`` codes in a worker while it imports scikit-learn: the same tables, the
+    coding done elsewhere when two cores are free, here (one after the other) when not."""
+    corpus = _repeating_corpus()
+    book = ektp_qual.parse_codebook(MINI_CODEBOOK, "codebook.yaml")
+    alone = ektp_qual.code_corpus(corpus, book)
+    monkeypatch.setattr(parallel, "available_cores", lambda: cores)
+    monkeypatch.setattr(parallel, "Coder", _CountedCoder)
+    monkeypatch.setattr(_CountedCoder, "coded", [])
+    ran = []
+    aside = parallel.code_aside(corpus, book, lambda: ran.append(True))
+    assert ran == [True]
+    assert _CountedCoder.coded == ([] if cores == 2 else [13])
+    assert aside.codebook is book
+    assert aside.readings == alone.readings
+    for table in ("segments", "codings", "changes"):
+        pd.testing.assert_frame_equal(getattr(aside, table), getattr(alone, table))
+
+
+def test_a_bad_codebook_coded_aside_raises_its_own_error(monkeypatch):
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    book = ektp_qual.parse_codebook(MINI_CODEBOOK.replace("language: id", "language: qq"), "c.yaml")
+    with pytest.raises(ektp_qual.InputError, match="not a language spaCy knows"):
+        parallel.code_aside(_repeating_corpus(), book, lambda: None)
