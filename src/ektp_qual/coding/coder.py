@@ -86,7 +86,7 @@ class Coder(Matching, QuestionReading, ContextReading):
     """Codes transcripts against one codebook. Build once, reuse for many corpora."""
 
     def __init__(self, codebook: Codebook) -> None:
-        with _no_cycle_collection():  # it makes spaCy's and the matcher's many objects
+        with no_cycle_collection():  # it makes spaCy's and the matcher's many objects
             self._build(codebook)
 
     def _build(self, codebook: Codebook) -> None:
@@ -161,7 +161,7 @@ class Coder(Matching, QuestionReading, ContextReading):
 
     def code(self, corpus: Corpus) -> CodingResult:
         """Segment and code every informant turn of the corpus."""
-        with _no_cycle_collection():
+        with no_cycle_collection():
             return self._code(corpus)
 
     def _code(self, corpus: Corpus) -> CodingResult:
@@ -644,7 +644,7 @@ def _column(values, at: np.ndarray | None = None):
 
 
 @contextmanager
-def _no_cycle_collection():
+def no_cycle_collection():
     """Python's cycle collector paused while coding, then resumed as it was.
 
     Coding makes millions of small objects that live until the tables are built (rows,
