@@ -3,6 +3,7 @@ as one process, row for row, and workers only when the corpus is big enough to g
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -182,6 +183,16 @@ def test_a_corpus_coded_aside_is_the_one_coded_here_while_the_meanwhile_runs(mon
     aside = parallel.code_aside(corpus, book, lambda: ran.append(True))
     assert ran == [True]
     assert _CountedCoder.coded == ([] if cores == 2 else [13])
+    if cores == 2:  # with another thread running, never forked
+        gate = threading.Event()
+        other = threading.Thread(target=gate.wait)
+        other.start()
+        try:
+            parallel.code_aside(corpus, book, lambda: None)
+        finally:
+            gate.set()
+            other.join()
+        assert _CountedCoder.coded == [13]
     assert aside.codebook is book
     assert aside.readings == alone.readings
     for table in ("segments", "codings", "changes"):

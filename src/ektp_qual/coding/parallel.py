@@ -101,12 +101,18 @@ def code_aside(corpus: Corpus, codebook: Codebook, meanwhile: Callable[[], objec
     ``suggest`` must both code the corpus and import scikit-learn (0.7 s each on the
     sample, the import mostly SciPy's statistics, which scikit-learn loads on import): on
     two free cores it waits for the longer of the two, not their sum. Where this process
-    may use one core, or cannot fork (a new process would import everything again), the
-    two run one after the other here.
+    may use one core, cannot fork (a new process would import everything again) or runs
+    other threads (a notebook's: a lock one of them holds would never be released in
+    the copy), the two run one after the other here.
     """
     import multiprocessing
+    import threading
 
-    if available_cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        available_cores() < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+    ):
         meanwhile()
         return Coder(codebook).code(corpus)
     from concurrent.futures import ProcessPoolExecutor
