@@ -4,7 +4,9 @@ as one process, row for row, and workers only when the corpus is big enough to g
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
@@ -70,8 +72,8 @@ def _repeating_corpus():
 
 @pytest.mark.parametrize(("workers", "start"), [(2, "fork"), (3, "fork"), (2, "spawn")], ids=str)
 def test_batches_of_whole_transcripts_give_the_coding_of_the_corpus(workers, start, monkeypatch):
-    """Forked workers share the coder this process built; spawned ones (where there is
-    no fork) build their own: both give the tables of one process."""
+    """Forked workers find their share in memory; spawned ones (where there is no fork)
+    are sent theirs: both give the tables of one process."""
     if start == "spawn":
         monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     corpus = _repeating_corpus()
@@ -159,3 +161,47 @@ def test_a_submitted_chunk_goes_to_each_worker_as_one_batch():
         sizes = pool.submit(corpus)()
     assert len(sizes) == 2
     assert sum(sizes) == len(corpus.transcripts)
+
+
+class _CountedCoder(parallel.Coder):
+    """The coder, counting the corpora coded in this process (a forked worker counts in
+    its own copy)."""
+
+    coded: ClassVar[list[int]] = []
+
+    def code(self, corpus):
+        self.coded.append(len(corpus.transcripts))
+        return super().code(corpus)
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_corpus_coded_aside_is_the_one_coded_here_while_the_meanwhile_runs(monkeypatch, cores):
+    """``suggest`` codes in a worker while it imports scikit-learn: the same tables, the
+    coding done elsewhere when two cores are free, here (one after the other) when not."""
+    corpus = _repeating_corpus()
+    book = ektp_qual.parse_codebook(MINI_CODEBOOK, "codebook.yaml")
+    alone = ektp_qual.code_corpus(corpus, book)
+    monkeypatch.setattr(parallel, "available_cores", lambda: cores)
+    # Alone in its process (an earlier test may leave a thread pool's threads behind).
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(parallel, "Coder", _CountedCoder)
+    monkeypatch.setattr(_CountedCoder, "coded", [])
+    ran = []
+    aside = parallel.code_aside(corpus, book, lambda: ran.append(True))
+    assert ran == [True]
+    assert _CountedCoder.coded == ([] if cores == 2 else [13])
+    if cores == 2:  # with another thread running, never forked
+        monkeypatch.setattr(threading, "active_count", lambda: 2)
+        parallel.code_aside(corpus, book, lambda: None)
+        assert _CountedCoder.coded == [13]
+    assert aside.codebook is book
+    assert aside.readings == alone.readings
+    for table in ("segments", "codings", "changes"):
+        pd.testing.assert_frame_equal(getattr(aside, table), getattr(alone, table))
+
+
+def test_a_bad_codebook_coded_aside_raises_its_own_error(monkeypatch):
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    book = ektp_qual.parse_codebook(MINI_CODEBOOK.replace("language: id", "language: qq"), "c.yaml")
+    with pytest.raises(ektp_qual.InputError, match="not a language spaCy knows"):
+        parallel.code_aside(_repeating_corpus(), book, lambda: None)

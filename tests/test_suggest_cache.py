@@ -57,6 +57,7 @@ def test_a_second_suggest_reuses_the_coding_and_answers_the_same(study, tmp_path
     assert "sumarni" not in entries[0].read_text(encoding="utf-8").lower()
     assert entries[0].stat().st_mode & 0o077 == 0
     monkeypatch.setattr(learning, "code_with_jobs", _no_coding)
+    monkeypatch.setattr(learning, "code_aside", _no_coding)
     again = _suggest(folder, book, review, tmp_path / "two.csv")
     pd.testing.assert_frame_equal(first, again)
 
@@ -144,3 +145,26 @@ def test_a_suggest_whose_coding_is_kept_does_not_load_spacy(study, tmp_path):
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "[]"
+
+
+def test_suggest_codes_aside_while_scikit_learn_loads_and_answers_the_same(
+    study, tmp_path, monkeypatch
+):
+    """A fresh process imports scikit-learn while a worker codes the corpus (the first
+    suggestion's wait); one that has it already codes here."""
+    folder, book, review, _ = study
+    here = _suggest(folder, book, review, tmp_path / "one.csv", "--no-cache")
+    aside = []
+    code_aside = learning.code_aside
+
+    def counted(corpus, codebook, meanwhile):
+        aside.append(meanwhile)
+        return code_aside(corpus, codebook, meanwhile)
+
+    monkeypatch.setattr(learning, "code_aside", counted)
+    _suggest(folder, book, review, tmp_path / "two.csv", "--no-cache")
+    assert aside == []  # scikit-learn is loaded in this process already
+    monkeypatch.setattr(learning, "models_loaded", lambda: False)
+    again = _suggest(folder, book, review, tmp_path / "three.csv", "--no-cache")
+    assert aside == [learning.load_models]
+    pd.testing.assert_frame_equal(here, again)

@@ -92,7 +92,7 @@ class Coder(Matching, QuestionReading, ContextReading):
     def __init__(self, codebook: Codebook | PathLike) -> None:
         if not isinstance(codebook, Codebook):
             codebook = read_codebook(codebook)
-        with _no_cycle_collection():  # it makes spaCy's and the matcher's many objects
+        with no_cycle_collection():  # it makes spaCy's and the matcher's many objects
             self._build(codebook)
 
     def _build(self, codebook: Codebook) -> None:
@@ -169,7 +169,7 @@ class Coder(Matching, QuestionReading, ContextReading):
         """Segment and code every informant turn of the corpus (or of a folder or file)."""
         if not isinstance(corpus, Corpus):
             corpus = read_corpus(corpus)
-        with _no_cycle_collection():
+        with no_cycle_collection():
             return self._code(corpus)
 
     def _code(self, corpus: Corpus) -> CodingResult:
@@ -719,7 +719,7 @@ def _column(values, at: np.ndarray | None = None):
 
 
 @contextmanager
-def _no_cycle_collection():
+def no_cycle_collection():
     """Python's cycle collector paused while coding, then resumed as it was.
 
     Coding makes millions of small objects that live until the tables are built (rows,

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from dataclasses import dataclass
 
 import pandas as pd
@@ -56,6 +57,28 @@ CLASS_WEIGHT: str | None = "balanced"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _METHODS_TRUSTED = ("phrase", "negated phrase", "answer", "structural")
 _KEYS = ("segment_id", "criterion", "polarity")
+
+
+def models_loaded() -> bool:
+    """Whether scikit-learn's models are imported already (``load_models``)."""
+    return "sklearn.linear_model" in sys.modules
+
+
+def load_models() -> None:
+    """Import what training and predicting use: scikit-learn and SciPy's parts, about
+    0.7 s on a fresh process, most of it SciPy's statistics (which scikit-learn imports
+    with any of its modules). ``suggest`` imports them while a worker codes the corpus
+    (``coding.parallel.code_aside``). The cycle collector is paused meanwhile: the
+    modules' objects live as long as the process, and collections that walked them all
+    again as they were made took a tenth of the import."""
+    from .coder import no_cycle_collection
+
+    with no_cycle_collection():
+        import scipy.special  # noqa: F401
+        import sklearn.decomposition
+        import sklearn.feature_extraction.text
+        import sklearn.linear_model
+        import sklearn.preprocessing  # noqa: F401
 
 
 def labels_of(codebook: Codebook) -> list[tuple[str, str]]:

@@ -95,6 +95,46 @@ def code_with_jobs(corpus: Corpus, codebook: Codebook, jobs: int | None = 1) -> 
     return code_in_workers(corpus, codebook, workers)
 
 
+def code_aside(corpus: Corpus, codebook: Codebook, meanwhile: Callable[[], object]) -> CodingResult:
+    """Code ``corpus`` in one worker process while this one runs ``meanwhile``, then
+    return the coding, the one ``Coder(codebook).code(corpus)`` gives.
+
+    ``suggest`` must both code the corpus and import scikit-learn (0.7 s each on the
+    sample, the import mostly SciPy's statistics, which scikit-learn loads on import): on
+    two free cores it waits for the longer of the two, not their sum. Where this process
+    may use one core, cannot fork (a new process would import everything again) or runs
+    other threads (a notebook's: a lock one of them holds would never be released in
+    the copy), the two run one after the other here.
+    """
+    import multiprocessing
+    import threading
+
+    if (
+        available_cores() < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+    ):
+        meanwhile()
+        return Coder(codebook).code(corpus)
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        coding = pool.submit(_code_all, codebook, corpus)
+        meanwhile()
+        result = coding.result()
+    result.codebook = codebook
+    return result
+
+
+def _code_all(codebook: Codebook, corpus: Corpus) -> CodingResult:
+    """A worker's coding of a whole corpus (a bad codebook raises its own error here,
+    where a pool's initializer would only break the pool)."""
+    result = Coder(codebook).code(corpus)
+    result.codebook = None  # the parent has it
+    return result
+
+
 def code_in_workers(corpus: Corpus, codebook: Codebook, workers: int) -> CodingResult:
     """Code ``corpus`` in ``workers`` processes, whatever its size (for tests and
     benchmarks; ``code_with_jobs`` decides when it pays)."""

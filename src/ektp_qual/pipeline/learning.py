@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis.keyness import DEFAULT_PER_CRITERION, keyness
-from ..coding.learned import Evaluation, evaluate
-from ..coding.parallel import code_with_jobs
+from ..coding.learned import Evaluation, evaluate, load_models, models_loaded
+from ..coding.parallel import code_aside, code_with_jobs
 from ..inputs.review_file import ReviewFile, apply_review, read_review
 from ..loop.suggest import DEFAULT_COUNT, suggestions
 from ..model import Codebook, Corpus, PathLike
@@ -38,7 +38,7 @@ def suggest(
     corpus, book, _ = load(transcripts, codebook, None)
     _check_threshold(learn_threshold)
     decisions = _review_of(review)
-    coded = _reviewed_coding(corpus, book, personal_data, decisions, cache)
+    coded = _reviewed_coding(corpus, book, personal_data, decisions, cache, learning=True)
     return suggestions(
         coded.segments,
         coded.automatic,
@@ -66,7 +66,7 @@ def evaluate_learned_coder(
     _check_threshold(learn_threshold)
     decisions = _review_of(review)
     # masked, as code --learn learns
-    coded = _reviewed_coding(corpus, book, False, decisions, cache)
+    coded = _reviewed_coding(corpus, book, False, decisions, cache, learning=True)
     return evaluate(
         coded.segments,
         coded.automatic,
@@ -109,19 +109,26 @@ def _reviewed_coding(
     personal_data: bool,
     decisions: ReviewFile,
     cache: bool = False,
+    *,
+    learning: bool = False,
 ) -> _ReviewedCoding:
     """The sentences and codings these calls read, as ``data_reduction`` makes them
     (coded, the review applied, personal data masked unless ``personal_data``), without
     the stances, quotes and tables they do not read: a researcher waits for each
     suggestion between decisions. ``cache``: keep the rules' masked coding of this corpus
-    and codebook between runs (``pipeline.cache``; never with personal data shown)."""
+    and codebook between runs (``pipeline.cache``; never with personal data shown).
+    ``learning``: the caller trains the learned coder next, so scikit-learn is imported
+    while a worker codes (``code_aside``)."""
     mask = _masker(corpus, book, personal_data)
     key = coding_key(corpus, book) if cache and mask is not None else None
     kept = load_coding(key) if key else None
     if kept is not None:
         segments, rules = kept
     else:
-        result = code_with_jobs(corpus, book, 1)
+        if learning and not models_loaded():
+            result = code_aside(corpus, book, load_models)
+        else:
+            result = code_with_jobs(corpus, book, 1)
         segments, rules = result.segments, result.codings
         if mask is not None:
             masked: dict[str, str] = {}
