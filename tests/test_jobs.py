@@ -70,12 +70,18 @@ def _repeating_corpus():
     return corpus_from(read)
 
 
-@pytest.mark.parametrize(("workers", "start"), [(2, "fork"), (3, "fork"), (2, "spawn")], ids=str)
+@pytest.mark.parametrize(
+    ("workers", "start"), [(2, "fork"), (3, "fork"), (2, "spawn"), (2, "threads")], ids=str
+)
 def test_batches_of_whole_transcripts_give_the_coding_of_the_corpus(workers, start, monkeypatch):
-    """Forked workers find their share in memory; spawned ones (where there is no fork)
-    are sent theirs: both give the tables of one process."""
+    """Forked workers find their share in memory; spawned ones (where there is no fork, or
+    where another thread runs, which a fork would copy mid-lock) are sent theirs: both
+    give the tables of one process."""
     if start == "spawn":
         monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    if start == "threads":
+        monkeypatch.setattr(threading, "active_count", lambda: 2)
+        monkeypatch.setattr(parallel, "_code_forked", None)  # must not be reached
     corpus = _repeating_corpus()
     book = ektp_qual.parse_codebook(MINI_CODEBOOK, "codebook.yaml")
     alone = ektp_qual.code_corpus(corpus, book)

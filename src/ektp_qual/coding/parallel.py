@@ -95,6 +95,16 @@ def code_with_jobs(corpus: Corpus, codebook: Codebook, jobs: int | None = 1) -> 
     return code_in_workers(corpus, codebook, workers)
 
 
+def can_fork() -> bool:
+    """Whether workers may be forked: the platform forks, and this process runs no other
+    thread (a notebook's, a server's: a lock one of them holds when the process forks would
+    never be released in the copy). Otherwise workers are spawned and import anew."""
+    import multiprocessing
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def code_aside(corpus: Corpus, codebook: Codebook, meanwhile: Callable[[], object]) -> CodingResult:
     """Code ``corpus`` in one worker process while this one runs ``meanwhile``, then
     return the coding, the one ``Coder(codebook).code(corpus)`` gives.
@@ -107,13 +117,8 @@ def code_aside(corpus: Corpus, codebook: Codebook, meanwhile: Callable[[], objec
     the copy), the two run one after the other here.
     """
     import multiprocessing
-    import threading
 
-    if (
-        available_cores() < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1
-    ):
+    if available_cores() < 2 or not can_fork():
         meanwhile()
         return Coder(codebook).code(corpus)
     from concurrent.futures import ProcessPoolExecutor
@@ -138,9 +143,7 @@ def _code_all(codebook: Codebook, corpus: Corpus) -> CodingResult:
 def code_in_workers(corpus: Corpus, codebook: Codebook, workers: int) -> CodingResult:
     """Code ``corpus`` in ``workers`` processes, whatever its size (for tests and
     benchmarks; ``code_with_jobs`` decides when it pays)."""
-    import multiprocessing
-
-    if "fork" in multiprocessing.get_all_start_methods():
+    if can_fork():
         return _code_forked(corpus, codebook, workers)
     with CodingPool(codebook, workers) as pool:
         return pool.code(corpus)
@@ -198,8 +201,7 @@ class CodingPool:
             from concurrent.futures import ProcessPoolExecutor
 
             # fork shares the loaded modules with the workers; elsewhere they import anew
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            context = multiprocessing.get_context("fork" if can_fork() else "spawn")
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
