@@ -19,11 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # study folder: precision, recall, F1, alpha, same stances, criteria with the same verdict
 RECORDED = {
-    "validation/sample-gronroos": (0.86, 0.62, 0.72, 0.70, 29, 6),
+    "validation/sample-gronroos": (0.87, 0.62, 0.73, 0.71, 29, 6),
     # Held-out figures that fell under a rule accepted by the pre-registered acceptance
     # rule (validation/README.md) are lowered, the others raised: last, an aspect named
-    # in answer to a question of what should change or stay (2 December 2026).
-    "validation/puskesmas-servqual": (0.69, 0.28, 0.39, 0.37, 26, 5),
+    # in answer to a question of what should change or stay, then the answer to an
+    # opening greeting left uncoded (2 December 2026).
+    "validation/puskesmas-servqual": (0.70, 0.28, 0.40, 0.37, 26, 5),
     "validation/housing-repairs-gronroos": (0.66, 0.19, 0.30, 0.27, 28, 5),
     "validation/paspor-gronroos": (0.62, 0.13, 0.21, 0.18, 28, 5),
     "validation/gp-surgery-servqual": (0.52, 0.11, 0.18, 0.15, 17, 4),
@@ -34,11 +35,11 @@ RECORDED = {
     # tuning/README.md); every other tuning figure is raised. An aspect named in answer
     # to a question of what should change or stay (issue 10) lowered water's, samsat's
     # and library's precision and water's and library's stances, for the sum of F1 and
-    # alpha over the six studies.
+    # alpha over the six studies; the answer to an opening greeting, one of bus's stances.
     "tuning/water-gronroos": (0.47, 0.16, 0.24, 0.23, 23, 6),
-    "tuning/bus-servqual": (0.59, 0.10, 0.17, 0.13, 19, 5),
-    "tuning/samsat-servqual": (0.48, 0.26, 0.34, 0.32, 28, 4),
-    "tuning/waste-gronroos": (0.47, 0.09, 0.15, 0.11, 15, 5),
+    "tuning/bus-servqual": (0.61, 0.10, 0.17, 0.14, 18, 5),
+    "tuning/samsat-servqual": (0.49, 0.26, 0.34, 0.32, 28, 4),
+    "tuning/waste-gronroos": (0.47, 0.09, 0.15, 0.12, 15, 5),
     "tuning/bpjs-servqual": (0.86, 0.56, 0.68, 0.66, 42, 4),
     "tuning/library-gronroos": (0.83, 0.57, 0.67, 0.68, 48, 6),
 }

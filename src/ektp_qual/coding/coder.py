@@ -212,9 +212,12 @@ class Coder(Matching, QuestionReading, ContextReading):
             topic_question = ""  # the question that set the topic
             change = keep = False  # whether that question asked what should change, or stay
             informant_turn = 0
+            opening = True  # no interviewer turn yet
+            greeted = ""  # the greeting of an opening turn that only greets, answered now
             for turn in transcript.turns:
                 if turn.is_interviewer:
                     asked = self.read_question(turn.text, answer)
+                    greeted, opening = asked.greeting if opening else "", False
                     question = " ".join(turn.text.split())
                     if not asked.follow_up:
                         topic = asked.topic
@@ -237,6 +240,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                         topic_question,
                         change,
                         keep,
+                        greeted,
                     )
 
     def _code_batch(self, start: int, batch: list[Unit], occurrences, read, rows) -> None:
@@ -499,6 +503,12 @@ class Coder(Matching, QuestionReading, ContextReading):
                         named,
                         stripped,
                     )
+                if unit.greeted:
+                    # The answer to a greeting that opens the interview ("Selamat sore, Bu.
+                    # Maaf ganggu ya?" + "Panas banget ya hari ini") is small talk, not yet
+                    # evidence: what it would code is kept as a change, as hearsay is.
+                    kept = tuple((*c[:2], c[3], "greeting", unit.greeted) for c in found[1])
+                    found = (found[0] + kept, ())
                 changes, codes = rows.numbered(found)
                 if codes:
                     rows.coded += [row] * len(codes)
@@ -771,6 +781,7 @@ class Unit:
     topic_question: str = ""  # the question that set ``topic`` (before any prompt to go on)
     change: bool = False  # ``topic_question`` asks what should change ("Ada saran?")
     keep: bool = False  # ``topic_question`` asks what is good or should stay ("And keep?")
+    greeted: str = ""  # the greeting of the opening turn it answers ("Selamat sore")
 
 
 def code_corpus(corpus: Corpus | PathLike, codebook: Codebook | PathLike) -> CodingResult:

@@ -40,6 +40,7 @@ class Question:
     asks: frozenset[str] = frozenset()  # its words, but prompts and fillers (lower case)
     change: bool = False  # asks what should change ("Ada saran?"): see ``change_questions``
     keep: bool = False  # asks what is good or should stay ("And keep?"): ``keep_questions``
+    greeting: str = ""  # the greeting it opens with, asking nothing of the service: ``greetings``
 
 
 def is_word(token) -> bool:
@@ -367,10 +368,11 @@ class QuestionReading:
         asks = frozenset(t.lower_ for t in doc if is_word(t) and t.i not in prompt)
         if not asks:
             return Question(follow_up=any(is_word(t) for t in doc))
+        greeting = self._greets(doc)
         if self._covered(doc, 0, len(doc), ("small_talk",)):
             # A remark about the interview's own day ("Kayak hari ini ya, Bu, panasnya.",
             # "Lovely weather today"): small talk, whatever criterion its words recall.
-            return Question(asks=asks)
+            return Question(asks=asks, greeting=greeting)
         tokens = Tokens([doc], self._transparent_ids)
         matches, ignored, markers = self._resolve(doc, self._loose_inputs(doc))
         # What is proposed is in the question itself, the turn's last sentence: not in
@@ -416,7 +418,23 @@ class QuestionReading:
             asks=asks,
             change=change,
             keep=keep,
+            greeting="" if topic or change or keep or open_question else greeting,
         )
+
+    def _greets(self, doc) -> str:
+        """The one of ``greetings`` a turn opens with ("Selamat sore, Bu.", "Hiya, thanks
+        for coming."), as written, or "": compared as ``_asks_for`` compares."""
+        said = [t.text for t in doc if is_word(t)]
+        words = [self.keys.base(w.lower()) for w in said]
+        for phrase in self._greeting_phrases:
+            if tuple(words[: len(phrase)]) == phrase:
+                return " ".join(said[: len(phrase)])
+        return ""
+
+    @cached_property
+    def _greeting_phrases(self) -> tuple[tuple[str, ...], ...]:
+        """The ``greetings`` phrases as written, word by word."""
+        return self._listed_words(self.codebook.discourse.greetings)
 
     def _asks_for(self, doc, start: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
         """Whether the question from token ``start`` on holds one of ``phrases``, a word

@@ -56,6 +56,7 @@ TOP_KEYS = {
     "candour": "words that, opening their clause (Jujur, ...), frame it and are no evidence",
     "change_questions": "words that make a question ask what should change (Ada saran?)",
     "keep_questions": "words that make a question ask what is good or should stay (And keep?)",
+    "greetings": "words that, opening the interview's first turn, make it a greeting (Hai)",
     "language_defaults": "whether the language's default word lists apply (true)",
     "default_judgements": "whether the language's generic judgements count as evaluative (false)",
     "morphology": "word normalisation settings",

@@ -461,6 +461,25 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "yang bagus",
             "yang baik",
         ),
+        # Opening the interview's first turn, a greeting, thanks or apology for the
+        # intrusion: matched as written, at the turn's start.
+        "greetings": (
+            "selamat pagi",
+            "selamat siang",
+            "selamat sore",
+            "selamat malam",
+            "pagi",
+            "siang",
+            "sore",
+            "malam",
+            "permisi",
+            "halo",
+            "hai",
+            "assalamualaikum",
+            "maaf",
+            "makasih",
+            "terima kasih",
+        ),
     },
     "en": {
         # Greetings whose words would otherwise be judgements.
@@ -812,6 +831,21 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "value most",
             "appreciate",
         ),
+        "greetings": (
+            "hi",
+            "hiya",
+            "hello",
+            "hey",
+            "morning",
+            "afternoon",
+            "evening",
+            "good morning",
+            "good afternoon",
+            "good evening",
+            "thanks",
+            "thank you",
+            "sorry",
+        ),
     },
 }
 
@@ -885,6 +919,7 @@ DISCOURSE_KEYS = {
     "candour": ("candour", None),
     "change_questions": ("change_questions", None),
     "keep_questions": ("keep_questions", None),
+    "greetings": ("greetings", None),
 }
 
 

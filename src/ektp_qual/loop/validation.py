@@ -36,6 +36,7 @@ CHANGE_NAMES = {
     "problem fixed": "a problem told with its fix",
     "candour": "a candour word opening its clause",
     "neither": "a criterion denied both ways",
+    "greeting": "the answer to a greeting that opens the interview",
 }
 
 
