@@ -14,6 +14,8 @@ from ektp_qual.inputs.sample import sample_codebook
 from ektp_qual.language.privacy import NAME_MASK, NIK_MASK, PHONE_MASK, Masker
 from ektp_qual.language.words import WordKeys
 
+from .conftest import MINI_CODEBOOK
+
 # Prefixes of Indonesian mobile operators (Telkomsel, Indosat, XL, Axis, Smartfren, Tri).
 _OPERATORS = [
     "811", "812", "813", "814", "815", "816", "817", "818", "819", "821", "822", "823",
@@ -465,3 +467,29 @@ def test_every_row_carries_its_own_informants_attributes(tmp_path, mini_codebook
         lacking = table["kelurahan"].isna()
         assert lacking.tolist() == (table["informant"] == "A2").tolist()
         assert set(table.loc[~lacking, "kelurahan"]) == {"Sawah Lama"}
+
+
+def test_a_name_in_what_a_phrase_matched_is_masked_in_every_table(tmp_path, mini_codebook):
+    """A codebook written alongside the interviews may hold an informant's name in a phrase
+    ("dibantu Sumarni"); what it matched, its theme in the evidence matrix and an aspect
+    named in an answer carried the name unmasked."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "M1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Bu Sumarni\n---\n"
+        "P: Bagaimana sikap petugas?\nM1: Saya dibantu Sumarninya, ramah.\n"
+        "P: Kalau bisa ngubah satu hal?\nM1: Proses perekamannya, kata Sumarni.\n",
+        encoding="utf-8",
+    )
+    book = tmp_path / "named.yaml"
+    book.write_text(
+        MINI_CODEBOOK.replace("murah senyum]", "murah senyum, dibantu sumarni]"),
+        encoding="utf-8",
+    )
+    result = ektp_qual.analyse(folder, book)
+    assert f"dibantu {NAME_MASK}" in result.reduction.codings["phrase"].tolist()
+    assert "structural" in result.reduction.codings["method"].tolist()  # the aspect named
+    for name, table in result.tables().items():
+        assert "sumarni" not in table.to_csv().lower(), name
+    personal = ektp_qual.analyse(folder, book, personal_data=True)
+    assert "Sumarninya" in " ".join(personal.reduction.codings["matched"])

@@ -223,7 +223,14 @@ def _reduce(
             text=_masked(segments["text"], mask, masked),
             question=_masked(segments["question"], mask, masked),
         )
-        codings = codings.assign(text=_masked(codings["text"], mask, masked))
+        # What a phrase matched is the informant's words, and a phrase of a codebook
+        # written alongside the interviews may name an informant ("go and see Ryan").
+        codings = codings.assign(
+            **{
+                column: _masked(codings[column], mask, masked)
+                for column in ("text", "phrase", "phrases", "matched")
+            }
+        )
     if learn:  # on the masked text: no feature it names can be personal data
         from ..coding.learned import learned_codings  # scikit-learn: only when asked
 
