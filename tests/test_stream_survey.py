@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import itertools
 import random
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -246,6 +247,9 @@ def test_the_workers_reduce_their_batches_not_the_process_reading(tmp_path: Path
         return informants_table(*args, **kwargs)
 
     monkeypatch.setattr(survey, "informants_table", noted)  # the forked workers have it too
+    # Workers fork only from a process with no other thread; a Dask test before this one
+    # may have left some in the test process, and spawned workers would not see the patch.
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     path = write_survey(tmp_path / "answers.csv", 20)
     ektp_qual.analyse_survey(path, out=tmp_path / "two", jobs=2, answers=20, **OPTIONS)
     pids = set(seen.read_text().split())
@@ -482,6 +486,7 @@ def test_workers_read_the_answers_and_name_a_bad_line_of_the_file(tmp_path: Path
         return survey_row(*args, **kwargs)
 
     monkeypatch.setattr(survey_stream, "_survey_row", noted)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # forked, as above
     path = write_survey(tmp_path / "answers.csv", 30)
     ektp_qual.analyse_survey(path, out=tmp_path / "two", jobs=2, answers=20, **OPTIONS)
     pids = set(seen.read_text().split())
