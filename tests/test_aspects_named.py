@@ -104,3 +104,26 @@ def test_a_codebook_adds_its_own_words_and_may_turn_the_defaults_off():
 def test_a_list_that_is_not_a_list_of_phrases_is_a_clear_error():
     with pytest.raises(InputError, match="'keep_questions' must be a list of phrases"):
         parse_codebook(MINI_CODEBOOK + "keep_questions: keep\n", "bad.yaml")
+
+
+def test_the_aspect_is_the_phrase_and_the_theme_of_the_evidence(tmp_path):
+    """The evidence matrix groups codings by phrase: with the whole sentence as the phrase
+    ("judgement: Sikap petugasnya, Mas."), every answer was a theme of its own, labelled a
+    judgement though none was made."""
+    import ektp_qual
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for n in (1, 2):
+        (folder / f"M0{n}.txt").write_text(
+            f"---\ninformant: M0{n}\nrole: masyarakat\n---\n"
+            "P: Apa yang perlu dipertahankan?\n"
+            f"M0{n}: {'Sikap petugasnya, Mas.' if n == 1 else 'Sikap petugas.'}\n",
+            encoding="utf-8",
+        )
+    book = tmp_path / "mini.yaml"
+    book.write_text(MINI_CODEBOOK, encoding="utf-8")
+    result = ektp_qual.analyse(folder, book)
+    assert set(result.reduction.codings["phrase"]) == {"sikap petugas"}
+    evidence = result.display.evidence.set_index("theme")
+    assert evidence.loc["aspect named: sikap petugas", "informants"] == 2

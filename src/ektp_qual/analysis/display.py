@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..model import POLARITIES, STANCES, Codebook
+from ..model import ASPECT_RULE, POLARITIES, STANCES, Codebook
 from .reduction import strongest_quotes
 
 
@@ -116,7 +116,8 @@ def conceptually_clustered_matrix(
     """Criterion x theme: what carried the evidence, who said it, and a quote.
 
     A theme is the codebook phrase that fired, "judgement: <word>" for a generic
-    judgement attributed through the question, or "researcher's coding" for a coding a
+    judgement attributed through the question, "aspect named: <words>" for an aspect
+    named in an answer to what should change or stay, or "researcher's coding" for a coding a
     researcher added in review ("learned coder" for one ``code --learn`` added); its quote
     is the strongest sentence.
     """
@@ -176,9 +177,11 @@ def themed_codings(codings: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """Each coding with its theme, its quote's strength and its tagged text, strongest
     first: the rows the evidence matrix groups (a streamed survey groups them by chunk)."""
     strength = quotes[["segment_id", "criterion", "polarity", "strength"]]
+    aspect = codings["rule"].str.startswith(ASPECT_RULE, na=False)
     table = codings.assign(
         theme=codings["phrase"]
         .where(codings["method"] != "structural", "judgement: " + codings["phrase"])
+        .where(~aspect, "aspect named: " + codings["phrase"])
         .where(codings["method"] != "manual", "researcher's coding")
         .where(codings["method"] != "learned", "learned coder")
     ).merge(strength, on=["segment_id", "criterion", "polarity"], how="left")

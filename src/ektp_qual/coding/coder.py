@@ -42,7 +42,15 @@ import pandas as pd
 from ..inputs.codebook import read_codebook
 from ..inputs.transcripts import read_corpus
 from ..language.words import DERIVED, SentenceSplitter, WordKeys, blank_pipeline
-from ..model import CODING_COLUMNS, SEGMENT_COLUMNS, Codebook, Corpus, PathLike, Transcript
+from ..model import (
+    ASPECT_RULE,
+    CODING_COLUMNS,
+    SEGMENT_COLUMNS,
+    Codebook,
+    Corpus,
+    PathLike,
+    Transcript,
+)
 from ..model.errors import InputError
 from .context import ContextReading, Judgement, one_per_code, wished_for
 from .matching import Matching
@@ -583,17 +591,31 @@ class Coder(Matching, QuestionReading, ContextReading):
         if self._covered(words, 0, len(words), ("affirm", "deny")):
             return []
         degree = self._degree_words
-        criterion, _ = self.question_topic(
-            " ".join(t.text for t in words if t.lower_ not in degree)
-        )
+        told = " ".join(t.text for t in words if t.lower_ not in degree)
+        criterion, _ = self.question_topic(told)
         if not criterion:
             return []
         kind = "what should change" if polarity == "negative" else "what should stay"
+        # The phrase is the words that named the aspect ("story time"), not the sentence:
+        # the evidence matrix groups codings by it.
+        guide, roots, _ = self._topic_model
+        named = " ".join(
+            dict.fromkeys(
+                key
+                for key, root, covered in self._question_words(told)
+                if key in guide[criterion] or root in roots[criterion] or covered == criterion
+            )
+        )
         j = Judgement(
-            0, len(words), Rule("aspect", "", "", sentence), criterion, polarity, "structural"
+            0,
+            len(words),
+            Rule("aspect", "", "", named or sentence),
+            criterion,
+            polarity,
+            "structural",
         )
         j.matched = sentence
-        j.origin = f"an aspect of {criterion} named in an answer to {kind}"
+        j.origin = f"{ASPECT_RULE}{criterion} named in an answer to {kind}"
         return [j]
 
 

@@ -55,6 +55,10 @@ CODING_COLUMNS = [
 #: How ``phrases`` and ``matched`` of a coding list everything behind it.
 PHRASE_SEPARATOR = "; "
 
+#: How the rule of a coding begins when an answer to a question of what should change or
+#: stay named an aspect of a criterion without judging it: its phrase is that aspect.
+ASPECT_RULE = "an aspect of "
+
 #: One row per informant and criterion: the reduced stance.
 STANCE_COLUMNS = [
     "informant",
