@@ -127,6 +127,22 @@ def write(tmp_path: Path):
     return _write
 
 
+@pytest.fixture(scope="module")
+def mini():
+    """The mini codebook, parsed: the Indonesian one of the rules' tests."""
+    from ektp_qual import parse_codebook
+
+    return parse_codebook(MINI_CODEBOOK, "mini.yaml")
+
+
+@pytest.fixture(scope="module")
+def clinic():
+    """The English codebook, parsed."""
+    from ektp_qual import parse_codebook
+
+    return parse_codebook(ENGLISH_CODEBOOK, "clinic.yaml")
+
+
 @pytest.fixture
 def mini_codebook(write) -> Path:
     return write("codebook.yaml", MINI_CODEBOOK)

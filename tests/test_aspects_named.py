@@ -13,18 +13,8 @@ import pytest
 from ektp_qual import parse_codebook
 from ektp_qual.model.errors import InputError
 
-from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK
+from .conftest import MINI_CODEBOOK
 from .test_context import answer, code, codes
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return parse_codebook(MINI_CODEBOOK, "mini.yaml")
-
-
-@pytest.fixture(scope="module")
-def clinic():
-    return parse_codebook(ENGLISH_CODEBOOK, "clinic.yaml")
 
 
 @pytest.mark.parametrize(

@@ -18,16 +18,6 @@ from ektp_qual.model.errors import InputError
 from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK, transcript_text
 
 
-@pytest.fixture(scope="module")
-def mini():
-    return parse_codebook(MINI_CODEBOOK, "mini.yaml")
-
-
-@pytest.fixture(scope="module")
-def clinic():
-    return parse_codebook(ENGLISH_CODEBOOK, "clinic.yaml")
-
-
 def code(book, *turns: tuple[str, str], role: str = "masyarakat"):
     label = turns[1][0] if len(turns) > 1 else "M01"
     text = transcript_text(label, role, list(turns))

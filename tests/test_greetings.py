@@ -16,18 +16,8 @@ from ektp_qual import parse_codebook, parse_transcript, validate
 from ektp_qual.inputs.transcripts import corpus_from
 from ektp_qual.model.errors import InputError
 
-from .conftest import ENGLISH_CODEBOOK, MINI_CODEBOOK, transcript_text
+from .conftest import MINI_CODEBOOK, transcript_text
 from .test_context import answer, code, codes
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return parse_codebook(MINI_CODEBOOK, "mini.yaml")
-
-
-@pytest.fixture(scope="module")
-def clinic():
-    return parse_codebook(ENGLISH_CODEBOOK, "clinic.yaml")
 
 
 @pytest.mark.parametrize(
