@@ -35,7 +35,6 @@ import re
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass
-from hashlib import sha1
 
 import numpy as np
 import pandas as pd
@@ -64,6 +63,7 @@ from .segments import (
     normal_form,
     paragraphs,
     piece_spans,
+    segment_id,
     unwrapped,
 )
 
@@ -458,7 +458,7 @@ class Coder(Matching, QuestionReading, ContextReading):
         first_line = occurrences.line(offset)
         wrapped = "\n" in paragraph
         informant, ids_seen = transcript.informant, occurrences.seen
-        fields, numbered = rows.segment, rows._numbered
+        fields = rows.segment
         units, ids, texts = fields["unit"], fields["segment_id"], fields["text"]
         numbers, lines, starts, ends = (
             fields["sentence"],
@@ -466,10 +466,6 @@ class Coder(Matching, QuestionReading, ContextReading):
             fields["start"],
             fields["end"],
         )
-        # What the loop reads of the unit, read once: it runs for every sentence.
-        change, greeted, topic_question = unit.change, unit.greeted, unit.topic_question
-        opening = unit.asked if topic else None
-        head, prefix = f"{informant}\x1f", f"{informant}-"
         for at, doc, tokens, text, sentences in parts:
             idx = tokens.idx
             for first, stop, seen in sentences:
@@ -478,12 +474,7 @@ class Coder(Matching, QuestionReading, ContextReading):
                 stripped = seen.stripped
                 row = len(units)
                 units.append(u)
-                # ``segment_id`` inlined: one call fewer for every sentence of a corpus.
-                normal = seen.normal
-                occurrence = ids_seen.get(normal, 0)
-                ids_seen[normal] = occurrence + 1
-                digest = sha1(f"{head}{normal}\x1f{occurrence}".encode()).hexdigest()
-                ids.append(prefix + digest[:10])
+                ids.append(segment_id(informant, stripped, ids_seen, seen.normal))
                 numbers.append(number)
                 line = first_line + paragraph.count("\n", 0, begin) if wrapped else first_line
                 lines.append(line)
@@ -492,17 +483,17 @@ class Coder(Matching, QuestionReading, ContextReading):
                 texts.append(stripped)
                 # A short answer means something only against a question about the
                 # study's criteria: small talk ("Panas ya?" + "Iya") has no topic.
-                asked = opening if number == 1 else None
+                asked = unit.asked if number == 1 and topic else None
                 if asked is not None and (asked.cues or seen.short):
                     # An answer's first sentence opens its doc: positions from the
                     # sentence's first token are the doc's, which the short answer reads.
                     # A short judging answer names the question that gave its topic.
-                    reading = (topic, asked, topic_question if seen.short else "")
+                    reading = (topic, asked, unit.topic_question if seen.short else "")
                 else:
                     reading = topic if seen.evaluative else ""
                     asked = None
-                if change or named:
-                    reading = (change, named, reading)
+                if unit.change or named:
+                    reading = (unit.change, named, reading)
                 found = seen.codes.get(reading)
                 if found is None:
                     found = seen.codes[reading] = self._code_sentence(
@@ -515,22 +506,18 @@ class Coder(Matching, QuestionReading, ContextReading):
                         seen.matched,
                         topic,
                         asked,
-                        topic_question,
-                        change,
+                        unit.topic_question,
+                        unit.change,
                         named,
                         stripped,
                     )
-                if greeted:
+                if unit.greeted:
                     # The answer to a greeting that opens the interview ("Selamat sore, Bu.
                     # Maaf ganggu ya?" + "Panas banget ya hari ini") is small talk, not yet
                     # evidence: what it would code is kept as a change, as hearsay is.
-                    kept = tuple((*c[:2], c[3], "greeting", greeted) for c in found[1])
+                    kept = tuple((*c[:2], c[3], "greeting", unit.greeted) for c in found[1])
                     found = (found[0] + kept, ())
-                known = numbered.get(id(found))
-                if known is not None and known[0] is found:
-                    changes, codes = known[1]
-                else:
-                    changes, codes = rows.numbered(found)
+                changes, codes = rows.numbered(found)
                 if codes:
                     rows.coded += [row] * len(codes)
                     rows.codes += codes
