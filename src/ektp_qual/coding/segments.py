@@ -15,7 +15,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # Where a sentence may end inside a paragraph: a full stop, question or exclamation mark,
 # one space, and a letter or digit. Only a candidate: the coder keeps the cut only where
 # the tokens agree (see ``Coder._pieces``).
-_PIECE_BREAK = re.compile(r"(?<=[.!?])[ \n](?=[^\W_])")
+# The mark is matched, not looked behind for: a pattern that opens with a set of
+# characters is searched for fast, one that opens with a look-behind is tried everywhere.
+_PIECE_BREAK = re.compile(r"[.!?][ \n](?=[^\W_])")
 _NEWLINE = re.compile("\n")
 # What the coder reads of each token, in this order (see ``Tokens``): spaCy's attribute
 # names, so that importing this module (a ``suggest`` with its coding kept) loads no spaCy.
@@ -123,14 +125,15 @@ def piece_spans(text: str) -> list[tuple[int, int, str]]:
 
     spaCy's tokenizer splits text at single spaces before anything else, so a paragraph's
     tokens are its pieces' tokens laid end to end: a piece said again ("Iya, Mas.") is
-    tokenised and read once. Each cut is one character, so the pieces come from one split.
+    tokenised and read once. Each cut is one character, just after the mark.
     """
     spans = []
     start = 0
-    for piece in _PIECE_BREAK.split(text):
-        end = start + len(piece)
-        spans.append((start, end, piece))
+    for cut in _PIECE_BREAK.finditer(text):
+        end = cut.start() + 1
+        spans.append((start, end, text[start:end]))
         start = end + 1
+    spans.append((start, len(text), text[start:]))
     return spans
 
 
