@@ -493,3 +493,50 @@ def test_a_name_in_what_a_phrase_matched_is_masked_in_every_table(tmp_path, mini
         assert "sumarni" not in table.to_csv().lower(), name
     personal = ektp_qual.analyse(folder, book, personal_data=True)
     assert "Sumarninya" in " ".join(personal.reduction.codings["matched"])
+
+
+def test_a_name_in_the_codebook_is_masked_in_every_export(tmp_path, mini_codebook):
+    """A codebook written alongside the interviews may name an informant in a phrase, a
+    guide question or an example; the codebook's exports (.qdc, Taguette's CSV, the
+    project, the workbook, the report's appendix) and validate's list of phrases that
+    match nothing carried the name as written."""
+    from typer.testing import CliRunner
+
+    from ektp_qual.cli import app
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "M1.txt").write_text(
+        "---\ninformant: M1\nrole: masyarakat\nname: Bu Sumarni\n---\n"
+        "P: Bagaimana sikap petugas?\nM1: Petugasnya ramah.\n",
+        encoding="utf-8",
+    )
+    book = tmp_path / "named.yaml"
+    book.write_text(
+        MINI_CODEBOOK.replace("murah senyum]", "murah senyum, dibantu sumarni]").replace(
+            "    label_en: Attitudes and Behaviour\n",
+            "    label_en: Attitudes and Behaviour\n"
+            "    definition: Sikap petugas, misalnya Bu Sumarni.\n",
+        ),
+        encoding="utf-8",
+    )
+    assert "Sumarni" in book.read_text(encoding="utf-8").split("definition:")[1]
+    runner = CliRunner()
+    common = ["-t", str(folder), "-c", str(book)]
+    formats = ["--format", "qdc,taguette,xlsx,qdpx"]
+    for args in (
+        ["export", *common, *formats, "-o", str(tmp_path / "out" / "export")],
+        ["report", *common, "-o", str(tmp_path / "out" / "report.html")],
+        ["validate", *common],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "sumarni" not in result.output.lower(), (args[0], result.output)
+    for name, data in _written(tmp_path / "out").items():
+        assert b"sumarni" not in data.lower(), name
+    issues = ektp_qual.validate(folder, book)
+    assert f"dibantu {NAME_MASK}" in {p for ps in issues["phrases"] for p in ps}
+    kept = tmp_path / "kept"
+    args = ["export", *common, "--format", "qdc", "--personal-data", "-o", str(kept)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert b"dibantu sumarni" in (kept / "codebook.qdc").read_bytes()

@@ -140,6 +140,45 @@ def shared_file_name(transcript: Transcript, masker: Masker | None) -> str:
     return name if masker is None or not name else masker.file_name(name)
 
 
+def shared_codebook(codebook: Codebook, masker: Masker | None) -> Codebook:
+    """The codebook as it may be exported: its texts masked like the transcripts'
+    (``masker``; None when the researcher asked for personal data). A codebook written
+    alongside the interviews may name an informant in a phrase, a question or an example
+    ("go and see Ryan"); ids are left alone, since codes and files refer to them."""
+    from dataclasses import replace
+
+    if masker is None:
+        return codebook
+
+    def texts(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(masker(value) for value in values)
+
+    criteria = tuple(
+        replace(
+            criterion,
+            label=masker(criterion.label),
+            label_en=masker(criterion.label_en),
+            definition=masker(criterion.definition),
+            questions=texts(criterion.questions),
+            positive=texts(criterion.positive),
+            negative=texts(criterion.negative),
+            examples=tuple(
+                replace(example, text=masker(example.text), question=masker(example.question))
+                for example in criterion.examples
+            ),
+        )
+        for criterion in codebook.criteria
+    )
+    return replace(
+        codebook,
+        title=masker(codebook.title),
+        criteria=criteria,
+        ignore=texts(codebook.ignore),
+        evaluative_positive=texts(codebook.evaluative_positive),
+        evaluative_negative=texts(codebook.evaluative_negative),
+    )
+
+
 def shared_notices(notices: Iterable[Notice], masker: Masker | None) -> list[Notice]:
     """Warnings as the terminal may show them: the file they name and what they quote
     masked (a preamble may hold a phone number; a file may be named after an informant)."""

@@ -96,7 +96,9 @@ def validate(corpus: Corpus, codebook: Codebook, masker: Masker | None) -> pd.Da
     if masker is None:
         return table
     return table.assign(
-        source=table["source"].map(masker.file_name), message=table["message"].map(masker)
+        source=table["source"].map(masker.file_name),
+        message=table["message"].map(masker),
+        phrases=table["phrases"].map(lambda phrases: tuple(map(masker, phrases))),
     )
 
 

@@ -34,6 +34,7 @@ from .. import __version__
 from ..inputs.locking import locked
 from ..inputs.review_file import ReviewFile, read_review, review_target
 from ..inputs.spreadsheet import table_csv_text
+from ..language.privacy import shared_codebook
 from ..model.errors import InputError
 
 if TYPE_CHECKING:
@@ -491,6 +492,7 @@ def export_files(
     is how the qdpx counts selection offsets (``refi.qdaxml.OFFSETS``).
     """
     files: dict[str, bytes] = {}
+    book = shared_codebook(analysis.codebook, analysis.reduction.masker)  # names masked
     for fmt in formats:
         if fmt == "csv":
             files.update(
@@ -519,11 +521,11 @@ def export_files(
         elif fmt == "qdc":
             from ..refi.exporter import codebook_qdc
 
-            files[EXPORT_FORMATS[fmt]] = codebook_qdc(analysis.codebook)
+            files[EXPORT_FORMATS[fmt]] = codebook_qdc(book)
         elif fmt == "taguette":
             from ..refi.codebooks import taguette_csv
 
-            files[EXPORT_FORMATS[fmt]] = taguette_csv(analysis.codebook)
+            files[EXPORT_FORMATS[fmt]] = taguette_csv(book)
         else:
             raise ValueError(f"unknown format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     return files

@@ -41,6 +41,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
+from ..language.privacy import shared_codebook
 from ..model import STANCE_SYMBOLS, Codebook
 from ..model.results import Analysis
 
@@ -107,7 +108,7 @@ def workbook_bytes(analysis: Analysis) -> bytes:
     """The analysis as an .xlsx file's bytes (``export.write_files`` writes them safely)."""
     book = analysis.codebook
     tables = analysis.tables()
-    codebook = _codebook_table(book)
+    codebook = _codebook_table(shared_codebook(book, analysis.reduction.masker))
     workbook = Workbook(write_only=True)
     workbook.properties.creator = f"ektp-qual {__version__}"
     workbook.properties.title = f"ektp-qual analysis: {_clean(book.title)}"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..language.privacy import MaskedText, shared_attributes, shared_file_name
+from ..language.privacy import MaskedText, shared_attributes, shared_codebook, shared_file_name
 from ..model import POLARITIES, Codebook, Transcript
 from .codes import criterion_code_name, polarity_code_name
 from .qdaxml import (
@@ -82,7 +82,7 @@ class _Project:
             raise ValueError(f"offsets must be one of {', '.join(OFFSETS)}, not {offsets!r}")
         self.utf16 = offsets == "utf16"
         self.analysis = analysis
-        self.codebook = analysis.codebook
+        self.codebook = shared_codebook(analysis.codebook, analysis.reduction.masker)
         corpus = analysis.corpus
         self.masker = analysis.reduction.masker
         table = analysis.reduction.segments

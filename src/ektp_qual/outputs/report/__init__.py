@@ -28,6 +28,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from ... import __version__
+from ...language.privacy import shared_codebook
 from ._appendix import _codebook_appendix, _transcripts_appendix
 from ._conclusions import _conclusions
 from ._matrices import _checklist, _evidence, _role_matrix
@@ -48,6 +49,7 @@ def report_html(analysis: Analysis, *, transcripts: bool = True) -> str:
     large corpora) quotes are shown without links.
     """
     book = analysis.codebook
+    masker = analysis.reduction.masker  # a codebook's phrases may name an informant
     texts = _Texts(analysis)
     anchors: set[str] = set()
     captions = _Captions()
@@ -63,7 +65,7 @@ def report_html(analysis: Analysis, *, transcripts: bool = True) -> str:
         ("roles", "Role-ordered matrix", _role_matrix(analysis, captions)),
         ("evidence", "Evidence by criterion", _evidence(analysis, texts, captions, link)),
         ("conclusions", "Conclusions", _conclusions(analysis, texts, captions, link)),
-        ("codebook", "Appendix A: the codebook", _codebook_appendix(book)),
+        ("codebook", "Appendix A: the codebook", _codebook_appendix(shared_codebook(book, masker))),
     ]
     if analysis.verification is not None:  # before the appendices
         sections.insert(-1, ("verification", "Verification", _verification(analysis, captions)))
