@@ -391,13 +391,10 @@ class ContextReading:
             word.casefold() for entry in self.codebook.discourse.degree for word in entry.split()
         )
 
-    def _short_answer(self, doc, tokens, at, a, b, text, judged, asked: Question):
-        """A short answer ("Belum.", "Nggak kok.", "No.") read against what its question asked.
-
-        The clauses that open an answer's first sentence, as long as they hold nothing but
-        words that say yes or no, particles and forms of address, and no evidence of their
-        own: yes keeps what the question proposed, no turns it round.
-        """
+    def _opening_answer(self, doc, tokens, at, a, b) -> tuple[set[str], int]:
+        """What the clauses that open the sentence ``[a, b)`` say (``affirm``, ``deny``)
+        while they hold nothing but yes or no, particles and forms of address, and the
+        token where they end."""
         punct, space = tokens.punct_list, tokens.space_list
         covered = self._covered(doc, a, b, ("affirm", "deny", "filler"))
         kinds: set[str] = set()
@@ -414,6 +411,28 @@ class ContextReading:
             if i not in covered:
                 break
             clause_kinds |= covered[i]
+        return kinds, end
+
+    def _refusal(self, doc, tokens, at, b, markers) -> str:
+        """The words that say no at the start of a doc's first sentence ``[0, b)``
+        ("Nggak, udah bagus", "Nothing really, it's fine"), if any, with no contrast after
+        them ("Nggak, tapi kursinya ditambah"): in answer to a question of what should
+        change, a refusal says that nothing should, so what it goes on to praise is praise."""
+        if any(k in CONTRAST for s, _, k in markers if s < b):
+            return ""
+        kinds, end = self._opening_answer(doc, tokens, at, 0, b)
+        if "deny" not in kinds:
+            return ""
+        return doc[:end].text.rstrip(" ,.;:!?")
+
+    def _short_answer(self, doc, tokens, at, a, b, text, judged, asked: Question):
+        """A short answer ("Belum.", "Nggak kok.", "No.") read against what its question asked.
+
+        The clauses that open an answer's first sentence, as long as they hold nothing but
+        words that say yes or no, particles and forms of address, and no evidence of their
+        own: yes keeps what the question proposed, no turns it round.
+        """
+        kinds, end = self._opening_answer(doc, tokens, at, a, b)
         if any(j.start < end for j in judged):
             return []
         if "deny" in kinds:

@@ -775,6 +775,7 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "n't",
             "hardly",
             "barely",
+            "nothing",
         ),
         "degree": DEGREE_WORDS["en"],
         "events": (
