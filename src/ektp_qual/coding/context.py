@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..language.discourse import SUGGESTIONS, UNDERGOING
+from ..language.discourse import SUBJECTLESS_PROHIBITIVES, SUGGESTIONS, UNDERGOING
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
 from .rules import CLAUSE_STARTS, METHOD_RANK, Rule
@@ -136,7 +136,14 @@ class ContextReading:
                 negator = next(
                     (m for m in here if m[2] == "negator" and j.start < m[0] < j.end), None
                 )
-            if negator is not None:
+            forbidding = ""
+            if negator is not None and j.polarity == "negative":
+                forbidding = self._prohibitive(negator, a, c, clause, tokens, at, text)
+            if forbidding:
+                # "Jangan dibiarin nunggu lama", "Don't keep people waiting": a request
+                # against a problem tells the problem, never praise.
+                j.origin += f", asked against by {forbidding!r}"
+            elif negator is not None:
                 j.negator = said(negator[0], negator[1])
                 j.polarity = flipped(j.polarity)
                 if j.method == "phrase":
@@ -153,6 +160,56 @@ class ContextReading:
         weigh_remedies(judged, here, clause, said)
         weigh_neither(judged)
         return judged
+
+    def _prohibitive(self, negator, a, c, clause, tokens, at, text) -> str:
+        """The prohibitive a negator is part of (``prohibitives``: "jangan", "don't"), as
+        said, or "": one that ends with the negator; in a language whose prohibitive is
+        also a statement's negation (``SUBJECTLESS_PROHIBITIVES``: "they don't"), only one
+        with no subject, nothing but words that open a clause before it in its clause."""
+        orth, vocab = tokens.orth_list, self.nlp.vocab
+        end = negator[1]
+        for words in self._prohibitive_words:
+            start = end - len(words)
+            if start < a or clause(start) != c:
+                continue
+            said = tuple(self.keys.base(vocab[orth[at + i]].lower_) for i in range(start, end))
+            if said != words:
+                continue
+            if self.codebook.language in SUBJECTLESS_PROHIBITIVES and not self._opens_at(
+                start, a, tokens, at
+            ):
+                continue
+            return tokens.said(text, at, start, end)
+        return ""
+
+    @cached_property
+    def _prohibitive_words(self) -> tuple[tuple[str, ...], ...]:
+        """The ``prohibitives`` as written, word by word, longest first."""
+        found = self._listed_words(self.codebook.discourse.prohibitives)
+        return tuple(sorted(found, key=len, reverse=True))
+
+    def _opens_at(self, start, a, tokens, at) -> bool:
+        """Whether only punctuation and words that open a clause (``clause_breaks``,
+        contrast) stand before token ``start`` in its clause: an imperative's place."""
+        cuts = tokens.cuts_before
+        opening = self._clause_opening_keys
+        for i in range(start - 1, a - 1, -1):
+            if cuts[at + i] != cuts[at + start]:
+                return True
+            if self.nlp.vocab[tokens.orth_list[at + i]].norm_ not in opening:
+                return False
+        return True
+
+    @cached_property
+    def _clause_opening_keys(self) -> frozenset[str]:
+        """The word keys of the one-word clause breaks and words of contrast."""
+        talk = self.codebook.discourse
+        words = (
+            *self.codebook.clause_breaks,
+            *talk.contrast_following,
+            *talk.contrast_conceding,
+        )
+        return frozenset(self.keys.key(w) for w in words if " " not in w)
 
     def _opens_clause(self, j, a, before, tokens, at) -> bool:
         """Whether only punctuation, particles, forms of address and words that open a

@@ -57,6 +57,7 @@ TOP_KEYS = {
     "change_questions": "words that make a question ask what should change (Ada saran?)",
     "keep_questions": "words that make a question ask what is good or should stay (And keep?)",
     "greetings": "words that, opening the interview's first turn, make it a greeting (Hai)",
+    "prohibitives": "words that forbid (jangan, don't): a problem asked against stays one",
     "language_defaults": "whether the language's default word lists apply (true)",
     "default_judgements": "whether the language's generic judgements count as evaluative (false)",
     "morphology": "word normalisation settings",

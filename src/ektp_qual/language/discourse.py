@@ -461,6 +461,8 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "yang bagus",
             "yang baik",
         ),
+        # A request against something: a problem it asks to stop stays a problem.
+        "prohibitives": ("jangan", "janganlah", "jgn"),
         # Opening the interview's first turn, a greeting, thanks or apology for the
         # intrusion: matched as written, at the turn's start.
         "greetings": (
@@ -832,6 +834,7 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "value most",
             "appreciate",
         ),
+        "prohibitives": ("don't", "do not"),
         "greetings": (
             "hi",
             "hiya",
@@ -871,6 +874,11 @@ SUGGESTIONS = frozenset(
         "it'd be nice",
     }
 )
+
+#: Languages whose prohibitive is also the negation of a statement ("don't": "they don't
+#: wait long"): there it forbids only with no subject, opening its clause ("Don't keep
+#: people waiting"); "jangan" forbids wherever it stands ("Petugasnya jangan judes").
+SUBJECTLESS_PROHIBITIVES = frozenset({"en"})
 
 #: Content words that spaCy lists among the language's stop words but that name what a
 #: service is about: in a question they tell its topic ("Tempatnya gimana?", "Jumlah
@@ -921,6 +929,7 @@ DISCOURSE_KEYS = {
     "change_questions": ("change_questions", None),
     "keep_questions": ("keep_questions", None),
     "greetings": ("greetings", None),
+    "prohibitives": ("prohibitives", None),
 }
 
 
