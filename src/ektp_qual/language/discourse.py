@@ -463,6 +463,33 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         # A request against something: a problem it asks to stop stays a problem.
         "prohibitives": ("jangan", "janganlah", "jgn"),
+        # A question about the informant (how long a customer, where they live, their
+        # work): not about the service. Matched as written, like ``change_questions``.
+        "background_questions": (
+            "lama jadi",
+            "lama menjadi",
+            "lama pakai",
+            "lama pake",
+            "lama memakai",
+            "lama langganan",
+            "lama berlangganan",
+            "lama tinggal",
+            "lama kerja",
+            "lama bekerja",
+            "lama bertugas",
+            "lama di sini",
+            "lama di sana",
+            "tinggal di mana",
+            "tinggal di sini",
+            "kerja di mana",
+            "kerja apa",
+            "pekerjaan",
+            "dulu pegawai",
+            "umur",
+            "usia",
+            "anak berapa",
+            "asli mana",
+        ),
         # Opening the interview's first turn, a greeting, thanks or apology for the
         # intrusion: matched as written, at the turn's start.
         "greetings": (
@@ -835,6 +862,26 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "appreciate",
         ),
         "prohibitives": ("don't", "do not"),
+        "background_questions": (
+            "how long have you lived",
+            "how long have you worked",
+            "how long have you used",
+            "how long have you had",
+            "how long have you been here",
+            "how long have you been in",
+            "how long have you been with",
+            "how long have you been a",
+            "how long have you been using",
+            "how long have you been working",
+            "how long have you been driving",
+            "lived here",
+            "live here",
+            "where do you live",
+            "for a living",
+            "your job",
+            "where do you work",
+            "how old",
+        ),
         "greetings": (
             "hi",
             "hiya",
@@ -930,6 +977,7 @@ DISCOURSE_KEYS = {
     "keep_questions": ("keep_questions", None),
     "greetings": ("greetings", None),
     "prohibitives": ("prohibitives", None),
+    "background_questions": ("background_questions", None),
 }
 
 
