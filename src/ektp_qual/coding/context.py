@@ -109,6 +109,15 @@ class ContextReading:
         def said(start: int, end: int) -> str:
             return tokens.said(text, at, start, end)
 
+        addressed: set[int] | None = None
+
+        def address_only(k: int) -> bool:
+            """Whether clause ``k`` holds only particles and forms of address ("Kak")."""
+            nonlocal addressed
+            if addressed is None:
+                addressed = self._address_clauses(a, b, clause, tokens, at)
+            return k in addressed
+
         window = self.codebook.negation_window
         for n, j in enumerate(judged):
             j.clause = c = clause(j.start)
@@ -120,6 +129,17 @@ class ContextReading:
                 continue
             for kind, change in (("irrealis", "wish"), ("self", "not about the service")):
                 found = [said(m[0], m[1]) for m in before if m[2] == kind]
+                if kind == "irrealis" and not found:
+                    # A wish runs on past a form of address set off by commas ("Semoga
+                    # lancar, Kak, cepet wisuda"): that comma does not end its clause.
+                    found = [
+                        said(m[0], m[1])
+                        for m in here
+                        if m[2] == "irrealis"
+                        and m[0] < j.start
+                        and c - clause(m[0]) >= 2
+                        and all(address_only(k) for k in range(clause(m[0]) + 1, c))
+                    ]
                 if found:
                     # A suggestion names the wish ("it'd be good if ..."), as it may count
                     # in an answer to a question of what should change (``wished_for``).
@@ -210,6 +230,25 @@ class ContextReading:
             *talk.contrast_conceding,
         )
         return frozenset(self.keys.key(w) for w in words if " " not in w)
+
+    def _address_clauses(self, a, b, clause, tokens, at) -> set[int]:
+        """The clauses of the sentence ``[a, b)`` that name the one spoken to: a form of
+        address or a name, capitalised ("Kak" in "Semoga lancar, Kak, cepet wisuda"),
+        with nothing but particles (``fillers``) beside it, not a particle alone ("like")."""
+        vocab, orth, punct = self.nlp.vocab, tokens.orth_list, tokens.punct_list
+        fillers = self._filler_keys
+        named: set[int] = set()
+        other: set[int] = set()
+        for i in range(a, b):
+            if punct[at + i]:
+                continue
+            k = clause(i)
+            word = vocab[orth[at + i]]
+            if word.is_title:
+                named.add(k)
+            elif word.norm_ not in fillers:
+                other.add(k)
+        return named - other
 
     def _opens_clause(self, j, a, before, tokens, at) -> bool:
         """Whether only punctuation, particles, forms of address and words that open a
