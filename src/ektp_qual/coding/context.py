@@ -342,6 +342,10 @@ class ContextReading:
         if not negators:
             return None
         negator = negators[-1]
+        if negator[1] > j.start:
+            # It ends on the phrase's own first word ("they're not" over "not the newest",
+            # "aren't" read as "are not"): the phrase wrote that negation itself.
+            return None
         previous = [p for p in judged if negator[1] <= p.end <= j.start and p.clause == j.clause]
         if previous:
             p = previous[-1]
