@@ -174,7 +174,8 @@ class ContextReading:
                 if short is not None:
                     j.polarity = "negative"
                     j.word = said(short[0], short[1])
-                    j.origin += f", a shortage by {j.word!r}"
+                    told = "a good thing lost" if short[2] == "lost" else "a shortage"
+                    j.origin += f", {told} by {j.word!r}"
         weigh_hearsay(judged, here, clause, said)
         weigh_contrast(judged, here, clause, said)
         weigh_remedies(judged, here, clause, said)
@@ -358,7 +359,9 @@ class ContextReading:
         return negator if gap <= window - 1 else None
 
     def _shortage(self, m_start, m_end, here, c, clause, words):
-        """A word of quantity right before or after a positive phrase: "tendanya cuma satu"."""
+        """A word of quantity right before or after a positive phrase ("tendanya cuma
+        satu"), or one that tells a past that has ended right before it ("we used to be
+        open till eight"): ``(start, end, kind)``."""
         for q_start, q_end, kind in here:
             if clause(q_start) != c:
                 continue
@@ -367,13 +370,13 @@ class ContextReading:
                 and q_start >= m_end
                 and words(m_end, q_start) <= (QUANTITY_REACH)
             ):
-                return q_start, q_end
+                return q_start, q_end, kind
             if (
-                kind == "quantity_before"
+                kind in ("quantity_before", "lost")
                 and q_end <= m_start
                 and words(q_end, m_start) <= (QUANTITY_REACH)
             ):
-                return q_start, q_end
+                return q_start, q_end, kind
         return None
 
     def _short_judgement(

@@ -58,6 +58,7 @@ TOP_KEYS = {
     "keep_questions": "words that make a question ask what is good or should stay (And keep?)",
     "greetings": "words that, opening the interview's first turn, make it a greeting (Hai)",
     "prohibitives": "words that forbid (jangan, don't): a problem asked against stays one",
+    "lost": "words that tell a past that has ended (used to): a good thing after them is lost",
     "background_questions": "words that make a question ask about the informant, not the service",
     "language_defaults": "whether the language's default word lists apply (true)",
     "default_judgements": "whether the language's generic judgements count as evaluative (false)",

@@ -521,6 +521,18 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "late night",
             "late evening",
             "late afternoon",
+            # Accustomed, not a past that has ended ("I'm used to it").
+            "'m used to",
+            "am used to",
+            "'re used to",
+            "are used to",
+            "is used to",
+            "be used to",
+            "was used to",
+            "were used to",
+            "get used to",
+            "got used to",
+            "getting used to",
             # A queue number is a ticket, not the queue (nor a wait).
             "queue number",
             "queue numbers",
@@ -862,6 +874,9 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "appreciate",
         ),
         "prohibitives": ("don't", "do not"),
+        # A past habit or state that has ended: "we used to be open till eight" tells a
+        # good thing lost. Indonesian has no such word: "dulu" does not say it ended.
+        "lost": ("used to",),
         "background_questions": (
             "how long have you lived",
             "how long have you worked",
@@ -978,6 +993,7 @@ DISCOURSE_KEYS = {
     "greetings": ("greetings", None),
     "prohibitives": ("prohibitives", None),
     "background_questions": ("background_questions", None),
+    "lost": ("lost", None),
 }
 
 

@@ -177,6 +177,7 @@ def context_notes(result: CodingResult) -> list[tuple]:
         )
     for pattern, told in (
         (r"""asked against by ('[^']*'|"[^"]*")""", "negative phrase(s) asked against, kept"),
+        (r"""a good thing lost by ('[^']*'|"[^"]*")""", "positive phrase(s) read as lost"),
         (
             r"""after the refusal ('[^']*'|"[^"]*") to change""",
             "positive coding(s) read as praise after a refusal to change anything",
