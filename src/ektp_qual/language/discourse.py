@@ -888,7 +888,6 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "how long have you been a",
             "how long have you been using",
             "how long have you been working",
-            "how long have you been driving",
             "lived here",
             "live here",
             "where do you live",
