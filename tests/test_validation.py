@@ -23,11 +23,12 @@ RECORDED = {
     # Held-out figures that fell under a rule accepted by the pre-registered acceptance
     # rule (validation/README.md) are lowered, the others raised: last, an aspect named
     # in answer to a question of what should change or stay, then the answer to an
-    # opening greeting left uncoded (2 December 2026).
+    # opening greeting left uncoded, then issue 10's seven further mechanics (2 December
+    # 2026).
     "validation/puskesmas-servqual": (0.70, 0.28, 0.40, 0.37, 26, 5),
     "validation/housing-repairs-gronroos": (0.66, 0.19, 0.30, 0.27, 28, 5),
     "validation/paspor-gronroos": (0.62, 0.13, 0.21, 0.18, 28, 5),
-    "validation/gp-surgery-servqual": (0.52, 0.11, 0.18, 0.15, 17, 4),
+    "validation/gp-surgery-servqual": (0.53, 0.11, 0.18, 0.15, 17, 4),
     # The codebooks written alongside the interviews.
     "validation/sim-gronroos": (0.86, 0.59, 0.70, 0.70, 44, 6),
     "validation/student-services-servqual": (0.81, 0.49, 0.61, 0.60, 34, 5),
