@@ -23,11 +23,12 @@ RECORDED = {
     # Held-out figures that fell under a rule accepted by the pre-registered acceptance
     # rule (validation/README.md) are lowered, the others raised: last, an aspect named
     # in answer to a question of what should change or stay, then the answer to an
-    # opening greeting left uncoded (2 December 2026).
+    # opening greeting left uncoded, then issue 10's seven further mechanics (2 December
+    # 2026).
     "validation/puskesmas-servqual": (0.70, 0.28, 0.40, 0.37, 26, 5),
     "validation/housing-repairs-gronroos": (0.66, 0.19, 0.30, 0.27, 28, 5),
     "validation/paspor-gronroos": (0.62, 0.13, 0.21, 0.18, 28, 5),
-    "validation/gp-surgery-servqual": (0.52, 0.11, 0.18, 0.15, 17, 4),
+    "validation/gp-surgery-servqual": (0.53, 0.11, 0.18, 0.15, 17, 4),
     # The codebooks written alongside the interviews.
     "validation/sim-gronroos": (0.86, 0.59, 0.70, 0.70, 44, 6),
     "validation/student-services-servqual": (0.81, 0.49, 0.61, 0.60, 34, 5),
@@ -35,13 +36,14 @@ RECORDED = {
     # tuning/README.md); every other tuning figure is raised. An aspect named in answer
     # to a question of what should change or stay (issue 10) lowered water's, samsat's
     # and library's precision and water's and library's stances, for the sum of F1 and
-    # alpha over the six studies; the answer to an opening greeting, one of bus's stances.
-    "tuning/water-gronroos": (0.47, 0.16, 0.24, 0.23, 23, 6),
+    # alpha over the six studies; the answer to an opening greeting, one of bus's stances;
+    # a question about the informant given no topic, one of water's (issue 10's mechanics).
+    "tuning/water-gronroos": (0.48, 0.16, 0.24, 0.23, 22, 6),
     "tuning/bus-servqual": (0.61, 0.10, 0.17, 0.14, 18, 5),
     "tuning/samsat-servqual": (0.49, 0.26, 0.34, 0.32, 28, 4),
     "tuning/waste-gronroos": (0.47, 0.09, 0.15, 0.12, 15, 5),
     "tuning/bpjs-servqual": (0.86, 0.56, 0.68, 0.66, 42, 4),
-    "tuning/library-gronroos": (0.83, 0.57, 0.67, 0.68, 48, 6),
+    "tuning/library-gronroos": (0.84, 0.58, 0.68, 0.68, 48, 6),
 }
 
 

@@ -452,8 +452,11 @@ class Coder(Matching, QuestionReading, ContextReading):
         # An aspect named codes in the answer to the question itself, not after a prompt
         # to go on ("Anything else?"): the polarity it codes with, or "".
         named = ""
-        if (unit.change or unit.keep) and unit.question == unit.topic_question:
+        asked_itself = unit.question == unit.topic_question
+        if (unit.change or unit.keep) and asked_itself:
             named = "negative" if unit.change else "positive"
+        change = unit.change
+        refused = ""  # the refusal to change anything that opens the answer ("Nggak")
         # The paragraph lies within one turn: its lines follow from the first one's.
         first_line = occurrences.line(offset)
         wrapped = "\n" in paragraph
@@ -492,8 +495,15 @@ class Coder(Matching, QuestionReading, ContextReading):
                 else:
                     reading = topic if seen.evaluative else ""
                     asked = None
-                if unit.change or named:
-                    reading = (unit.change, named, reading)
+                bare = False
+                if change and number == 1:
+                    refused = self._refusal(doc, tokens, first, stop - first, seen.matched[2])
+                    if refused:
+                        # Nothing should change: what the answer praises is praise, and a
+                        # bare refusal to the question itself praises its topic.
+                        change, named, bare = False, "", asked_itself
+                if change or named or refused:
+                    reading = (change, named, refused, bare, reading)
                 found = seen.codes.get(reading)
                 if found is None:
                     found = seen.codes[reading] = self._code_sentence(
@@ -507,9 +517,11 @@ class Coder(Matching, QuestionReading, ContextReading):
                         topic,
                         asked,
                         unit.topic_question,
-                        unit.change,
+                        change,
                         named,
                         stripped,
+                        refused,
+                        bare,
                     )
                 if unit.greeted:
                     # The answer to a greeting that opens the interview ("Selamat sore, Bu.
@@ -541,6 +553,8 @@ class Coder(Matching, QuestionReading, ContextReading):
         change=False,
         named="",
         sentence="",
+        refused="",
+        bare=False,
     ):
         """What the sentence ``[a, b)`` of a doc codes, free of where it stands: the
         changes ``(criterion, polarity, phrase, change, word)`` and the codings
@@ -548,12 +562,15 @@ class Coder(Matching, QuestionReading, ContextReading):
         ``asker`` is the question that gave ``topic``, ``change`` whether it asked what
         should change (``wished_for``), ``named`` the polarity an aspect named without a
         judgement codes with ("" for none: ``_aspect_named``), ``sentence`` the sentence as
-        written."""
+        written, ``refused`` the words that refused to change anything at the answer's
+        start ("" for none), ``bare`` whether this sentence is that refusal, answering
+        the question itself (``_praised``)."""
         matches, ignored, markers = resolved
         lo, hi = bisect_left(matches, (a,)), bisect_left(matches, (b,))
         if (
             asked is None
             and not named
+            and not bare
             and all(m[2].kind == "short_judgement" for m in matches[lo:hi])
         ):
             return (), ()  # nothing, or judgements that count only as a short answer
@@ -566,6 +583,8 @@ class Coder(Matching, QuestionReading, ContextReading):
             )
         if change:
             wished_for(judged)
+        elif refused:
+            judged = self._praised(judged, a, b, topic, asker, refused, bare)
         if named and not judged:
             judged = self._aspect_named(matches[lo:hi], sentence, named)
         changes = tuple(
@@ -576,6 +595,21 @@ class Coder(Matching, QuestionReading, ContextReading):
             for j, phrases, matched, rule in one_per_code(judged)
         )
         return changes, codes
+
+    @staticmethod
+    def _praised(judged, a, b, topic, asker, refused, bare) -> list[Judgement]:
+        """Read an answer that refuses to change anything ("Ada saran?" + "Nggak, udah
+        bagus.", "Anything you'd change?" + "Nothing really, it's fine."): what it praises
+        stays praise, and the refusal alone, to the question itself, praises its topic."""
+        for j in judged:
+            if not j.change and j.polarity == "positive":
+                j.origin += f", after the refusal {refused!r} to change anything"
+        if judged or not bare or not topic:
+            return judged
+        j = Judgement(a, b, Rule("answer", "", "", refused), topic, "positive", "answer")
+        j.matched = refused
+        j.origin = f"the refusal {refused!r} to change anything about {topic} ({asker!r})"
+        return [j]
 
     def _aspect_named(self, matches, sentence: str, polarity: str) -> list[Judgement]:
         """An aspect named, without a judgement, in an answer to a question of what should

@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..language.discourse import SUGGESTIONS, UNDERGOING
+from ..language.discourse import SUBJECTLESS_PROHIBITIVES, SUGGESTIONS, UNDERGOING
 from ..model import PHRASE_SEPARATOR
 from .questions import Question
 from .rules import CLAUSE_STARTS, METHOD_RANK, Rule
@@ -109,6 +109,15 @@ class ContextReading:
         def said(start: int, end: int) -> str:
             return tokens.said(text, at, start, end)
 
+        addressed: set[int] | None = None
+
+        def address_only(k: int) -> bool:
+            """Whether clause ``k`` holds only particles and forms of address ("Kak")."""
+            nonlocal addressed
+            if addressed is None:
+                addressed = self._address_clauses(a, b, clause, tokens, at)
+            return k in addressed
+
         window = self.codebook.negation_window
         for n, j in enumerate(judged):
             j.clause = c = clause(j.start)
@@ -120,6 +129,17 @@ class ContextReading:
                 continue
             for kind, change in (("irrealis", "wish"), ("self", "not about the service")):
                 found = [said(m[0], m[1]) for m in before if m[2] == kind]
+                if kind == "irrealis" and not found:
+                    # A wish runs on past a form of address set off by commas ("Semoga
+                    # lancar, Kak, cepet wisuda"): that comma does not end its clause.
+                    found = [
+                        said(m[0], m[1])
+                        for m in here
+                        if m[2] == "irrealis"
+                        and m[0] < j.start
+                        and c - clause(m[0]) >= 2
+                        and all(address_only(k) for k in range(clause(m[0]) + 1, c))
+                    ]
                 if found:
                     # A suggestion names the wish ("it'd be good if ..."), as it may count
                     # in an answer to a question of what should change (``wished_for``).
@@ -136,7 +156,14 @@ class ContextReading:
                 negator = next(
                     (m for m in here if m[2] == "negator" and j.start < m[0] < j.end), None
                 )
-            if negator is not None:
+            forbidding = ""
+            if negator is not None and j.polarity == "negative":
+                forbidding = self._prohibitive(negator, a, c, clause, tokens, at, text)
+            if forbidding:
+                # "Jangan dibiarin nunggu lama", "Don't keep people waiting": a request
+                # against a problem tells the problem, never praise.
+                j.origin += f", asked against by {forbidding!r}"
+            elif negator is not None:
                 j.negator = said(negator[0], negator[1])
                 j.polarity = flipped(j.polarity)
                 if j.method == "phrase":
@@ -147,12 +174,82 @@ class ContextReading:
                 if short is not None:
                     j.polarity = "negative"
                     j.word = said(short[0], short[1])
-                    j.origin += f", a shortage by {j.word!r}"
+                    told = "a good thing lost" if short[2] == "lost" else "a shortage"
+                    j.origin += f", {told} by {j.word!r}"
         weigh_hearsay(judged, here, clause, said)
         weigh_contrast(judged, here, clause, said)
         weigh_remedies(judged, here, clause, said)
         weigh_neither(judged)
         return judged
+
+    def _prohibitive(self, negator, a, c, clause, tokens, at, text) -> str:
+        """The prohibitive a negator is part of (``prohibitives``: "jangan", "don't"), as
+        said, or "": one that ends with the negator; in a language whose prohibitive is
+        also a statement's negation (``SUBJECTLESS_PROHIBITIVES``: "they don't"), only one
+        with no subject, nothing but words that open a clause before it in its clause."""
+        orth, vocab = tokens.orth_list, self.nlp.vocab
+        end = negator[1]
+        for words in self._prohibitive_words:
+            start = end - len(words)
+            if start < a or clause(start) != c:
+                continue
+            said = tuple(self.keys.base(vocab[orth[at + i]].lower_) for i in range(start, end))
+            if said != words:
+                continue
+            if self.codebook.language in SUBJECTLESS_PROHIBITIVES and not self._opens_at(
+                start, a, tokens, at
+            ):
+                continue
+            return tokens.said(text, at, start, end)
+        return ""
+
+    @cached_property
+    def _prohibitive_words(self) -> tuple[tuple[str, ...], ...]:
+        """The ``prohibitives`` as written, word by word, longest first."""
+        found = self._listed_words(self.codebook.discourse.prohibitives)
+        return tuple(sorted(found, key=len, reverse=True))
+
+    def _opens_at(self, start, a, tokens, at) -> bool:
+        """Whether only punctuation and words that open a clause (``clause_breaks``,
+        contrast) stand before token ``start`` in its clause: an imperative's place."""
+        cuts = tokens.cuts_before
+        opening = self._clause_opening_keys
+        for i in range(start - 1, a - 1, -1):
+            if cuts[at + i] != cuts[at + start]:
+                return True
+            if self.nlp.vocab[tokens.orth_list[at + i]].norm_ not in opening:
+                return False
+        return True
+
+    @cached_property
+    def _clause_opening_keys(self) -> frozenset[str]:
+        """The word keys of the one-word clause breaks and words of contrast."""
+        talk = self.codebook.discourse
+        words = (
+            *self.codebook.clause_breaks,
+            *talk.contrast_following,
+            *talk.contrast_conceding,
+        )
+        return frozenset(self.keys.key(w) for w in words if " " not in w)
+
+    def _address_clauses(self, a, b, clause, tokens, at) -> set[int]:
+        """The clauses of the sentence ``[a, b)`` that name the one spoken to: a form of
+        address or a name, capitalised ("Kak" in "Semoga lancar, Kak, cepet wisuda"),
+        with nothing but particles (``fillers``) beside it, not a particle alone ("like")."""
+        vocab, orth, punct = self.nlp.vocab, tokens.orth_list, tokens.punct_list
+        fillers = self._filler_keys
+        named: set[int] = set()
+        other: set[int] = set()
+        for i in range(a, b):
+            if punct[at + i]:
+                continue
+            k = clause(i)
+            word = vocab[orth[at + i]]
+            if word.is_title:
+                named.add(k)
+            elif word.norm_ not in fillers:
+                other.add(k)
+        return named - other
 
     def _opens_clause(self, j, a, before, tokens, at) -> bool:
         """Whether only punctuation, particles, forms of address and words that open a
@@ -246,6 +343,10 @@ class ContextReading:
         if not negators:
             return None
         negator = negators[-1]
+        if negator[1] > j.start:
+            # It ends on the phrase's own first word ("they're not" over "not the newest",
+            # "aren't" read as "are not"): the phrase wrote that negation itself.
+            return None
         previous = [p for p in judged if negator[1] <= p.end <= j.start and p.clause == j.clause]
         if previous:
             p = previous[-1]
@@ -258,7 +359,9 @@ class ContextReading:
         return negator if gap <= window - 1 else None
 
     def _shortage(self, m_start, m_end, here, c, clause, words):
-        """A word of quantity right before or after a positive phrase: "tendanya cuma satu"."""
+        """A word of quantity right before or after a positive phrase ("tendanya cuma
+        satu"), or one that tells a past that has ended right before it ("we used to be
+        open till eight"): ``(start, end, kind)``."""
         for q_start, q_end, kind in here:
             if clause(q_start) != c:
                 continue
@@ -267,13 +370,13 @@ class ContextReading:
                 and q_start >= m_end
                 and words(m_end, q_start) <= (QUANTITY_REACH)
             ):
-                return q_start, q_end
+                return q_start, q_end, kind
             if (
-                kind == "quantity_before"
+                kind in ("quantity_before", "lost")
                 and q_end <= m_start
                 and words(q_end, m_start) <= (QUANTITY_REACH)
             ):
-                return q_start, q_end
+                return q_start, q_end, kind
         return None
 
     def _short_judgement(
@@ -391,13 +494,10 @@ class ContextReading:
             word.casefold() for entry in self.codebook.discourse.degree for word in entry.split()
         )
 
-    def _short_answer(self, doc, tokens, at, a, b, text, judged, asked: Question):
-        """A short answer ("Belum.", "Nggak kok.", "No.") read against what its question asked.
-
-        The clauses that open an answer's first sentence, as long as they hold nothing but
-        words that say yes or no, particles and forms of address, and no evidence of their
-        own: yes keeps what the question proposed, no turns it round.
-        """
+    def _opening_answer(self, doc, tokens, at, a, b) -> tuple[set[str], int]:
+        """What the clauses that open the sentence ``[a, b)`` say (``affirm``, ``deny``)
+        while they hold nothing but yes or no, particles and forms of address, and the
+        token where they end."""
         punct, space = tokens.punct_list, tokens.space_list
         covered = self._covered(doc, a, b, ("affirm", "deny", "filler"))
         kinds: set[str] = set()
@@ -414,6 +514,28 @@ class ContextReading:
             if i not in covered:
                 break
             clause_kinds |= covered[i]
+        return kinds, end
+
+    def _refusal(self, doc, tokens, at, b, markers) -> str:
+        """The words that say no at the start of a doc's first sentence ``[0, b)``
+        ("Nggak, udah bagus", "Nothing really, it's fine"), if any, with no contrast after
+        them ("Nggak, tapi kursinya ditambah"): in answer to a question of what should
+        change, a refusal says that nothing should, so what it goes on to praise is praise."""
+        if any(k in CONTRAST for s, _, k in markers if s < b):
+            return ""
+        kinds, end = self._opening_answer(doc, tokens, at, 0, b)
+        if "deny" not in kinds:
+            return ""
+        return doc[:end].text.rstrip(" ,.;:!?")
+
+    def _short_answer(self, doc, tokens, at, a, b, text, judged, asked: Question):
+        """A short answer ("Belum.", "Nggak kok.", "No.") read against what its question asked.
+
+        The clauses that open an answer's first sentence, as long as they hold nothing but
+        words that say yes or no, particles and forms of address, and no evidence of their
+        own: yes keeps what the question proposed, no turns it round.
+        """
+        kinds, end = self._opening_answer(doc, tokens, at, a, b)
         if any(j.start < end for j in judged):
             return []
         if "deny" in kinds:

@@ -41,6 +41,7 @@ class Question:
     change: bool = False  # asks what should change ("Ada saran?"): see ``change_questions``
     keep: bool = False  # asks what is good or should stay ("And keep?"): ``keep_questions``
     greeting: str = ""  # the greeting it opens with, asking nothing of the service: ``greetings``
+    background: bool = False  # asks about the informant: ``background_questions``
 
 
 def is_word(token) -> bool:
@@ -381,6 +382,10 @@ class QuestionReading:
             tokens.orth, tokens.punct, tokens.doc_starts, self._opening(tokens)
         )
         last = int(starts[-1]) if len(starts) else 0
+        if self._asks_for(doc, last, self._background_phrases):
+            # The informant's own background ("Sudah berapa lama tinggal di sini?", "How
+            # long have you lived here?"): not the service, whatever words it shares.
+            return Question(asks=asks, greeting=greeting, background=True)
         topic = self._asked_topic(doc, question, starts.tolist())
         asked = [m for m in matches if m[0] >= last]
         if topic:
@@ -457,6 +462,11 @@ class QuestionReading:
     def _change_phrases(self) -> tuple[tuple[str, ...], ...]:
         """The ``change_questions`` phrases as written, word by word."""
         return self._listed_words(self.codebook.discourse.change_questions)
+
+    @cached_property
+    def _background_phrases(self) -> tuple[tuple[str, ...], ...]:
+        """The ``background_questions`` phrases as written, word by word."""
+        return self._listed_words(self.codebook.discourse.background_questions)
 
     @cached_property
     def _keep_phrases(self) -> tuple[tuple[str, ...], ...]:

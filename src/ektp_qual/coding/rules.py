@@ -21,6 +21,7 @@ MARKER_LISTS = {
     "quantity_before": "quantity_before",
     "quantity_after": "quantity_after",
     "candour": "candour",
+    "lost": "lost",
 }
 MARKERS = tuple(MARKER_LISTS)
 # Markers that still count inside a matched phrase: "diperbaiki" may be recovery

@@ -461,6 +461,34 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "yang bagus",
             "yang baik",
         ),
+        # A request against something: a problem it asks to stop stays a problem.
+        "prohibitives": ("jangan", "janganlah", "jgn"),
+        # A question about the informant (how long a customer, where they live, their
+        # work): not about the service. Matched as written, like ``change_questions``.
+        "background_questions": (
+            "lama jadi",
+            "lama menjadi",
+            "lama pakai",
+            "lama pake",
+            "lama memakai",
+            "lama langganan",
+            "lama berlangganan",
+            "lama tinggal",
+            "lama kerja",
+            "lama bekerja",
+            "lama bertugas",
+            "lama di sini",
+            "lama di sana",
+            "tinggal di mana",
+            "tinggal di sini",
+            "kerja di mana",
+            "kerja apa",
+            "dulu pegawai",
+            "umur",
+            "usia",
+            "anak berapa",
+            "asli mana",
+        ),
         # Opening the interview's first turn, a greeting, thanks or apology for the
         # intrusion: matched as written, at the turn's start.
         "greetings": (
@@ -492,6 +520,18 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "late night",
             "late evening",
             "late afternoon",
+            # Accustomed, not a past that has ended ("I'm used to it").
+            "'m used to",
+            "am used to",
+            "'re used to",
+            "are used to",
+            "is used to",
+            "be used to",
+            "was used to",
+            "were used to",
+            "get used to",
+            "got used to",
+            "getting used to",
             # A queue number is a ticket, not the queue (nor a wait).
             "queue number",
             "queue numbers",
@@ -775,6 +815,7 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "n't",
             "hardly",
             "barely",
+            "nothing",
         ),
         "degree": DEGREE_WORDS["en"],
         "events": (
@@ -831,6 +872,28 @@ LANGUAGE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "value most",
             "appreciate",
         ),
+        "prohibitives": ("don't", "do not"),
+        # A past habit or state that has ended: "we used to be open till eight" tells a
+        # good thing lost. Indonesian has no such word: "dulu" does not say it ended.
+        "lost": ("used to",),
+        "background_questions": (
+            "how long have you lived",
+            "how long have you worked",
+            "how long have you used",
+            "how long have you had",
+            "how long have you been here",
+            "how long have you been in",
+            "how long have you been with",
+            "how long have you been a",
+            "how long have you been using",
+            "how long have you been working",
+            "lived here",
+            "live here",
+            "where do you live",
+            "for a living",
+            "where do you work",
+            "how old",
+        ),
         "greetings": (
             "hi",
             "hiya",
@@ -870,6 +933,11 @@ SUGGESTIONS = frozenset(
         "it'd be nice",
     }
 )
+
+#: Languages whose prohibitive is also the negation of a statement ("don't": "they don't
+#: wait long"): there it forbids only with no subject, opening its clause ("Don't keep
+#: people waiting"); "jangan" forbids wherever it stands ("Petugasnya jangan judes").
+SUBJECTLESS_PROHIBITIVES = frozenset({"en"})
 
 #: Content words that spaCy lists among the language's stop words but that name what a
 #: service is about: in a question they tell its topic ("Tempatnya gimana?", "Jumlah
@@ -920,6 +988,9 @@ DISCOURSE_KEYS = {
     "change_questions": ("change_questions", None),
     "keep_questions": ("keep_questions", None),
     "greetings": ("greetings", None),
+    "prohibitives": ("prohibitives", None),
+    "background_questions": ("background_questions", None),
+    "lost": ("lost", None),
 }
 
 

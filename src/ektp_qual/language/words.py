@@ -195,6 +195,8 @@ class WordKeys:
             )
         ):
             found = self.derivation(base)
+            if found and is_agent_noun(*found):
+                found = None  # "pembantu" (an assistant) is no form of "dibantu"
             if found:
                 root, form = found
                 # A spoken form of the root itself ("dateng") is the root.
@@ -223,6 +225,24 @@ class WordKeys:
 _VOICE_PREFIXES = ("di", "me", "mem", "men", "meng", "meny", "menge")
 #: Marks a key that stands for both voices of a derived verb.
 VOICELESS = "~"
+
+
+#: Prefixes of a noun of the doer or the means (``peN-`` with its nasal written out,
+#: ``pe-``): "pembantu" (an assistant), "pelayan" (a waiter), "penjual" (a seller).
+_AGENT_PREFIXES = ("pe", "pem", "pen", "peng", "peny", "penge")
+
+
+def is_agent_noun(root: str, form: str) -> bool:
+    """Whether a derived word is the noun of the one who does what its root tells, or of
+    the means (``peN-`` and the root, no suffix: "pembantu", "pelayan", "pemandu"): a
+    person or a thing, not the event, so no form of a phrase word written as the root
+    ("cabang pembantu", a sub-branch, does not say anyone was helped). ``peN-...-an``
+    ("pelayanan", service) tells the event and stays a form of it."""
+    for core in (root, root[1:]):  # a nasal prefix may replace the root's first letter
+        at = form.find(core, 1)
+        if at > 0 and form[:at] in _AGENT_PREFIXES and form[at + len(core) :] == "":
+            return True
+    return False
 
 
 def voiceless(root: str, form: str) -> str:

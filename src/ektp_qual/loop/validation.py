@@ -54,6 +54,7 @@ def validate(corpus: Corpus, codebook: Codebook, masker: Masker | None) -> pd.Da
     rows += _duplicate_phrases(coder)
     rows += _ambiguous_phrases(coder)
     rows += _misread_questions(coder)
+    rows += _background_questions(coder, result)
     coded = set(result.codings["informant"])
     for t in corpus.transcripts:
         if t.preamble and transcriber_note(t.preamble):
@@ -176,6 +177,20 @@ def context_notes(result: CodingResult) -> list[tuple]:
                 f"{len(short)} positive phrase(s) read as a shortage: {listed}",
             )
         )
+    for pattern, told in (
+        (r"""asked against by ('[^']*'|"[^"]*")""", "negative phrase(s) asked against, kept"),
+        (r"""a good thing lost by ('[^']*'|"[^"]*")""", "positive phrase(s) read as lost"),
+        (
+            r"""after the refusal ('[^']*'|"[^"]*") to change""",
+            "positive coding(s) read as praise after a refusal to change anything",
+        ),
+    ):
+        found = codings["rule"].str.extract(pattern)[0].dropna().str.lower()
+        if not found.empty:
+            listed = ", ".join(f"{w} {n}" for w, n in found.value_counts().head(8).items())
+            rows.append(
+                ("note", "context", result.codebook.source, None, f"{len(found)} {told}: {listed}")
+            )
     answers = int((codings["method"] == "answer").sum())
     if answers:
         rows.append(
@@ -337,6 +352,28 @@ def _ambiguous_phrases(coder: Coder) -> list[tuple]:
         )
         for key, where in places.items()
         if len({place.split(" ")[0] for place in where}) > 1
+    ]
+
+
+def _background_questions(coder: Coder, result: CodingResult) -> list[tuple]:
+    """A note on the questions read as about the informant (``background_questions``),
+    whose answers took no topic from them."""
+    segments = result.segments
+    asked = segments.drop_duplicates("question")["question"]
+    background = [q for q in asked if q and coder.read_question(q).background]
+    if not background:
+        return []
+    answers = int(segments["question"].isin(background).sum())
+    listed = "; ".join(repr(q) for q in background[:5])
+    return [
+        (
+            "note",
+            "context",
+            coder.codebook.source,
+            None,
+            f"{len(background)} question(s) about the informant, not the service, gave "
+            f"their {answers} answer sentence(s) no topic: {listed}",
+        )
     ]
 
 

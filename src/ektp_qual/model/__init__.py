@@ -248,6 +248,9 @@ class Discourse:
     change_questions: tuple[str, ...] = ()  # "Ada saran?": the answer names what lacks
     keep_questions: tuple[str, ...] = ()  # "And keep?": the answer names what is good
     greetings: tuple[str, ...] = ()  # "Selamat sore", "Hiya": an opening turn that greets
+    prohibitives: tuple[str, ...] = ()  # "jangan", "don't": a problem asked against stays one
+    background_questions: tuple[str, ...] = ()  # "lama tinggal di sini?": not the service
+    lost: tuple[str, ...] = ()  # "used to": a good thing before it is one no longer had
     # The language's generic judgements (see ``language.evaluative``), which count like
     # the codebook's own ``evaluative`` lists; kept apart so notes list only its own.
     evaluative_positive: tuple[str, ...] = ()
