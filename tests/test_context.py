@@ -1199,3 +1199,13 @@ def test_a_question_that_repeats_a_guide_question_asks_its_criterion(text, quest
     from ektp_qual.coding.coder import Coder
 
     assert Coder(parse_codebook(text)).question_topic(question)[0] == topic
+
+
+@pytest.mark.parametrize(
+    "reply", ["Resi-nya hilang, Mas.", "Resinya hilang, Mas.", "Resi hilang, Mas."]
+)
+def test_a_phrase_written_with_a_hyphened_clitic_is_one_word(reply):
+    book = POST_OFFICE.replace(
+        "negative: [biaya tambahan]", "negative: [biaya tambahan, resi-nya hilang]"
+    )
+    assert codes(answer(parse_codebook(book), reply)) == {("biaya", "negative")}

@@ -253,6 +253,24 @@ def test_find_is_consistent_with_the_coder():
     assert code_corpus(corpus, book).codings.equals(codings)
 
 
+@pytest.mark.parametrize(
+    ("phrase", "text", "found"),
+    [
+        ("resi-nya hilang", "Resi-nya hilang, Mas.", ["Resi-nya hilang"]),
+        ("resi-nya hilang", "Resinya hilang, Mas.", ["Resinya hilang"]),
+    ],
+)
+def test_find_reads_phrases_as_the_coder_does(phrase, text, found):
+    book = parse_codebook(
+        MINI_CODEBOOK.replace(
+            "negative: [judes, ketus, cuek, pilih kasih]",
+            "negative: [judes, ketus, cuek, pilih kasih, resi-nya hilang]",
+        )
+    )
+    spans = Coder(book).find(phrase, [text])[0]
+    assert [text[a:b] for a, b in spans] == found
+
+
 # -- co-occurrence ---------------------------------------------------------------------
 
 

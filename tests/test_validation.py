@@ -37,12 +37,13 @@ RECORDED = {
     # to a question of what should change or stay (issue 10) lowered water's, samsat's
     # and library's precision and water's and library's stances, for the sum of F1 and
     # alpha over the six studies; the answer to an opening greeting, one of bus's stances;
-    # a question about the informant given no topic, one of water's (issue 10's mechanics).
+    # a question about the informant given no topic, one of water's (issue 10's mechanics);
+    # a phrase written with a hyphened clitic, one of bpjs's (issue 10's misses).
     "tuning/water-gronroos": (0.48, 0.16, 0.24, 0.23, 22, 6),
     "tuning/bus-servqual": (0.61, 0.10, 0.17, 0.14, 18, 5),
     "tuning/samsat-servqual": (0.49, 0.26, 0.34, 0.32, 28, 4),
     "tuning/waste-gronroos": (0.47, 0.09, 0.15, 0.12, 15, 5),
-    "tuning/bpjs-servqual": (0.86, 0.56, 0.68, 0.66, 42, 4),
+    "tuning/bpjs-servqual": (0.86, 0.57, 0.68, 0.67, 41, 4),
     "tuning/library-gronroos": (0.84, 0.58, 0.68, 0.68, 48, 6),
 }
 

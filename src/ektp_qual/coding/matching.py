@@ -72,7 +72,8 @@ class Matching:
         answers += [Rule("question_word", "", "", p) for p in talk.question_words]
         answers += [Rule("event", "", "", p) for p in talk.events]
         answers += [Rule("small_talk", "", "", p) for p in talk.small_talk]
-        docs = [self.nlp.make_doc(rule.phrase) for rule in entries]
+        # A phrase written with a hyphened clitic ("OTP-nya") is one word, as in a text.
+        docs = [self._merge_clitics(self.nlp.make_doc(rule.phrase)) for rule in entries]
         answer_docs = [self.nlp.make_doc(rule.phrase) for rule in answers]
         self._key_words(docs + answer_docs)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
@@ -177,7 +178,7 @@ class Matching:
         occurrence counts, also where the coder would prefer a longer overlapping phrase
         or the ``ignore`` list. Returns ``(start, end)`` character offsets into each text.
         """
-        pattern = self.nlp.make_doc(" ".join(phrase.split()))
+        pattern = self._merge_clitics(self.nlp.make_doc(" ".join(phrase.split())))
         if all(t.is_punct or t.is_space for t in pattern):
             raise ValueError(f"phrase {phrase!r} has no words to search for")
         keys = self._keys_with([t.text for t in pattern if t.is_alpha])
