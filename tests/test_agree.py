@@ -225,9 +225,9 @@ def test_the_readme_worked_example_still_holds():
     assert len(result.disagreements) == 24
     auto = agree(["auto", folder / "review-ana.csv"])
     detection = auto.detection.set_index("criterion").loc["overall"]
-    assert (round(detection["precision"], 2), round(detection["recall"], 2)) == (0.84, 0.68)
+    assert (round(detection["precision"], 2), round(detection["recall"], 2)) == (0.84, 0.69)
     assert round(auto.agreement.set_index("criterion").loc["overall", "krippendorff_alpha"], 3) == (
-        0.737
+        0.745
     )
 
 

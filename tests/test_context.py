@@ -1209,3 +1209,30 @@ def test_a_phrase_written_with_a_hyphened_clitic_is_one_word(reply):
         "negative: [biaya tambahan]", "negative: [biaya tambahan, resi-nya hilang]"
     )
     assert codes(answer(parse_codebook(book), reply)) == {("biaya", "negative")}
+
+
+@pytest.mark.parametrize(
+    ("language", "reply", "expected"),
+    [
+        # A phrase of two words holds in the other order too, as written.
+        ("id", "Panjang antrian di loket itu.", {("waktu", "negative")}),
+        ("id", "Yang saya kenal, kecewa semua.", {("sikap", "negative")}),
+        ("en", "Parking free after six, which helps.", {("fees", "positive")}),
+        # Not through a derivation: turning the water off is no outage.
+        ("id", "Petugas matiin air dulu buat perbaikan.", set()),
+        ("id", "Di rumah saya mati air tiga hari.", {("waktu", "negative")}),
+        # Nor a phrase that holds a negator: "ribet tidak karuan" is no "tidak ribet".
+        ("id", "Ribet tidak karuan, Mas.", set()),
+    ],
+)
+def test_a_phrase_of_two_words_holds_in_either_order(language, reply, expected):
+    books = {
+        "id": POST_OFFICE.replace(
+            "negative: [antrian panjang]", "negative: [antrian panjang, air mati]"
+        )
+        .replace("positive: [tepat waktu]", "positive: [tepat waktu, tidak ribet]")
+        .replace("negative: [membentak]", "negative: [membentak, semua kecewa]"),
+        "en": LIBRARY.replace("positive: [no fine]", "positive: [no fine, free parking]"),
+    }
+    question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
+    assert codes(answer(parse_codebook(books[language]), reply, question=question)) == expected

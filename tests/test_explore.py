@@ -258,14 +258,17 @@ def test_find_is_consistent_with_the_coder():
     [
         ("resi-nya hilang", "Resi-nya hilang, Mas.", ["Resi-nya hilang"]),
         ("resi-nya hilang", "Resinya hilang, Mas.", ["Resinya hilang"]),
+        ("semua kecewa", "Yang saya kenal, kecewa semua.", ["kecewa semua"]),
+        # An evaluative phrase is not read the other way, as the coder does not read it.
+        ("puas sekali", "Sekali puas, Mas.", []),
     ],
 )
 def test_find_reads_phrases_as_the_coder_does(phrase, text, found):
     book = parse_codebook(
         MINI_CODEBOOK.replace(
             "negative: [judes, ketus, cuek, pilih kasih]",
-            "negative: [judes, ketus, cuek, pilih kasih, resi-nya hilang]",
-        )
+            "negative: [judes, ketus, cuek, pilih kasih, resi-nya hilang, semua kecewa]",
+        ).replace("positive: [baik, bagus, puas, memuaskan, lancar]", "positive: [puas sekali]")
     )
     spans = Coder(book).find(phrase, [text])[0]
     assert [text[a:b] for a, b in spans] == found

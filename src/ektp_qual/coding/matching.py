@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from itertools import product
 
 import numpy as np
@@ -108,6 +109,19 @@ class Matching:
         for rule, doc in zip(answers, answer_docs, strict=True):
             self._add(self.answer_matcher, rule, doc)
 
+    @cached_property
+    def _grammar_keys(self) -> frozenset[str]:
+        """The keys of the words of grammar (negators, wishes, yes and no, ...)."""
+        return frozenset(self.keys.key(w.lower()) for w in self._grammar_words)
+
+    def _either_order(self, doc) -> bool:
+        """Whether a criterion's phrase also holds in the other order: two content words."""
+        return (
+            len(doc) == 2
+            and all(t.is_alpha for t in doc)
+            and not any(self.keys.key(t.text) in self._grammar_keys for t in doc)
+        )
+
     def _short_judgements(self) -> list[tuple[str, str]]:
         """``(polarity, word)`` of the language's generic judgements that count in a short
         judging answer alone ("Gampang, Mas."): all of them, unless the codebook already
@@ -149,6 +163,15 @@ class Matching:
             for token, norm in zip(pattern, norms, strict=True):
                 token.norm_ = norm
             patterns.append(pattern)
+        # A criterion's phrase of two content words holds in the other order too, as
+        # written ("kecewa semua" for "semua kecewa"), never through a derivation
+        # ("matiin air", turning the water off, is no "air mati") nor with a negator or
+        # another word of grammar ("ribet nggak?" asks; "nggak ribet" praises).
+        if matcher is self.matcher and rule.kind == "criterion" and self._either_order(doc):
+            flipped = Doc(self.nlp.vocab, words=[t.text for t in reversed(doc)])
+            for token, source in zip(flipped, reversed(doc), strict=True):
+                token.norm_ = source.norm_
+            patterns = [*patterns, flipped]
         matcher.add(name, patterns)
         if (
             matcher is self.matcher
@@ -174,7 +197,9 @@ class Matching:
         counted among the codebook's, as if it were added to it: a root the codebook does
         not use (``layan``) still finds its derived forms (``dilayani``). For a phrase
         whose words the codebook has, the keys are exactly the coder's; up to
-        ``phrase_gap`` words may stand between its words, within a clause. Every
+        ``phrase_gap`` words may stand between its words, within a clause, and a
+        criterion's phrase of two content words is found in the other order too,
+        adjacent and as written (``_either_order``). Every
         occurrence counts, also where the coder would prefer a longer overlapping phrase
         or the ``ignore`` list. Returns ``(start, end)`` character offsets into each text.
         """
@@ -184,6 +209,12 @@ class Matching:
         keys = self._keys_with([t.text for t in pattern if t.is_alpha])
         wanted = [set(keys.alternatives(keys.key(t.text))) for t in pattern]
         gap = self.codebook.phrase_gap if all(t.is_alpha for t in pattern) else 0
+        criteria = {p for c in self.codebook.criteria for p in (*c.positive, *c.negative)}
+        flipped = (
+            (keys.key(pattern[1].text), keys.key(pattern[0].text))
+            if phrase in criteria and self._either_order(pattern)
+            else None
+        )
         found = []
         for doc in self.nlp.pipe(map(unwrapped, texts)):
             doc = self._merge_clitics(doc)
@@ -202,7 +233,13 @@ class Matching:
                     at = after
                 if at >= 0:
                     spans.append((doc[i].idx, doc[at].idx + len(doc[at])))
-            found.append(spans)
+            if flipped:
+                spans += [
+                    (doc[i].idx, doc[i + 1].idx + len(doc[i + 1]))
+                    for i in range(len(words) - 1)
+                    if (words[i], words[i + 1]) == flipped
+                ]
+            found.append(sorted(spans))
         return found
 
     def _keys_with(self, words: list[str]) -> WordKeys:
