@@ -1236,3 +1236,15 @@ def test_a_phrase_of_two_words_holds_in_either_order(language, reply, expected):
     }
     question = "Ceritakan pengalamannya." if language == "id" else "Tell me about it."
     assert codes(answer(parse_codebook(books[language]), reply, question=question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "expected"),
+    [
+        ("How did the staff treat you?", "Fine, yes.", {("staff", "positive")}),
+        ("How long did you wait to be served?", "Too long.", {("waiting", "negative")}),
+        ("How long did you wait to be served?", "Not long at all.", {("waiting", "positive")}),
+    ],
+)
+def test_fine_and_long_are_short_judging_answers_in_english(question, reply, expected):
+    assert codes(answer(parse_codebook(LIBRARY), reply, question=question)) == expected

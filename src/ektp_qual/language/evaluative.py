@@ -146,6 +146,7 @@ EVALUATIVE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "satisfied",
             "impressed",
             "spot on",
+            "fine",
             # quick and easy
             "quick",
             "quickly",
@@ -206,6 +207,7 @@ EVALUATIVE_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
             "delayed",
             "ages",
             "forever",
+            "long",
             "complicated",
             "confusing",
             "hassle",
