@@ -22,7 +22,7 @@ from .test_context import answer, codes
     [
         ("Sudah berapa lama jadi petugas di sini?", "Lima tahun, bagus kok."),
         ("Bapak sudah lama pakai e-KTP?", "Sudah."),
-        ("Sudah lama di sini, Pak?", "Iya, bagus di sini."),
+        ("Sudah lama kerja di sini, Pak?", "Iya, bagus di sini."),
     ],
 )
 def test_the_answer_to_a_background_question_takes_no_topic(mini, question, reply):
@@ -52,6 +52,16 @@ def test_a_phrase_of_a_criterion_still_codes(mini, clinic):
         clinic, "Ten years, and the nurses are rude.", question="How long have you lived here?"
     )
     assert codes(result) == {("courtesy", "negative")}
+
+
+def test_how_long_one_has_been_here_may_ask_about_the_wait(mini, clinic):
+    """Asked of a citizen in the waiting hall, "Sudah lama di sini, Bu?" asks how long they
+    have waited, so it is no background question and keeps the topic its words give."""
+    result = answer(mini, "Udah, dari jam tujuh.", question="Sudah lama di sini, Bu?")
+    assert result.segments["topic"].tolist() == ["reliability"]
+    assert codes(result) == {("reliability", "negative")}
+    result = answer(clinic, "Yes, since eight.", question="Have you been here long?")
+    assert result.segments["topic"].tolist() != [""]
 
 
 def test_a_question_about_the_service_keeps_its_topic(mini, clinic):
