@@ -19,15 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # study folder: precision, recall, F1, alpha, same stances, criteria with the same verdict
 RECORDED = {
-    "validation/sample-gronroos": (0.87, 0.62, 0.73, 0.71, 29, 6),
+    "validation/sample-gronroos": (0.87, 0.63, 0.73, 0.72, 29, 6),
     # Held-out figures that fell under a rule accepted by the pre-registered acceptance
     # rule (validation/README.md) are lowered, the others raised: last, an aspect named
     # in answer to a question of what should change or stay, then the answer to an
-    # opening greeting left uncoded, then issue 10's seven further mechanics (2 December
-    # 2026).
-    "validation/puskesmas-servqual": (0.70, 0.28, 0.40, 0.37, 26, 5),
-    "validation/housing-repairs-gronroos": (0.66, 0.19, 0.30, 0.27, 28, 5),
-    "validation/paspor-gronroos": (0.62, 0.13, 0.21, 0.18, 28, 5),
+    # opening greeting left uncoded, then issue 10's seven further mechanics and three
+    # matching fixes for recall (2 December 2026).
+    "validation/puskesmas-servqual": (0.70, 0.28, 0.40, 0.38, 26, 5),
+    "validation/housing-repairs-gronroos": (0.65, 0.19, 0.30, 0.27, 28, 5),
+    "validation/paspor-gronroos": (0.62, 0.13, 0.21, 0.19, 29, 5),
     "validation/gp-surgery-servqual": (0.53, 0.11, 0.18, 0.15, 17, 4),
     # The codebooks written alongside the interviews.
     "validation/sim-gronroos": (0.86, 0.59, 0.70, 0.70, 44, 6),
